@@ -1,0 +1,148 @@
+// The thin path through the API on real Postgres: first-run setup, flows with drafts and
+// publishing, the simulator through the embedded runtime, and the bad inputs around them.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { hash } from '@node-rs/argon2';
+import { createInProcessCoordinator } from '@waflow/coord';
+import { addMember, createDb, createKeyring, createUser, loadPublishedVersionForNumber, migrate, schema, type DbClient } from '@waflow/db';
+import { Runtime } from '@waflow/runtime';
+import { createTestDatabase } from '@waflow/testkit';
+import { randomBytes } from 'node:crypto';
+import { createApp } from './app.ts';
+
+const lead = JSON.parse(readFileSync(new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+describe('the API', () => {
+  let client: DbClient;
+  let runtime: Runtime;
+  let app: ReturnType<typeof createApp>;
+  let token = '';
+  let ws = '';
+  const log = pino({ level: 'silent' });
+
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
+    await migrate(client);
+    runtime = new Runtime({ client, coord: createInProcessCoordinator(), log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    await runtime.start();
+    app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log, runtime });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    await client.close();
+  });
+
+  it('sets up the first owner once, then refuses a second setup', async () => {
+    expect(await (await call('GET', '/api/v1/setup')).json()).toEqual({ needsSetup: true });
+    const bad = await call('POST', '/api/v1/setup', { email: 'not-an-email', password: 'short', name: 'O', workspaceName: 'Acme' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/email/);
+    const res = await call('POST', '/api/v1/setup', { email: 'owner@acme.test', password: 'correct horse battery', name: 'Olga', workspaceName: 'Acme' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('set-cookie')).toMatch(/waflow_refresh=.*HttpOnly.*SameSite=Strict/i);
+    const body = (await res.json()) as { accessToken: string; workspaces: { id: string; role: string }[] };
+    token = body.accessToken;
+    ws = body.workspaces[0]?.id ?? '';
+    expect(body.workspaces[0]?.role).toBe('owner');
+    const again = await call('POST', '/api/v1/setup', { email: 'x@acme.test', password: 'correct horse battery', name: 'X', workspaceName: 'B' });
+    expect(again.status).toBe(409);
+  });
+
+  it('signs in with the password and refuses a wrong one, rate-limiting repeated failures', async () => {
+    const saved = token;
+    token = '';
+    expect((await call('POST', '/api/v1/auth/login', { email: 'OWNER@acme.test', password: 'correct horse battery' })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await call('POST', '/api/v1/auth/login', { email: 'owner@acme.test', password: 'wrong' })).status).toBe(401);
+    const limited = await call('POST', '/api/v1/auth/login', { email: 'owner@acme.test', password: 'wrong' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    token = saved;
+  });
+
+  it('refuses a forged or missing token', async () => {
+    const saved = token;
+    token = 'forged.token.here';
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(401);
+    token = '';
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(401);
+    token = saved;
+  });
+
+  it('publishes a flow the runtime loader then serves, after refusing an invalid one with block-level errors', async () => {
+    const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Leads' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const etag = created.headers.get('etag') ?? '';
+
+    const broken = { ...lead, nodes: [...(lead.nodes as object[]), { id: 'orphan', type: 'say', message: { kind: 'text', text: 'x' } }] };
+    const saved = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, broken, { 'if-match': etag });
+    expect(saved.status).toBe(200);
+    const stale = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, { 'if-match': etag });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('DRAFT_CONFLICT');
+
+    const refused = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, { changelog: 'try' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { details: unknown[] } }).error.details).toContainEqual({ code: 'UNREACHABLE_NODE', nodeId: 'orphan', field: 'id', message: 'No path leads to this block: connect it or delete it.' });
+
+    const fixed = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, { 'if-match': saved.headers.get('etag') ?? '' });
+    expect(fixed.status).toBe(200);
+    const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, { changelog: 'first version' });
+    expect(published.status).toBe(201);
+    const version = (await published.json()) as { id: string; version: number };
+    expect(version.version).toBe(1);
+
+    const number = await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Sales', flowId: id });
+    const { id: numberId } = (await number.json()) as { id: string };
+    expect((await loadPublishedVersionForNumber(client.db, numberId))?.id).toBe(version.id);
+  });
+
+  it('chats with a draft in the simulator through the sandbox channel', async () => {
+    const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Sim', config: lead });
+    const { id } = (await created.json()) as { id: string };
+    const started = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/simulator`);
+    expect(started.status).toBe(201);
+    const { sessionId } = (await started.json()) as { sessionId: string };
+    const sandbox = await runtime.attachSandbox(sessionId);
+    expect((await call('POST', `/api/v1/workspaces/${ws}/simulator/${sessionId}/messages`, { text: 'hi' })).status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (sandbox.sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(sandbox.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual(["Hi! I'm the Acme assistant. I'll ask three quick questions.", "What's your name?"]);
+  });
+
+  it('answers malformed JSON, oversized bodies, unknown ids and other workspaces clearly', async () => {
+    const malformed = await call('POST', `/api/v1/workspaces/${ws}/flows`, '{"name":');
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_JSON');
+    const big = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'x'.repeat(2 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
+    const [other] = await client.db.insert(schema.workspaces).values({ name: 'Someone else' }).returning();
+    expect((await call('GET', `/api/v1/workspaces/${other?.id}/flows`)).status).toBe(404);
+    const res = await call('GET', '/api/v1/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('lets a viewer read flows but not change them', async () => {
+    const viewer = await createUser(client.db, { email: 'viewer@acme.test', name: 'Vic', passwordHash: await hash('viewer password 1') });
+    await addMember(client.db, ws, viewer.id, 'viewer');
+    const saved = token;
+    token = '';
+    const login = await call('POST', '/api/v1/auth/login', { email: 'viewer@acme.test', password: 'viewer password 1' });
+    token = ((await login.json()) as { accessToken: string }).accessToken;
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(200);
+    const denied = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Nope' });
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { error: { message: string } }).error.message).toMatch(/viewer/);
+    token = saved;
+  });
+});

@@ -1,0 +1,49 @@
+// The Hono app: middleware, every route, JSON errors. Built from its dependencies (no globals),
+// so tests make their own with app.request().
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, Deps } from './context.ts';
+import { AppError } from './errors.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { requestId } from './middleware/request-id.ts';
+import { registerAuth } from './routes/auth/auth.ts';
+import { registerFlows } from './routes/flows/flows.ts';
+import { registerNumbers } from './routes/numbers/numbers.ts';
+import { registerSetup } from './routes/setup/setup.ts';
+import { registerSimulator } from './routes/simulator/simulator.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId(deps.log));
+  app.use('*', secureHeaders());
+  if (deps.webOrigin) app.use('/api/*', cors({ origin: deps.webOrigin, credentials: true }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'BODY_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`);
+      },
+    }),
+  );
+  app.onError(errorHandler());
+
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/ready', async (c) => {
+    const db = await deps.client.query('select 1').then(() => true, () => false);
+    return c.json({ ok: db, database: db }, db ? 200 : 503);
+  });
+
+  registerSetup(app, deps);
+  registerAuth(app, deps);
+  registerFlows(app, deps);
+  registerNumbers(app, deps);
+  registerSimulator(app, deps);
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `There is no ${c.req.method} ${c.req.path}.` } }, 404));
+  return app;
+}

@@ -1,0 +1,27 @@
+// What every request handler can reach: the database, the key ring, the runtime (embedded in
+// `npm start`; absent when the runtime runs in other processes), and the caller once known.
+import type { DbClient, Keyring } from '@waflow/db';
+import type { Runtime } from '@waflow/runtime';
+import type { Logger } from 'pino';
+
+export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
+
+export interface Deps {
+  client: DbClient;
+  keyring: Keyring;
+  log: Logger;
+  runtime?: Runtime;
+  /** Secure cookies (https); off for http://127.0.0.1 in development and tests. */
+  secureCookies?: boolean;
+  webOrigin?: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    userId: string;
+    workspaceId: string;
+    role: Role;
+  };
+}

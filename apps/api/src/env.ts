@@ -1,0 +1,44 @@
+// The one place process.env is read: every variable, its default, and a clear message when a
+// value is wrong. The README's configuration table lists the same.
+export interface Env {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  secretKey: string | undefined;
+  webOrigin: string | undefined;
+  webDist: string | undefined;
+  logLevel: string;
+  egressAllowHosts: string[];
+  egressAllowCidrs: string[];
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const problems: string[] = [];
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number (1-65535), not "${env.PORT}"`);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// (leave it unset for the embedded database)');
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss:// (leave it unset for in-process locks)');
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const egressAllowCidrs = list(env.WAFLOW_EGRESS_ALLOW_CIDRS);
+  for (const c of egressAllowCidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
+  if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: env.WAFLOW_DATA_DIR ?? './data',
+    redisUrl,
+    secretKey: env.WAFLOW_SECRET_KEY,
+    webOrigin: env.WAFLOW_WEB_ORIGIN,
+    webDist: env.WAFLOW_WEB_DIST,
+    logLevel,
+    egressAllowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()),
+    egressAllowCidrs,
+  };
+}

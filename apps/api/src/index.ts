@@ -1,0 +1,3 @@
+export { createApp, MAX_BODY_BYTES } from './app.ts';
+export type { Deps, AppEnv, Role } from './context.ts';
+export { readEnv, type Env } from './env.ts';

@@ -1,0 +1,60 @@
+// `npm start`: the API, the runtime (embedded, sandbox channel) and the built web app on one port,
+// on the embedded defaults (PGlite in ./data, in-process locks) unless DATABASE_URL / REDIS_URL say otherwise.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { and, eq, isNull } from 'drizzle-orm';
+import pino from 'pino';
+import { createCoordinator } from '@waflow/coord';
+import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
+import { Runtime } from '@waflow/runtime';
+import { createApp } from './app.ts';
+import { readEnv } from './env.ts';
+
+const env = readEnv();
+const log = pino({ level: env.logLevel, ...(process.stdout.isTTY ? { transport: undefined } : {}) });
+
+const client = await createDb(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: join(env.dataDir, 'pglite') });
+await migrate(client);
+const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
+if (generated) log.warn({ file: join(env.dataDir, 'secret.key') }, 'WAFLOW_SECRET_KEY is not set: generated a secret key and stored it in the data folder (back it up with the data)');
+
+const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
+const runtime = new Runtime({
+  client,
+  coord,
+  keyring,
+  egressPolicy: { allowHosts: env.egressAllowHosts, allowCidrs: env.egressAllowCidrs },
+  log: log.child({ component: 'runtime' }),
+});
+await runtime.start();
+// Sandbox numbers (and simulator sessions) are served by this process.
+const sandboxes = await client.db.select({ id: schema.numbers.id }).from(schema.numbers).where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
+for (const n of sandboxes) await runtime.attachSandbox(n.id);
+
+const app = createApp({ client, keyring, log, runtime, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}) });
+const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
+if (existsSync(join(webDist, 'index.html'))) {
+  app.use('/*', serveStatic({ root: webDist }));
+  app.get('*', serveStatic({ root: webDist, path: 'index.html' }));
+} else {
+  log.warn({ webDist }, 'the web app is not built yet: the API runs alone');
+}
+
+const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
+  log.info(`waflow is running at http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`);
+  console.log(`\n  waflow is running at http://${env.host}:${info.port}\n`);
+});
+
+async function shutdown(signal: string): Promise<void> {
+  log.info({ signal }, 'shutting down');
+  server.close();
+  await runtime.stop();
+  await coord.close();
+  await client.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,72 @@
+// Loads the flow versions conversations run on: a conversation's pinned version (immutable, so
+// cached for good), the version a number serves now (read fresh: a publish shows up at once),
+// and the published versions of the sub-flows a flow calls.
+import { loadPublishedVersion, loadPublishedVersionForNumber, loadVersion, type Database } from '@waflow/db';
+import { validateFlow, type FlowConfig, type SubflowMap } from '@waflow/flow';
+
+export interface LoadedFlow {
+  versionId: string;
+  flowId: string;
+  config: FlowConfig;
+  subflows: SubflowMap;
+}
+
+export class FlowLoader {
+  private versions = new Map<string, FlowConfig>();
+  private versionFlow = new Map<string, string>();
+  private subflowCache = new Map<string, { versionId: string; config: FlowConfig }>();
+
+  constructor(private readonly db: Database) {}
+
+  /** Forgets which version each sub-flow serves (call on a publish notification). */
+  invalidate(): void {
+    this.subflowCache.clear();
+  }
+
+  private parse(versionId: string, raw: unknown): FlowConfig {
+    const cached = this.versions.get(versionId);
+    if (cached) return cached;
+    const v = validateFlow(raw);
+    if (!v.ok) throw new Error(`flow version ${versionId} is not valid: ${v.errors[0]?.message ?? ''}`);
+    this.versions.set(versionId, v.flow);
+    return v.flow;
+  }
+
+  private async subflows(config: FlowConfig, seen = new Set<string>()): Promise<Record<string, FlowConfig>> {
+    const out: Record<string, FlowConfig> = {};
+    for (const node of config.nodes) {
+      if (node.type !== 'subflow' || seen.has(node.flowId)) continue;
+      seen.add(node.flowId);
+      let entry = this.subflowCache.get(node.flowId);
+      if (!entry) {
+        const row = await loadPublishedVersion(this.db, node.flowId).catch(() => undefined);
+        if (!row) continue; // the engine skips a missing sub-flow with an error effect
+        entry = { versionId: row.id, config: this.parse(row.id, row.config) };
+        this.subflowCache.set(node.flowId, entry);
+      }
+      out[node.flowId] = entry.config;
+      Object.assign(out, await this.subflows(entry.config, seen));
+    }
+    return out;
+  }
+
+  async byVersion(versionId: string): Promise<LoadedFlow | undefined> {
+    let config = this.versions.get(versionId);
+    let flowId = this.versionFlow.get(versionId);
+    if (!config || !flowId) {
+      const row = await loadVersion(this.db, versionId);
+      if (!row) return undefined;
+      config = this.parse(row.id, row.config);
+      flowId = row.flowId;
+      this.versionFlow.set(versionId, flowId);
+    }
+    return { versionId, flowId, config, subflows: await this.subflows(config) };
+  }
+
+  async forNumber(numberId: string): Promise<LoadedFlow | undefined> {
+    const row = await loadPublishedVersionForNumber(this.db, numberId);
+    if (!row) return undefined;
+    const config = this.parse(row.id, row.config);
+    return { versionId: row.id, flowId: row.flowId, config, subflows: await this.subflows(config) };
+  }
+}

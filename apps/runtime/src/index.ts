@@ -1,0 +1,5 @@
+export { Runtime, FLOW_PUBLISHED_CHANNEL, type RuntimeOptions } from './runtime.ts';
+export type { Channel, InboundMessage, OutboundMessage, NumberStatus } from './channels/channel.ts';
+export { SandboxChannel, type SandboxSent } from './channels/sandbox/sandbox-channel.ts';
+export type { InboundPayload } from './pipeline/inbound-payload.ts';
+export { createLogger, type Logger } from './observability/logger.ts';

@@ -1,0 +1,99 @@
+// Which network addresses a flow or a webhook endpoint may reach. Everything that is not plain
+// public unicast is refused (loopback, RFC 1918, link-local and cloud metadata, CGNAT, ULA,
+// multicast, IPv4 embedded in IPv6, …) unless the operator allows it by name or range.
+import ipaddr from 'ipaddr.js';
+
+export interface EgressPolicy {
+  /** Host names always allowed (exact, lower case), e.g. a self-hosted CRM. */
+  allowHosts: readonly string[];
+  /** CIDR ranges allowed despite being private, e.g. `10.20.0.0/16`. Loopback and link-local need their own range listed. */
+  allowCidrs: readonly string[];
+}
+
+export const defaultEgressPolicy: EgressPolicy = { allowHosts: [], allowCidrs: [] };
+
+export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
+
+type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** IPv6 forms that carry an IPv4 address inside: judge the IPv4 address. */
+function embeddedIPv4(addr: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  if (addr.isIPv4MappedAddress()) return addr.toIPv4Address();
+  const range = addr.range();
+  const parts = addr.parts;
+  // NAT64 (64:ff9b::/96) and IPv4-compatible (::/96, deprecated) carry it in the low 32 bits.
+  if (range === 'rfc6052' || (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1))) {
+    const hi = parts[6] ?? 0;
+    const lo = parts[7] ?? 0;
+    return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  }
+  return undefined;
+}
+
+function inAllowedCidr(addr: Parsed, cidrs: readonly string[]): boolean {
+  for (const cidr of cidrs) {
+    const [net, bits] = ipaddr.parseCIDR(cidr);
+    if (net.kind() === addr.kind() && addr.match([net, bits])) return true;
+  }
+  return false;
+}
+
+/** Ranges a host allowed by name may resolve into (a self-hosted target); never loopback or metadata. */
+const privateRanges = new Set(['private', 'carrierGradeNat', 'uniqueLocal']);
+
+/**
+ * Judges one IP address (v4 or v6, any notation ipaddr.js parses) against the policy.
+ * `allowedByName`: the host was named in `allowHosts`, so private ranges pass.
+ */
+export function checkAddress(ip: string, policy: EgressPolicy, allowedByName = false): AddressVerdict {
+  let addr: Parsed;
+  try {
+    addr = ipaddr.parse(ip.replace(/^\[|\]$/g, ''));
+  } catch {
+    return { allowed: false, reason: `"${ip}" is not an IP address` };
+  }
+  if (inAllowedCidr(addr, policy.allowCidrs)) return { allowed: true };
+  if (addr instanceof ipaddr.IPv6) {
+    const inner = embeddedIPv4(addr);
+    if (inner) {
+      const verdict = checkAddress(inner.toString(), policy, allowedByName);
+      return verdict.allowed ? verdict : { allowed: false, reason: `${ip} embeds ${inner.toString()}: ${verdict.reason}` };
+    }
+  }
+  const range = addr.range();
+  if (range === 'unicast') return { allowed: true };
+  if (allowedByName && privateRanges.has(range)) return { allowed: true };
+  return { allowed: false, reason: `${addr.toString()} is a ${describeRange(range)} address` };
+}
+
+function describeRange(range: string): string {
+  switch (range) {
+    case 'loopback':
+      return 'loopback';
+    case 'private':
+      return 'private (RFC 1918)';
+    case 'linkLocal':
+      return 'link-local (cloud metadata lives here)';
+    case 'carrierGradeNat':
+      return 'carrier-grade NAT (100.64.0.0/10)';
+    case 'uniqueLocal':
+      return 'IPv6 unique-local (fc00::/7)';
+    case 'multicast':
+      return 'multicast';
+    case 'unspecified':
+      return 'unspecified (0.0.0.0 / ::)';
+    case 'broadcast':
+      return 'broadcast';
+    default:
+      return `reserved (${range})`;
+  }
+}
+
+/** True when `host` is an IP literal (after WHATWG URL normalisation, brackets allowed). */
+export function isIpLiteral(host: string): boolean {
+  return ipaddr.isValid(host.replace(/^\[|\]$/g, ''));
+}
+
+export function isHostAllowedByName(host: string, policy: EgressPolicy): boolean {
+  return policy.allowHosts.includes(host.toLowerCase());
+}

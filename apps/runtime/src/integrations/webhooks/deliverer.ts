@@ -1,0 +1,138 @@
+// Delivers webhook rows: claimed with FOR UPDATE SKIP LOCKED, signed (Standard Webhooks; old and
+// new secret during a rotation), POSTed through the egress guard with no redirects followed,
+// every attempt recorded, then delivered / retried on the schedule / failed / endpoint disabled.
+// At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
+import { and, eq, sql } from 'drizzle-orm';
+import { schema, type Database, type Keyring } from '@waflow/db';
+import type { EgressClient } from '../egress/guarded-fetch.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
+import { signatureHeaders } from './signing.ts';
+
+const RESPONSE_BODY_KEPT = 1024;
+
+export interface DelivererDeps {
+  db: Database;
+  keyring: Keyring;
+  egress: EgressClient;
+  log: Logger;
+  now: () => number;
+  random?: () => number;
+}
+
+type DeliveryRow = typeof schema.webhookDeliveries.$inferSelect;
+
+export class WebhookDeliverer {
+  private readonly random: () => number;
+
+  constructor(private readonly deps: DelivererDeps) {
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Puts rows left in `delivering` by a process that died back in the queue. */
+  async recover(): Promise<number> {
+    const rows = await this.deps.db
+      .update(schema.webhookDeliveries)
+      .set({ status: 'pending' })
+      .where(eq(schema.webhookDeliveries.status, 'delivering'))
+      .returning({ id: schema.webhookDeliveries.id });
+    return rows.length;
+  }
+
+  /** Delivers what is due; returns how many attempts it made. */
+  async tick(limit = 20): Promise<number> {
+    const now = new Date(this.deps.now());
+    const claimed = await this.deps.db.execute<Record<string, unknown>>(sql`
+      update ${schema.webhookDeliveries} set status = 'delivering', attempts = attempts + 1
+      where id in (
+        select id from ${schema.webhookDeliveries}
+        where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked
+      )
+      returning id`);
+    const list = (Array.isArray(claimed) ? claimed : ((claimed as { rows?: unknown[] }).rows ?? [])) as { id: string }[];
+    await Promise.all(list.map((r) => this.deliver(r.id)));
+    return list.length;
+  }
+
+  private async deliver(id: string): Promise<void> {
+    const { db, keyring } = this.deps;
+    const [row] = await db
+      .select({ delivery: schema.webhookDeliveries, endpoint: schema.webhookEndpoints })
+      .from(schema.webhookDeliveries)
+      .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
+      .where(eq(schema.webhookDeliveries.id, id));
+    if (!row) return;
+    const { delivery, endpoint } = row;
+    if (!endpoint.enabled) {
+      await this.finish(delivery, { status: 'failed', lastError: `the endpoint is disabled: ${endpoint.disabledReason ?? 'by an admin'}` });
+      return;
+    }
+    const nowMs = this.deps.now();
+    const secrets = [keyring.decryptText(endpoint.secret)];
+    if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil.getTime() > nowMs) {
+      secrets.push(keyring.decryptText(endpoint.previousSecret));
+    }
+    const body = JSON.stringify(delivery.payload);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'waflow-webhooks/1',
+      ...signatureHeaders(secrets, delivery.eventId, Math.floor(nowMs / 1000), body),
+    };
+    const started = performance.now();
+    let outcome: AttemptOutcome;
+    let responseBody: string | null = null;
+    try {
+      const res = await this.deps.egress.fetch({ method: 'POST', url: endpoint.url, headers, body, timeoutMs: ATTEMPT_TIMEOUT_MS, maxRedirects: 0, maxResponseBytes: 64 * 1024 });
+      responseBody = res.body.slice(0, RESPONSE_BODY_KEPT);
+      outcome = { kind: 'response', status: res.status, ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}) };
+    } catch (err) {
+      outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    await db.insert(schema.webhookAttempts).values({
+      deliveryId: delivery.id,
+      at: new Date(nowMs),
+      statusCode: outcome.kind === 'response' ? outcome.status : null,
+      latencyMs,
+      responseBody,
+      error: outcome.kind === 'error' ? outcome.message : null,
+      requestHeaders: { 'webhook-id': headers['webhook-id'], 'webhook-timestamp': headers['webhook-timestamp'] },
+    });
+
+    const failingSince = endpoint.failingSince?.getTime();
+    const decision = decide(outcome, delivery.attempts, nowMs, failingSince, this.random);
+    const code = outcome.kind === 'response' ? outcome.status : null;
+    switch (decision.kind) {
+      case 'delivered':
+        await this.finish(delivery, { status: 'delivered', lastResponseCode: code, lastError: null, deliveredAt: new Date(nowMs) });
+        await db.update(schema.webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+        return;
+      case 'retry':
+        await this.finish(delivery, { status: 'pending', lastResponseCode: code, lastError: describeOutcome(outcome), nextAttemptAt: new Date(decision.at) });
+        break;
+      case 'failed':
+        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` });
+        break;
+      case 'disable-endpoint':
+        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` });
+        await db.update(schema.webhookEndpoints).set({ enabled: false, disabledReason: decision.reason }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+        // The web app shows disabled endpoints with their reason; the log carries the notice too.
+        this.deps.log.warn({ event: 'endpoint.disabled', endpointId: endpoint.id, workspaceId: endpoint.workspaceId, reason: decision.reason }, 'webhook endpoint disabled');
+        return;
+    }
+    await db
+      .update(schema.webhookEndpoints)
+      .set({ consecutiveFailures: sql`${schema.webhookEndpoints.consecutiveFailures} + 1`, failingSince: sql`coalesce(${schema.webhookEndpoints.failingSince}, ${new Date(nowMs).toISOString()}::timestamptz)` })
+      .where(eq(schema.webhookEndpoints.id, endpoint.id));
+  }
+
+  private async finish(delivery: DeliveryRow, set: Partial<typeof schema.webhookDeliveries.$inferInsert>): Promise<void> {
+    await this.deps.db
+      .update(schema.webhookDeliveries)
+      .set(set)
+      .where(and(eq(schema.webhookDeliveries.id, delivery.id), eq(schema.webhookDeliveries.status, 'delivering')));
+  }
+}

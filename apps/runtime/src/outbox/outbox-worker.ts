@@ -1,0 +1,62 @@
+// Keeps one number's outbox drained: sends what is due, sleeps until pacing allows or until a
+// turn queues more (wake()), and polls now and then for retries coming due.
+import type { Channel } from '../channels/channel.ts';
+import type { Logger } from '../observability/logger.ts';
+import { OutboxSender, type OutboxSenderOptions, type OutboxStore } from './outbox-sender.ts';
+
+export class OutboxWorker {
+  private sender: OutboxSender;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  /** A wake() that came while draining: drain again at once instead of sleeping. */
+  private woken = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    store: OutboxStore,
+    private readonly channel: Channel,
+    opts: OutboxSenderOptions,
+    private readonly log: Logger,
+    private readonly pollMs = 1_000,
+  ) {
+    this.sender = new OutboxSender(store, channel, opts);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let waitMs = this.pollMs;
+      this.woken = false;
+      try {
+        const r = await this.sender.drainOnce();
+        waitMs = r.waitMs > 0 ? r.waitMs : this.pollMs;
+      } catch (err) {
+        this.log.error({ err, numberId: this.channel.numberId }, 'outbox drain failed');
+      }
+      if (this.stopped) break;
+      if (this.woken && waitMs === this.pollMs) continue;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, waitMs);
+        this.wakeUp = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+  }
+}

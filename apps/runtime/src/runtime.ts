@@ -1,0 +1,212 @@
+// The runtime: attaches channels (sandbox or WhatsApp) to numbers and runs the inbound pipeline,
+// the outbox senders, timers and hot reload for them. One instance serves the numbers of one
+// worker process (or, in `npm start`, every number, embedded next to the API).
+import { and, eq } from 'drizzle-orm';
+import type { Coordinator } from '@waflow/coord';
+import { schema, type DbClient, type Keyring } from '@waflow/db';
+import type { Channel, InboundMessage, NumberStatus } from './channels/channel.ts';
+import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
+import { FlowLoader } from './flows/flow-loader.ts';
+import { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
+import { createEgressClient, type EgressClient } from './integrations/egress/guarded-fetch.ts';
+import { Counters } from './observability/counters.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { defaultOutboxOptions, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
+import { createOutboxStore } from './outbox/outbox-store.ts';
+import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { ingest } from './pipeline/ingest.ts';
+import type { InboundPayload } from './pipeline/inbound-payload.ts';
+import { InboundScheduler } from './pipeline/scheduler.ts';
+import { TimerWorker } from './timers/timer-worker.ts';
+import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
+
+export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
+
+export interface RuntimeOptions {
+  client: DbClient;
+  coord: Coordinator;
+  log?: Logger;
+  now?: () => number;
+  egressPolicy?: EgressPolicy;
+  outbox?: Partial<OutboxSenderOptions>;
+  /** How often timers and retries are polled (ms). */
+  pollMs?: number;
+  /** How often unprocessed inbound events written by other processes are looked for (ms). */
+  recoverMs?: number;
+  /** Decrypts webhook secrets; without it this runtime does not deliver webhooks. */
+  keyring?: Keyring;
+  /** Test seam, see PipelineDeps.beforeCommit. */
+  beforeCommit?: () => Promise<void>;
+}
+
+interface Attached {
+  channel: Channel;
+  outbox: OutboxWorker;
+  off: (() => void)[];
+}
+
+export class Runtime {
+  readonly counters = new Counters();
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly flows: FlowLoader;
+  readonly scheduler: InboundScheduler;
+  readonly egress: EgressClient;
+  private readonly timers: TimerWorker;
+  private readonly webhooks: WebhookDeliverer | undefined;
+  private readonly attached = new Map<string, Attached>();
+  private timerLoop: NodeJS.Timeout | undefined;
+  private recoverLoop: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly pollMs: number;
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.log = opts.log ?? createLogger();
+    this.now = opts.now ?? Date.now;
+    this.pollMs = opts.pollMs ?? 250;
+    this.flows = new FlowLoader(opts.client.db);
+    this.egress = createEgressClient(opts.egressPolicy ?? defaultEgressPolicy);
+    this.scheduler = new InboundScheduler({
+      db: opts.client.db,
+      coord: opts.coord,
+      flows: this.flows,
+      log: this.log,
+      counters: this.counters,
+      now: this.now,
+      onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
+      ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
+    });
+    this.timers = new TimerWorker({
+      db: opts.client.db,
+      egress: this.egress,
+      log: this.log,
+      now: this.now,
+      numberIds: () => [...this.attached.keys()],
+      onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
+    });
+    this.webhooks = opts.keyring ? new WebhookDeliverer({ db: opts.client.db, keyring: opts.keyring, egress: this.egress, log: this.log, now: this.now }) : undefined;
+  }
+
+  get db() {
+    return this.opts.client.db;
+  }
+
+  async start(): Promise<void> {
+    // Hot reload: a publish anywhere makes sub-flow lookups fresh (numbers always read the
+    // version they serve at the start of a conversation).
+    this.unlisten = await this.opts.client.listen(FLOW_PUBLISHED_CHANNEL, () => this.flows.invalidate());
+    const interrupted = await this.webhooks?.recover();
+    if (interrupted) this.log.warn({ interrupted }, 'webhook deliveries interrupted by a stop were queued again');
+    const tick = async () => {
+      try {
+        await this.timers.tick();
+        await this.webhooks?.tick();
+      } catch (err) {
+        this.log.error({ err }, 'timer tick failed');
+      }
+      this.timerLoop = setTimeout(() => void tick(), this.pollMs);
+    };
+    this.timerLoop = setTimeout(() => void tick(), this.pollMs);
+    // Events other processes persist (the API's handoff releases and API starts, a takeover's
+    // backlog) are found by this sweep; in-process ones are scheduled at once.
+    this.recoverLoop = setInterval(() => {
+      this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
+    }, this.opts.recoverMs ?? 2_000);
+  }
+
+  /** Fires due timers now (tests advance their clock, then call this). */
+  async fireDueTimers(): Promise<number> {
+    const n = await this.timers.tick();
+    await this.timers.idle();
+    return n;
+  }
+
+  /** Serves `numberId` through `channel`: inbound is persisted then processed, the outbox drained. */
+  async attach(numberId: string, channel: Channel): Promise<void> {
+    if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
+    const store = createOutboxStore(this.db);
+    const interrupted = await store.recoverSending(numberId);
+    if (interrupted > 0) this.log.warn({ numberId, interrupted }, 'outbox rows interrupted while sending were failed, not resent');
+    const outbox = new OutboxWorker(store, channel, { ...defaultOutboxOptions, ...this.opts.outbox, now: this.now }, this.log);
+    const off = [
+      channel.on('inbound', (m) => void this.receive(numberId, m)),
+      channel.on('status', (s, detail) => void this.setStatus(numberId, s, detail)),
+      channel.on('ack', (id, level) => void this.ack(numberId, id, level)),
+    ];
+    this.attached.set(numberId, { channel, outbox, off });
+    outbox.start();
+    await channel.start();
+    await this.scheduler.recover([numberId]);
+  }
+
+  async detach(numberId: string): Promise<void> {
+    const a = this.attached.get(numberId);
+    if (!a) return;
+    this.attached.delete(numberId);
+    for (const f of a.off) f();
+    await a.outbox.stop();
+    await a.channel.stop();
+  }
+
+  /** A sandbox channel for a number (the simulator and the tests). */
+  async attachSandbox(numberId: string): Promise<SandboxChannel> {
+    const existing = this.attached.get(numberId)?.channel;
+    if (existing instanceof SandboxChannel) return existing;
+    const channel = new SandboxChannel(numberId);
+    await this.attach(numberId, channel);
+    return channel;
+  }
+
+  channel(numberId: string): Channel | undefined {
+    return this.attached.get(numberId)?.channel;
+  }
+
+  /** Persist first, then process. Resolves once the event is safely stored. */
+  async receive(numberId: string, message: InboundMessage): Promise<{ inserted: boolean }> {
+    const payload: InboundPayload = { kind: 'message', message };
+    const r = await ingest(this.db, { numberId, fromWaId: message.from, eventId: message.messageId, payload });
+    this.counters.inc(r.inserted ? 'inbound_received_total' : 'inbound_duplicate_total');
+    this.scheduler.schedule(numberId, message.from);
+    return r;
+  }
+
+  /** Other events a conversation reacts to (handoff release, API start), same persisted path. */
+  async submit(numberId: string, fromWaId: string, eventId: string, payload: InboundPayload): Promise<{ inserted: boolean }> {
+    const r = await ingest(this.db, { numberId, fromWaId, eventId, payload });
+    this.scheduler.schedule(numberId, fromWaId);
+    return r;
+  }
+
+  private async setStatus(numberId: string, status: NumberStatus, detail?: string): Promise<void> {
+    await this.db
+      .update(schema.numbers)
+      .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: new Date(this.now()) })
+      .where(eq(schema.numbers.id, numberId))
+      .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));
+  }
+
+  private async ack(numberId: string, providerMessageId: string, level: 'sent' | 'delivered' | 'read' | 'failed'): Promise<void> {
+    const at = new Date(this.now());
+    const set = level === 'delivered' ? { status: level, deliveredAt: at } : level === 'read' ? { status: level, readAt: at } : { status: level };
+    await this.db
+      .update(schema.messages)
+      .set(set)
+      .where(and(eq(schema.messages.numberId, numberId), eq(schema.messages.waMessageId, providerMessageId)))
+      .catch((err: unknown) => this.log.error({ err, numberId }, 'ack update failed'));
+  }
+
+  /** Waits until every scheduled inbound event is processed (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    await this.scheduler.idle();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timerLoop) clearTimeout(this.timerLoop);
+    if (this.recoverLoop) clearInterval(this.recoverLoop);
+    await this.unlisten?.();
+    await this.scheduler.stop();
+    await this.timers.idle();
+    for (const id of [...this.attached.keys()]) await this.detach(id);
+    await this.egress.close();
+  }
+}

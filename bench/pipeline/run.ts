@@ -1,0 +1,78 @@
+// Pipeline benchmark: drives the inbound path with the sandbox channel — on throwaway real
+// Postgres + Redis, then on the embedded defaults (PGlite, in-process locks) — with 100 contacts
+// each answering as soon as the bot replies. Prints inbound messages/s and p50/p99
+// inbound-to-outbox latency; last line (real services): pipeline_msgs_per_s=N p99_ms=M
+import pino from 'pino';
+import { createCoordinator } from '@waflow/coord';
+import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
+import { createTestDatabase, startPostgres, startRedis } from '@waflow/testkit';
+import { Runtime } from '../../apps/runtime/src/runtime.ts';
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
+const TURNS = Number(process.env.BENCH_TURNS ?? 20);
+
+const echo = {
+  schemaVersion: 1,
+  triggers: [{ type: 'any' }],
+  variables: [{ name: 'x', type: 'string' }],
+  start: 'q',
+  nodes: [
+    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
+    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
+  ],
+};
+
+async function run(label: string, client: DbClient, redisUrl?: string): Promise<{ rate: number; p50: number; p99: number }> {
+  await migrate(client);
+  const ws = await createWorkspace(client.db, 'bench');
+  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echo });
+  await publishFlowVersion(client.db, { flowId: flow.id, config: echo });
+  const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'bench', channel: 'sandbox', flowId: flow.id }).returning();
+  if (!number) throw new Error('no number');
+  const coord = createCoordinator(redisUrl ? { redisUrl } : {});
+  const runtime = new Runtime({ client, coord, log: pino({ level: 'silent' }), outbox: { pacing: { ratePerSec: 1e9, burst: 1e9 } } });
+  await runtime.start();
+  const sandbox = await runtime.attachSandbox(number.id);
+
+  const remaining = new Map<string, number>();
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    sandbox.onSent((s) => {
+      const left = remaining.get(s.message.to) ?? 0;
+      if (left > 0) {
+        remaining.set(s.message.to, left - 1);
+        sandbox.deliver({ from: s.message.to, text: `turn ${TURNS - left + 1}` });
+      } else if (++done === CONTACTS) resolve();
+    });
+  });
+  const started = performance.now();
+  for (let c = 0; c < CONTACTS; c++) {
+    const from = `bench${c}@c.us`;
+    remaining.set(from, TURNS - 1);
+    sandbox.deliver({ from, text: 'start' });
+  }
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  const rows = await client.query<{ ms: number }>(
+    `select extract(epoch from (processed_at - created_at)) * 1000 as ms from inbound_events where number_id = $1 order by 1`,
+    [number.id],
+  );
+  const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+  const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0;
+  const total = CONTACTS * TURNS;
+  const result = { rate: Math.round(total / seconds), p50: Math.round(pct(50) * 10) / 10, p99: Math.round(pct(99) * 10) / 10 };
+  console.log(`${label.padEnd(34)} ${total} msgs in ${seconds.toFixed(2)} s: ${result.rate} msgs/s, inbound-to-outbox p50 ${result.p50} ms, p99 ${result.p99} ms`);
+  await runtime.stop();
+  await coord.close();
+  return result;
+}
+
+const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+try {
+  const real = await run('real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 20 }), redis.url);
+  const embedded = await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));
+  void embedded;
+  console.log(`pipeline_msgs_per_s=${real.rate} p99_ms=${real.p99}`);
+} finally {
+  await Promise.all([pg.stop(), redis.stop()]);
+}

@@ -1,0 +1,2 @@
+DROP INDEX "conversations_open_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "conversations_open_key" ON "conversations" USING btree ("number_id","contact_id") WHERE "conversations"."status" <> 'completed' and "conversations"."status" <> 'expired';

@@ -1,0 +1,4 @@
+CREATE INDEX "refresh_sessions_user_idx" ON "refresh_sessions" USING btree ("user_id") WHERE "refresh_sessions"."revoked_at" is null;--> statement-breakpoint
+CREATE INDEX "contacts_workspace_idx" ON "contacts" USING btree ("workspace_id","created_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "conversations_number_idx" ON "conversations" USING btree ("number_id","last_activity_at" DESC NULLS LAST,"id");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_delivering_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" = 'delivering';

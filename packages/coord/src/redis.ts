@@ -1,0 +1,325 @@
+// Redis coordination for several processes and hosts: redlock locks renewed while held, fences
+// issued only to the current holder, state with a Lua compare-and-set on the fence, pub/sub.
+// Meant for one Redis (or one primary): redlock's quorum over several is not used here.
+import { ExecutionError, Redlock, ResourceLockedError, type Lock } from '@sesamecare-oss/redlock';
+import { Redis } from 'ioredis';
+import {
+  DEFAULT_STATE_TTL_MS,
+  DEFAULT_TTL_MS,
+  DEFAULT_WAIT_MS,
+  encodeState,
+  type Coordinator,
+  type CoordinatorEvents,
+  type HeldLock,
+  type LockOptions,
+  type LockWaitOutcome,
+} from './coordinator.ts';
+import { CoordError, CoordUnavailableError, LockLostError, LockTimeoutError } from './errors.ts';
+import { createKeyQueue } from './key-queue.ts';
+
+// Hands out a fence only while KEYS[1] still holds our lock value (a holder that stalled between
+// acquiring and this call gets nothing), so fences follow the order locks were taken in. The fence
+// never goes below the server clock in microseconds: it keeps growing after Redis lost its data,
+// and the fence key can expire.
+const FENCE_IF_HELD = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+local t = redis.call('TIME')
+local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, floor)
+redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[2])
+return fence`;
+
+const SET_IF_NOT_OLDER = `
+local cur = redis.call('HGET', KEYS[1], 'fence')
+if cur and tonumber(cur) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'fence', ARGV[2], 'value', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+const FENCE_KEY_TTL_MS = 24 * 3600_000;
+const FIRST_RETRY_MS = 20;
+const MAX_RETRY_MS = 200;
+const MIN_TTL_MS = 30;
+const PING_TIMEOUT_MS = 1000;
+
+export interface RedisCoordinatorOptions extends CoordinatorEvents {
+  url: string;
+  /** Key and channel prefix (default `waflow:`), so several installations can share a Redis. */
+  prefix?: string;
+  /** How long a call waits for a (re)connecting Redis before COORD_UNAVAILABLE. Default 1 s. */
+  connectWaitMs?: number;
+}
+
+/** Exponential backoff with jitter (half fixed, half random), so waiters do not retry in step. */
+function retryDelay(attempt: number): number {
+  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** True when every vote against the lock was "someone else holds it", not a Redis failure. */
+async function heldByAnother(err: unknown): Promise<boolean> {
+  if (!(err instanceof ExecutionError) || err.attempts.length === 0) return false;
+  const stats = await Promise.all(err.attempts);
+  return stats.every((s) => s.votesAgainst.size > 0 && [...s.votesAgainst.values()].every((e) => e instanceof ResourceLockedError));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinator {
+  const prefix = opts.prefix ?? 'waflow:';
+  const connectWaitMs = opts.connectWaitMs ?? 1000;
+  const where = redisHost(opts.url);
+  // Fail fast while Redis is away (no offline queue) and reconnect by itself when it is back.
+  const redis = new Redis(opts.url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  let lastError: unknown;
+  redis.on('error', (err: unknown) => {
+    lastError = err; // reported through health() and failing calls
+  });
+  const redlock = new Redlock([redis], { retryCount: 0 });
+  const waiters = createKeyQueue();
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, Set<(m: string) => void>>();
+  const pending = new Map<string, Promise<unknown>>();
+  let closed = false;
+
+  function unavailable(err?: unknown): CoordUnavailableError {
+    if (closed) return new CoordUnavailableError('The Redis coordinator was closed.');
+    const why = err ?? lastError;
+    return new CoordUnavailableError(
+      `Redis at ${where} is not reachable (${redis.status}${why ? `: ${describe(why)}` : ''}); check REDIS_URL and that Redis runs. Retrying by itself.`,
+      { cause: why },
+    );
+  }
+
+  /** Waits up to `timeoutMs` for a (re)connecting client, then gives up with COORD_UNAVAILABLE. */
+  async function ready(timeoutMs = connectWaitMs): Promise<void> {
+    if (closed) throw unavailable();
+    if (redis.status === 'ready') return;
+    if (timeoutMs <= 0) throw unavailable();
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        reject(unavailable());
+      }, timeoutMs);
+      redis.once('ready', onReady);
+    });
+  }
+
+  /** Runs one command, turning a Redis failure into COORD_UNAVAILABLE. */
+  async function call<T>(run: () => Promise<T>): Promise<T> {
+    await ready();
+    try {
+      return await run();
+    } catch (err) {
+      throw err instanceof CoordError ? err : unavailable(err);
+    }
+  }
+
+  /** Takes the Redis lock and its fence, retrying with jitter until `deadline` (performance.now()). */
+  async function acquire(key: string, ttl: number, waitMs: number, deadline: number): Promise<{ lock: Lock; fence: number }> {
+    const lockKey = `${prefix}lock:${key}`;
+    for (let attempt = 0; ; attempt += 1) {
+      await ready(Math.min(connectWaitMs, deadline - performance.now()));
+      let lock: Lock | undefined;
+      try {
+        lock = await redlock.acquire([lockKey], ttl);
+      } catch (err) {
+        if (!(await heldByAnother(err))) throw unavailable(err);
+      }
+      if (lock) {
+        const taken = lock;
+        const fence = await redis.eval(FENCE_IF_HELD, 2, lockKey, `${prefix}fence:${key}`, taken.value, String(FENCE_KEY_TTL_MS)).catch(async (err: unknown) => {
+          await taken.release().catch(() => undefined);
+          throw unavailable(err);
+        });
+        if (typeof fence === 'number') return { lock: taken, fence };
+        // It expired before we got a fence (we stalled): somebody else may hold it now. Wait again.
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new LockTimeoutError(key, waitMs);
+      await delay(Math.min(left, retryDelay(attempt)));
+    }
+  }
+
+  return {
+    kind: 'redis',
+    async withLock<T>(key: string, fn: (lock: HeldLock) => Promise<T>, lockOpts: LockOptions = {}): Promise<T> {
+      if (closed) throw unavailable();
+      const ttl = Math.max(MIN_TTL_MS, Math.round(lockOpts.ttlMs ?? DEFAULT_TTL_MS));
+      const waitMs = lockOpts.waitMs ?? DEFAULT_WAIT_MS;
+      const started = performance.now();
+      const waited = (outcome: LockWaitOutcome) => opts.onLockWait?.(performance.now() - started, outcome);
+      // Waiters in this process queue here first: they enter in arrival order and only the
+      // first of them polls Redis.
+      let releaseLocal: () => void;
+      let lock: Lock;
+      let fence: number;
+      try {
+        releaseLocal = await waiters.acquire(key, waitMs);
+      } catch (err) {
+        waited('timeout');
+        throw err;
+      }
+      try {
+        ({ lock, fence } = await acquire(key, ttl, waitMs, started + waitMs));
+      } catch (err) {
+        releaseLocal();
+        waited(err instanceof LockTimeoutError ? 'timeout' : 'unavailable');
+        throw err;
+      }
+      waited('acquired');
+
+      const lost = new AbortController();
+      const loseIt = (cause?: unknown) => {
+        if (!lost.signal.aborted) lost.abort(new LockLostError(key, { cause }));
+      };
+      // Aborts when the lock runs out without a successful renewal, even if Redis hangs.
+      let expiry = setTimeout(loseIt, Math.max(0, lock.expiration - Date.now()));
+      let finished = false;
+      let renewals: Promise<void> = Promise.resolve();
+      const extend = (): Promise<void> => {
+        const run = renewals.then(async () => {
+          if (lost.signal.aborted) throw lost.signal.reason;
+          if (finished) return;
+          try {
+            lock = await lock.extend(ttl);
+          } catch (err) {
+            loseIt(err);
+            throw lost.signal.reason;
+          }
+          clearTimeout(expiry);
+          expiry = setTimeout(loseIt, Math.max(0, lock.expiration - Date.now()));
+        });
+        renewals = run.catch(() => undefined);
+        return run;
+      };
+      const autoExtend = lockOpts.autoExtend ?? true;
+      const renew = autoExtend
+        ? setInterval(() => {
+            extend().catch(() => clearInterval(renew));
+          }, Math.max(MIN_TTL_MS / 3, Math.floor(ttl / 3)))
+        : undefined;
+
+      try {
+        return await fn({ fence, signal: lost.signal, extend });
+      } finally {
+        finished = true;
+        clearInterval(renew);
+        await renewals;
+        clearTimeout(expiry);
+        // Redis away: the lock expires by its TTL instead.
+        await lock.release().catch(() => undefined);
+        releaseLocal();
+      }
+    },
+    async getState(key) {
+      const [fence, value] = await call(() => redis.hmget(`${prefix}state:${key}`, 'fence', 'value'));
+      if (fence == null || value == null) return undefined;
+      return { value: JSON.parse(value), fence: Number(fence) };
+    },
+    async setState(key, value, fence, ttlMs = DEFAULT_STATE_TTL_MS) {
+      const text = encodeState(value);
+      const ok = await call(() => redis.eval(SET_IF_NOT_OLDER, 1, `${prefix}state:${key}`, text, String(fence), String(Math.max(1, Math.round(ttlMs)))));
+      return ok === 1;
+    },
+    async deleteState(key) {
+      await call(() => redis.del(`${prefix}state:${key}`));
+    },
+    async publish(channel, message) {
+      await call(() => redis.publish(`${prefix}${channel}`, message));
+    },
+    async subscribe(channel, handler) {
+      if (closed) throw unavailable();
+      if (!subscriber) {
+        // Its own connection (a subscribed connection can do nothing else); it queues while
+        // Redis is away and subscribes again by itself after a reconnect.
+        const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+        sub.on('error', () => undefined);
+        sub.on('message', (ch: string, msg: string) => {
+          for (const h of [...(handlers.get(ch) ?? [])]) {
+            try {
+              h(msg);
+            } catch (err) {
+              opts.onError?.(err);
+            }
+          }
+        });
+        subscriber = sub;
+      }
+      const sub = subscriber;
+      const full = `${prefix}${channel}`;
+      let own = handlers.get(full);
+      if (!own) {
+        own = new Set();
+        handlers.set(full, own);
+        pending.set(full, sub.subscribe(full));
+      }
+      // A second subscriber to a channel still being subscribed waits for the same answer.
+      await pending.get(full);
+      const subscription = (m: string) => handler(m);
+      own.add(subscription);
+      return async () => {
+        own.delete(subscription);
+        if (own.size === 0 && handlers.get(full) === own) {
+          handlers.delete(full);
+          pending.delete(full);
+          await sub.unsubscribe(full).catch(() => undefined);
+        }
+      };
+    },
+    async health() {
+      if (closed) return { ok: false, detail: 'the Redis coordinator was closed' };
+      if (redis.status !== 'ready') return { ok: false, detail: unavailable().message };
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const pong = await Promise.race([
+          redis.ping(),
+          new Promise<string>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS);
+          }),
+        ]);
+        return pong === 'PONG' ? { ok: true } : { ok: false, detail: `Redis at ${where} did not answer PING within ${PING_TIMEOUT_MS} ms` };
+      } catch (err) {
+        return { ok: false, detail: unavailable(err).message };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      handlers.clear();
+      pending.clear();
+      await Promise.all(
+        [redis, subscriber].map(async (client) => {
+          if (!client) return;
+          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+          else client.disconnect();
+        }),
+      );
+    },
+  };
+}
+
+/** host:port of a Redis URL, for messages (never the password). */
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return 'the configured address';
+  }
+}

@@ -1,0 +1,1 @@
+export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './keyring.ts';

@@ -1,0 +1,11 @@
+export { createDb, type CreateDbOptions, type Database, type DbClient, type Schema } from './client.ts';
+export { migrate, migrationsFolder } from './migrate.ts';
+export * as schema from './schema/index.ts';
+export * from './repos/workspaces.ts';
+export * from './repos/flows.ts';
+export * from './repos/conversations.ts';
+export * from './repos/checkpoints.ts';
+export * from './repos/messages.ts';
+export * from './repos/inbound-events.ts';
+export * from './repos/session-store.ts';
+export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './crypto/index.ts';

@@ -1,0 +1,5 @@
+export * from './workspaces.ts';
+export * from './flows.ts';
+export * from './numbers.ts';
+export * from './conversations.ts';
+export * from './webhooks.ts';

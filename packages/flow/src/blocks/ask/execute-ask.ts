@@ -1,0 +1,58 @@
+// ask: send the question (choices as a numbered menu: WhatsApp Web no longer delivers buttons
+// or lists), wait for the reply, check it, retry, give up after the maximum, or time out.
+import type { AskNode } from '../../schema/types.ts';
+import type { Run, Step } from '../../engine/run.ts';
+import type { InboundContent } from '../../engine/types.ts';
+import { render } from '../../engine/template.ts';
+import { checkAnswer } from './validate-answer.ts';
+
+export const DEFAULT_MAX_RETRIES = 2;
+
+export function questionText(node: AskNode, vars: Readonly<Record<string, unknown>>, prefix?: string): string {
+  let text = render(prefix ?? node.prompt, vars);
+  if (node.validation.kind === 'choice') {
+    const menu = node.validation.options.map((o, i) => `${i + 1}. ${render(o.label, vars)}`).join('\n');
+    text = `${text}\n\n${menu}\n\nReply with a number.`;
+  }
+  return text;
+}
+
+export function executeAsk(node: AskNode, run: Run): Step {
+  run.say(questionText(node, run.state.vars));
+  const timer = node.timeoutSeconds ? run.setTimer(node.timeoutSeconds, 'ask_timeout') : undefined;
+  run.state.wait = timer ? { k: 'input', node: node.id, timer } : { k: 'input', node: node.id };
+  delete run.state.tries;
+  return { wait: true };
+}
+
+export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step {
+  const wait = run.state.wait;
+  const check = checkAnswer(node, answer);
+  if (check.ok) {
+    if (wait?.k === 'input' && wait.timer) run.emit({ type: 'cancel_timer', timerId: wait.timer });
+    run.state.vars[node.saveAs] = check.value;
+    delete run.state.wait;
+    delete run.state.tries;
+    const option = node.validation.kind === 'choice' && check.option !== undefined ? node.validation.options[check.option] : undefined;
+    return { go: option?.next ?? node.next };
+  }
+  const tries = (run.state.tries ?? 0) + 1;
+  if (tries > (node.maxRetries ?? DEFAULT_MAX_RETRIES)) {
+    if (wait?.k === 'input' && wait.timer) run.emit({ type: 'cancel_timer', timerId: wait.timer });
+    delete run.state.wait;
+    delete run.state.tries;
+    if (node.onInvalid) return { go: node.onInvalid };
+    run.say("Sorry, I couldn't understand your answer. Let's stop here for now.");
+    return { end: 'completed' };
+  }
+  run.state.tries = tries;
+  const retry = node.retryPrompt ? questionText(node, run.state.vars, node.retryPrompt) : `Sorry, that doesn't look right. ${questionText(node, run.state.vars)}`;
+  run.say(retry);
+  return { wait: true };
+}
+
+export function timeoutAsk(node: AskNode, run: Run): Step {
+  delete run.state.wait;
+  delete run.state.tries;
+  return node.onTimeout ? { go: node.onTimeout } : { end: 'expired' };
+}

@@ -1,0 +1,29 @@
+// subflow: run another flow with its own variables (inputs passed in; an input that is exactly one
+// {{variable}} keeps its type, so a list stays a list), then come back and copy the outputs back.
+import type { SubflowNode } from '../../schema/types.ts';
+import type { Run, Step } from '../../engine/run.ts';
+import { renderValue } from '../../engine/template.ts';
+import { initialVariables } from '../../engine/variables.ts';
+
+export function executeSubflow(node: SubflowNode, run: Run): Step {
+  const target = run.subflows[node.flowId];
+  if (!target) {
+    run.emit({ type: 'error', code: 'SUBFLOW_MISSING', nodeId: node.id, message: `The flow "${node.flowId}" called here is not available; the bot skipped it.` });
+    return { go: node.next };
+  }
+  const callerVars = run.state.vars;
+  const vars = initialVariables(target);
+  for (const [name, template] of Object.entries(node.input ?? {})) vars[name] = renderValue(template ?? '', callerVars);
+  if (callerVars.contact !== undefined) vars.contact = callerVars.contact;
+  const frame = {
+    k: 'sub' as const,
+    ...(run.state.flow === undefined ? {} : { flow: run.state.flow }),
+    ...(node.next === undefined ? {} : { ret: node.next }),
+    ...(node.output ? { out: node.output } : {}),
+    vars: callerVars,
+  };
+  (run.state.stack ??= []).push(frame);
+  run.state.flow = node.flowId;
+  run.state.vars = vars;
+  return { go: target.start };
+}

@@ -1,0 +1,13 @@
+// webhook: hand an event to the runtime for signed delivery (fire and forget).
+import type { WebhookNode } from '../../schema/types.ts';
+import type { Run, Step } from '../../engine/run.ts';
+import { render } from '../../engine/template.ts';
+
+export function executeWebhook(node: WebhookNode, run: Run): Step {
+  const vars = run.state.vars;
+  const payload = node.payload
+    ? Object.fromEntries(Object.entries(node.payload).map(([k, t]) => [k, render(t ?? '', vars)]))
+    : { ...vars };
+  run.emit({ type: 'webhook', event: node.event, payload });
+  return { go: node.next };
+}

@@ -1,0 +1,59 @@
+// One advance() in progress: the mutable working copy of the state, the effects so far, and
+// helpers the block executors share. Nothing here touches the outside world.
+import type { FlowConfig, FlowNode } from '../schema/types.ts';
+import type { ConversationState, Effect, EndReason, SubflowMap } from './types.ts';
+
+/** What a block executor decides. `go: undefined` means this path ends here. */
+export type Step = { go: string | undefined } | { wait: true } | { end: EndReason };
+
+/** Blocks by id, per flow object (flows are immutable once loaded). */
+const nodeIndex = new WeakMap<FlowConfig, Map<string, FlowNode>>();
+
+type EffectInput = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+
+export class Run {
+  readonly effects: Effect[] = [];
+
+  constructor(
+    readonly main: FlowConfig,
+    readonly subflows: SubflowMap,
+    public state: ConversationState,
+    readonly now: number,
+  ) {}
+
+  /** The flow being run (the main one, or a sub-flow). */
+  get flow(): FlowConfig | undefined {
+    return this.state.flow === undefined ? this.main : this.subflows[this.state.flow];
+  }
+
+  node(id: string): FlowNode | undefined {
+    const flow = this.flow;
+    if (!flow) return undefined;
+    let index = nodeIndex.get(flow);
+    if (!index) {
+      index = new Map(flow.nodes.map((n) => [n.id, n]));
+      nodeIndex.set(flow, index);
+    }
+    return index.get(id);
+  }
+
+  nextId(): string {
+    this.state.seq += 1;
+    return `e${this.state.seq}`;
+  }
+
+  emit(effect: EffectInput): string {
+    const id = this.nextId();
+    // Object.assign on the fresh literal: cheaper than a spread on this hot path.
+    this.effects.push(Object.assign(effect, { id }));
+    return id;
+  }
+
+  say(text: string): void {
+    if (text.trim() !== '') this.emit({ type: 'send', message: { kind: 'text', text } });
+  }
+
+  setTimer(seconds: number, purpose: 'ask_timeout' | 'delay' | 'conversation_timeout'): string {
+    return this.emit({ type: 'set_timer', dueAt: this.now + seconds * 1000, purpose });
+  }
+}

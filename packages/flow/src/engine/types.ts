@@ -1,0 +1,96 @@
+// What goes into and comes out of advance(): events from the outside, effects for the runtime
+// to carry out, and the conversation state (plain JSON, kept small).
+import type { FlowConfig } from '../schema/types.ts';
+
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  /**
+   * A tap on an option of a menu (the simulator, or a button/list reply where a channel still
+   * delivers them): `option` is its 1-based number in the menu as sent; `label` as shown, if known.
+   */
+  | { kind: 'choice'; option: number; label?: string }
+  | { kind: 'media'; ref: string; mimeType: string; caption?: string }
+  | { kind: 'location'; latitude: number; longitude: number; name?: string };
+
+export interface ContactInfo {
+  name?: string;
+  phone?: string;
+}
+
+export type FlowEvent =
+  | { type: 'message'; message: InboundContent; isFirstMessage?: boolean; contact?: ContactInfo }
+  | { type: 'timer'; timerId: string }
+  | {
+      type: 'http_response';
+      requestId: string;
+      outcome: 'response' | 'timeout' | 'error';
+      status?: number;
+      body?: unknown;
+      error?: string;
+    }
+  | { type: 'handoff_released' }
+  | { type: 'api_start'; variables?: Record<string, unknown>; contact?: ContactInfo };
+
+export type OutboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'media'; mediaType: 'image' | 'document' | 'audio' | 'video'; url: string; caption?: string; fileName?: string }
+  | { kind: 'location'; latitude: number; longitude: number; name?: string };
+
+export type EndReason = 'completed' | 'stopped' | 'expired' | 'error';
+
+/** Effect ids are unique within a conversation and the same on a replay: the runtime's idempotency keys. */
+export type Effect =
+  | { type: 'send'; id: string; message: OutboundContent }
+  | { type: 'webhook'; id: string; event: string; payload: Record<string, unknown> }
+  | {
+      type: 'http_request';
+      id: string;
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      url: string;
+      headers: Record<string, string>;
+      body?: unknown;
+      timeoutMs: number;
+    }
+  | { type: 'set_timer'; id: string; dueAt: number; purpose: 'ask_timeout' | 'delay' | 'conversation_timeout' }
+  | { type: 'cancel_timer'; id: string; timerId: string }
+  | { type: 'handoff'; id: string; reason?: string }
+  | { type: 'results'; id: string; status: 'partial' | 'completed'; variables: Record<string, unknown> }
+  | { type: 'end'; id: string; reason: EndReason }
+  | { type: 'error'; id: string; code: 'STEP_LIMIT' | 'SUBFLOW_MISSING' | 'NODE_MISSING'; message: string; nodeId?: string };
+
+export type Frame =
+  | { k: 'sub'; flow?: string; ret?: string; out?: Record<string, string>; vars: Record<string, unknown> }
+  | { k: 'loop'; node: string; i: number };
+
+export type Wait =
+  | { k: 'input'; node: string; timer?: string }
+  | { k: 'timer'; node: string; timer: string }
+  | { k: 'http'; node: string; req: string }
+  | { k: 'handoff'; node: string };
+
+export interface ConversationState {
+  v: 1;
+  status: 'active' | 'waiting' | 'handoff' | 'completed';
+  /** The flow being run when inside a sub-flow (absent: the main flow). */
+  flow?: string;
+  wait?: Wait;
+  vars: Record<string, unknown>;
+  /** Invalid answers to the current question. */
+  tries?: number;
+  /** Effect counter: effect ids derive from it. */
+  seq: number;
+  /** Seed of the conversation's random draws (A/B splits). */
+  seed: number;
+  stack?: Frame[];
+  /** The conversation-timeout timer in force. */
+  convTimer?: string;
+  endReason?: EndReason;
+}
+
+export interface AdvanceResult {
+  state: ConversationState | null;
+  effects: Effect[];
+}
+
+/** Other flows a sub-flow block may call, by flow id (the runtime pins their versions). */
+export type SubflowMap = Readonly<Record<string, FlowConfig>>;

@@ -1,0 +1,25 @@
+// The shape of a validation error: shown to non-technical admins, so `message` is plain words
+// that say what to change; `nodeId` + `field` let the builder pin it on the right block and input.
+
+export type FlowErrorCode =
+  | 'SCHEMA'
+  | 'DUPLICATE_NODE_ID'
+  | 'NODE_NOT_FOUND'
+  | 'UNREACHABLE_NODE'
+  | 'UNDECLARED_VARIABLE'
+  | 'DUPLICATE_VARIABLE'
+  | 'SUBFLOW_NOT_FOUND'
+  | 'LOOP_WITHOUT_INPUT'
+  | 'INVALID_REGEX'
+  | 'INVALID_CONDITION'
+  | 'INVALID_PATH'
+  | 'NO_TRIGGER';
+
+export interface FlowError {
+  code: FlowErrorCode;
+  /** The block the error belongs to; absent for flow-level errors. */
+  nodeId?: string;
+  /** Where in the block (or the flow): `prompt`, `validation.options[1].next`, `triggers[0].pattern`. */
+  field: string;
+  message: string;
+}
