@@ -13,6 +13,9 @@ import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
+import { docsPage, openApiDocument } from './routing/openapi.ts';
+import { defineRoutes } from './routing/route.ts';
+import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -38,11 +41,18 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return c.json({ ok: db, database: db }, db ? 200 : 503);
   });
 
-  registerSetup(app, deps);
-  registerAuth(app, deps);
-  registerFlows(app, deps);
-  registerNumbers(app, deps);
-  registerSimulator(app, deps);
+  const route = defineRoutes(app, deps);
+  registerSetup(route, deps);
+  registerAuth(route, deps);
+  registerFlows(route, deps);
+  registerNumbers(route, deps);
+  registerSimulator(route, deps);
+
+  // Built once, on first request: every route is registered by then.
+  let doc: ReturnType<typeof openApiDocument> | undefined;
+  const openapi = () => (doc ??= openApiDocument(loadWebhookEventSchemas()));
+  app.get('/api/openapi.json', (c) => c.json(openapi()));
+  app.get('/api/docs', (c) => c.html(docsPage(openapi())));
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `There is no ${c.req.method} ${c.req.path}.` } }, 404));
   return app;

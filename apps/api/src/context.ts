@@ -23,5 +23,7 @@ export interface AppEnv {
     userId: string;
     workspaceId: string;
     role: Role;
+    /** Set for integrator calls (API key) instead of userId/role. */
+    apiKeyId: string;
   };
 }

@@ -17,3 +17,4 @@ export { matchTrigger } from './triggers/match-trigger.ts';
 export { matchChoice, normalize } from './engine/text-match.ts';
 export { render } from './engine/template.ts';
 export { edgesOf } from './graph/edges.ts';
+export { diffFlows, type FlowDiff } from './graph/diff.ts';

@@ -2,7 +2,7 @@
 // unexpected one is logged with the request id and answered without internals.
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ZodError } from 'zod';
+import { ZodError } from 'zod/v4';
 import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 

@@ -2,15 +2,14 @@
 // rate-limited per account and per IP (in memory: one API process; see the README).
 import { verify } from '@node-rs/argon2';
 import { eq, sql } from 'drizzle-orm';
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { schema } from '@waflow/db';
 import { ACCESS_TTL_S, issueAccessToken, issueRefreshToken, REFRESH_TTL_MS, revokeRefreshToken, rotateRefreshToken } from '../../auth/tokens.ts';
-import { jsonBody } from '../../body.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { requireUser } from '../../middleware/auth.ts';
+import type { RouteFn } from '../../routing/route.ts';
 
 const REFRESH_COOKIE = 'waflow_refresh';
 const loginBody = z.object({ email: z.string().trim().min(1, 'enter your email'), password: z.string().min(1, 'enter your password') });
@@ -35,7 +34,7 @@ class LoginLimiter {
   }
 }
 
-async function profile(deps: Deps, userId: string) {
+export async function profile(deps: Deps, userId: string) {
   const [user] = await deps.client.db.select({ id: schema.users.id, email: schema.users.email, name: schema.users.name }).from(schema.users).where(eq(schema.users.id, userId));
   if (!user) throw new AppError(401, 'UNAUTHENTICATED', 'Your account no longer exists.');
   const workspaces = await deps.client.db
@@ -52,45 +51,77 @@ export async function startSession(c: Context<AppEnv>, deps: Deps, userId: strin
   return c.json({ accessToken: await issueAccessToken(deps.keyring, userId), expiresIn: ACCESS_TTL_S, ...(await profile(deps, userId)) }, status);
 }
 
-export function registerAuth(app: Hono<AppEnv>, deps: Deps): void {
+export function registerAuth(route: RouteFn, deps: Deps): void {
   const perAccount = new LoginLimiter(5, 15 * 60_000);
   const perIp = new LoginLimiter(30, 15 * 60_000);
+  const tag = 'Auth';
+  const setRefresh = (c: Context<AppEnv>, token: string) =>
+    setCookie(c, REFRESH_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: deps.secureCookies ?? false, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
 
-  app.post('/api/v1/auth/login', async (c) => {
-    const body = await jsonBody(c, loginBody);
-    const email = body.email.toLowerCase();
-    const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'local';
-    const now = Date.now();
-    const wait = Math.max(perAccount.retryAfter(email, now), perIp.retryAfter(ip, now));
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      throw new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s).`);
-    }
-    const [user] = await deps.client.db.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${email}`);
-    const ok = user && !user.disabled ? await verify(user.passwordHash, body.password).catch(() => false) : false;
-    if (!user || !ok) {
-      perAccount.fail(email, now);
-      perIp.fail(ip, now);
-      throw new AppError(401, 'BAD_CREDENTIALS', 'That email and password do not match an account.');
-    }
-    perAccount.clear(email);
-    return startSession(c, deps, user.id);
+  route({
+    method: 'post',
+    path: '/api/v1/auth/login',
+    access: 'public',
+    tag,
+    summary: 'Sign in: an access token, and a rotating refresh token in an httpOnly cookie (429 with Retry-After after repeated failures)',
+    body: loginBody,
+    handler: async (c, { body }) => {
+      const email = body.email.toLowerCase();
+      const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'local';
+      const now = Date.now();
+      const wait = Math.max(perAccount.retryAfter(email, now), perIp.retryAfter(ip, now));
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new AppError(429, 'TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s).`);
+      }
+      const [user] = await deps.client.db.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${email}`);
+      const ok = user && !user.disabled ? await verify(user.passwordHash, body.password).catch(() => false) : false;
+      if (!user || !ok) {
+        perAccount.fail(email, now);
+        perIp.fail(ip, now);
+        throw new AppError(401, 'BAD_CREDENTIALS', 'That email and password do not match an account.');
+      }
+      perAccount.clear(email);
+      return startSession(c, deps, user.id);
+    },
   });
 
-  app.post('/api/v1/auth/refresh', async (c) => {
-    const token = getCookie(c, REFRESH_COOKIE);
-    if (!token) throw new AppError(401, 'UNAUTHENTICATED', 'No session: sign in.');
-    const rotated = await rotateRefreshToken(deps.client.db, token);
-    setCookie(c, REFRESH_COOKIE, rotated.token, { httpOnly: true, sameSite: 'Strict', secure: deps.secureCookies ?? false, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
-    return c.json({ accessToken: await issueAccessToken(deps.keyring, rotated.userId), expiresIn: ACCESS_TTL_S });
+  route({
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    access: 'public',
+    tag,
+    summary: 'A new access token from the refresh cookie (the refresh token rotates; reusing an old one revokes the session)',
+    handler: async (c) => {
+      const token = getCookie(c, REFRESH_COOKIE);
+      if (!token) throw new AppError(401, 'UNAUTHENTICATED', 'No session: sign in.');
+      const rotated = await rotateRefreshToken(deps.client.db, token);
+      setRefresh(c, rotated.token);
+      return c.json({ accessToken: await issueAccessToken(deps.keyring, rotated.userId), expiresIn: ACCESS_TTL_S });
+    },
   });
 
-  app.post('/api/v1/auth/logout', async (c) => {
-    const token = getCookie(c, REFRESH_COOKIE);
-    if (token) await revokeRefreshToken(deps.client.db, token);
-    deleteCookie(c, REFRESH_COOKIE, { path: '/api/v1/auth' });
-    return c.body(null, 204);
+  route({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    access: 'public',
+    tag,
+    summary: 'Sign out: revokes the refresh token',
+    responses: [{ status: 204, description: 'Signed out' }],
+    handler: async (c) => {
+      const token = getCookie(c, REFRESH_COOKIE);
+      if (token) await revokeRefreshToken(deps.client.db, token);
+      deleteCookie(c, REFRESH_COOKIE, { path: '/api/v1/auth' });
+      return c.body(null, 204);
+    },
   });
 
-  app.get('/api/v1/me', requireUser(deps), async (c) => c.json(await profile(deps, c.get('userId'))));
+  route({
+    method: 'get',
+    path: '/api/v1/me',
+    access: 'user',
+    tag,
+    summary: 'Who am I: the user and their workspaces with roles',
+    handler: async (c) => c.json(await profile(deps, c.get('userId'))),
+  });
 }

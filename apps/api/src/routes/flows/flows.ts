@@ -1,14 +1,18 @@
-// Flows: list, create, read (with ETag), save the draft (If-Match, 409 when someone else saved),
-// validate, publish (immutable version + runtime notification), versions.
+// Flows: list, create, read (with ETag), rename, delete, save the draft (If-Match, 409 when
+// someone else saved), validate, publish (immutable version + runtime notification), versions,
+// diff of two versions, rollback (an old version published as a new one), import and export.
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import { z } from 'zod';
-import { createFlow, publishFlowVersion, saveDraft, schema } from '@waflow/db';
-import { validateFlow } from '@waflow/flow';
-import { jsonBody } from '../../body.ts';
-import type { AppEnv, Deps } from '../../context.ts';
+import { z } from 'zod/v4';
+import { createFlow, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
+import { diffFlows, validateFlow } from '@waflow/flow';
+import { audit } from '../../audit.ts';
+import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { isUuid, requireRole, requireUser } from '../../middleware/auth.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import { pageQuery, type RouteFn } from '../../routing/route.ts';
+import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../context.ts';
 
 export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
 
@@ -21,8 +25,17 @@ const emptyFlow = (name: string) => ({
   nodes: [{ id: 'welcome', type: 'end', message: 'Hello!' }],
 });
 
-const createBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120), config: z.record(z.string(), z.unknown()).optional() });
-const publishBody = z.object({ changelog: z.string().trim().max(500).default('') });
+const config = z.record(z.string(), z.unknown()).describe('A flow config (schemas/flow.schema.json).');
+const createBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120), config: config.optional() });
+const importBody = z.object({ name: z.string().trim().min(1, 'name the imported flow').max(120), config });
+const renameBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120) });
+const publishBody = z.object({ changelog: z.string().trim().max(500, 'keep the changelog under 500 characters').default('') });
+const rollbackBody = z.object({ version: z.number().int().min(1, 'versions start at 1'), changelog: z.string().trim().max(500).optional() });
+const diffQuery = z.object({ from: z.coerce.number().int().min(1, 'from is a version number'), to: z.coerce.number().int().min(1, 'to is a version number') });
+
+const flowSummary = z.object({ id: z.string(), name: z.string(), revision: z.number(), publishedVersionId: z.string().nullable(), updatedAt: z.date() });
+const versionSummary = z.object({ id: z.string(), version: z.number(), status: z.string(), changelog: z.string(), publishedAt: z.date().nullable(), checksum: z.string() });
+const validationResult = z.object({ ok: z.boolean(), errors: z.array(z.object({ code: z.string(), nodeId: z.string().optional(), field: z.string().optional(), message: z.string() })) });
 
 export async function loadFlow(deps: Deps, workspaceId: string, id: string | undefined) {
   if (!isUuid(id)) throw notFound('The flow');
@@ -34,80 +47,259 @@ export async function loadFlow(deps: Deps, workspaceId: string, id: string | und
   return flow;
 }
 
-function invalid(errors: unknown) {
-  return new AppError(422, 'FLOW_INVALID', 'The flow has problems to fix before this: see details, each names the block and the field.', errors);
+async function loadVersionNumber(db: Database, flowId: string, version: number) {
+  const [row] = await db
+    .select()
+    .from(schema.flowVersions)
+    .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.version, version), ne(schema.flowVersions.status, 'draft')));
+  if (!row) throw new AppError(404, 'NOT_FOUND', `Version ${version} of this flow does not exist: see the versions list.`);
+  return row;
 }
 
-export function registerFlows(app: Hono<AppEnv>, deps: Deps): void {
-  const base = '/api/v1/workspaces/:ws/flows';
-  const user = requireUser(deps);
-
-  app.get(base, user, requireRole(deps, 'flows.list'), async (c) => {
-    const rows = await deps.client.db
-      .select({ id: schema.flows.id, name: schema.flows.name, revision: schema.flows.draftRevision, publishedVersionId: schema.flows.publishedVersionId, updatedAt: schema.flows.updatedAt })
-      .from(schema.flows)
-      .where(and(eq(schema.flows.workspaceId, c.get('workspaceId')), isNull(schema.flows.deletedAt)))
-      .orderBy(desc(schema.flows.updatedAt));
-    return c.json({ items: rows, nextCursor: null });
-  });
-
-  app.post(base, user, requireRole(deps, 'flows.create'), async (c) => {
-    const body = await jsonBody(c, createBody);
-    const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config ?? emptyFlow(body.name) });
-    c.header('ETag', `"${flow.draftRevision}"`);
-    return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision }, 201);
-  });
-
-  app.get(`${base}/:id`, user, requireRole(deps, 'flows.get'), async (c) => {
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    c.header('ETag', `"${flow.draftRevision}"`);
-    return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, publishedVersionId: flow.publishedVersionId });
-  });
-
-  app.put(`${base}/:id/draft`, user, requireRole(deps, 'flows.saveDraft'), async (c) => {
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    const ifMatch = c.req.header('if-match');
-    if (!ifMatch) throw new AppError(428, 'IF_MATCH_REQUIRED', 'Send the If-Match header with the ETag you loaded, so nobody\'s changes are overwritten.');
-    const expected = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
-    const draft = await jsonBody(c, z.record(z.string(), z.unknown()));
-    const revision = Number.isInteger(expected) ? await saveDraft(deps.client.db, flow.id, draft, expected) : undefined;
-    if (revision === undefined) {
-      throw new AppError(409, 'DRAFT_CONFLICT', 'Someone else saved this flow after you opened it: reload to see their changes, then apply yours again.', { currentRevision: flow.draftRevision });
-    }
-    c.header('ETag', `"${revision}"`);
-    // Drafts may be incomplete: they are saved as they are, with their problems listed.
-    const v = validateFlow(draft);
-    return c.json({ revision, errors: v.ok ? [] : v.errors });
-  });
-
-  app.post(`${base}/:id/validate`, user, requireRole(deps, 'flows.validate'), async (c) => {
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
-    return c.json({ ok: v.ok, errors: v.errors });
-  });
-
-  app.post(`${base}/:id/publish`, user, requireRole(deps, 'flows.publish'), async (c) => {
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    const body = await jsonBody(c, publishBody);
-    const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
-    if (!v.ok) throw invalid(v.errors);
-    const version = await publishFlowVersion(deps.client.db, { flowId: flow.id, config: flow.draft, changelog: body.changelog, authorId: c.get('userId') });
-    await deps.client.notify(FLOW_PUBLISHED_CHANNEL, JSON.stringify({ flowId: flow.id, versionId: version.id })).catch((err: unknown) => c.get('log').warn({ err }, 'publish notification failed'));
-    return c.json({ id: version.id, version: version.version, checksum: version.checksum, publishedAt: version.publishedAt, changelog: version.changelog }, 201);
-  });
-
-  app.get(`${base}/:id/versions`, user, requireRole(deps, 'flows.versions'), async (c) => {
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    const rows = await deps.client.db
-      .select({ id: schema.flowVersions.id, version: schema.flowVersions.version, status: schema.flowVersions.status, changelog: schema.flowVersions.changelog, publishedAt: schema.flowVersions.publishedAt, checksum: schema.flowVersions.checksum })
-      .from(schema.flowVersions)
-      .where(and(eq(schema.flowVersions.flowId, flow.id), ne(schema.flowVersions.status, 'draft')))
-      .orderBy(desc(schema.flowVersions.version));
-    return c.json({ items: rows, nextCursor: null });
-  });
+function invalid(errors: unknown) {
+  return new AppError(422, 'FLOW_INVALID', 'The flow has problems to fix before this: see details, each names the block and the field.', errors);
 }
 
 async function flowIds(deps: Deps, workspaceId: string): Promise<string[]> {
   const rows = await deps.client.db.select({ id: schema.flows.id }).from(schema.flows).where(and(eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
   return rows.map((r) => r.id);
+}
+
+/** Validates and publishes `cfg` as the flow's next version, audits it and tells the runtime. */
+async function publish(c: Context<AppEnv>, deps: Deps, flowId: string, cfg: Record<string, unknown>, changelog: string) {
+  const v = validateFlow(cfg, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+  if (!v.ok) throw invalid(v.errors);
+  const version = await publishFlowVersion(deps.client.db, { flowId, config: cfg, changelog, authorId: c.get('userId') });
+  await audit(c, deps.client.db, { action: 'flow.publish', entityType: 'flow', entityId: flowId, after: { version: version.version, changelog, checksum: version.checksum } });
+  await deps.client.notify(FLOW_PUBLISHED_CHANNEL, JSON.stringify({ flowId, versionId: version.id })).catch((err: unknown) => c.get('log').warn({ err }, 'publish notification failed'));
+  return c.json({ id: version.id, version: version.version, checksum: version.checksum, publishedAt: version.publishedAt, changelog: version.changelog }, 201);
+}
+
+export function registerFlows(route: RouteFn, deps: Deps): void {
+  const base = '/api/v1/workspaces/:ws/flows';
+  const tag = 'Flows';
+
+  route({
+    method: 'get',
+    path: base,
+    access: 'flows.list',
+    tag,
+    summary: 'List flows, most recently changed first',
+    query: pageQuery,
+    responses: [{ status: 200, description: 'A page of flows', schema: z.object({ items: z.array(flowSummary), nextCursor: z.string().nullable() }) }],
+    handler: async (c, { query }) => {
+      const rows = await deps.client.db
+        .select({ id: schema.flows.id, name: schema.flows.name, revision: schema.flows.draftRevision, publishedVersionId: schema.flows.publishedVersionId, updatedAt: schema.flows.updatedAt })
+        .from(schema.flows)
+        .where(and(eq(schema.flows.workspaceId, c.get('workspaceId')), isNull(schema.flows.deletedAt), afterCursor(query.cursor, schema.flows.updatedAt, schema.flows.id)))
+        .orderBy(desc(schema.flows.updatedAt), desc(schema.flows.id))
+        .limit(query.limit + 1);
+      return c.json(pageOf(rows, query.limit, (r) => ({ at: r.updatedAt, id: r.id })));
+    },
+  });
+
+  route({
+    method: 'post',
+    path: base,
+    access: 'flows.create',
+    tag,
+    summary: 'Create a flow (an empty one unless a config is given)',
+    body: createBody,
+    responses: [{ status: 201, description: 'The new flow with its draft; ETag carries the revision' }],
+    handler: async (c, { body }) => {
+      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config ?? emptyFlow(body.name) });
+      await audit(c, deps.client.db, { action: 'flow.create', entityType: 'flow', entityId: flow.id, after: { name: flow.name } });
+      c.header('ETag', `"${flow.draftRevision}"`);
+      return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, publishedVersionId: null }, 201);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/import`,
+    access: 'flows.import',
+    tag,
+    summary: 'Import a flow from exported JSON (saved as a draft; invalid configs are accepted with their problems listed)',
+    body: importBody,
+    handler: async (c, { body }) => {
+      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config });
+      await audit(c, deps.client.db, { action: 'flow.import', entityType: 'flow', entityId: flow.id, after: { name: flow.name } });
+      const v = validateFlow(body.config, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+      c.header('ETag', `"${flow.draftRevision}"`);
+      return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, errors: v.ok ? [] : v.errors }, 201);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id`,
+    access: 'flows.get',
+    tag,
+    summary: 'Read a flow and its draft; ETag carries the draft revision for If-Match',
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      c.header('ETag', `"${flow.draftRevision}"`);
+      return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, publishedVersionId: flow.publishedVersionId });
+    },
+  });
+
+  route({
+    method: 'patch',
+    path: `${base}/:id`,
+    access: 'flows.rename',
+    tag,
+    summary: 'Rename a flow',
+    body: renameBody,
+    handler: async (c, { body }) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      await deps.client.db.update(schema.flows).set({ name: body.name, updatedAt: new Date() }).where(eq(schema.flows.id, flow.id));
+      await audit(c, deps.client.db, { action: 'flow.rename', entityType: 'flow', entityId: flow.id, before: { name: flow.name }, after: { name: body.name } });
+      return c.json({ id: flow.id, name: body.name });
+    },
+  });
+
+  route({
+    method: 'delete',
+    path: `${base}/:id`,
+    access: 'flows.delete',
+    tag,
+    summary: 'Delete a flow (numbers bound to it stop answering until given another flow)',
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      await deps.client.db.transaction(async (tx) => {
+        await tx.update(schema.flows).set({ deletedAt: new Date() }).where(eq(schema.flows.id, flow.id));
+        await tx.update(schema.numbers).set({ flowId: null }).where(and(eq(schema.numbers.flowId, flow.id), isNull(schema.numbers.pinnedVersionId)));
+        await audit(c, tx, { action: 'flow.delete', entityType: 'flow', entityId: flow.id, before: { name: flow.name } });
+      });
+      return c.body(null, 204);
+    },
+  });
+
+  route({
+    method: 'put',
+    path: `${base}/:id/draft`,
+    access: 'flows.saveDraft',
+    tag,
+    summary: 'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved)',
+    headers: { 'If-Match': { description: 'The ETag (draft revision) the draft was loaded with', required: true } },
+    body: config,
+    responses: [{ status: 200, description: 'Saved: the new revision (also in ETag) and the draft\'s current problems', schema: z.object({ revision: z.number(), errors: validationResult.shape.errors }) }],
+    handler: async (c, { body: draft }) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const ifMatch = c.req.header('if-match');
+      if (!ifMatch) throw new AppError(428, 'IF_MATCH_REQUIRED', "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.");
+      const expected = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
+      const revision = Number.isInteger(expected) ? await saveDraft(deps.client.db, flow.id, draft, expected) : undefined;
+      if (revision === undefined) {
+        throw new AppError(409, 'DRAFT_CONFLICT', 'Someone else saved this flow after you opened it: reload to see their changes, then apply yours again.', { currentRevision: flow.draftRevision });
+      }
+      c.header('ETag', `"${revision}"`);
+      // Drafts may be incomplete: they are saved as they are, with their problems listed.
+      const v = validateFlow(draft);
+      return c.json({ revision, errors: v.ok ? [] : v.errors });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/validate`,
+    access: 'flows.validate',
+    tag,
+    summary: "Validate the draft: every problem names its block and field in plain words",
+    responses: [{ status: 200, description: 'The problems, if any', schema: validationResult }],
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+      return c.json({ ok: v.ok, errors: v.errors });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/publish`,
+    access: 'flows.publish',
+    tag,
+    summary: 'Publish the draft as a new immutable version (422 FLOW_INVALID with the problems when it has any)',
+    body: publishBody,
+    handler: async (c, { body }) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      return publish(c, deps, flow.id, flow.draft, body.changelog);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/rollback`,
+    access: 'flows.rollback',
+    tag,
+    summary: 'Roll back: publish an old version again as a new version (the draft is left as it is)',
+    body: rollbackBody,
+    handler: async (c, { body }) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const old = await loadVersionNumber(deps.client.db, flow.id, body.version);
+      return publish(c, deps, flow.id, old.config, body.changelog ?? `Rollback to version ${old.version}`);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id/versions`,
+    access: 'flows.versions',
+    tag,
+    summary: 'List published versions, newest first',
+    responses: [{ status: 200, description: 'The versions', schema: z.object({ items: z.array(versionSummary), nextCursor: z.null() }) }],
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const rows = await deps.client.db
+        .select({ id: schema.flowVersions.id, version: schema.flowVersions.version, status: schema.flowVersions.status, changelog: schema.flowVersions.changelog, publishedAt: schema.flowVersions.publishedAt, checksum: schema.flowVersions.checksum })
+        .from(schema.flowVersions)
+        .where(and(eq(schema.flowVersions.flowId, flow.id), ne(schema.flowVersions.status, 'draft')))
+        .orderBy(desc(schema.flowVersions.version));
+      return c.json({ items: rows, nextCursor: null });
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id/versions/:version`,
+    access: 'flows.versions',
+    tag,
+    summary: 'Read one published version with its config',
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const n = Number(c.req.param('version'));
+      if (!Number.isInteger(n) || n < 1) throw new AppError(400, 'INVALID_REQUEST', 'The version is a whole number from 1.');
+      const v = await loadVersionNumber(deps.client.db, flow.id, n);
+      return c.json({ id: v.id, version: v.version, status: v.status, changelog: v.changelog, publishedAt: v.publishedAt, checksum: v.checksum, config: v.config });
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id/diff`,
+    access: 'flows.versions',
+    tag,
+    summary: 'What changed between two versions: blocks, triggers, variables, settings',
+    query: diffQuery,
+    handler: async (c, { query }) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const [a, b] = await Promise.all([loadVersionNumber(deps.client.db, flow.id, query.from), loadVersionNumber(deps.client.db, flow.id, query.to)]);
+      return c.json({ from: a.version, to: b.version, ...diffFlows(a.config, b.config) });
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id/export`,
+    access: 'flows.get',
+    tag,
+    summary: 'Export the draft as a JSON file (import it into any workspace)',
+    responses: [{ status: 200, description: 'The flow config', contentType: 'application/json' }],
+    handler: async (c) => {
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const file = flow.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'flow';
+      c.header('Content-Disposition', `attachment; filename="${file}.flow.json"`);
+      return c.json({ name: flow.name, config: flow.draft });
+    },
+  });
 }

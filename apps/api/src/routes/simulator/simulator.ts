@@ -2,29 +2,42 @@
 // WhatsApp. A session is a sandbox number pinned to a snapshot of the draft; replies and the
 // variables as they fill stream over SSE.
 import { and, eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { schema, snapshotDraft } from '@waflow/db';
 import { validateFlow } from '@waflow/flow';
 import type { SandboxSent } from '@waflow/runtime';
-import { jsonBody } from '../../body.ts';
-import type { AppEnv, Deps } from '../../context.ts';
+import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { isUuid, requireRole, requireUser } from '../../middleware/auth.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import type { RouteFn } from '../../routing/route.ts';
 import { loadFlow } from '../flows/flows.ts';
 
 export const SIMULATOR_CONTACT = 'simulator@c.us';
 const sendBody = z.object({ text: z.string().min(1, 'type a message').max(4096) });
 
 function runtimeOf(deps: Deps) {
-  if (!deps.runtime) throw new AppError(409, 'RUNTIME_NOT_EMBEDDED', 'The simulator needs the runtime in this process (npm start runs it).');
+  if (!deps.runtime)
+    throw new AppError(
+      409,
+      'RUNTIME_NOT_EMBEDDED',
+      'The simulator needs the runtime in this process (npm start runs it).',
+    );
   return deps.runtime;
 }
 
 async function session(deps: Deps, workspaceId: string, id: string | undefined) {
   if (!isUuid(id)) throw notFound('The simulator session');
-  const [row] = await deps.client.db.select().from(schema.numbers).where(and(eq(schema.numbers.id, id), eq(schema.numbers.workspaceId, workspaceId), eq(schema.numbers.channel, 'sandbox')));
+  const [row] = await deps.client.db
+    .select()
+    .from(schema.numbers)
+    .where(
+      and(
+        eq(schema.numbers.id, id),
+        eq(schema.numbers.workspaceId, workspaceId),
+        eq(schema.numbers.channel, 'sandbox'),
+      ),
+    );
   if (!row?.pinnedVersionId) throw notFound('The simulator session');
   return row;
 }
@@ -38,62 +51,120 @@ async function variables(deps: Deps, numberId: string): Promise<Record<string, u
   return row?.variables ?? {};
 }
 
-export function registerSimulator(app: Hono<AppEnv>, deps: Deps): void {
-  app.post('/api/v1/workspaces/:ws/flows/:id/simulator', requireUser(deps), requireRole(deps, 'simulator.start'), async (c) => {
-    const runtime = runtimeOf(deps);
-    const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-    const v = validateFlow(flow.draft);
-    if (!v.ok) throw new AppError(422, 'FLOW_INVALID', 'Fix the problems shown on the blocks before simulating.', v.errors);
-    const snapshot = await snapshotDraft(deps.client.db, { flowId: flow.id, config: flow.draft, authorId: c.get('userId') });
-    const [number] = await deps.client.db
-      .insert(schema.numbers)
-      .values({ workspaceId: c.get('workspaceId'), label: `Simulator: ${flow.name}`, channel: 'sandbox', flowId: flow.id, pinnedVersionId: snapshot.id, status: 'ready' })
-      .returning();
-    if (!number) throw new Error('simulator number insert returned nothing');
-    await runtime.attachSandbox(number.id);
-    return c.json({ sessionId: number.id }, 201);
+export function registerSimulator(route: RouteFn, deps: Deps): void {
+  const tag = 'Simulator';
+  route({
+    method: 'post',
+    path: '/api/v1/workspaces/:ws/flows/:id/simulator',
+    access: 'simulator.start',
+    tag,
+    summary:
+      'Start a simulator session on the flow’s draft (the same pipeline as WhatsApp, through the sandbox channel)',
+    responses: [
+      { status: 201, description: 'The session', schema: z.object({ sessionId: z.string() }) },
+    ],
+    handler: async (c) => {
+      const runtime = runtimeOf(deps);
+      const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
+      const v = validateFlow(flow.draft);
+      if (!v.ok)
+        throw new AppError(
+          422,
+          'FLOW_INVALID',
+          'Fix the problems shown on the blocks before simulating.',
+          v.errors,
+        );
+      const snapshot = await snapshotDraft(deps.client.db, {
+        flowId: flow.id,
+        config: flow.draft,
+        authorId: c.get('userId'),
+      });
+      const [number] = await deps.client.db
+        .insert(schema.numbers)
+        .values({
+          workspaceId: c.get('workspaceId'),
+          label: `Simulator: ${flow.name}`,
+          channel: 'sandbox',
+          flowId: flow.id,
+          pinnedVersionId: snapshot.id,
+          status: 'ready',
+        })
+        .returning();
+      if (!number) throw new Error('simulator number insert returned nothing');
+      await runtime.attachSandbox(number.id);
+      return c.json({ sessionId: number.id }, 201);
+    },
   });
 
-  app.post('/api/v1/workspaces/:ws/simulator/:sid/messages', requireUser(deps), requireRole(deps, 'simulator.send'), async (c) => {
-    const runtime = runtimeOf(deps);
-    const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
-    const body = await jsonBody(c, sendBody);
-    await runtime.attachSandbox(s.id);
-    const id = `sim-${crypto.randomUUID()}`;
-    await runtime.receive(s.id, { messageId: id, from: SIMULATOR_CONTACT, contactName: 'Simulator', type: 'text', text: body.text, timestamp: Date.now() });
-    return c.json({ messageId: id }, 202);
+  route({
+    method: 'post',
+    path: '/api/v1/workspaces/:ws/simulator/:sid/messages',
+    access: 'simulator.send',
+    tag,
+    summary: 'Send a message to the simulated bot as the contact',
+    body: sendBody,
+    handler: async (c, { body }) => {
+      const runtime = runtimeOf(deps);
+      const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
+      await runtime.attachSandbox(s.id);
+      const id = `sim-${crypto.randomUUID()}`;
+      await runtime.receive(s.id, {
+        messageId: id,
+        from: SIMULATOR_CONTACT,
+        contactName: 'Simulator',
+        type: 'text',
+        text: body.text,
+        timestamp: Date.now(),
+      });
+      return c.json({ messageId: id }, 202);
+    },
   });
 
-  app.get('/api/v1/workspaces/:ws/simulator/:sid/events', requireUser(deps), requireRole(deps, 'simulator.events'), async (c) => {
-    const runtime = runtimeOf(deps);
-    const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
-    const sandbox = await runtime.attachSandbox(s.id);
-    return streamSSE(c, async (stream) => {
-      const queue: SandboxSent[] = [];
-      let wake: (() => void) | undefined;
-      const off = sandbox.onSent((sent) => {
-        queue.push(sent);
-        wake?.();
-      });
-      stream.onAbort(() => {
-        off();
-        wake?.();
-      });
-      while (!stream.aborted) {
-        const next = queue.shift();
-        if (!next) {
-          await new Promise<void>((r) => {
-            wake = r;
-            setTimeout(r, 15_000);
+  route({
+    method: 'get',
+    path: '/api/v1/workspaces/:ws/simulator/:sid/events',
+    access: 'simulator.events',
+    tag,
+    summary:
+      'Live stream (SSE): `message` for each bot reply, `state` with the variables as they fill',
+    responses: [
+      { status: 200, description: 'text/event-stream', contentType: 'text/event-stream' },
+    ],
+    handler: async (c) => {
+      const runtime = runtimeOf(deps);
+      const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
+      const sandbox = await runtime.attachSandbox(s.id);
+      return streamSSE(c, async (stream) => {
+        const queue: SandboxSent[] = [];
+        let wake: (() => void) | undefined;
+        const off = sandbox.onSent((sent) => {
+          queue.push(sent);
+          wake?.();
+        });
+        stream.onAbort(() => {
+          off();
+          wake?.();
+        });
+        while (!stream.aborted) {
+          const next = queue.shift();
+          if (!next) {
+            await new Promise<void>((r) => {
+              wake = r;
+              setTimeout(r, 15_000);
+            });
+            wake = undefined;
+            if (queue.length === 0 && !stream.aborted)
+              await stream.writeSSE({ event: 'ping', data: '{}' });
+            continue;
+          }
+          await stream.writeSSE({ event: 'message', data: JSON.stringify(next.message) });
+          await stream.writeSSE({
+            event: 'state',
+            data: JSON.stringify({ variables: await variables(deps, s.id) }),
           });
-          wake = undefined;
-          if (queue.length === 0 && !stream.aborted) await stream.writeSSE({ event: 'ping', data: '{}' });
-          continue;
         }
-        await stream.writeSSE({ event: 'message', data: JSON.stringify(next.message) });
-        await stream.writeSSE({ event: 'state', data: JSON.stringify({ variables: await variables(deps, s.id) }) });
-      }
-      off();
-    });
+        off();
+      });
+    },
   });
 }
