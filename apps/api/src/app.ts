@@ -13,6 +13,10 @@ import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
+import { registerTeam } from './routes/team/team.ts';
+import { registerConversations } from './routes/conversations/conversations.ts';
+import { registerResults } from './routes/results/results.ts';
+import { registerAudit } from './routes/audit/audit.ts';
 import { docsPage, openApiDocument } from './routing/openapi.ts';
 import { defineRoutes } from './routing/route.ts';
 import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
@@ -47,6 +51,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerFlows(route, deps);
   registerNumbers(route, deps);
   registerSimulator(route, deps);
+  registerTeam(route, deps);
+  registerConversations(route, deps);
+  registerResults(route, deps);
+  registerAudit(route, deps);
 
   // Built once, on first request: every route is registered by then.
   let doc: ReturnType<typeof openApiDocument> | undefined;

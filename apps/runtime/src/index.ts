@@ -3,3 +3,5 @@ export type { Channel, InboundMessage, OutboundMessage, NumberStatus } from './c
 export { SandboxChannel, type SandboxSent } from './channels/sandbox/sandbox-channel.ts';
 export type { InboundPayload } from './pipeline/inbound-payload.ts';
 export { createLogger, type Logger } from './observability/logger.ts';
+export { queueMessage, type QueuedMessage } from './outbox/queue-message.ts';
+export { isPausedForPerson } from './pipeline/process-event.ts';

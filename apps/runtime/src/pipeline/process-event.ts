@@ -91,6 +91,17 @@ export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<bo
       await markDone(db, ev.id, 'processed');
       return true;
     }
+    if (conversation && payload.kind === 'message' && isPausedForPerson(conversation, now)) {
+      // A person has this conversation (taken over in the web app, or replying from the phone):
+      // the bot stays quiet; the message goes into the transcript for them.
+      const conv = conversation;
+      await db.transaction(async (tx) => {
+        await recordInbound(tx, number.workspaceId, number.id, conv.id, payload);
+        await tx.update(schema.conversations).set({ lastActivityAt: now }).where(eq(schema.conversations.id, conv.id));
+        await markDone(tx, ev.id, 'processed');
+      });
+      return true;
+    }
     const loaded = conversation?.flowVersionId ? await deps.flows.byVersion(conversation.flowVersionId) : await deps.flows.forNumber(number.id);
     if (!loaded) {
       await db.transaction(async (tx) => {
@@ -153,6 +164,11 @@ export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<bo
     if (sends > 0) deps.onOutbox?.(number.id);
     return true;
   });
+}
+
+/** In handoff with no end set (until released), or paused until a time still ahead. */
+export function isPausedForPerson(c: { status: string; handoffUntil: Date | null }, now: Date): boolean {
+  return c.status === 'handoff' && (c.handoffUntil === null || c.handoffUntil > now);
 }
 
 function isUniqueViolation(err: unknown): boolean {

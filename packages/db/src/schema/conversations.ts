@@ -71,6 +71,8 @@ export const messages = pgTable(
     numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
     direction: messageDirectionEnum('direction').notNull(),
+    /** Insertion order: a turn's messages share one transaction time, the transcript needs this. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     waMessageId: text('wa_message_id'),
     type: text('type').notNull(),
     body: text('body'),
@@ -86,7 +88,7 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_number_wa_key').on(t.numberId, t.waMessageId),
-    index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_conversation_idx').on(t.conversationId, t.seq),
   ],
 );
 

@@ -1,0 +1,171 @@
+// Conversations: the inbox. List with filters, one conversation with its transcript and what it
+// collected, take over (the bot stays quiet) and release (the flow carries on), manual reply.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod/v4';
+import { insertInboundEvent, schema, transcript } from '@waflow/db';
+import { queueMessage } from '@waflow/runtime';
+import { audit } from '../../audit.ts';
+import type { Deps } from '../../context.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { pageQuery, type RouteFn } from '../../routing/route.ts';
+
+const status = z.enum(['active', 'waiting', 'handoff', 'completed', 'expired']);
+const listQuery = pageQuery.extend({
+  status: status.optional(),
+  numberId: z.string().uuid('numberId is a number’s id').optional(),
+  flowId: z.string().uuid('flowId is a flow’s id').optional(),
+  q: z.string().trim().max(100).optional().describe('Matches the contact’s name or phone'),
+});
+const replyBody = z.object({ text: z.string().trim().min(1, 'type a message').max(4096, 'WhatsApp messages are at most 4096 characters') });
+
+const listColumns = {
+  id: schema.conversations.id,
+  status: schema.conversations.status,
+  numberId: schema.conversations.numberId,
+  flowId: schema.conversations.flowId,
+  flowVersionId: schema.conversations.flowVersionId,
+  handoffUntil: schema.conversations.handoffUntil,
+  lastActivityAt: schema.conversations.lastActivityAt,
+  createdAt: schema.conversations.createdAt,
+  contact: { id: schema.contacts.id, waId: schema.contacts.waId, name: schema.contacts.name },
+};
+
+export function registerConversations(route: RouteFn, deps: Deps): void {
+  const base = '/api/v1/workspaces/:ws/conversations';
+  const tag = 'Conversations';
+
+  async function load(workspaceId: string, id: string | undefined) {
+    if (!isUuid(id)) throw notFound('The conversation');
+    const [row] = await deps.client.db
+      .select(listColumns)
+      .from(schema.conversations)
+      .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
+      .where(and(eq(schema.conversations.id, id), eq(schema.conversations.workspaceId, workspaceId)));
+    if (!row) throw notFound('The conversation');
+    return row;
+  }
+
+  route({
+    method: 'get',
+    path: base,
+    access: 'conversations.list',
+    tag,
+    summary: 'List conversations, most recent activity first, filtered by status, number, flow or contact',
+    query: listQuery,
+    handler: async (c, { query }) => {
+      const where: (SQL | undefined)[] = [eq(schema.conversations.workspaceId, c.get('workspaceId'))];
+      if (query.status) where.push(eq(schema.conversations.status, query.status));
+      if (query.numberId) where.push(eq(schema.conversations.numberId, query.numberId));
+      if (query.flowId) where.push(eq(schema.conversations.flowId, query.flowId));
+      if (query.q) {
+        const like = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        where.push(or(ilike(schema.contacts.name, like), ilike(schema.contacts.waId, like)));
+      }
+      where.push(afterCursor(query.cursor, schema.conversations.lastActivityAt, schema.conversations.id));
+      const rows = await deps.client.db
+        .select(listColumns)
+        .from(schema.conversations)
+        .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
+        .where(and(...where))
+        .orderBy(desc(schema.conversations.lastActivityAt), desc(schema.conversations.id))
+        .limit(query.limit + 1);
+      return c.json(pageOf(rows, query.limit, (r) => ({ at: r.lastActivityAt, id: r.id })));
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id`,
+    access: 'conversations.get',
+    tag,
+    summary: 'One conversation: the contact, the transcript (in and out, with delivery status) and the variables collected',
+    handler: async (c) => {
+      const conv = await load(c.get('workspaceId'), c.req.param('id'));
+      const [messages, [result]] = await Promise.all([
+        transcript(deps.client.db, conv.id),
+        deps.client.db.select({ status: schema.results.status, variables: schema.results.variables }).from(schema.results).where(eq(schema.results.conversationId, conv.id)),
+      ]);
+      return c.json({
+        ...conv,
+        variables: result?.variables ?? {},
+        resultStatus: result?.status ?? null,
+        messages: messages.map((m) => ({ id: m.id, direction: m.direction, author: m.author, type: m.type, body: m.body, mediaRef: m.mediaRef, status: m.status, error: m.error, createdAt: m.createdAt, sentAt: m.sentAt, deliveredAt: m.deliveredAt, readAt: m.readAt })),
+      });
+    },
+  });
+
+  async function takeOver(c: Parameters<Parameters<RouteFn>[0]['handler']>[0], conv: Awaited<ReturnType<typeof load>>) {
+    if (conv.status === 'completed' || conv.status === 'expired') throw new AppError(409, 'CONVERSATION_CLOSED', 'This conversation has ended: there is nothing to take over.');
+    await deps.client.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: null }).where(eq(schema.conversations.id, conv.id));
+    await audit(c, deps.client.db, { action: 'conversation.handoff', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
+  }
+
+  route({
+    method: 'post',
+    path: `${base}/:id/handoff`,
+    access: 'conversations.handoff',
+    tag,
+    summary: 'Take over: the bot stays quiet in this conversation until released',
+    handler: async (c) => {
+      const conv = await load(c.get('workspaceId'), c.req.param('id'));
+      if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
+      return c.json({ id: conv.id, status: 'handoff' });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/release`,
+    access: 'conversations.handoff',
+    tag,
+    summary: 'Release: give the conversation back to the bot, which carries on after its handoff block',
+    handler: async (c) => {
+      const conv = await load(c.get('workspaceId'), c.req.param('id'));
+      if (conv.status !== 'handoff') throw new AppError(409, 'NOT_IN_HANDOFF', 'The bot already has this conversation: there is nothing to release.');
+      const eventId = `release:${conv.id}:${randomUUID()}`;
+      const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
+      await deps.client.db.transaction(async (tx) => {
+        await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null }).where(eq(schema.conversations.id, conv.id));
+        // Persisted like any inbound event: the runtime that serves the number takes it up.
+        await insertInboundEvent(tx, { numberId: conv.numberId, waMessageId: eventId, fromWaId: conv.contact.waId, kind: payload.kind, payload });
+        await audit(c, tx, { action: 'conversation.release', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
+      });
+      // The embedded runtime handles it now rather than at its next sweep (submit is idempotent).
+      await deps.runtime?.submit(conv.numberId, conv.contact.waId, eventId, payload);
+      return c.json({ id: conv.id, status: 'waiting' });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/messages`,
+    access: 'conversations.reply',
+    tag,
+    summary: 'Reply as a person (the conversation is taken over first, so the bot does not talk over you)',
+    body: replyBody,
+    headers: { 'Idempotency-Key': { description: 'Send the same key when retrying, so the message goes out once' } },
+    handler: async (c, { body }) => {
+      const conv = await load(c.get('workspaceId'), c.req.param('id'));
+      if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
+      const key = c.req.header('idempotency-key');
+      const queued = await deps.client.db.transaction(async (tx) => {
+        const r = await queueMessage(tx, {
+          workspaceId: c.get('workspaceId'),
+          numberId: conv.numberId,
+          conversationId: conv.id,
+          to: conv.contact.waId,
+          text: body.text,
+          author: 'agent',
+          idempotencyKey: `agent:${conv.id}:${key ?? randomUUID()}`,
+        });
+        await tx.update(schema.conversations).set({ lastActivityAt: new Date() }).where(eq(schema.conversations.id, conv.id));
+        if (r.queued) await audit(c, tx, { action: 'conversation.reply', entityType: 'conversation', entityId: conv.id, after: { messageId: r.messageId } });
+        return r;
+      });
+      return c.json({ messageId: queued.messageId, queued: queued.queued }, 202);
+    },
+  });
+}

@@ -1,0 +1,147 @@
+// The inbox on real Postgres with the embedded runtime and a sandbox number: conversations with
+// filters and transcripts, take over (the bot goes quiet), manual reply, release (the flow
+// carries on after its handoff block), and the results list and CSV export.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { createInProcessCoordinator } from '@waflow/coord';
+import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
+import { Runtime, type SandboxChannel } from '@waflow/runtime';
+import { createTestDatabase } from '@waflow/testkit';
+import { createApp } from '../../app.ts';
+
+type Json = Record<string, unknown>;
+const example = (name: string) => JSON.parse(readFileSync(new URL(`../../../../../schemas/examples/${name}.flow.json`, import.meta.url), 'utf8')) as Json;
+
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('the inbox and results', () => {
+  let client: DbClient;
+  let runtime: Runtime;
+  let app: ReturnType<typeof createApp>;
+  let token = '';
+  let ws = '';
+  let sandbox: SandboxChannel;
+  let numberId = '';
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return res;
+  };
+  const json = async (method: string, path: string, body?: unknown) => (await (await call(method, path, body)).json()) as Json;
+  const texts = (to: string) => sandbox.sent.filter((s) => s.message.to === to).map((s) => (s.message.type === 'text' ? s.message.text : s.message.type));
+  const say = async (from: string, text: string, replies: number) => {
+    const before = texts(from).length;
+    sandbox.deliver({ from, text });
+    await until(() => (texts(from).length >= before + replies ? true : undefined), `${replies} replies to "${text}"`);
+  };
+
+  beforeAll(async () => {
+    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
+    await migrate(client);
+    runtime = new Runtime({ client, coord: createInProcessCoordinator(), log: pino({ level: 'silent' }), outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, recoverMs: 200 });
+    await runtime.start();
+    app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log: pino({ level: 'silent' }), runtime });
+    const setup = (await (await app.request('/api/v1/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' }) })).json()) as Json;
+    token = setup.accessToken as string;
+    ws = (setup.workspaces as { id: string }[])[0]?.id ?? '';
+
+    const merged = { ...example('support-handoff'), triggers: [{ type: 'any' }] };
+    const flow = await json('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Support', config: merged });
+    expect((await call('POST', `/api/v1/workspaces/${ws}/flows/${String(flow.id)}/publish`, { changelog: 'v1' })).status).toBe(201);
+    const number = await json('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Support line', flowId: flow.id, channel: 'sandbox' });
+    numberId = number.id as string;
+    sandbox = await runtime.attachSandbox(numberId);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    await client.close();
+  });
+
+  it('lists conversations with filters and shows a transcript with what was collected', async () => {
+    await say('34600000001@c.us', 'help please', 1);
+    await say('34600000001@c.us', '12345', 1);
+    await say('34600000002@c.us', 'hello', 1);
+    const all = await json('GET', `/api/v1/workspaces/${ws}/conversations`);
+    expect((all.items as unknown[]).length).toBe(2);
+    const found = await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000001`);
+    const [conv] = found.items as { id: string; contact: { waId: string }; status: string }[];
+    expect(found.items).toHaveLength(1);
+    expect(conv?.contact.waId).toBe('34600000001@c.us');
+    expect(((await json('GET', `/api/v1/workspaces/${ws}/conversations?status=completed`)).items as unknown[]).length).toBe(0);
+    expect((await call('GET', `/api/v1/workspaces/${ws}/conversations?status=sleeping`)).status).toBe(400);
+
+    const one = await json('GET', `/api/v1/workspaces/${ws}/conversations/${conv?.id}`);
+    expect((one.messages as { direction: string; body: string }[]).map((m) => `${m.direction}:${m.body}`)).toEqual([
+      'in:help please',
+      "out:Sorry to hear that. What's your order number? (5 digits, like 12345)",
+      'in:12345',
+      expect.stringMatching(/^out:What happened with order 12345\?/),
+    ]);
+    expect(one.variables).toMatchObject({ order: '12345' });
+  });
+
+  it('takes a conversation over, replies as a person, and gives it back to the bot', async () => {
+    const from = '34600000003@c.us';
+    await say(from, 'my order', 1);
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000003`)).items as { id: string }[];
+    const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
+    expect((await json('POST', `${path}/handoff`)).status).toBe('handoff');
+
+    // The bot stays quiet; the message is kept for the person.
+    sandbox.deliver({ from, text: '54321' });
+    await until(async () => ((await json('GET', path)).messages as { body: string }[]).some((m) => m.body === '54321') || undefined, 'the message in the transcript');
+    await runtime.idle();
+    expect(texts(from)).toHaveLength(1);
+
+    const reply = await call('POST', `${path}/messages`, { text: 'Hi, Ana from support here.' });
+    expect(reply.status).toBe(202);
+    await until(() => (texts(from).includes('Hi, Ana from support here.') ? true : undefined), 'the manual reply sent');
+    expect((await call('POST', `${path}/messages`, { text: '   ' })).status).toBe(400);
+
+    expect((await json('POST', `${path}/release`)).status).toBe('waiting');
+    expect((await call('POST', `${path}/release`)).status).toBe(409);
+    // The flow carries on where it was: still asking for the order number.
+    await say(from, '54321', 1);
+    expect(texts(from).at(-1)).toMatch(/What happened with order 54321/);
+    const audit = (await json('GET', `/api/v1/workspaces/${ws}/audit?entity=conversation`)).items as { action: string }[];
+    expect(audit.map((a) => a.action)).toEqual(['conversation.release', 'conversation.reply', 'conversation.handoff']);
+  });
+
+  it('lists results with filters and exports them as CSV', async () => {
+    const from = '34600000004@c.us';
+    await say(from, 'order', 1);
+    await say(from, '11111', 1);
+    await say(from, '1', 2);
+    await say(from, '5', 1);
+    const completed = await until(async () => {
+      const r = await json('GET', `/api/v1/workspaces/${ws}/results?status=completed`);
+      return (r.items as unknown[]).length ? (r.items as { variables: Json; contact: { waId: string } }[]) : undefined;
+    }, 'a completed result');
+    expect(completed[0]).toMatchObject({ variables: { order: '11111', issue: 'It arrived damaged', rating: 5 }, contact: { waId: from } });
+    expect(((await json('GET', `/api/v1/workspaces/${ws}/results`)).items as unknown[]).length).toBeGreaterThan(1);
+    expect(((await json('GET', `/api/v1/workspaces/${ws}/results?to=2000-01-01`)).items as unknown[]).length).toBe(0);
+    expect((await call('GET', `/api/v1/workspaces/${ws}/results?from=yesterday-ish`)).status).toBe(400);
+
+    const csv = await call('GET', `/api/v1/workspaces/${ws}/results.csv?status=completed`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="waflow-results-/);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('result_id,status,flow,contact_phone,contact_name,started_at,updated_at,issue,order,rating');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/,completed,Support,34600000004,,.*,It arrived damaged,11111,5$/);
+  });
+});

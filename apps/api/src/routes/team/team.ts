@@ -1,0 +1,278 @@
+// The workspace and its team: settings, members and their roles, invites by link. Nobody can hand
+// out a role above their own, and a workspace always keeps at least one owner.
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod/v4';
+import { addMember, createUser, schema, type Database } from '@waflow/db';
+import { audit } from '../../audit.ts';
+import { roleAtLeast } from '../../auth/permissions.ts';
+import type { Deps, Role } from '../../context.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import { type RouteFn } from '../../routing/route.ts';
+import { startSession } from '../auth/auth.ts';
+
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
+const role = z.enum(['owner', 'admin', 'editor', 'viewer'], { error: 'role is one of owner, admin, editor, viewer' });
+
+const workspaceBody = z.object({
+  name: z.string().trim().min(1, 'name the workspace').max(100).optional(),
+  settings: z
+    .object({
+      /** Minutes the bot stays quiet in a conversation after a person replied from the phone. */
+      humanReplyPauseMinutes: z.number().int().min(0).max(7 * 24 * 60, 'at most a week (10080 minutes)').optional(),
+      timezone: z.string().max(64).optional(),
+    })
+    .optional(),
+});
+const inviteBody = z.object({ email: z.string().trim().email('enter a valid email address').max(200), role });
+const acceptBody = z.object({
+  name: z.string().trim().min(1, 'enter your name').max(100).optional(),
+  password: z.string().min(10, 'use at least 10 characters').max(200),
+});
+
+const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
+
+function refuseAbove(caller: Role, wanted: Role): void {
+  if (!roleAtLeast(caller, wanted)) throw new AppError(403, 'FORBIDDEN', `Your role (${caller}) cannot grant the ${wanted} role: ask an owner.`);
+}
+
+async function ownerCount(db: Database, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schema.memberships)
+    .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.role, 'owner')));
+  return row?.n ?? 0;
+}
+
+async function loadInvite(db: Database, token: string) {
+  const [row] = await db
+    .select({ invite: schema.invites, workspaceName: schema.workspaces.name })
+    .from(schema.invites)
+    .innerJoin(schema.workspaces, eq(schema.workspaces.id, schema.invites.workspaceId))
+    .where(and(eq(schema.invites.tokenHash, hashToken(token)), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt), gt(schema.invites.expiresAt, new Date())));
+  if (!row) throw new AppError(404, 'INVITE_NOT_FOUND', 'This invite link is unknown, used, revoked or expired: ask for a new one.');
+  return row;
+}
+
+export function registerTeam(route: RouteFn, deps: Deps): void {
+  const ws = '/api/v1/workspaces/:ws';
+  const tag = 'Team';
+
+  route({
+    method: 'get',
+    path: ws,
+    access: 'workspace.get',
+    tag,
+    summary: 'Read the workspace and its settings',
+    handler: async (c) => {
+      const [row] = await deps.client.db.select().from(schema.workspaces).where(eq(schema.workspaces.id, c.get('workspaceId')));
+      return c.json({ ...row, role: c.get('role') });
+    },
+  });
+
+  route({
+    method: 'patch',
+    path: ws,
+    access: 'workspace.update',
+    tag,
+    summary: 'Rename the workspace or change its settings',
+    body: workspaceBody,
+    handler: async (c, { body }) => {
+      const [before] = await deps.client.db.select().from(schema.workspaces).where(eq(schema.workspaces.id, c.get('workspaceId')));
+      if (!before) throw notFound('The workspace');
+      const settings = { ...before.settings, ...(body.settings ?? {}) };
+      const [after] = await deps.client.db
+        .update(schema.workspaces)
+        .set({ ...(body.name ? { name: body.name } : {}), settings })
+        .where(eq(schema.workspaces.id, before.id))
+        .returning();
+      await audit(c, deps.client.db, { action: 'workspace.update', entityType: 'workspace', entityId: before.id, before: { name: before.name, settings: before.settings }, after: { name: after?.name, settings } });
+      return c.json(after);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${ws}/members`,
+    access: 'members.list',
+    tag,
+    summary: 'List the members and their roles',
+    handler: async (c) => {
+      const rows = await deps.client.db
+        .select({ userId: schema.users.id, name: schema.users.name, email: schema.users.email, role: schema.memberships.role, joinedAt: schema.memberships.createdAt })
+        .from(schema.memberships)
+        .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
+        .where(eq(schema.memberships.workspaceId, c.get('workspaceId')))
+        .orderBy(schema.memberships.createdAt);
+      return c.json({ items: rows, nextCursor: null });
+    },
+  });
+
+  async function loadMember(workspaceId: string, userId: string | undefined) {
+    if (!isUuid(userId)) throw notFound('The member');
+    const [m] = await deps.client.db
+      .select()
+      .from(schema.memberships)
+      .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.userId, userId)));
+    if (!m) throw notFound('The member');
+    return m;
+  }
+
+  route({
+    method: 'patch',
+    path: `${ws}/members/:userId`,
+    access: 'members.update',
+    tag,
+    summary: 'Change a member’s role (never above your own; the last owner stays owner)',
+    body: z.object({ role }),
+    handler: async (c, { body }) => {
+      const m = await loadMember(c.get('workspaceId'), c.req.param('userId'));
+      refuseAbove(c.get('role'), body.role);
+      refuseAbove(c.get('role'), m.role);
+      await deps.client.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${m.workspaceId}))`);
+        if (m.role === 'owner' && body.role !== 'owner' && (await ownerCount(tx, m.workspaceId)) <= 1) {
+          throw new AppError(409, 'LAST_OWNER', 'This is the workspace’s only owner: make someone else owner first.');
+        }
+        await tx.update(schema.memberships).set({ role: body.role }).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
+        await audit(c, tx, { action: 'member.role', entityType: 'member', entityId: m.userId, before: { role: m.role }, after: { role: body.role } });
+      });
+      return c.json({ userId: m.userId, role: body.role });
+    },
+  });
+
+  route({
+    method: 'delete',
+    path: `${ws}/members/:userId`,
+    access: 'members.remove',
+    tag,
+    summary: 'Remove a member from the workspace (the last owner cannot be removed)',
+    responses: [{ status: 204, description: 'Removed' }],
+    handler: async (c) => {
+      const m = await loadMember(c.get('workspaceId'), c.req.param('userId'));
+      refuseAbove(c.get('role'), m.role);
+      await deps.client.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${m.workspaceId}))`);
+        if (m.role === 'owner' && (await ownerCount(tx, m.workspaceId)) <= 1) throw new AppError(409, 'LAST_OWNER', 'This is the workspace’s only owner: make someone else owner first.');
+        await tx.delete(schema.memberships).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
+        await audit(c, tx, { action: 'member.remove', entityType: 'member', entityId: m.userId, before: { role: m.role } });
+      });
+      return c.body(null, 204);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${ws}/invites`,
+    access: 'invites.list',
+    tag,
+    summary: 'List pending invites',
+    handler: async (c) => {
+      const rows = await deps.client.db
+        .select({ id: schema.invites.id, email: schema.invites.email, role: schema.invites.role, expiresAt: schema.invites.expiresAt, createdAt: schema.invites.createdAt })
+        .from(schema.invites)
+        .where(and(eq(schema.invites.workspaceId, c.get('workspaceId')), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt), gt(schema.invites.expiresAt, new Date())))
+        .orderBy(desc(schema.invites.createdAt));
+      return c.json({ items: rows, nextCursor: null });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${ws}/invites`,
+    access: 'invites.create',
+    tag,
+    summary: 'Invite someone by link with a role (the link is shown once; it expires in 7 days)',
+    body: inviteBody,
+    handler: async (c, { body }) => {
+      refuseAbove(c.get('role'), body.role);
+      const [already] = await deps.client.db
+        .select({ id: schema.users.id })
+        .from(schema.memberships)
+        .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
+        .where(and(eq(schema.memberships.workspaceId, c.get('workspaceId')), sql`lower(${schema.users.email}) = ${body.email.toLowerCase()}`));
+      if (already) throw new AppError(409, 'ALREADY_MEMBER', `${body.email} is already a member: change their role instead.`);
+      const token = randomBytes(24).toString('base64url');
+      const [row] = await deps.client.db
+        .insert(schema.invites)
+        .values({ workspaceId: c.get('workspaceId'), email: body.email, role: body.role, tokenHash: hashToken(token), invitedBy: c.get('userId'), expiresAt: new Date(Date.now() + INVITE_TTL_MS) })
+        .returning({ id: schema.invites.id, email: schema.invites.email, role: schema.invites.role, expiresAt: schema.invites.expiresAt });
+      await audit(c, deps.client.db, { action: 'invite.create', entityType: 'invite', entityId: row?.id, after: { email: body.email, role: body.role } });
+      const origin = deps.webOrigin ?? new URL(c.req.url).origin;
+      return c.json({ ...row, token, inviteUrl: `${origin}/invite/${token}` }, 201);
+    },
+  });
+
+  route({
+    method: 'delete',
+    path: `${ws}/invites/:id`,
+    access: 'invites.revoke',
+    tag,
+    summary: 'Revoke a pending invite',
+    responses: [{ status: 204, description: 'Revoked' }],
+    handler: async (c) => {
+      const id = c.req.param('id');
+      if (!isUuid(id)) throw notFound('The invite');
+      const [row] = await deps.client.db
+        .update(schema.invites)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(schema.invites.id, id), eq(schema.invites.workspaceId, c.get('workspaceId')), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt)))
+        .returning({ email: schema.invites.email });
+      if (!row) throw notFound('The invite');
+      await audit(c, deps.client.db, { action: 'invite.revoke', entityType: 'invite', entityId: id, before: { email: row.email } });
+      return c.body(null, 204);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/api/v1/invites/:token',
+    access: 'public',
+    tag,
+    summary: 'What an invite link is for: the workspace, the role, and whether the email already has an account',
+    handler: async (c) => {
+      const { invite, workspaceName } = await loadInvite(deps.client.db, c.req.param('token') ?? '');
+      const [user] = await deps.client.db.select({ id: schema.users.id }).from(schema.users).where(sql`lower(${schema.users.email}) = ${invite.email.toLowerCase()}`);
+      return c.json({ workspaceName, email: invite.email, role: invite.role, existingAccount: !!user, expiresAt: invite.expiresAt });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/api/v1/invites/:token/accept',
+    access: 'public',
+    tag,
+    summary: 'Accept an invite: a new account (name + password), or the existing account’s password; signed in',
+    body: acceptBody,
+    handler: async (c, { body }) => {
+      const token = c.req.param('token') ?? '';
+      const userId = await deps.client.db.transaction(async (tx) => {
+        const { invite } = await loadInvite(tx, token);
+        const [existing] = await tx.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${invite.email.toLowerCase()}`);
+        let id: string;
+        if (existing) {
+          if (!(await verify(existing.passwordHash, body.password).catch(() => false))) {
+            throw new AppError(401, 'BAD_CREDENTIALS', `${invite.email} already has an account: enter its password to join.`);
+          }
+          id = existing.id;
+        } else {
+          if (!body.name) throw new AppError(400, 'INVALID_REQUEST', 'name: enter your name');
+          id = (await createUser(tx, { email: invite.email, name: body.name, passwordHash: await hash(body.password) })).id;
+        }
+        const [member] = await tx
+          .select({ role: schema.memberships.role })
+          .from(schema.memberships)
+          .where(and(eq(schema.memberships.workspaceId, invite.workspaceId), eq(schema.memberships.userId, id)));
+        if (member) throw new AppError(409, 'ALREADY_MEMBER', 'You are already a member of this workspace: sign in.');
+        await addMember(tx, invite.workspaceId, id, invite.role);
+        await tx.update(schema.invites).set({ acceptedAt: new Date() }).where(eq(schema.invites.id, invite.id));
+        c.set('userId', id);
+        await audit(c, tx, { action: 'invite.accept', entityType: 'member', entityId: id, after: { email: invite.email, role: invite.role } }, invite.workspaceId);
+        return id;
+      });
+      return startSession(c, deps, userId, 201);
+    },
+  });
+}
