@@ -9,7 +9,7 @@ import { audit } from '../../audit.ts';
 import { roleAtLeast } from '../../auth/permissions.ts';
 import type { Deps, Role } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { isUuid } from '../../middleware/auth.ts';
+import { forgetMembership, isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
 import { startSession } from '../auth/auth.ts';
 
@@ -139,6 +139,7 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
         await tx.update(schema.memberships).set({ role: body.role }).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
         await audit(c, tx, { action: 'member.role', entityType: 'member', entityId: m.userId, before: { role: m.role }, after: { role: body.role } });
       });
+      forgetMembership(m.workspaceId, m.userId);
       return c.json({ userId: m.userId, role: body.role });
     },
   });
@@ -159,6 +160,7 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
         await tx.delete(schema.memberships).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
         await audit(c, tx, { action: 'member.remove', entityType: 'member', entityId: m.userId, before: { role: m.role } });
       });
+      forgetMembership(m.workspaceId, m.userId);
       return c.body(null, 204);
     },
   });
@@ -267,6 +269,7 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
           .where(and(eq(schema.memberships.workspaceId, invite.workspaceId), eq(schema.memberships.userId, id)));
         if (member) throw new AppError(409, 'ALREADY_MEMBER', 'You are already a member of this workspace: sign in.');
         await addMember(tx, invite.workspaceId, id, invite.role);
+        forgetMembership(invite.workspaceId, id);
         await tx.update(schema.invites).set({ acceptedAt: new Date() }).where(eq(schema.invites.id, invite.id));
         c.set('userId', id);
         await audit(c, tx, { action: 'invite.accept', entityType: 'member', entityId: id, after: { email: invite.email, role: invite.role } }, invite.workspaceId);
