@@ -17,6 +17,9 @@ import { registerTeam } from './routes/team/team.ts';
 import { registerConversations } from './routes/conversations/conversations.ts';
 import { registerResults } from './routes/results/results.ts';
 import { registerAudit } from './routes/audit/audit.ts';
+import { registerApiKeys } from './routes/api-keys/api-keys.ts';
+import { registerIntegrations } from './routes/integrations/integrations.ts';
+import { registerWebhooks } from './routes/webhooks/webhooks.ts';
 import { docsPage, openApiDocument } from './routing/openapi.ts';
 import { defineRoutes } from './routing/route.ts';
 import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
@@ -55,6 +58,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerConversations(route, deps);
   registerResults(route, deps);
   registerAudit(route, deps);
+  registerWebhooks(route, deps);
+  registerApiKeys(route, deps);
+  registerIntegrations(route, deps);
 
   // Built once, on first request: every route is registered by then.
   let doc: ReturnType<typeof openApiDocument> | undefined;

@@ -1,7 +1,7 @@
 // What every request handler can reach: the database, the key ring, the runtime (embedded in
 // `npm start`; absent when the runtime runs in other processes), and the caller once known.
 import type { DbClient, Keyring } from '@waflow/db';
-import type { Runtime } from '@waflow/runtime';
+import type { EgressPolicy, Runtime } from '@waflow/runtime';
 import type { Logger } from 'pino';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
@@ -14,6 +14,8 @@ export interface Deps {
   /** Secure cookies (https); off for http://127.0.0.1 in development and tests. */
   secureCookies?: boolean;
   webOrigin?: string;
+  /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
+  egressPolicy?: EgressPolicy;
 }
 
 export interface AppEnv {

@@ -22,11 +22,12 @@ const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
 if (generated) log.warn({ file: join(env.dataDir, 'secret.key') }, 'WAFLOW_SECRET_KEY is not set: generated a secret key and stored it in the data folder (back it up with the data)');
 
 const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
+const egressPolicy = { allowHosts: env.egressAllowHosts, allowCidrs: env.egressAllowCidrs };
 const runtime = new Runtime({
   client,
   coord,
   keyring,
-  egressPolicy: { allowHosts: env.egressAllowHosts, allowCidrs: env.egressAllowCidrs },
+  egressPolicy,
   log: log.child({ component: 'runtime' }),
 });
 await runtime.start();
@@ -34,7 +35,7 @@ await runtime.start();
 const sandboxes = await client.db.select({ id: schema.numbers.id }).from(schema.numbers).where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
 for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
-const app = createApp({ client, keyring, log, runtime, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}) });
+const app = createApp({ client, keyring, log, runtime, egressPolicy, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}) });
 const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
 if (existsSync(join(webDist, 'index.html'))) {
   app.use('/*', serveStatic({ root: webDist }));

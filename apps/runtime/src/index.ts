@@ -5,3 +5,6 @@ export type { InboundPayload } from './pipeline/inbound-payload.ts';
 export { createLogger, type Logger } from './observability/logger.ts';
 export { queueMessage, type QueuedMessage } from './outbox/queue-message.ts';
 export { isPausedForPerson } from './pipeline/process-event.ts';
+export { checkDestination, EgressError } from './integrations/egress/guarded-fetch.ts';
+export { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
+export { generateWebhookSecret } from './integrations/webhooks/signing.ts';

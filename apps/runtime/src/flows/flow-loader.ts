@@ -63,6 +63,14 @@ export class FlowLoader {
     return { versionId, flowId, config, subflows: await this.subflows(config) };
   }
 
+  /** The flow's published version (an integrator starting a given flow for a contact). */
+  async forFlow(flowId: string): Promise<LoadedFlow | undefined> {
+    const row = await loadPublishedVersion(this.db, flowId);
+    if (!row) return undefined;
+    const config = this.parse(row.id, row.config);
+    return { versionId: row.id, flowId: row.flowId, config, subflows: await this.subflows(config) };
+  }
+
   async forNumber(numberId: string): Promise<LoadedFlow | undefined> {
     const row = await loadPublishedVersionForNumber(this.db, numberId);
     if (!row) return undefined;

@@ -102,7 +102,11 @@ export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<bo
       });
       return true;
     }
-    const loaded = conversation?.flowVersionId ? await deps.flows.byVersion(conversation.flowVersionId) : await deps.flows.forNumber(number.id);
+    const loaded = conversation?.flowVersionId
+      ? await deps.flows.byVersion(conversation.flowVersionId)
+      : payload.kind === 'api_start' && payload.flowId
+        ? await deps.flows.forFlow(payload.flowId)
+        : await deps.flows.forNumber(number.id);
     if (!loaded) {
       await db.transaction(async (tx) => {
         if (payload.kind === 'message') await recordInbound(tx, number.workspaceId, number.id, conversation?.id ?? null, payload);

@@ -63,6 +63,22 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
+/**
+ * Checks a destination before it is saved (a webhook endpoint): the URL's shape, and every address
+ * its host resolves to now. A host that does not resolve yet is let through: each request is
+ * checked again when it is made.
+ */
+export async function checkDestination(raw: string, policy: EgressPolicy, resolver: Resolver = systemResolver): Promise<void> {
+  const url = parseUrl(raw);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const byName = isHostAllowedByName(host, policy);
+  const addresses = isIpLiteral(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await resolver(host).catch(() => []);
+  for (const a of addresses) {
+    const verdict = checkAddress(a.address, policy, byName);
+    if (!verdict.allowed) throw new EgressError('EGRESS_BLOCKED', `${url.host} is not a public address (${verdict.reason}): use a public URL, or allow it with WAFLOW_EGRESS_ALLOW_HOSTS / WAFLOW_EGRESS_ALLOW_CIDRS`);
+  }
+}
+
 export function createEgressClient(policy: EgressPolicy, resolver: Resolver = systemResolver): EgressClient {
   // The connector's lookup is the only DNS resolution used for a connection: what it checked is
   // what the socket connects to.

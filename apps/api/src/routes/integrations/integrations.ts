@@ -1,0 +1,196 @@
+// The integrator API (an API key bound to one workspace): start a flow for a contact — the one
+// way the bot may open a conversation — send a message, read results and conversations. Starts
+// and sends take an Idempotency-Key: a retried request gets the first answer back.
+import { createHash, randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, isNull } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { z } from 'zod/v4';
+import { findOpenConversation, insertInboundEvent, schema, transcript } from '@waflow/db';
+import { queueMessage } from '@waflow/runtime';
+import { audit } from '../../audit.ts';
+import type { AppEnv, Deps } from '../../context.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { pageQuery, type RouteFn } from '../../routing/route.ts';
+
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()-]{5,20}$/, 'phone is the contact’s number with country code, e.g. +34600123456')
+  .transform((p) => p.replace(/\D/g, ''));
+const startBody = z.object({
+  numberId: z.string().uuid('numberId is the id of the WhatsApp number to start from'),
+  contact: z.object({ phone, name: z.string().trim().max(100).optional() }),
+  variables: z.record(z.string(), z.unknown()).default({}).describe('Initial values for variables the flow declares (others are ignored)'),
+});
+const sendBody = z.object({
+  numberId: z.string().uuid('numberId is the id of the WhatsApp number to send from'),
+  to: phone,
+  text: z.string().trim().min(1, 'text is empty').max(4096, 'WhatsApp messages are at most 4096 characters'),
+});
+const resultsQuery = pageQuery.extend({
+  flowId: z.string().uuid('flowId is a flow’s id').optional(),
+  since: z.coerce.date({ error: 'since is a date or ISO timestamp' }).optional(),
+});
+const idempotencyHeader = { 'Idempotency-Key': { description: 'Any unique string (a UUID): retrying with the same key and body returns the first answer and does nothing twice' } };
+
+/** Runs `fn` once per (workspace, Idempotency-Key); the same key with another body is a 409. */
+async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (key: string) => Promise<{ status: 200 | 201 | 202; body: Record<string, unknown> }>) {
+  const key = c.req.header('idempotency-key');
+  if (key !== undefined && !/^[\w.:-]{1,200}$/.test(key)) throw new AppError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key is 1–200 letters, digits, dots, dashes, colons or underscores.');
+  if (!key) {
+    const r = await fn(randomUUID());
+    return c.json(r.body, r.status);
+  }
+  const ws = c.get('workspaceId');
+  const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path} ${JSON.stringify(body)}`).digest('hex');
+  const [claimed] = await deps.client.db.insert(schema.idempotencyKeys).values({ workspaceId: ws, key, requestHash }).onConflictDoNothing().returning({ id: schema.idempotencyKeys.id });
+  if (!claimed) {
+    const [prior] = await deps.client.db.select().from(schema.idempotencyKeys).where(and(eq(schema.idempotencyKeys.workspaceId, ws), eq(schema.idempotencyKeys.key, key)));
+    if (prior && prior.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request: use a new key for a new request.');
+    if (!prior?.statusCode) throw new AppError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being handled: retry in a moment.');
+    c.header('Idempotent-Replayed', 'true');
+    return c.json(prior.response as Record<string, unknown>, prior.statusCode as 200);
+  }
+  try {
+    const r = await fn(key);
+    await deps.client.db.update(schema.idempotencyKeys).set({ statusCode: r.status, response: r.body }).where(eq(schema.idempotencyKeys.id, claimed.id));
+    return c.json(r.body, r.status);
+  } catch (err) {
+    // A refused request may be retried with the same key once it is fixed.
+    await deps.client.db.delete(schema.idempotencyKeys).where(eq(schema.idempotencyKeys.id, claimed.id));
+    throw err;
+  }
+}
+
+export function registerIntegrations(route: RouteFn, deps: Deps): void {
+  const base = '/api/v1/integrations';
+  const tag = 'Integrations';
+
+  async function liveNumber(workspaceId: string, id: string) {
+    const [n] = await deps.client.db
+      .select({ id: schema.numbers.id })
+      .from(schema.numbers)
+      .where(and(eq(schema.numbers.id, id), eq(schema.numbers.workspaceId, workspaceId), isNull(schema.numbers.deletedAt), isNull(schema.numbers.pinnedVersionId)));
+    if (!n) throw notFound('The number');
+    return n;
+  }
+
+  async function openConversationId(numberId: string, waId: string): Promise<string | null> {
+    const [contact] = await deps.client.db.select({ id: schema.contacts.id }).from(schema.contacts).where(and(eq(schema.contacts.numberId, numberId), eq(schema.contacts.waId, waId)));
+    return contact ? ((await findOpenConversation(deps.client.db, numberId, contact.id))?.id ?? null) : null;
+  }
+
+  route({
+    method: 'post',
+    path: `${base}/flows/:flowId/start`,
+    access: 'apiKey',
+    tag,
+    summary: 'Start a published flow for a contact, with initial variables (409 when the contact is already in a conversation on that number)',
+    body: startBody,
+    headers: idempotencyHeader,
+    responses: [{ status: 202, description: 'Accepted: persisted, the runtime serving the number runs it', schema: z.object({ eventId: z.string(), contact: z.string(), status: z.literal('accepted') }) }],
+    handler: async (c, { body }) =>
+      idempotent(c, deps, body, async (key) => {
+        const ws = c.get('workspaceId');
+        const flowId = c.req.param('flowId');
+        if (!isUuid(flowId)) throw notFound('The flow');
+        const [flow] = await deps.client.db
+          .select({ id: schema.flows.id, publishedVersionId: schema.flows.publishedVersionId })
+          .from(schema.flows)
+          .where(and(eq(schema.flows.id, flowId), eq(schema.flows.workspaceId, ws), isNull(schema.flows.deletedAt)));
+        if (!flow) throw notFound('The flow');
+        if (!flow.publishedVersionId) throw new AppError(409, 'FLOW_NOT_PUBLISHED', 'This flow has no published version yet: publish it in the builder first.');
+        const number = await liveNumber(ws, body.numberId);
+        const waId = `${body.contact.phone}@c.us`;
+        const open = await openConversationId(number.id, waId);
+        if (open) throw new AppError(409, 'CONVERSATION_IN_PROGRESS', 'This contact is in a conversation on this number: wait until it ends, or read it at /api/v1/integrations/conversations/{id}.', { conversationId: open });
+        const eventId = `api:${ws}:${key}`;
+        const payload = { kind: 'api_start' as const, flowId: flow.id, variables: body.variables, contact: { phone: body.contact.phone, ...(body.contact.name ? { name: body.contact.name } : {}) } };
+        await insertInboundEvent(deps.client.db, { numberId: number.id, waMessageId: eventId, fromWaId: waId, kind: payload.kind, payload });
+        await audit(c, deps.client.db, { action: 'integration.start', entityType: 'flow', entityId: flow.id, after: { numberId: number.id, contact: waId } });
+        await deps.runtime?.submit(number.id, waId, eventId, payload);
+        return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
+      }),
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/messages`,
+    access: 'apiKey',
+    tag,
+    summary: 'Send a text message from a number (paced and retried like the bot’s own replies)',
+    body: sendBody,
+    headers: idempotencyHeader,
+    responses: [{ status: 202, description: 'Queued', schema: z.object({ messageId: z.string(), status: z.literal('queued') }) }],
+    handler: async (c, { body }) =>
+      idempotent(c, deps, body, async (key) => {
+        const ws = c.get('workspaceId');
+        const number = await liveNumber(ws, body.numberId);
+        const to = `${body.to}@c.us`;
+        const conversationId = await openConversationId(number.id, to);
+        const r = await deps.client.db.transaction(async (tx) => {
+          const q = await queueMessage(tx, { workspaceId: ws, numberId: number.id, conversationId, to, text: body.text, author: 'integrator', idempotencyKey: `api:${ws}:${key}` });
+          await audit(c, tx, { action: 'integration.message', entityType: 'number', entityId: number.id, after: { to, messageId: q.messageId } });
+          return q;
+        });
+        return { status: 202, body: { messageId: r.messageId, status: 'queued' } };
+      }),
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/results`,
+    access: 'apiKey',
+    tag,
+    summary: 'Results (one per run, with the variables collected), newest first',
+    query: resultsQuery,
+    handler: async (c, { query }) => {
+      const rows = await deps.client.db
+        .select({
+          id: schema.results.id,
+          flowId: schema.results.flowId,
+          conversationId: schema.results.conversationId,
+          status: schema.results.status,
+          variables: schema.results.variables,
+          createdAt: schema.results.createdAt,
+          updatedAt: schema.results.updatedAt,
+          contact: { waId: schema.contacts.waId, name: schema.contacts.name },
+        })
+        .from(schema.results)
+        .leftJoin(schema.contacts, eq(schema.contacts.id, schema.results.contactId))
+        .where(
+          and(
+            eq(schema.results.workspaceId, c.get('workspaceId')),
+            query.flowId ? eq(schema.results.flowId, query.flowId) : undefined,
+            query.since ? gte(schema.results.updatedAt, query.since) : undefined,
+            afterCursor(query.cursor, schema.results.updatedAt, schema.results.id),
+          ),
+        )
+        .orderBy(desc(schema.results.updatedAt), desc(schema.results.id))
+        .limit(query.limit + 1);
+      return c.json(pageOf(rows, query.limit, (r) => ({ at: r.updatedAt, id: r.id })));
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/conversations/:id`,
+    access: 'apiKey',
+    tag,
+    summary: 'A conversation with its transcript and the variables collected',
+    handler: async (c) => {
+      const id = c.req.param('id');
+      if (!isUuid(id)) throw notFound('The conversation');
+      const [conv] = await deps.client.db
+        .select({ id: schema.conversations.id, status: schema.conversations.status, numberId: schema.conversations.numberId, flowId: schema.conversations.flowId, createdAt: schema.conversations.createdAt, lastActivityAt: schema.conversations.lastActivityAt, contact: { waId: schema.contacts.waId, name: schema.contacts.name } })
+        .from(schema.conversations)
+        .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
+        .where(and(eq(schema.conversations.id, id), eq(schema.conversations.workspaceId, c.get('workspaceId'))));
+      if (!conv) throw notFound('The conversation');
+      const [messages, [result]] = await Promise.all([transcript(deps.client.db, conv.id), deps.client.db.select({ variables: schema.results.variables, status: schema.results.status }).from(schema.results).where(eq(schema.results.conversationId, conv.id))]);
+      return c.json({ ...conv, variables: result?.variables ?? {}, resultStatus: result?.status ?? null, messages: messages.map((m) => ({ direction: m.direction, author: m.author, type: m.type, body: m.body, status: m.status, createdAt: m.createdAt })) });
+    },
+  });
+}

@@ -1,0 +1,252 @@
+// Webhook endpoints: add (the URL checked against the egress policy; the `whsec_` secret shown
+// once and stored encrypted), change, remove, rotate the secret (the old one keeps signing for a
+// day), send a test event, read the delivery log with every attempt, replay one delivery, and
+// recover every failed delivery since a time.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { z } from 'zod/v4';
+import { schema } from '@waflow/db';
+import { checkDestination, defaultEgressPolicy, EgressError, generateWebhookSecret } from '@waflow/runtime';
+import { audit } from '../../audit.ts';
+import type { Deps } from '../../context.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { isUuid } from '../../middleware/auth.ts';
+import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { pageQuery, type RouteFn } from '../../routing/route.ts';
+
+export const ROTATION_GRACE_MS = 24 * 3600_000;
+
+const eventName = z.string().regex(/^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)+)$/, 'an event is a name like conversation.completed, or * for all');
+const url = z.string().trim().url('url is a full URL like https://example.com/hooks/waflow').max(2000);
+const createBody = z.object({ url, events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50), description: z.string().trim().max(200).default('') });
+const updateBody = z.object({ url: url.optional(), events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50).optional(), description: z.string().trim().max(200).optional(), enabled: z.boolean().optional() });
+const recoverBody = z.object({ since: z.coerce.date({ error: 'since is a date or ISO timestamp' }) });
+
+const endpointColumns = {
+  id: schema.webhookEndpoints.id,
+  url: schema.webhookEndpoints.url,
+  description: schema.webhookEndpoints.description,
+  events: schema.webhookEndpoints.events,
+  enabled: schema.webhookEndpoints.enabled,
+  consecutiveFailures: schema.webhookEndpoints.consecutiveFailures,
+  failingSince: schema.webhookEndpoints.failingSince,
+  disabledReason: schema.webhookEndpoints.disabledReason,
+  previousSecretUntil: schema.webhookEndpoints.previousSecretUntil,
+  createdAt: schema.webhookEndpoints.createdAt,
+};
+
+export function registerWebhooks(route: RouteFn, deps: Deps): void {
+  const base = '/api/v1/workspaces/:ws/webhooks';
+  const tag = 'Webhooks';
+
+  async function checkUrl(raw: string): Promise<void> {
+    try {
+      await checkDestination(raw, deps.egressPolicy ?? defaultEgressPolicy);
+    } catch (err) {
+      if (err instanceof EgressError) throw new AppError(422, 'URL_NOT_ALLOWED', err.message);
+      throw err;
+    }
+  }
+
+  async function load(workspaceId: string, id: string | undefined) {
+    if (!isUuid(id)) throw notFound('The webhook endpoint');
+    const [row] = await deps.client.db
+      .select(endpointColumns)
+      .from(schema.webhookEndpoints)
+      .where(and(eq(schema.webhookEndpoints.id, id), eq(schema.webhookEndpoints.workspaceId, workspaceId)));
+    if (!row) throw notFound('The webhook endpoint');
+    return row;
+  }
+
+  route({
+    method: 'get',
+    path: base,
+    access: 'webhooks.list',
+    tag,
+    summary: 'List webhook endpoints with their health (disabled ones carry the reason)',
+    handler: async (c) => {
+      const rows = await deps.client.db.select(endpointColumns).from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.workspaceId, c.get('workspaceId'))).orderBy(desc(schema.webhookEndpoints.createdAt));
+      return c.json({ items: rows, nextCursor: null });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: base,
+    access: 'webhooks.create',
+    tag,
+    summary: 'Add an endpoint: the signing secret (whsec_…) is in this answer only',
+    body: createBody,
+    handler: async (c, { body }) => {
+      await checkUrl(body.url);
+      const secret = generateWebhookSecret();
+      const [row] = await deps.client.db
+        .insert(schema.webhookEndpoints)
+        .values({ workspaceId: c.get('workspaceId'), url: body.url, description: body.description, events: [...new Set(body.events)], secret: deps.keyring.encrypt(secret) })
+        .returning(endpointColumns);
+      await audit(c, deps.client.db, { action: 'webhook.create', entityType: 'webhook', entityId: row?.id, after: { url: body.url, events: body.events } });
+      return c.json({ ...row, secret }, 201);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id`,
+    access: 'webhooks.get',
+    tag,
+    summary: 'Read one endpoint (never its secret)',
+    handler: async (c) => c.json(await load(c.get('workspaceId'), c.req.param('id'))),
+  });
+
+  route({
+    method: 'patch',
+    path: `${base}/:id`,
+    access: 'webhooks.update',
+    tag,
+    summary: 'Change an endpoint’s URL, events or description, or enable/disable it (enabling clears its failure count)',
+    body: updateBody,
+    handler: async (c, { body }) => {
+      const before = await load(c.get('workspaceId'), c.req.param('id'));
+      if (body.url) await checkUrl(body.url);
+      const set = {
+        ...(body.url === undefined ? {} : { url: body.url }),
+        ...(body.events === undefined ? {} : { events: [...new Set(body.events)] }),
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
+        ...(body.enabled && !before.enabled ? { consecutiveFailures: 0, failingSince: null, disabledReason: null } : {}),
+      };
+      const [after] = await deps.client.db.update(schema.webhookEndpoints).set(set).where(eq(schema.webhookEndpoints.id, before.id)).returning(endpointColumns);
+      await audit(c, deps.client.db, { action: 'webhook.update', entityType: 'webhook', entityId: before.id, before: { url: before.url, events: before.events, enabled: before.enabled }, after: { url: after?.url, events: after?.events, enabled: after?.enabled } });
+      return c.json(after);
+    },
+  });
+
+  route({
+    method: 'delete',
+    path: `${base}/:id`,
+    access: 'webhooks.delete',
+    tag,
+    summary: 'Remove an endpoint and its delivery log',
+    responses: [{ status: 204, description: 'Removed' }],
+    handler: async (c) => {
+      const e = await load(c.get('workspaceId'), c.req.param('id'));
+      await deps.client.db.delete(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.id, e.id));
+      await audit(c, deps.client.db, { action: 'webhook.delete', entityType: 'webhook', entityId: e.id, before: { url: e.url, events: e.events } });
+      return c.body(null, 204);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/rotate-secret`,
+    access: 'webhooks.rotateSecret',
+    tag,
+    summary: 'Rotate the signing secret: the new one is in this answer only; the old one keeps signing alongside for 24 hours',
+    handler: async (c) => {
+      const e = await load(c.get('workspaceId'), c.req.param('id'));
+      const secret = generateWebhookSecret();
+      const until = new Date(Date.now() + ROTATION_GRACE_MS);
+      await deps.client.db.transaction(async (tx) => {
+        const [current] = await tx.select({ secret: schema.webhookEndpoints.secret }).from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.id, e.id)).for('update');
+        await tx
+          .update(schema.webhookEndpoints)
+          .set({ secret: deps.keyring.encrypt(secret), previousSecret: current?.secret ?? null, previousSecretUntil: until })
+          .where(eq(schema.webhookEndpoints.id, e.id));
+        await audit(c, tx, { action: 'webhook.rotate_secret', entityType: 'webhook', entityId: e.id, after: { previousSecretUntil: until } });
+      });
+      return c.json({ id: e.id, secret, previousSecretUntil: until });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/test`,
+    access: 'webhooks.test',
+    tag,
+    summary: 'Send a webhook.test event to this endpoint now (see it in the delivery log)',
+    handler: async (c) => {
+      const e = await load(c.get('workspaceId'), c.req.param('id'));
+      if (!e.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'This endpoint is disabled: enable it first.');
+      const eventId = `evt_test_${randomUUID()}`;
+      const now = new Date();
+      const [row] = await deps.client.db
+        .insert(schema.webhookDeliveries)
+        .values({ endpointId: e.id, eventId, eventType: 'webhook.test', payload: { id: eventId, type: 'webhook.test', timestamp: now.toISOString(), data: { message: 'A test event from waflow.' } }, nextAttemptAt: now })
+        .returning({ id: schema.webhookDeliveries.id });
+      return c.json({ deliveryId: row?.id, eventId }, 202);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: `${base}/:id/deliveries`,
+    access: 'webhooks.deliveries',
+    tag,
+    summary: 'The delivery log, newest first, each with its attempts (status code, latency, response body truncated)',
+    query: pageQuery.extend({ status: z.enum(['pending', 'delivering', 'delivered', 'failed']).optional() }),
+    handler: async (c, { query }) => {
+      const e = await load(c.get('workspaceId'), c.req.param('id'));
+      const d = schema.webhookDeliveries;
+      const rows = await deps.client.db
+        .select({ id: d.id, eventId: d.eventId, eventType: d.eventType, status: d.status, attempts: d.attempts, lastResponseCode: d.lastResponseCode, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, createdAt: d.createdAt, deliveredAt: d.deliveredAt, payload: d.payload })
+        .from(d)
+        .where(and(eq(d.endpointId, e.id), query.status ? eq(d.status, query.status) : undefined, afterCursor(query.cursor, d.createdAt, d.id)))
+        .orderBy(desc(d.createdAt), desc(d.id))
+        .limit(query.limit + 1);
+      const pageRows = pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
+      const ids = pageRows.items.map((r) => r.id);
+      const attempts = ids.length
+        ? await deps.client.db
+            .select({ deliveryId: schema.webhookAttempts.deliveryId, at: schema.webhookAttempts.at, statusCode: schema.webhookAttempts.statusCode, latencyMs: schema.webhookAttempts.latencyMs, responseBody: schema.webhookAttempts.responseBody, error: schema.webhookAttempts.error })
+            .from(schema.webhookAttempts)
+            .where(inArray(schema.webhookAttempts.deliveryId, ids))
+            .orderBy(schema.webhookAttempts.at)
+        : [];
+      return c.json({ ...pageRows, items: pageRows.items.map((r) => ({ ...r, attemptLog: attempts.filter((a) => a.deliveryId === r.id).map(({ deliveryId: _d, ...a }) => a) })) });
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/deliveries/:deliveryId/replay`,
+    access: 'webhooks.replay',
+    tag,
+    summary: 'Replay one delivery now, with the same webhook-id (receivers deduplicate on it)',
+    handler: async (c) => {
+      const id = c.req.param('deliveryId');
+      if (!isUuid(id)) throw notFound('The delivery');
+      const [row] = await deps.client.db
+        .select({ id: schema.webhookDeliveries.id, status: schema.webhookDeliveries.status, endpointId: schema.webhookEndpoints.id, enabled: schema.webhookEndpoints.enabled })
+        .from(schema.webhookDeliveries)
+        .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
+        .where(and(eq(schema.webhookDeliveries.id, id), eq(schema.webhookEndpoints.workspaceId, c.get('workspaceId'))));
+      if (!row) throw notFound('The delivery');
+      if (!row.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'The endpoint is disabled: enable it, then replay.');
+      if (row.status === 'delivering' || row.status === 'pending') throw new AppError(409, 'DELIVERY_QUEUED', 'This delivery is already queued: it goes out at its next attempt.');
+      await deps.client.db.update(schema.webhookDeliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() }).where(eq(schema.webhookDeliveries.id, id));
+      await audit(c, deps.client.db, { action: 'webhook.replay', entityType: 'webhook', entityId: row.endpointId, after: { deliveryId: id } });
+      return c.json({ id, status: 'pending' }, 202);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: `${base}/:id/recover`,
+    access: 'webhooks.replay',
+    tag,
+    summary: 'Recover: queue again every failed delivery of this endpoint created since a time',
+    body: recoverBody,
+    handler: async (c, { body }) => {
+      const e = await load(c.get('workspaceId'), c.req.param('id'));
+      if (!e.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'The endpoint is disabled: enable it, then recover.');
+      const d = schema.webhookDeliveries;
+      const rows = await deps.client.db
+        .update(d)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() })
+        .where(and(eq(d.endpointId, e.id), eq(d.status, 'failed'), gte(d.createdAt, body.since)))
+        .returning({ id: d.id });
+      await audit(c, deps.client.db, { action: 'webhook.recover', entityType: 'webhook', entityId: e.id, after: { since: body.since, queued: rows.length } });
+      return c.json({ queued: rows.length }, 202);
+    },
+  });
+}
