@@ -30,7 +30,7 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
   const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'bench', channel: 'sandbox', flowId: flow.id }).returning();
   if (!number) throw new Error('no number');
   const coord = createCoordinator(redisUrl ? { redisUrl } : {});
-  const runtime = new Runtime({ client, coord, log: pino({ level: 'silent' }), outbox: { pacing: { ratePerSec: 1e9, burst: 1e9 } } });
+  const runtime = new Runtime({ client, coord, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }), outbox: { pacing: { ratePerSec: 1e9, burst: 1e9 } } });
   await runtime.start();
   const sandbox = await runtime.attachSandbox(number.id);
 
@@ -58,6 +58,10 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
     [number.id],
   );
   const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+  if (process.env.BENCH_HIST) {
+    const buckets = [5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+    console.log(buckets.map((b) => `<=${b}ms: ${ms.filter((x) => x <= b).length}`).join('  '));
+  }
   const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0;
   const total = CONTACTS * TURNS;
   const result = { rate: Math.round(total / seconds), p50: Math.round(pct(50) * 10) / 10, p99: Math.round(pct(99) * 10) / 10 };
@@ -69,9 +73,8 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
 
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
 try {
-  const real = await run('real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 20 }), redis.url);
-  const embedded = await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));
-  void embedded;
+  const real = await run(process.env.BENCH_NO_REDIS ? 'real Postgres, in-process locks' : 'real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 20 }), process.env.BENCH_NO_REDIS ? undefined : redis.url);
+  if (!process.env.BENCH_REAL_ONLY) await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));
   console.log(`pipeline_msgs_per_s=${real.rate} p99_ms=${real.p99}`);
 } finally {
   await Promise.all([pg.stop(), redis.stop()]);

@@ -17,22 +17,24 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
           limit ${limit}
           for update skip locked
         )
-        returning id, number_id, attempts, payload`);
-      const list = Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? []);
-      return (list as { id: string; number_id: string; attempts: number; payload: OutboundMessage }[])
+        returning id, number_id, attempts, payload, priority, seq`);
+      const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { id: string; number_id: string; attempts: number; payload: OutboundMessage; priority: number; seq: string | number }[];
+      // RETURNING does not keep the subquery's order: sort again (a turn's replies go out in order).
+      return list
+        .sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq))
         .map((r): OutboxRow => ({ id: r.id, numberId: r.number_id, attempts: r.attempts, message: r.payload }));
     },
     async markSent(id, providerMessageId, now) {
-      await db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(schema.outbox)
-          .set({ status: 'sent', providerMessageId, sentAt: now, error: null })
-          .where(eq(schema.outbox.id, id))
-          .returning({ messageId: schema.outbox.messageId });
-        if (row?.messageId) {
-          await tx.update(schema.messages).set({ status: 'sent', waMessageId: providerMessageId, sentAt: now }).where(eq(schema.messages.id, row.messageId));
-        }
-      });
+      // One statement (one round trip) for both rows: the hot path of every reply.
+      await db.execute(sql`
+        with sent as (
+          update ${schema.outbox} set status = 'sent', provider_message_id = ${providerMessageId}, sent_at = ${now.toISOString()}::timestamptz, error = null
+          where id = ${id}
+          returning message_id
+        )
+        update ${schema.messages} set wa_message_id = ${providerMessageId}, sent_at = ${now.toISOString()}::timestamptz,
+          status = case when ${schema.messages.status} = 'pending' then 'sent' else ${schema.messages.status} end
+        from sent where ${schema.messages.id} = sent.message_id`);
     },
     async markRetry(id, nextAttemptAt, error) {
       await db.update(schema.outbox).set({ status: 'queued', nextAttemptAt, error }).where(eq(schema.outbox.id, id));

@@ -37,6 +37,7 @@ export class OutboxWorker {
       this.woken = false;
       try {
         const r = await this.sender.drainOnce();
+        if (r.more && r.waitMs === 0) continue;
         waitMs = r.waitMs > 0 ? r.waitMs : this.pollMs;
       } catch (err) {
         this.log.error({ err, numberId: this.channel.numberId }, 'outbox drain failed');

@@ -34,6 +34,12 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.opts.ratePerSec) * 1000);
   }
 
+  /** Whole tokens there now (how many sends may go at once). */
+  available(now: number): number {
+    this.refill(now);
+    return Math.floor(this.tokens);
+  }
+
   /** Takes a token if one is there; otherwise says how many ms until one is. */
   take(now: number): { ok: true } | { ok: false; waitMs: number } {
     this.refill(now);
