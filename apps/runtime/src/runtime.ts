@@ -3,7 +3,7 @@
 // worker process (or, in `npm start`, every number, embedded next to the API).
 import { and, eq } from 'drizzle-orm';
 import type { Coordinator } from '@waflow/coord';
-import { schema, type DbClient, type Keyring } from '@waflow/db';
+import { createConversation, findOpenConversation, schema, upsertContact, type DbClient, type Keyring } from '@waflow/db';
 import type { Channel, InboundMessage, NumberStatus } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
@@ -17,6 +17,7 @@ import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { ingest } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
+import { lockKey } from './pipeline/process-event.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   keyring?: Keyring;
   /** Test seam, see PipelineDeps.beforeCommit. */
   beforeCommit?: () => Promise<void>;
+  /** How long a person replying from the phone pauses the bot in that conversation (ms, default 1 h). */
+  humanReplyPauseMs?: number;
 }
 
 interface Attached {
@@ -130,9 +133,11 @@ export class Runtime {
     const outbox = new OutboxWorker(store, channel, { ...defaultOutboxOptions, ...this.opts.outbox, now: this.now }, this.log);
     const off = [
       channel.on('inbound', (m) => void this.receive(numberId, m)),
-      channel.on('status', (s, detail) => void this.setStatus(numberId, s, detail)),
       channel.on('ack', (id, level) => void this.ack(numberId, id, level)),
+      channel.on('humanReply', (to) => void this.pauseForPerson(numberId, to).catch((err: unknown) => this.log.error({ err, numberId }, 'pausing the bot for a person failed'))),
     ];
+    // The WhatsApp channel writes the number's row itself (QR, phone, restarts, in order).
+    if (!('writesStatusRow' in channel && channel.writesStatusRow === true)) off.push(channel.on('status', (s, detail) => void this.setStatus(numberId, s, detail)));
     this.attached.set(numberId, { channel, outbox, off });
     outbox.start();
     await channel.start();
@@ -175,6 +180,25 @@ export class Runtime {
     const r = await ingest(this.db, { numberId, fromWaId, eventId, payload });
     this.scheduler.schedule(numberId, fromWaId);
     return r;
+  }
+
+  /**
+   * A person wrote to `waId` from the phone: the bot steps back in that conversation for
+   * `humanReplyPauseMs` (a conversation is opened in handoff when none is, so the contact's
+   * answer does not start the bot over the person).
+   */
+  async pauseForPerson(numberId: string, waId: string): Promise<void> {
+    const until = new Date(this.now() + (this.opts.humanReplyPauseMs ?? 60 * 60_000));
+    const [number] = await this.db.select().from(schema.numbers).where(eq(schema.numbers.id, numberId));
+    if (!number) return;
+    await this.opts.coord.withLock(lockKey(numberId, waId), async () => {
+      const contact = await upsertContact(this.db, { workspaceId: number.workspaceId, numberId, waId });
+      const open = await findOpenConversation(this.db, numberId, contact.id);
+      if (open && open.status === 'handoff' && open.handoffUntil === null) return; // taken over in the web app: until released
+      const conversation = open ?? (await createConversation(this.db, { workspaceId: number.workspaceId, numberId, contactId: contact.id, flowId: null, flowVersionId: null }));
+      await this.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: until, lastActivityAt: new Date(this.now()) }).where(eq(schema.conversations.id, conversation.id));
+    });
+    this.counters.inc('human_reply_pauses_total');
   }
 
   private async setStatus(numberId: string, status: NumberStatus, detail?: string): Promise<void> {

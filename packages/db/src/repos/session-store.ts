@@ -25,3 +25,9 @@ export async function loadSessionArchive(db: Database, keyring: Keyring, numberI
 export async function deleteSessionArchive(db: Database, numberId: string): Promise<void> {
   await db.delete(sessionStore).where(eq(sessionStore.numberId, numberId));
 }
+
+/** When the number's session archive was last saved, or undefined when it has none. */
+export async function sessionArchiveUpdatedAt(db: Database, numberId: string): Promise<Date | undefined> {
+  const [row] = await db.select({ updatedAt: sessionStore.updatedAt }).from(sessionStore).where(eq(sessionStore.numberId, numberId));
+  return row?.updatedAt ?? undefined;
+}
