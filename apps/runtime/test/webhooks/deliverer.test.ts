@@ -136,4 +136,17 @@ describe('webhook deliverer', () => {
     expect(received.map((r) => r.headers['webhook-id'])).toContain(delivery.eventId);
     expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'delivered' });
   });
+
+  it('keeps attempts 30 days, then prunes them', async () => {
+    const { delivery } = await endpointWithEvent();
+    await deliverer().tick();
+    const attempts = () => client.db.select().from(schema.webhookAttempts).where(eq(schema.webhookAttempts.deliveryId, delivery.id));
+    expect(await attempts()).toHaveLength(1);
+    clock += 29 * 24 * 3600_000;
+    await deliverer().pruneAttempts();
+    expect(await attempts()).toHaveLength(1);
+    clock += 2 * 24 * 3600_000;
+    expect(await deliverer().pruneAttempts()).toBeGreaterThanOrEqual(1);
+    expect(await attempts()).toHaveLength(0);
+  });
 });

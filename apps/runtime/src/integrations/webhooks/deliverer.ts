@@ -2,7 +2,7 @@
 // new secret during a rotation), POSTed through the egress guard with no redirects followed,
 // every attempt recorded, then delivered / retried on the schedule / failed / endpoint disabled.
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { schema, type Database, type Keyring } from '@waflow/db';
 import type { EgressClient } from '../egress/guarded-fetch.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -10,6 +10,9 @@ import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from
 import { signatureHeaders } from './signing.ts';
 
 const RESPONSE_BODY_KEPT = 1024;
+/** Attempts (status, latency, truncated response) are kept this long, then pruned. */
+export const ATTEMPT_RETENTION_MS = 30 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 
 export interface DelivererDeps {
   db: Database;
@@ -29,6 +32,16 @@ export class WebhookDeliverer {
     this.random = deps.random ?? Math.random;
   }
 
+  private lastPrune = 0;
+
+  /** Deletes attempts older than the retention (run hourly by tick()); returns how many. */
+  async pruneAttempts(): Promise<number> {
+    this.lastPrune = this.deps.now();
+    const cutoff = new Date(this.deps.now() - ATTEMPT_RETENTION_MS);
+    const rows = await this.deps.db.delete(schema.webhookAttempts).where(lt(schema.webhookAttempts.at, cutoff)).returning({ id: schema.webhookAttempts.id });
+    return rows.length;
+  }
+
   /** Puts rows left in `delivering` by a process that died back in the queue. */
   async recover(): Promise<number> {
     const rows = await this.deps.db
@@ -39,8 +52,22 @@ export class WebhookDeliverer {
     return rows.length;
   }
 
-  /** Delivers what is due; returns how many attempts it made. */
-  async tick(limit = 20): Promise<number> {
+  /**
+   * Delivers what is due, `batch` at a time side by side, batch after batch while batches come
+   * back full (at most `maxBatches`); returns how many attempts it made.
+   */
+  async tick(batch = 50, maxBatches = 20): Promise<number> {
+    if (this.deps.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.pruneAttempts();
+    let total = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const n = await this.deliverBatch(batch);
+      total += n;
+      if (n < batch) break;
+    }
+    return total;
+  }
+
+  private async deliverBatch(limit: number): Promise<number> {
     const now = new Date(this.deps.now());
     const claimed = await this.deps.db.execute<Record<string, unknown>>(sql`
       update ${schema.webhookDeliveries} set status = 'delivering', attempts = attempts + 1
@@ -53,19 +80,19 @@ export class WebhookDeliverer {
       )
       returning id`);
     const list = (Array.isArray(claimed) ? claimed : ((claimed as { rows?: unknown[] }).rows ?? [])) as { id: string }[];
-    await Promise.all(list.map((r) => this.deliver(r.id)));
-    return list.length;
-  }
-
-  private async deliver(id: string): Promise<void> {
-    const { db, keyring } = this.deps;
-    const [row] = await db
+    if (list.length === 0) return 0;
+    // One read for the whole batch, endpoints included.
+    const rows = await this.deps.db
       .select({ delivery: schema.webhookDeliveries, endpoint: schema.webhookEndpoints })
       .from(schema.webhookDeliveries)
       .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
-      .where(eq(schema.webhookDeliveries.id, id));
-    if (!row) return;
-    const { delivery, endpoint } = row;
+      .where(inArray(schema.webhookDeliveries.id, list.map((r) => r.id)));
+    await Promise.all(rows.map((r) => this.deliver(r)));
+    return list.length;
+  }
+
+  private async deliver({ delivery, endpoint }: { delivery: DeliveryRow; endpoint: typeof schema.webhookEndpoints.$inferSelect }): Promise<void> {
+    const { db, keyring } = this.deps;
     if (!endpoint.enabled) {
       await this.finish(delivery, { status: 'failed', lastError: `the endpoint is disabled: ${endpoint.disabledReason ?? 'by an admin'}` });
       return;
@@ -108,7 +135,9 @@ export class WebhookDeliverer {
     switch (decision.kind) {
       case 'delivered':
         await this.finish(delivery, { status: 'delivered', lastResponseCode: code, lastError: null, deliveredAt: new Date(nowMs) });
-        await db.update(schema.webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+        if (endpoint.consecutiveFailures > 0 || endpoint.failingSince) {
+          await db.update(schema.webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+        }
         return;
       case 'retry':
         await this.finish(delivery, { status: 'pending', lastResponseCode: code, lastError: describeOutcome(outcome), nextAttemptAt: new Date(decision.at) });
