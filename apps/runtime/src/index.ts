@@ -8,3 +8,4 @@ export { isPausedForPerson } from './pipeline/process-event.ts';
 export { checkDestination, EgressError } from './integrations/egress/guarded-fetch.ts';
 export { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
 export { generateWebhookSecret } from './integrations/webhooks/signing.ts';
+export { enqueueWebhookEvent, type WebhookEvent } from './integrations/webhooks/enqueue-event.ts';

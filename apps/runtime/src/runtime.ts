@@ -20,6 +20,7 @@ import { InboundScheduler } from './pipeline/scheduler.ts';
 import { lockKey } from './pipeline/process-event.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
+import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
 
 export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
 
@@ -202,10 +203,19 @@ export class Runtime {
   }
 
   private async setStatus(numberId: string, status: NumberStatus, detail?: string): Promise<void> {
+    const at = new Date(this.now());
     await this.db
-      .update(schema.numbers)
-      .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: new Date(this.now()) })
-      .where(eq(schema.numbers.id, numberId))
+      .transaction(async (tx) => {
+        const [before] = await tx.select({ status: schema.numbers.status, workspaceId: schema.numbers.workspaceId }).from(schema.numbers).where(eq(schema.numbers.id, numberId)).for('update');
+        if (!before) return;
+        await tx
+          .update(schema.numbers)
+          .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: at })
+          .where(eq(schema.numbers.id, numberId));
+        if (before.status !== status) {
+          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
+        }
+      })
       .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));
   }
 

@@ -83,10 +83,9 @@ export class OutboxSender {
   }
 
   private async sendRow(row: OutboxRow): Promise<void> {
+    let providerMessageId: string;
     try {
-      const { providerMessageId } = await this.channel.send(row.message);
-      await this.store.markSent(row.id, providerMessageId, new Date(this.now()));
-      this.opts.onSent?.(row, providerMessageId);
+      ({ providerMessageId } = await this.channel.send(row.message));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const transient = err instanceof ChannelSendError ? err.transient : true;
@@ -98,6 +97,19 @@ export class OutboxSender {
       }
       const delay = backoffDelay(row.attempts, this.opts.backoff, this.random);
       await this.store.markRetry(row.id, new Date(this.now() + delay), message);
+      return;
     }
+    // It went out: record that, and never send it again even when recording fails for a while
+    // (the row then stays `sending`, which a restart resolves without a resend).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.markSent(row.id, providerMessageId, new Date(this.now()));
+        break;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+    this.opts.onSent?.(row, providerMessageId);
   }
 }

@@ -188,7 +188,7 @@ async function markDone(db: Database, id: string, status: 'processed' | 'failed'
 
 async function recordInbound(tx: Database, workspaceId: string, numberId: string, conversationId: string | null, p: Extract<InboundPayload, { kind: 'message' }>): Promise<void> {
   const m = p.message;
-  await tx
+  const [row] = await tx
     .insert(schema.messages)
     .values({
       workspaceId,
@@ -202,5 +202,14 @@ async function recordInbound(tx: Database, workspaceId: string, numberId: string
       status: 'delivered',
       author: 'contact',
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: schema.messages.id });
+  if (!row) return;
+  await enqueueWebhookEvent(tx, {
+    id: `evt_in_${row.id}`,
+    type: 'message.received',
+    workspaceId,
+    occurredAt: new Date(),
+    data: { messageId: row.id, numberId, conversationId, contact: m.from, type: m.type, text: m.text ?? null, waMessageId: m.messageId },
+  });
 }

@@ -5,6 +5,7 @@ import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { createFlow, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
 import { diffFlows, validateFlow } from '@waflow/flow';
+import { enqueueWebhookEvent } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -70,7 +71,10 @@ async function publish(c: Context<AppEnv>, deps: Deps, flowId: string, cfg: Reco
   const v = validateFlow(cfg, { flowIds: await flowIds(deps, c.get('workspaceId')) });
   if (!v.ok) throw invalid(v.errors);
   const version = await publishFlowVersion(deps.client.db, { flowId, config: cfg, changelog, authorId: c.get('userId') });
-  await audit(c, deps.client.db, { action: 'flow.publish', entityType: 'flow', entityId: flowId, after: { version: version.version, changelog, checksum: version.checksum } });
+  await deps.client.db.transaction(async (tx) => {
+    await audit(c, tx, { action: 'flow.publish', entityType: 'flow', entityId: flowId, after: { version: version.version, changelog, checksum: version.checksum } });
+    await enqueueWebhookEvent(tx, { id: `evt_published_${version.id}`, type: 'flow.published', workspaceId: c.get('workspaceId'), occurredAt: version.publishedAt ?? new Date(), data: { flowId, versionId: version.id, version: version.version, changelog } });
+  });
   await deps.client.notify(FLOW_PUBLISHED_CHANNEL, JSON.stringify({ flowId, versionId: version.id })).catch((err: unknown) => c.get('log').warn({ err }, 'publish notification failed'));
   return c.json({ id: version.id, version: version.version, checksum: version.checksum, publishedAt: version.publishedAt, changelog: version.changelog }, 201);
 }

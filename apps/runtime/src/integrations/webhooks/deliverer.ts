@@ -7,6 +7,7 @@ import { schema, type Database, type Keyring } from '@waflow/db';
 import type { EgressClient } from '../egress/guarded-fetch.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
+import { enqueueWebhookEvent } from './enqueue-event.ts';
 import { signatureHeaders } from './signing.ts';
 
 const RESPONSE_BODY_KEPT = 1024;
@@ -150,6 +151,8 @@ export class WebhookDeliverer {
         await db.update(schema.webhookEndpoints).set({ enabled: false, disabledReason: decision.reason }).where(eq(schema.webhookEndpoints.id, endpoint.id));
         // The web app shows disabled endpoints with their reason; the log carries the notice too.
         this.deps.log.warn({ event: 'endpoint.disabled', endpointId: endpoint.id, workspaceId: endpoint.workspaceId, reason: decision.reason }, 'webhook endpoint disabled');
+        // The workspace's other endpoints hear of it too (this one is disabled, so it gets none).
+        await enqueueWebhookEvent(db, { id: `evt_disabled_${endpoint.id}_${nowMs}`, type: 'endpoint.disabled', workspaceId: endpoint.workspaceId, occurredAt: new Date(nowMs), data: { endpointId: endpoint.id, url: endpoint.url, reason: decision.reason } });
         return;
     }
     await db
