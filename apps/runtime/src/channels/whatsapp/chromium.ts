@@ -1,6 +1,6 @@
 // The Chromium the WhatsApp channel drives: always the system one (Debian's `chromium`), never a
 // browser downloaded by puppeteer, with flags for a root, containerised, quiet run.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -29,4 +29,31 @@ export function resolveChromium(executablePath: string = DEFAULT_CHROMIUM_PATH):
         'or set PUPPETEER_EXECUTABLE_PATH to the chromium binary.',
     );
   }
+}
+
+/**
+ * Kills Chromium processes still holding `userDataDir` (left behind when a worker was SIGKILLed:
+ * its browser survives it). A second Chromium on the same profile would hand over to the orphan
+ * and exit, so the new client could never start.
+ */
+export function killChromiumUsing(userDataDir: string): number {
+  let killed = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const args = cmdline.split('\0');
+    if (!args.some((a) => a === `--user-data-dir=${userDataDir}`)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+      killed += 1;
+    } catch {
+      // Already gone.
+    }
+  }
+  return killed;
 }

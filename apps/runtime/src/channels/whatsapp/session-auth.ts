@@ -2,7 +2,7 @@
 // store, which keeps the profile archive (IndexedDB + Local Storage, zipped by the library)
 // encrypted with AES-256-GCM in Postgres, so any runtime host can restore the number without a
 // new QR. Development: LocalAuth (a plain profile folder on this host).
-import { stat, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { AuthStrategy, Client, Store } from 'whatsapp-web.js';
@@ -110,6 +110,7 @@ export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrateg
     const local = await stat(localProfile).then((s) => s.mtime, () => undefined);
     if (local && (!stored || local >= stored)) return; // the live profile is the freshest copy
     await rm(self.userDataDir, { recursive: true, force: true });
+    await mkdir(opts.dataPath, { recursive: true });
     if (!stored) return;
     const zip = join(opts.dataPath, `${self.sessionName}.zip`);
     await opts.store.extract({ session: self.sessionName, path: zip });

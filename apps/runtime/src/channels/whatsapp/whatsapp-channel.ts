@@ -3,14 +3,14 @@
 // QR, phone, last error, restarts; each write notified on `number_status` for the API stream),
 // and keeps the client alive: a ready timeout, a killed Chromium, or a lost connection restart
 // the client with backoff; a session restores without a new QR (see session-auth.ts).
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { AuthStrategy, Client, ClientOptions, Message, MessageContent, MessageSendOptions } from 'whatsapp-web.js';
 import { recordNumberRestart, reportNumberStatus, type DbClient, type Keyring, type NumberStatusPatch } from '@waflow/db';
 import { ChannelEmitter } from '../channel-emitter.ts';
 import { ChannelSendError, type AckLevel, type Channel, type InboundMessage, type NumberStatus, type OutboundMessage } from '../channel.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { CHROMIUM_ARGS, resolveChromium } from './chromium.ts';
+import { CHROMIUM_ARGS, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
 import { createLocalSessionAuth, createRemoteSessionAuth, EncryptedSessionStore } from './session-auth.ts';
@@ -171,8 +171,18 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
 
   // ----------------------------------------------------------------------------------------------
 
+  private dataPath(): string {
+    return resolve(this.opts.dataDir, 'whatsapp', this.numberId);
+  }
+
+  /** The Chromium profile the auth strategy gives the browser (its folder naming). */
+  private profileDir(): string {
+    const id = `n${this.numberId.replace(/-/g, '')}`;
+    return join(this.dataPath(), this.opts.session.kind === 'local' ? `session-${id}` : `RemoteAuth-${id}`);
+  }
+
   private makeAuth(): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
-    const dataPath = join(this.opts.dataDir, 'whatsapp', this.numberId);
+    const dataPath = this.dataPath();
     const s = this.opts.session;
     if (s.kind === 'local') return createLocalSessionAuth(this.numberId, dataPath);
     return createRemoteSessionAuth({
@@ -188,6 +198,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     const chromium = this.opts.chromium ?? {};
     const extra = this.opts.clientOptions ?? {};
     this.auth = this.makeAuth();
+    const orphans = killChromiumUsing(this.profileDir());
+    if (orphans > 0) this.opts.log.warn({ numberId: this.numberId, orphans }, 'killed Chromium processes left on this number\'s profile by a previous worker');
     const client = new wwebjs.Client({
       ...extra,
       authStrategy: this.auth,

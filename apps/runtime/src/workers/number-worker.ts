@@ -1,0 +1,85 @@
+// One WhatsApp number's worker: a Runtime attached to one WhatsAppChannel, a heartbeat on the
+// number's row, a memory ceiling (worker + Chromium) that restarts the client, and process-level
+// handlers so a stray rejection restarts the client instead of killing the worker silently.
+import { createCoordinator } from '@waflow/coord';
+import { createDb, heartbeatNumber, loadKeyring, recordNumberRestart } from '@waflow/db';
+import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.ts';
+import { CHROMIUM_ARGS } from '../channels/whatsapp/chromium.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { Runtime } from '../runtime.ts';
+import type { WorkerEnv } from './env.ts';
+import { treeMemoryMb } from './memory.ts';
+
+export interface NumberWorker {
+  runtime: Runtime;
+  channel: WhatsAppChannel;
+  log: Logger;
+  /** Checks memory now (the timer calls it every heartbeat). */
+  checkMemory(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger } = {}): Promise<NumberWorker> {
+  const log = (opts.log ?? createLogger({ level: env.logLevel, name: 'waflow-number-worker' })).child({ numberId: env.numberId });
+  const client = await createDb({ url: env.databaseUrl, max: 5 });
+  const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
+  const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
+  if (generated) log.warn({ dataDir: env.dataDir }, 'no WAFLOW_SECRET_KEY: generated a key in the data folder; other hosts cannot restore this session');
+  if (env.pmRestarts > 0) {
+    await recordNumberRestart(client, env.numberId, `worker process restarted by pm2 (restart ${env.pmRestarts})`).catch((err: unknown) => log.error({ err }, 'restart count update failed'));
+  }
+
+  const runtime = new Runtime({ client, coord, log, keyring });
+  const channel = new WhatsAppChannel({
+    numberId: env.numberId,
+    db: client,
+    log,
+    dataDir: env.dataDir,
+    session: env.session === 'local' ? { kind: 'local' } : { kind: 'remote', keyring, firstSaveDelayMs: env.sessionFirstSaveMs },
+    chromium: { executablePath: env.chromiumPath, args: [...CHROMIUM_ARGS, ...env.chromiumExtraArgs] },
+    ...(env.webVersion && env.webVersionCacheDir
+      ? { clientOptions: { webVersion: env.webVersion, webVersionCache: { type: 'local' as const, path: env.webVersionCacheDir, strict: true } } }
+      : {}),
+  });
+  await runtime.start();
+  await runtime.attach(env.numberId, channel);
+
+  let checking = false;
+  const checkMemory = async (): Promise<void> => {
+    if (checking) return;
+    checking = true;
+    try {
+      const chromiumPid = channel.currentClient?.pupBrowser?.process()?.pid;
+      const worker = treeMemoryMb(process.pid);
+      const chromium = chromiumPid ? treeMemoryMb(chromiumPid) : { pssMb: 0 };
+      // The worker's tree includes Chromium (its child); PSS splits shared pages fairly.
+      const totalMb = Math.max(worker.pssMb, chromium.pssMb);
+      if (totalMb > env.memoryCeilingMb) {
+        const reason = `memory ceiling: worker + Chromium used ${totalMb} MB (ceiling ${env.memoryCeilingMb} MB); restarting the client`;
+        log.warn({ totalMb, ceilingMb: env.memoryCeilingMb }, reason);
+        await channel.restart(reason);
+      }
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => {
+    heartbeatNumber(client.db, env.numberId).catch((err: unknown) => log.error({ err }, 'heartbeat failed'));
+    checkMemory().catch((err: unknown) => log.error({ err }, 'memory check failed'));
+  }, env.heartbeatMs);
+  await heartbeatNumber(client.db, env.numberId);
+
+  return {
+    runtime,
+    channel,
+    log,
+    checkMemory,
+    async stop() {
+      clearInterval(timer);
+      await channel.saveSession().catch(() => undefined);
+      await runtime.stop();
+      await coord.close();
+      await client.close();
+    },
+  };
+}
