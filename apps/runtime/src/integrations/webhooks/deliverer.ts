@@ -120,34 +120,34 @@ export class WebhookDeliverer {
       outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
     const latencyMs = Math.round(performance.now() - started);
-    await db.insert(schema.webhookAttempts).values({
-      deliveryId: delivery.id,
+    // Recorded with the delivery's outcome, in the same statement (see finish()).
+    const attempt: Attempt = {
       at: new Date(nowMs),
       statusCode: outcome.kind === 'response' ? outcome.status : null,
       latencyMs,
       responseBody,
       error: outcome.kind === 'error' ? outcome.message : null,
       requestHeaders: { 'webhook-id': headers['webhook-id'], 'webhook-timestamp': headers['webhook-timestamp'] },
-    });
+    };
 
     const failingSince = endpoint.failingSince?.getTime();
     const decision = decide(outcome, delivery.attempts, nowMs, failingSince, this.random);
     const code = outcome.kind === 'response' ? outcome.status : null;
     switch (decision.kind) {
       case 'delivered':
-        await this.finish(delivery, { status: 'delivered', lastResponseCode: code, lastError: null, deliveredAt: new Date(nowMs) });
+        await this.finish(delivery, { status: 'delivered', lastResponseCode: code, lastError: null, deliveredAt: new Date(nowMs) }, attempt);
         if (endpoint.consecutiveFailures > 0 || endpoint.failingSince) {
           await db.update(schema.webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(schema.webhookEndpoints.id, endpoint.id));
         }
         return;
       case 'retry':
-        await this.finish(delivery, { status: 'pending', lastResponseCode: code, lastError: describeOutcome(outcome), nextAttemptAt: new Date(decision.at) });
+        await this.finish(delivery, { status: 'pending', lastResponseCode: code, lastError: describeOutcome(outcome), nextAttemptAt: new Date(decision.at) }, attempt);
         break;
       case 'failed':
-        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` });
+        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` }, attempt);
         break;
       case 'disable-endpoint':
-        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` });
+        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` }, attempt);
         await db.update(schema.webhookEndpoints).set({ enabled: false, disabledReason: decision.reason }).where(eq(schema.webhookEndpoints.id, endpoint.id));
         // The web app shows disabled endpoints with their reason; the log carries the notice too.
         this.deps.log.warn({ event: 'endpoint.disabled', endpointId: endpoint.id, workspaceId: endpoint.workspaceId, reason: decision.reason }, 'webhook endpoint disabled');
@@ -161,10 +161,41 @@ export class WebhookDeliverer {
       .where(eq(schema.webhookEndpoints.id, endpoint.id));
   }
 
-  private async finish(delivery: DeliveryRow, set: Partial<typeof schema.webhookDeliveries.$inferInsert>): Promise<void> {
-    await this.deps.db
-      .update(schema.webhookDeliveries)
-      .set(set)
-      .where(and(eq(schema.webhookDeliveries.id, delivery.id), eq(schema.webhookDeliveries.status, 'delivering')));
+  /** Settles a delivery this process claimed; with `attempt`, records it in the same statement. */
+  private async finish(delivery: DeliveryRow, set: Finish, attempt?: Attempt): Promise<void> {
+    if (!attempt) {
+      await this.deps.db
+        .update(schema.webhookDeliveries)
+        .set(set)
+        .where(and(eq(schema.webhookDeliveries.id, delivery.id), eq(schema.webhookDeliveries.status, 'delivering')));
+      return;
+    }
+    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+    await this.deps.db.execute(sql`
+      with attempt as (
+        insert into ${schema.webhookAttempts} (delivery_id, created_at, status_code, latency_ms, response_body, error, request_headers)
+        values (${delivery.id}, ${iso(attempt.at)}::timestamptz, ${attempt.statusCode}::int, ${attempt.latencyMs}::int, ${attempt.responseBody}::text, ${attempt.error}::text, ${JSON.stringify(attempt.requestHeaders)}::jsonb)
+      )
+      update ${schema.webhookDeliveries}
+      set status = ${set.status}::delivery_status, last_response_code = ${set.lastResponseCode ?? null}::int, last_error = ${set.lastError ?? null}::text,
+          delivered_at = coalesce(${iso(set.deliveredAt)}::timestamptz, delivered_at), next_attempt_at = coalesce(${iso(set.nextAttemptAt)}::timestamptz, next_attempt_at)
+      where id = ${delivery.id} and status = 'delivering'`);
   }
+}
+
+interface Finish {
+  status: 'pending' | 'delivered' | 'failed';
+  lastResponseCode?: number | null;
+  lastError?: string | null;
+  deliveredAt?: Date;
+  nextAttemptAt?: Date;
+}
+
+interface Attempt {
+  at: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  responseBody: string | null;
+  error: string | null;
+  requestHeaders: Record<string, string>;
 }
