@@ -48,6 +48,7 @@ export const permissions = {
   'webhooks.rotateSecret': 'admin',
   'webhooks.test': 'admin',
   'webhooks.replay': 'admin',
+  'webhooks.recover': 'admin',
   'apiKeys.list': 'admin',
   'apiKeys.create': 'admin',
   'apiKeys.revoke': 'admin',

@@ -21,9 +21,13 @@ interface Bucket {
   at: number;
 }
 
+// One bucket per key across every integrator route of an app (the middleware is built per route).
+const limiters = new WeakMap<Deps, { buckets: Map<string, Bucket>; touched: Map<string, number> }>();
+
 export function requireApiKey(deps: Deps): MiddlewareHandler<AppEnv> {
-  const buckets = new Map<string, Bucket>();
-  const touched = new Map<string, number>();
+  let limiter = limiters.get(deps);
+  if (!limiter) limiters.set(deps, (limiter = { buckets: new Map(), touched: new Map() }));
+  const { buckets, touched } = limiter;
   return async function requireApiKeyMiddleware(c, next) {
     const key = /^Bearer (wf_[A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     if (!key) throw new AppError(401, 'UNAUTHENTICATED', 'Send your API key as Authorization: Bearer wf_… (create one under Settings → API keys).');

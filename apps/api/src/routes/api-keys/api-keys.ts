@@ -9,10 +9,11 @@ import type { Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { API_KEY_PREFIX, hashApiKey } from '../../middleware/api-key.ts';
 import { isUuid } from '../../middleware/auth.ts';
-import type { RouteFn } from '../../routing/route.ts';
+import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { page, pageQuery, type RouteFn } from '../../routing/route.ts';
 
 const createBody = z.object({ name: z.string().trim().min(1, 'name the key after what uses it, e.g. "CRM sync"').max(80) });
-const keyView = z.object({ id: z.string(), name: z.string(), prefix: z.string(), lastUsedAt: z.date().nullable(), createdAt: z.date() });
+const keyView = z.object({ id: z.string(), name: z.string(), prefix: z.string().describe('The first characters, to tell keys apart (wf_AbCdEfG…)'), lastUsedAt: z.date().nullable().describe('Updated at most once a minute'), createdAt: z.date() });
 
 export function registerApiKeys(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/workspaces/:ws/api-keys';
@@ -23,15 +24,19 @@ export function registerApiKeys(route: RouteFn, deps: Deps): void {
     path: base,
     access: 'apiKeys.list',
     tag,
-    summary: 'List the workspace’s API keys, masked (name, prefix, last use)',
-    responses: [{ status: 200, description: 'The keys', schema: z.object({ items: z.array(keyView), nextCursor: z.null() }) }],
-    handler: async (c) => {
+    summary: 'List the workspace’s live API keys, masked (name, prefix, last use), newest first',
+    query: pageQuery,
+    responses: [{ status: 200, description: 'A page of keys', schema: page(keyView) }],
+    handler: async (c, { query }) => {
+      const k = schema.apiKeys;
       const rows = await deps.client.db
-        .select({ id: schema.apiKeys.id, name: schema.apiKeys.name, prefix: schema.apiKeys.prefix, lastUsedAt: schema.apiKeys.lastUsedAt, createdAt: schema.apiKeys.createdAt })
-        .from(schema.apiKeys)
-        .where(and(eq(schema.apiKeys.workspaceId, c.get('workspaceId')), isNull(schema.apiKeys.revokedAt)))
-        .orderBy(desc(schema.apiKeys.createdAt));
-      return c.json({ items: rows.map((r) => ({ ...r, prefix: `${r.prefix}…` })), nextCursor: null });
+        .select({ id: k.id, name: k.name, prefix: k.prefix, lastUsedAt: k.lastUsedAt, createdAt: k.createdAt })
+        .from(k)
+        .where(and(eq(k.workspaceId, c.get('workspaceId')), isNull(k.revokedAt), afterCursor(query.cursor, k.createdAt, k.id)))
+        .orderBy(desc(k.createdAt), desc(k.id))
+        .limit(query.limit + 1);
+      const p = pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
+      return c.json({ ...p, items: p.items.map((r) => ({ ...r, prefix: `${r.prefix}…` })) });
     },
   });
 
@@ -42,7 +47,7 @@ export function registerApiKeys(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Create an API key: the key is in this answer only, store it now',
     body: createBody,
-    responses: [{ status: 201, description: 'The key, shown once', schema: keyView.extend({ key: z.string() }) }],
+    responses: [{ status: 201, description: 'The key, shown once', schema: keyView.extend({ key: z.string().describe('wf_… — shown in this answer only; send it as Authorization: Bearer wf_…') }) }],
     handler: async (c, { body }) => {
       const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
       const [row] = await deps.client.db

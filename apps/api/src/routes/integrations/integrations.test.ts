@@ -1,228 +1,177 @@
-// Integrators end to end on real Postgres with the embedded runtime: a webhook endpoint receives
-// signed deliveries (verified with the official standardwebhooks library) from a conversation an
-// API key started; secrets rotate with a grace period; deliveries replay and recover; bad URLs,
-// keys and Idempotency-Keys get clear answers.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import pino from 'pino';
+// The integrator API end to end on real Postgres with the embedded runtime: an API key starts the
+// flow for a contact (once per Idempotency-Key) and the conversation's events reach a signed
+// webhook; it sends a message, reads results page by page and the conversation; wrong, revoked
+// and over-eager keys and other workspaces' ids get clear answers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { createInProcessCoordinator } from '@waflow/coord';
-import { createDb, createKeyring, migrate, schema, type DbClient } from '@waflow/db';
-import { Runtime, type SandboxChannel } from '@waflow/runtime';
-import { createTestDatabase } from '@waflow/testkit';
-import { createApp } from '../../app.ts';
+import { schema } from '@waflow/db';
+import { Receiver, leadFlow, startHarness, until, type Harness, type Json } from './test-harness.ts';
 
-type Json = Record<string, unknown>;
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-describe('integrators: webhooks, API keys and the integrator API', () => {
-  let client: DbClient;
-  let runtime: Runtime;
-  let app: ReturnType<typeof createApp>;
-  let server: Server;
-  let receiverUrl = '';
-  let answer = 200;
-  const received: Received[] = [];
-  let admin = '';
-  let ws = '';
-  let flowId = '';
-  let numberId = '';
-  let sandbox: SandboxChannel;
-  const egressPolicy = { allowHosts: [], allowCidrs: ['127.0.0.0/8'] };
-
-  const call = async (method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const res = await app.request(path, {
-      method,
-      headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
-      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+describe('the integrator API', () => {
+  let h: Harness;
+  let apiKey = '';
+  let secret = '';
+  const ana = '34600123456@c.us';
+  const startBody = () => ({ numberId: h.numberId, contact: { phone: '+34 600 123 456', name: 'Ana' }, variables: { name: 'Ana', notDeclared: 'ignored' } });
+  const start = (key: string | undefined, body: unknown = startBody(), token = apiKey, flowId = h.flowId) =>
+    h.call('POST', `/api/v1/integrations/flows/${flowId}/start`, { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+  const sentTo = (to: string) => h.sandbox.sent.filter((s) => s.message.to === to);
+  const texts = (to: string) => sentTo(to).map((s) => ('text' in s.message ? s.message.text : s.message.type));
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.writeHead(answer).end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const addr = server.address();
-    receiverUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hooks`;
-
-    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
-    await migrate(client);
-    const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
-    runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, egressPolicy, log: pino({ level: 'silent' }), outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, pollMs: 50, recoverMs: 200 });
-    await runtime.start();
-    app = createApp({ client, keyring, log: pino({ level: 'silent' }), runtime, egressPolicy });
-    const setup = await call('POST', '/api/v1/setup', { body: { email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' } });
-    admin = setup.body.accessToken as string;
-    ws = (setup.body.workspaces as { id: string }[])[0]?.id ?? '';
-
-    const lead = JSON.parse(readFileSync(new URL('../../../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Json;
-    const flow = await call('POST', `/api/v1/workspaces/${ws}/flows`, { token: admin, body: { name: 'Leads', config: { ...lead, triggers: [...(lead.triggers as unknown[]), { type: 'api' }] } } });
-    flowId = flow.body.id as string;
-    expect((await call('POST', `/api/v1/workspaces/${ws}/flows/${flowId}/publish`, { token: admin, body: {} })).status).toBe(201);
-    numberId = (await call('POST', `/api/v1/workspaces/${ws}/numbers`, { token: admin, body: { label: 'Sales', flowId, channel: 'sandbox' } })).body.id as string;
-    sandbox = await runtime.attachSandbox(numberId);
+    h = await startHarness();
+    apiKey = (await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, { token: h.admin, body: { name: 'CRM' } })).body.key as string;
+    secret = (await h.call('POST', `/api/v1/workspaces/${h.ws}/webhooks`, { token: h.admin, body: { url: `${h.receiver.url}/crm`, events: ['conversation.started', 'lead.captured'] } })).body.secret as string;
   });
   afterAll(async () => {
-    await runtime.stop();
-    await client.close();
-    await new Promise<void>((r) => server.close(() => r()));
+    await h.close();
   });
 
-  let secret = '';
-  let endpointId = '';
-
-  it('adds an endpoint, showing its secret once, and refuses URLs that point inside the network', async () => {
-    for (const bad of ['http://169.254.169.254/latest', 'http://[::1]:8080/', 'http://10.0.0.5/x', 'ftp://example.com/x']) {
-      const r = await call('POST', `/api/v1/workspaces/${ws}/webhooks`, { token: admin, body: { url: bad, events: ['*'] } });
-      expect([400, 422], bad).toContain(r.status);
-    }
-    const blocked = await call('POST', `/api/v1/workspaces/${ws}/webhooks`, { token: admin, body: { url: 'http://169.254.169.254/', events: ['*'] } });
-    expect((blocked.body.error as Json).message).toMatch(/not a public address/);
-    expect((await call('POST', `/api/v1/workspaces/${ws}/webhooks`, { token: admin, body: { url: receiverUrl, events: ['Not An Event'] } })).status).toBe(400);
-
-    const created = await call('POST', `/api/v1/workspaces/${ws}/webhooks`, { token: admin, body: { url: receiverUrl, events: ['*'], description: 'CRM' } });
-    expect(created.status).toBe(201);
-    secret = created.body.secret as string;
-    endpointId = created.body.id as string;
-    expect(secret).toMatch(/^whsec_/);
-    const [row] = await client.db.select().from(schema.webhookEndpoints);
-    expect(row?.secret).not.toContain(secret.slice(6));
-    expect(JSON.stringify((await call('GET', `/api/v1/workspaces/${ws}/webhooks/${endpointId}`, { token: admin })).body)).not.toContain(secret.slice(6));
+  it('refuses calls without a valid API key', async () => {
+    const none = await h.call('GET', '/api/v1/integrations/results');
+    expect(none.status).toBe(401);
+    expect((none.body.error as Json).message).toMatch(/Authorization: Bearer wf_/);
+    expect((await h.call('GET', '/api/v1/integrations/results', { token: `wf_${'x'.repeat(43)}` })).status).toBe(401);
+    // A signed-in user's access token is not an API key.
+    expect((await h.call('GET', '/api/v1/integrations/results', { token: h.admin })).status).toBe(401);
   });
 
-  let apiKey = '';
-  it('creates an API key shown once, lists it masked, and refuses unknown keys', async () => {
-    const created = await call('POST', `/api/v1/workspaces/${ws}/api-keys`, { token: admin, body: { name: 'CRM sync' } });
-    expect(created.status).toBe(201);
-    apiKey = created.body.key as string;
-    expect(apiKey).toMatch(/^wf_[\w-]{40,}$/);
-    const list = await call('GET', `/api/v1/workspaces/${ws}/api-keys`, { token: admin });
-    expect(JSON.stringify(list.body)).not.toContain(apiKey);
-    expect((list.body.items as { prefix: string }[])[0]?.prefix).toBe(`${apiKey.slice(0, 10)}…`);
-    expect((await call('GET', '/api/v1/integrations/results', { token: `wf_${'x'.repeat(43)}` })).status).toBe(401);
-    expect((await call('GET', '/api/v1/integrations/results', { token: admin })).status).toBe(401);
-  });
-
-  it('starts the flow for a contact through the API, once per Idempotency-Key, and signs every webhook', async () => {
-    const body = { numberId, contact: { phone: '+34 600 123 456', name: 'Ana' }, variables: { name: 'Ana' } };
-    const start = (key: string, b: unknown = body) => call('POST', `/api/v1/integrations/flows/${flowId}/start`, { token: apiKey, body: b, headers: { 'idempotency-key': key } });
+  it('starts the flow for a contact once per Idempotency-Key, and the conversation reaches the webhook', async () => {
     const first = await start('start-1');
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ contact: '34600123456@c.us', status: 'accepted' });
+    expect(first.body).toMatchObject({ contact: ana, status: 'accepted', eventId: expect.any(String) });
     const again = await start('start-1');
+    expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect((await start('start-1', { ...body, variables: {} })).status).toBe(409);
-    await until(() => (sandbox.sent.filter((s) => s.message.to === '34600123456@c.us').length >= 2 ? true : undefined), 'the flow’s first two messages');
-    await runtime.idle();
-    expect(sandbox.sent.filter((s) => s.message.to === '34600123456@c.us')).toHaveLength(2);
-    // In a conversation now: a second start is refused with where to look.
+    const reused = await start('start-1', { ...startBody(), variables: {} });
+    expect(reused.status).toBe(409);
+    expect((reused.body.error as Json).code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // The flow's welcome and first question, exactly once.
+    await until(() => (sentTo(ana).length >= 2 ? true : undefined), 'the flow’s first two messages');
+    await h.runtime.idle();
+    expect(texts(ana)).toEqual([expect.stringMatching(/^Hi!/), "What's your name?"]);
+    const events = await h.client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.kind, 'api_start'));
+    expect(events).toHaveLength(1);
+
+    // In a conversation now: another start is refused with where to look.
     const busy = await start('start-2');
     expect(busy.status).toBe(409);
     expect((busy.body.error as Json).code).toBe('CONVERSATION_IN_PROGRESS');
+    expect((busy.body.error as { details: { conversationId: string } }).details.conversationId).toEqual(expect.any(String));
 
-    const started = await until(() => received.find((r) => JSON.parse(r.body).type === 'conversation.started'), 'conversation.started delivered');
-    const verified = new Webhook(secret).verify(started.body, { 'webhook-id': String(started.headers['webhook-id']), 'webhook-timestamp': String(started.headers['webhook-timestamp']), 'webhook-signature': String(started.headers['webhook-signature']) }) as Json;
-    expect(verified.type).toBe('conversation.started');
-    expect(() => new Webhook(secret).verify(started.body.replace('conversation', 'c0nversation'), { 'webhook-id': String(started.headers['webhook-id']), 'webhook-timestamp': String(started.headers['webhook-timestamp']), 'webhook-signature': String(started.headers['webhook-signature']) })).toThrow();
-
-    // The other workspace's flow, a bad phone and a revoked key.
-    expect((await call('POST', `/api/v1/integrations/flows/00000000-0000-4000-8000-000000000000/start`, { token: apiKey, body })).status).toBe(404);
-    expect((await call('POST', `/api/v1/integrations/flows/${flowId}/start`, { token: apiKey, body: { ...body, contact: { phone: 'call me' } } })).status).toBe(400);
+    const started = await until(() => h.receiver.of('conversation.started', '/crm')[0], 'conversation.started delivered');
+    const payload = new Webhook(secret).verify(started.body, Receiver.signed(started)) as { data: Json };
+    expect(payload.data).toMatchObject({ contact: ana, flowId: h.flowId, conversationId: (busy.body.error as { details: { conversationId: string } }).details.conversationId });
   });
 
-  it('sends a message from a number and reads results and the conversation', async () => {
-    const sent = await call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { numberId, to: '+34600999888', text: 'Your order shipped.' }, headers: { 'idempotency-key': 'msg-1' } });
+  it('starts only published flows with an API trigger, from the workspace’s own numbers', async () => {
+    const noApi = { ...leadFlow(), triggers: [{ type: 'first_message' }] };
+    const flow = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows`, { token: h.admin, body: { name: 'Inbound only', config: noApi } });
+    const id = flow.body.id as string;
+    const unpublished = await start(undefined, { ...startBody(), contact: { phone: '+34600000001' } }, apiKey, id);
+    expect(unpublished.status).toBe(409);
+    expect((unpublished.body.error as Json).code).toBe('FLOW_NOT_PUBLISHED');
+    await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${id}/publish`, { token: h.admin, body: {} });
+    const noTrigger = await start(undefined, { ...startBody(), contact: { phone: '+34600000001' } }, apiKey, id);
+    expect(noTrigger.status).toBe(409);
+    expect((noTrigger.body.error as Json).code).toBe('FLOW_HAS_NO_API_TRIGGER');
+
+    const other = await h.otherWorkspace();
+    expect((await start('x-flow', { ...startBody(), contact: { phone: '+34600000002' } }, apiKey, other.flowId)).status).toBe(404);
+    expect((await start('x-number', { ...startBody(), numberId: other.numberId, contact: { phone: '+34600000002' } })).status).toBe(404);
+    expect((await start(undefined, startBody(), apiKey, 'not-a-uuid')).status).toBe(404);
+    const badPhone = await start(undefined, { ...startBody(), contact: { phone: 'call me' } });
+    expect(badPhone.status).toBe(400);
+    expect(JSON.stringify(badPhone.body)).toMatch(/country code/);
+    expect((await start('bad key with spaces')).status).toBe(400);
+    // A key refused for another workspace's flow was not used up.
+    expect(await h.client.db.select().from(schema.idempotencyKeys).where(eq(schema.idempotencyKeys.key, 'x-flow'))).toEqual([]);
+  });
+
+  it('sends a message from a number once per Idempotency-Key', async () => {
+    const body = { numberId: h.numberId, to: '+34600999888', text: 'Your order shipped.' };
+    const sent = await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body, headers: { 'idempotency-key': 'msg-1' } });
     expect(sent.status).toBe(202);
-    expect((await call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { numberId, to: '+34600999888', text: 'Your order shipped.' }, headers: { 'idempotency-key': 'msg-1' } })).body).toEqual(sent.body);
-    await until(() => (sandbox.sent.some((s) => s.message.to === '34600999888@c.us') ? true : undefined), 'the integrator’s message');
-    expect(sandbox.sent.filter((s) => s.message.to === '34600999888@c.us')).toHaveLength(1);
+    expect(sent.body).toEqual({ messageId: expect.any(String), status: 'queued' });
+    const again = await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body, headers: { 'idempotency-key': 'msg-1' } });
+    expect(again.body).toEqual(sent.body);
+    expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, text: 'Another text' }, headers: { 'idempotency-key': 'msg-1' } })).status).toBe(409);
+    await until(() => (sentTo('34600999888@c.us').length > 0 ? true : undefined), 'the integrator’s message');
+    await h.runtime.idle();
+    expect(texts('34600999888@c.us')).toEqual(['Your order shipped.']);
+    const [row] = await h.client.db.select().from(schema.outbox).where(eq(schema.outbox.idempotencyKey, `api:${h.ws}:msg-1`));
+    expect(row?.status).toBe('sent');
+    const [message] = await h.client.db.select().from(schema.messages).where(eq(schema.messages.id, sent.body.messageId as string));
+    expect(message?.author).toBe('integrator');
 
-    // The contact answers the flow's first question: the run now has a (partial) result.
-    sandbox.deliver({ from: '34600123456@c.us', text: 'Ana María' });
-    await until(async () => (await client.db.select({ id: schema.results.id }).from(schema.results))[0], 'a result row');
-    const results = await call('GET', `/api/v1/integrations/results?flowId=${flowId}`, { token: apiKey });
-    const [r] = results.body.items as { conversationId: string; variables: Json }[];
-    expect(r?.variables).toMatchObject({ name: 'Ana María' });
-    const conv = await call('GET', `/api/v1/integrations/conversations/${r?.conversationId}`, { token: apiKey });
-    expect((conv.body.messages as { direction: string }[]).length).toBeGreaterThan(0);
+    const other = await h.otherWorkspace();
+    expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, numberId: other.numberId } })).status).toBe(404);
+    expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, text: '' } })).status).toBe(400);
+    expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, text: 'x'.repeat(4097) } })).status).toBe(400);
   });
 
-  it('rotates the secret with both signatures during the grace period, replays and recovers deliveries', async () => {
-    const rotated = await call('POST', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/rotate-secret`, { token: admin });
-    const newSecret = rotated.body.secret as string;
-    expect(newSecret).not.toBe(secret);
-    received.length = 0;
-    expect((await call('POST', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/test`, { token: admin })).status).toBe(202);
-    const test = await until(() => received.find((r) => JSON.parse(r.body).type === 'webhook.test'), 'webhook.test delivered');
-    const headers = { 'webhook-id': String(test.headers['webhook-id']), 'webhook-timestamp': String(test.headers['webhook-timestamp']), 'webhook-signature': String(test.headers['webhook-signature']) };
-    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    expect(new Webhook(newSecret).verify(test.body, headers)).toBeTruthy();
-    expect(new Webhook(secret).verify(test.body, headers)).toBeTruthy();
+  it('reads results page by page and a conversation with its transcript, never another workspace’s', async () => {
+    // Ana answers the flow's first question: her run has a (partial) result.
+    h.sandbox.deliver({ from: ana, text: 'Ana María' });
+    await until(async () => (await h.client.db.select({ id: schema.results.id }).from(schema.results))[0], 'a result row');
+    // A second run, started by a contact's message (the keyword trigger), answered too.
+    h.sandbox.deliver({ from: '34600555444@c.us', text: 'hello' });
+    await until(() => (sentTo('34600555444@c.us').length >= 2 ? true : undefined), 'the second contact’s first question');
+    h.sandbox.deliver({ from: '34600555444@c.us', text: 'Bob' });
+    await until(async () => ((await h.client.db.select({ id: schema.results.id }).from(schema.results)).length >= 2 ? true : undefined), 'a second result row');
 
-    // A receiver that says 410 Gone has the endpoint disabled; after it is enabled again the
-    // failed deliveries are recovered and arrive with their original webhook-id.
-    answer = 410;
-    const t0 = new Date(Date.now() - 1000).toISOString();
-    await call('POST', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/test`, { token: admin });
-    await until(async () => ((await call('GET', `/api/v1/workspaces/${ws}/webhooks/${endpointId}`, { token: admin })).body.enabled === false ? true : undefined), 'the endpoint disabled');
-    const log = await call('GET', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/deliveries?status=failed`, { token: admin });
-    const failed = (log.body.items as { id: string; eventId: string; attemptLog: { statusCode: number }[] }[])[0];
-    expect(failed?.attemptLog.map((a) => a.statusCode)).toEqual([410]);
-    expect((await call('POST', `/api/v1/workspaces/${ws}/webhooks/deliveries/${failed?.id}/replay`, { token: admin })).status).toBe(409);
+    const all = await h.call('GET', `/api/v1/integrations/results?flowId=${h.flowId}`, { token: apiKey });
+    expect((all.body.items as Json[]).length).toBe(2);
+    const page1 = await h.call('GET', `/api/v1/integrations/results?flowId=${h.flowId}&limit=1`, { token: apiKey });
+    const page2 = await h.call('GET', `/api/v1/integrations/results?flowId=${h.flowId}&limit=1&cursor=${String(page1.body.nextCursor)}`, { token: apiKey });
+    expect(page2.body.nextCursor).toBeNull();
+    const both = [...(page1.body.items as Json[]), ...(page2.body.items as Json[])];
+    expect(new Set(both.map((r) => r.id)).size).toBe(2);
+    const mine = both.find((r) => (r.contact as Json).waId === ana) as { conversationId: string; variables: Json } | undefined;
+    expect(mine?.variables).toMatchObject({ name: 'Ana María' });
+    expect(mine?.variables).not.toHaveProperty('notDeclared');
+    const future = await h.call('GET', `/api/v1/integrations/results?since=${new Date(Date.now() + 60_000).toISOString()}`, { token: apiKey });
+    expect(future.body.items).toEqual([]);
+    expect((await h.call('GET', '/api/v1/integrations/results?since=someday', { token: apiKey })).status).toBe(400);
 
-    answer = 200;
-    expect((await call('PATCH', `/api/v1/workspaces/${ws}/webhooks/${endpointId}`, { token: admin, body: { enabled: true } })).body).toMatchObject({ enabled: true, consecutiveFailures: 0 });
-    received.length = 0;
-    const recovered = await call('POST', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/recover`, { token: admin, body: { since: t0 } });
-    expect(recovered.body.queued).toBeGreaterThanOrEqual(1);
-    const again = await until(() => received.find((r) => r.headers['webhook-id'] === failed?.eventId), 'the recovered delivery');
-    expect(JSON.parse(again.body).type).toBe('webhook.test');
+    const conv = await h.call('GET', `/api/v1/integrations/conversations/${mine?.conversationId}`, { token: apiKey });
+    expect(conv.status).toBe(200);
+    expect(conv.body).toMatchObject({ id: mine?.conversationId, flowId: h.flowId, contact: { waId: ana, name: 'Ana' }, variables: { name: 'Ana María' } });
+    const transcript = conv.body.messages as { direction: string; body: string }[];
+    expect(transcript.map((m) => m.direction)).toEqual(['out', 'out', 'in', 'out']);
+    expect(transcript[2]?.body).toBe('Ana María');
 
-    const delivered = await until(async () => {
-      const d = await call('GET', `/api/v1/workspaces/${ws}/webhooks/${endpointId}/deliveries?status=delivered&limit=1`, { token: admin });
-      return (d.body.items as { id: string }[])[0];
-    }, 'a delivered delivery');
-    received.length = 0;
-    expect((await call('POST', `/api/v1/workspaces/${ws}/webhooks/deliveries/${delivered.id}/replay`, { token: admin })).status).toBe(202);
-    await until(() => (received.length > 0 ? true : undefined), 'the replayed delivery');
+    // Another workspace's conversation and results stay invisible.
+    const other = await h.otherWorkspace();
+    const [contact] = await h.client.db.insert(schema.contacts).values({ workspaceId: other.ws, numberId: other.numberId, waId: '34611111111@c.us' }).returning();
+    const [theirs] = await h.client.db.insert(schema.conversations).values({ workspaceId: other.ws, numberId: other.numberId, contactId: contact?.id ?? '', flowId: other.flowId }).returning();
+    expect((await h.call('GET', `/api/v1/integrations/conversations/${theirs?.id}`, { token: apiKey })).status).toBe(404);
+    expect((await h.call('GET', '/api/v1/integrations/conversations/not-a-uuid', { token: apiKey })).status).toBe(404);
+    expect(((await h.call('GET', `/api/v1/integrations/results?flowId=${other.flowId}`, { token: apiKey })).body.items as Json[]).length).toBe(0);
   });
 
-  it('limits each key’s request rate with a 429 that says when to retry', async () => {
-    const key = (await call('POST', `/api/v1/workspaces/${ws}/api-keys`, { token: admin, body: { name: 'Burst' } })).body.key as string;
-    const answers = await Promise.all(Array.from({ length: 40 }, () => call('GET', '/api/v1/integrations/results?limit=1', { token: key })));
-    const limited = answers.find((a) => a.status === 429);
-    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(30);
-    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+  it('limits each key across every integrator route with a 429 that says when to retry', async () => {
+    const key = (await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, { token: h.admin, body: { name: 'Burst' } })).body.key as string;
+    // 40 calls spread over two routes: one bucket per key, not per route.
+    const answers = [];
+    for (let i = 0; i < 40; i++) answers.push(await h.call('GET', i % 2 ? '/api/v1/integrations/results?limit=1' : '/api/v1/integrations/conversations/00000000-0000-4000-8000-000000000000', { token: key }));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(answers.slice(0, 30).every((a) => a.status !== 429)).toBe(true);
+    expect(Number(limited[0]?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((limited[0]?.body.error as Json).code).toBe('RATE_LIMITED');
+    // Other keys are not slowed down by it.
+    expect((await h.call('GET', '/api/v1/integrations/results?limit=1', { token: apiKey })).status).toBe(200);
   });
 
-  it('revokes the API key at once', async () => {
-    const key = ((await call('GET', `/api/v1/workspaces/${ws}/api-keys`, { token: admin })).body.items as { id: string; name: string }[]).find((k) => k.name === 'CRM sync');
-    expect((await call('DELETE', `/api/v1/workspaces/${ws}/api-keys/${key?.id}`, { token: admin })).status).toBe(204);
-    const refused = await call('GET', '/api/v1/integrations/results', { token: apiKey });
+  it('refuses a revoked key at once', async () => {
+    const k = (await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, { token: h.admin, body: { name: 'Short-lived' } })).body as { id: string; key: string };
+    expect((await h.call('GET', '/api/v1/integrations/results', { token: k.key })).status).toBe(200);
+    expect((await h.call('DELETE', `/api/v1/workspaces/${h.ws}/api-keys/${k.id}`, { token: h.admin })).status).toBe(204);
+    const refused = await start('after-revoke', { ...startBody(), contact: { phone: '+34600000009' } }, k.key);
     expect(refused.status).toBe(401);
     expect((refused.body.error as Json).message).toMatch(/revoked/);
   });

@@ -35,6 +35,12 @@ const resultsQuery = pageQuery.extend({
 });
 const idempotencyHeader = { 'Idempotency-Key': { description: 'Any unique string (a UUID): retrying with the same key and body returns the first answer and does nothing twice' } };
 
+/** Whether a flow config has an `api` trigger: only those flows may be started by integrators. */
+function hasApiTrigger(config: Record<string, unknown> | undefined): boolean {
+  const triggers = config?.triggers;
+  return Array.isArray(triggers) && triggers.some((t: unknown) => typeof t === 'object' && t !== null && 'type' in t && t.type === 'api');
+}
+
 /** Runs `fn` once per (workspace, Idempotency-Key); the same key with another body is a 409. */
 async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (key: string) => Promise<{ status: 200 | 201 | 202; body: Record<string, unknown> }>) {
   const key = c.req.header('idempotency-key');
@@ -87,7 +93,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     path: `${base}/flows/:flowId/start`,
     access: 'apiKey',
     tag,
-    summary: 'Start a published flow for a contact, with initial variables (409 when the contact is already in a conversation on that number)',
+    summary: 'Start a published flow (one with an API trigger) for a contact, with initial values for its declared variables; 409 when the contact is already in a conversation on that number',
     body: startBody,
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Accepted: persisted, the runtime serving the number runs it', schema: z.object({ eventId: z.string(), contact: z.string(), status: z.literal('accepted') }) }],
@@ -102,14 +108,20 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
           .where(and(eq(schema.flows.id, flowId), eq(schema.flows.workspaceId, ws), isNull(schema.flows.deletedAt)));
         if (!flow) throw notFound('The flow');
         if (!flow.publishedVersionId) throw new AppError(409, 'FLOW_NOT_PUBLISHED', 'This flow has no published version yet: publish it in the builder first.');
+        const [version] = await deps.client.db.select({ config: schema.flowVersions.config }).from(schema.flowVersions).where(eq(schema.flowVersions.id, flow.publishedVersionId));
+        if (!hasApiTrigger(version?.config)) throw new AppError(409, 'FLOW_HAS_NO_API_TRIGGER', 'The published flow has no "Started by the API" trigger: add one in the builder and publish again.');
         const number = await liveNumber(ws, body.numberId);
         const waId = `${body.contact.phone}@c.us`;
         const open = await openConversationId(number.id, waId);
         if (open) throw new AppError(409, 'CONVERSATION_IN_PROGRESS', 'This contact is in a conversation on this number: wait until it ends, or read it at /api/v1/integrations/conversations/{id}.', { conversationId: open });
         const eventId = `api:${ws}:${key}`;
         const payload = { kind: 'api_start' as const, flowId: flow.id, variables: body.variables, contact: { phone: body.contact.phone, ...(body.contact.name ? { name: body.contact.name } : {}) } };
-        await insertInboundEvent(deps.client.db, { numberId: number.id, waMessageId: eventId, fromWaId: waId, kind: payload.kind, payload });
-        await audit(c, deps.client.db, { action: 'integration.start', entityType: 'flow', entityId: flow.id, after: { numberId: number.id, contact: waId } });
+        // Persisted first, with its audit row; the runtime serving the number runs it (at once when
+        // embedded, else when it next polls), through the same pipeline as a contact's message.
+        await deps.client.db.transaction(async (tx) => {
+          await insertInboundEvent(tx, { numberId: number.id, waMessageId: eventId, fromWaId: waId, kind: payload.kind, payload });
+          await audit(c, tx, { action: 'integration.start', entityType: 'flow', entityId: flow.id, after: { numberId: number.id, contact: waId, eventId } });
+        });
         await deps.runtime?.submit(number.id, waId, eventId, payload);
         return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
       }),

@@ -12,15 +12,21 @@ import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
-import { pageQuery, type RouteFn } from '../../routing/route.ts';
+import { page, pageQuery, type RouteFn } from '../../routing/route.ts';
 
 export const ROTATION_GRACE_MS = 24 * 3600_000;
 
-const eventName = z.string().regex(/^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)+)$/, 'an event is a name like conversation.completed, or * for all');
+// Platform events (conversation.completed, …) and flow webhook-block events, whose names follow
+// the block's pattern (schemas/blocks/webhook.schema.json): lead.captured, support-ticket, …
+const eventName = z.string().regex(/^(\*|[a-z0-9][a-z0-9_.-]{0,63})$/, 'an event is a name like conversation.completed or lead.captured, or * for all');
 const url = z.string().trim().url('url is a full URL like https://example.com/hooks/waflow').max(2000);
 const createBody = z.object({ url, events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50), description: z.string().trim().max(200).default('') });
 const updateBody = z.object({ url: url.optional(), events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50).optional(), description: z.string().trim().max(200).optional(), enabled: z.boolean().optional() });
-const recoverBody = z.object({ since: z.coerce.date({ error: 'since is a date or ISO timestamp' }) });
+const recoverBody = z.object({
+  since: z.coerce
+    .date({ error: 'since is a date or ISO timestamp, e.g. 2026-01-31T12:00:00Z' })
+    .refine((d) => d.getTime() <= Date.now(), 'since is in the future: pick the time the endpoint started failing'),
+});
 
 const endpointColumns = {
   id: schema.webhookEndpoints.id,
@@ -34,6 +40,35 @@ const endpointColumns = {
   previousSecretUntil: schema.webhookEndpoints.previousSecretUntil,
   createdAt: schema.webhookEndpoints.createdAt,
 };
+
+const endpointView = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.string(),
+  events: z.array(z.string()),
+  enabled: z.boolean(),
+  consecutiveFailures: z.number().int(),
+  failingSince: z.date().nullable(),
+  disabledReason: z.string().nullable().describe('Why waflow disabled it (410 Gone, 5 days of failures); null when enabled or disabled by hand'),
+  previousSecretUntil: z.date().nullable().describe('Until when the secret before the last rotation still signs'),
+  createdAt: z.date(),
+});
+const shownOnce = z.string().describe('whsec_… — shown in this answer only; verify signatures with it (Standard Webhooks)');
+const attemptView = z.object({ at: z.date(), statusCode: z.number().int().nullable(), latencyMs: z.number().int(), responseBody: z.string().nullable().describe('The first 1 KB'), error: z.string().nullable() });
+const deliveryView = z.object({
+  id: z.string(),
+  eventId: z.string().describe('The webhook-id header: the same on every retry and replay'),
+  eventType: z.string(),
+  status: z.enum(['pending', 'delivering', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastResponseCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.date(),
+  createdAt: z.date(),
+  deliveredAt: z.date().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  attemptLog: z.array(attemptView).describe('Attempts of the last 30 days, oldest first'),
+});
 
 export function registerWebhooks(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/workspaces/:ws/webhooks';
@@ -63,10 +98,18 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     path: base,
     access: 'webhooks.list',
     tag,
-    summary: 'List webhook endpoints with their health (disabled ones carry the reason)',
-    handler: async (c) => {
-      const rows = await deps.client.db.select(endpointColumns).from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.workspaceId, c.get('workspaceId'))).orderBy(desc(schema.webhookEndpoints.createdAt));
-      return c.json({ items: rows, nextCursor: null });
+    summary: 'List webhook endpoints with their health (disabled ones carry the reason), newest first',
+    query: pageQuery,
+    responses: [{ status: 200, description: 'A page of endpoints (never their secrets)', schema: page(endpointView) }],
+    handler: async (c, { query }) => {
+      const e = schema.webhookEndpoints;
+      const rows = await deps.client.db
+        .select(endpointColumns)
+        .from(e)
+        .where(and(eq(e.workspaceId, c.get('workspaceId')), afterCursor(query.cursor, e.createdAt, e.id)))
+        .orderBy(desc(e.createdAt), desc(e.id))
+        .limit(query.limit + 1);
+      return c.json(pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id })));
     },
   });
 
@@ -77,6 +120,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Add an endpoint: the signing secret (whsec_…) is in this answer only',
     body: createBody,
+    responses: [{ status: 201, description: 'The endpoint and its secret, shown once', schema: endpointView.extend({ secret: shownOnce }) }],
     handler: async (c, { body }) => {
       await checkUrl(body.url);
       const secret = generateWebhookSecret();
@@ -95,6 +139,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     access: 'webhooks.get',
     tag,
     summary: 'Read one endpoint (never its secret)',
+    responses: [{ status: 200, description: 'The endpoint', schema: endpointView }],
     handler: async (c) => c.json(await load(c.get('workspaceId'), c.req.param('id'))),
   });
 
@@ -105,6 +150,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Change an endpoint’s URL, events or description, or enable/disable it (enabling clears its failure count)',
     body: updateBody,
+    responses: [{ status: 200, description: 'The endpoint as changed', schema: endpointView }],
     handler: async (c, { body }) => {
       const before = await load(c.get('workspaceId'), c.req.param('id'));
       if (body.url) await checkUrl(body.url);
@@ -142,6 +188,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     access: 'webhooks.rotateSecret',
     tag,
     summary: 'Rotate the signing secret: the new one is in this answer only; the old one keeps signing alongside for 24 hours',
+    responses: [{ status: 200, description: 'The new secret, shown once', schema: z.object({ id: z.string(), secret: shownOnce, previousSecretUntil: z.date() }) }],
     handler: async (c) => {
       const e = await load(c.get('workspaceId'), c.req.param('id'));
       const secret = generateWebhookSecret();
@@ -163,7 +210,8 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/test`,
     access: 'webhooks.test',
     tag,
-    summary: 'Send a webhook.test event to this endpoint now (see it in the delivery log)',
+    summary: 'Send a webhook.test event to this endpoint only, now (see it in the delivery log)',
+    responses: [{ status: 202, description: 'Queued', schema: z.object({ deliveryId: z.string(), eventId: z.string() }) }],
     handler: async (c) => {
       const e = await load(c.get('workspaceId'), c.req.param('id'));
       if (!e.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'This endpoint is disabled: enable it first.');
@@ -173,6 +221,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
         .insert(schema.webhookDeliveries)
         .values({ endpointId: e.id, eventId, eventType: 'webhook.test', payload: { id: eventId, type: 'webhook.test', timestamp: now.toISOString(), data: { message: 'A test event from waflow.' } }, nextAttemptAt: now })
         .returning({ id: schema.webhookDeliveries.id });
+      await audit(c, deps.client.db, { action: 'webhook.test', entityType: 'webhook', entityId: e.id, after: { deliveryId: row?.id, eventId } });
       return c.json({ deliveryId: row?.id, eventId }, 202);
     },
   });
@@ -184,6 +233,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'The delivery log, newest first, each with its attempts (status code, latency, response body truncated)',
     query: pageQuery.extend({ status: z.enum(['pending', 'delivering', 'delivered', 'failed']).optional() }),
+    responses: [{ status: 200, description: 'A page of deliveries', schema: page(deliveryView) }],
     handler: async (c, { query }) => {
       const e = await load(c.get('workspaceId'), c.req.param('id'));
       const d = schema.webhookDeliveries;
@@ -212,6 +262,7 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     access: 'webhooks.replay',
     tag,
     summary: 'Replay one delivery now, with the same webhook-id (receivers deduplicate on it)',
+    responses: [{ status: 202, description: 'Queued again', schema: z.object({ id: z.string(), status: z.literal('pending') }) }],
     handler: async (c) => {
       const id = c.req.param('deliveryId');
       if (!isUuid(id)) throw notFound('The delivery');
@@ -232,10 +283,11 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
   route({
     method: 'post',
     path: `${base}/:id/recover`,
-    access: 'webhooks.replay',
+    access: 'webhooks.recover',
     tag,
-    summary: 'Recover: queue again every failed delivery of this endpoint created since a time',
+    summary: 'Recover: queue again every failed delivery of this endpoint created since a time (each keeps its webhook-id)',
     body: recoverBody,
+    responses: [{ status: 202, description: 'How many were queued again', schema: z.object({ queued: z.number().int() }) }],
     handler: async (c, { body }) => {
       const e = await load(c.get('workspaceId'), c.req.param('id'));
       if (!e.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'The endpoint is disabled: enable it, then recover.');
