@@ -102,7 +102,8 @@ describe('the integrator API', () => {
     await until(() => (sentTo('34600999888@c.us').length > 0 ? true : undefined), 'the integrator’s message');
     await h.runtime.idle();
     expect(texts('34600999888@c.us')).toEqual(['Your order shipped.']);
-    const [row] = await h.client.db.select().from(schema.outbox).where(eq(schema.outbox.idempotencyKey, `api:${h.ws}:msg-1`));
+    const [claim] = await h.client.db.select().from(schema.idempotencyKeys).where(eq(schema.idempotencyKeys.key, 'msg-1'));
+    const [row] = await h.client.db.select().from(schema.outbox).where(eq(schema.outbox.idempotencyKey, `api:${claim?.id}`));
     expect(row?.status).toBe('sent');
     const [message] = await h.client.db.select().from(schema.messages).where(eq(schema.messages.id, sent.body.messageId as string));
     expect(message?.author).toBe('integrator');
@@ -111,6 +112,51 @@ describe('the integrator API', () => {
     expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, numberId: other.numberId } })).status).toBe(404);
     expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, text: '' } })).status).toBe(400);
     expect((await h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: { ...body, text: 'x'.repeat(4097) } })).status).toBe(400);
+  });
+
+  it('answers a retry after a crash with the first outcome, and forgets keys after 24 hours', async () => {
+    const to = '34600777666@c.us';
+    const body = { numberId: h.numberId, to: '+34600777666', text: 'Invoice ready.' };
+    const send = (b: unknown = body) => h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: b, headers: { 'idempotency-key': 'crash-1' } });
+    const k = schema.idempotencyKeys;
+    const first = await send();
+    expect(first.status).toBe(202);
+    await until(() => (sentTo(to).length > 0 ? true : undefined), 'the first send');
+
+    // The process died after queueing the message, before recording the answer: while the claim
+    // is fresh a retry is told to wait; once stale, the retry gets the same message, sent once.
+    await h.client.db.update(k).set({ statusCode: null, response: null, createdAt: new Date() }).where(eq(k.key, 'crash-1'));
+    const waiting = await send();
+    expect(waiting.status).toBe(409);
+    expect((waiting.body.error as Json).code).toBe('REQUEST_IN_PROGRESS');
+    await h.client.db.update(k).set({ createdAt: new Date(Date.now() - 2 * 60_000) }).where(eq(k.key, 'crash-1'));
+    const retried = await send();
+    expect(retried.status).toBe(202);
+    expect(retried.body.messageId).toBe(first.body.messageId);
+    expect((await send()).headers.get('idempotent-replayed')).toBe('true');
+    await h.runtime.idle();
+    expect(texts(to)).toEqual(['Invoice ready.']);
+
+    // A day later the key is free again: a new request, a new message.
+    await h.client.db.update(k).set({ createdAt: new Date(Date.now() - 25 * 3600_000) }).where(eq(k.key, 'crash-1'));
+    const later = await send({ ...body, text: 'Second invoice ready.' });
+    expect(later.status).toBe(202);
+    expect(later.body.messageId).not.toBe(first.body.messageId);
+    await until(() => (sentTo(to).length >= 2 ? true : undefined), 'the second send');
+    expect(texts(to)).toEqual(['Invoice ready.', 'Second invoice ready.']);
+
+    // Same for a start: persisted by a request that died, the retry answers accepted once.
+    const phone = '+34600333222';
+    const startOnce = () => start('crash-start', { ...startBody(), contact: { phone } });
+    const s1 = await startOnce();
+    expect(s1.status).toBe(202);
+    await h.client.db.update(k).set({ statusCode: null, response: null, createdAt: new Date(Date.now() - 2 * 60_000) }).where(eq(k.key, 'crash-start'));
+    const s2 = await startOnce();
+    expect(s2.status).toBe(202);
+    expect(s2.body).toEqual(s1.body);
+    await until(() => (sentTo('34600333222@c.us').length >= 2 ? true : undefined), 'the started flow');
+    await h.runtime.idle();
+    expect(sentTo('34600333222@c.us')).toHaveLength(2);
   });
 
   it('reads results page by page and a conversation with its transcript, never another workspace’s', async () => {

@@ -41,8 +41,23 @@ function hasApiTrigger(config: Record<string, unknown> | undefined): boolean {
   return Array.isArray(triggers) && triggers.some((t: unknown) => typeof t === 'object' && t !== null && 'type' in t && t.type === 'api');
 }
 
-/** Runs `fn` once per (workspace, Idempotency-Key); the same key with another body is a 409. */
-async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (key: string) => Promise<{ status: 200 | 201 | 202; body: Record<string, unknown> }>) {
+/** Keys are remembered this long (then the same key is a new request), as Stripe does. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+/** A claim still unanswered after this long belongs to a request that died: a retry takes it over. */
+export const IDEMPOTENCY_STALE_CLAIM_MS = 60_000;
+
+/** What makes two requests "the same": method, path and the validated body. */
+export function idempotencyHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path} ${JSON.stringify(body)}`).digest('hex');
+}
+
+/**
+ * Runs `fn` once per (workspace, Idempotency-Key): the same key and body get the first answer
+ * back, another body a 409. `fn` gets an operation id — the claim's, so the same for a retry and
+ * new once the key expired — and must derive its writes' unique ids from it: a claim left
+ * unanswered by a request that died is taken over, and `fn` runs again.
+ */
+async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (operationId: string) => Promise<{ status: 200 | 201 | 202; body: Record<string, unknown> }>) {
   const key = c.req.header('idempotency-key');
   if (key !== undefined && !/^[\w.:-]{1,200}$/.test(key)) throw new AppError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key is 1–200 letters, digits, dots, dashes, colons or underscores.');
   if (!key) {
@@ -50,22 +65,45 @@ async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (ke
     return c.json(r.body, r.status);
   }
   const ws = c.get('workspaceId');
-  const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path} ${JSON.stringify(body)}`).digest('hex');
-  const [claimed] = await deps.client.db.insert(schema.idempotencyKeys).values({ workspaceId: ws, key, requestHash }).onConflictDoNothing().returning({ id: schema.idempotencyKeys.id });
+  const k = schema.idempotencyKeys;
+  const requestHash = idempotencyHash(c.req.method, c.req.path, body);
+  const claim = async () => (await deps.client.db.insert(k).values({ workspaceId: ws, key, requestHash }).onConflictDoNothing().returning({ id: k.id }))[0];
+  let claimed = await claim();
   if (!claimed) {
-    const [prior] = await deps.client.db.select().from(schema.idempotencyKeys).where(and(eq(schema.idempotencyKeys.workspaceId, ws), eq(schema.idempotencyKeys.key, key)));
-    if (prior && prior.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request: use a new key for a new request.');
-    if (!prior?.statusCode) throw new AppError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being handled: retry in a moment.');
-    c.header('Idempotent-Replayed', 'true');
-    return c.json(prior.response as Record<string, unknown>, prior.statusCode as 200);
+    const [prior] = await deps.client.db.select().from(k).where(and(eq(k.workspaceId, ws), eq(k.key, key)));
+    const now = Date.now();
+    if (prior && now - prior.createdAt.getTime() > IDEMPOTENCY_TTL_MS) {
+      // Expired: forget it and claim afresh.
+      await deps.client.db.delete(k).where(and(eq(k.id, prior.id), eq(k.createdAt, prior.createdAt)));
+      claimed = await claim();
+      if (!claimed) throw new AppError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being handled: retry in a moment.');
+    } else if (prior) {
+      if (prior.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request: use a new key for a new request.');
+      if (prior.statusCode) {
+        c.header('Idempotent-Replayed', 'true');
+        return c.json(prior.response as Record<string, unknown>, prior.statusCode as 200);
+      }
+      // Unanswered: in progress, unless so old that the request handling it died; then take it over
+      // (only one retry wins the update).
+      const [taken] =
+        now - prior.createdAt.getTime() > IDEMPOTENCY_STALE_CLAIM_MS
+          ? await deps.client.db.update(k).set({ createdAt: new Date(now) }).where(and(eq(k.id, prior.id), isNull(k.statusCode), eq(k.createdAt, prior.createdAt))).returning({ id: k.id })
+          : [];
+      if (!taken) throw new AppError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being handled: retry in a moment.');
+      claimed = taken;
+    } else {
+      claimed = await claim();
+      if (!claimed) throw new AppError(409, 'REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being handled: retry in a moment.');
+    }
   }
+  const claimId = claimed.id;
   try {
-    const r = await fn(key);
-    await deps.client.db.update(schema.idempotencyKeys).set({ statusCode: r.status, response: r.body }).where(eq(schema.idempotencyKeys.id, claimed.id));
+    const r = await fn(claimId);
+    await deps.client.db.update(k).set({ statusCode: r.status, response: r.body }).where(eq(k.id, claimId));
     return c.json(r.body, r.status);
   } catch (err) {
     // A refused request may be retried with the same key once it is fixed.
-    await deps.client.db.delete(schema.idempotencyKeys).where(eq(schema.idempotencyKeys.id, claimed.id));
+    await deps.client.db.delete(k).where(eq(k.id, claimId));
     throw err;
   }
 }
@@ -98,7 +136,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Accepted: persisted, the runtime serving the number runs it', schema: z.object({ eventId: z.string(), contact: z.string(), status: z.literal('accepted') }) }],
     handler: async (c, { body }) =>
-      idempotent(c, deps, body, async (key) => {
+      idempotent(c, deps, body, async (operationId) => {
         const ws = c.get('workspaceId');
         const flowId = c.req.param('flowId');
         if (!isUuid(flowId)) throw notFound('The flow');
@@ -112,9 +150,12 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
         if (!hasApiTrigger(version?.config)) throw new AppError(409, 'FLOW_HAS_NO_API_TRIGGER', 'The published flow has no "Started by the API" trigger: add one in the builder and publish again.');
         const number = await liveNumber(ws, body.numberId);
         const waId = `${body.contact.phone}@c.us`;
+        const eventId = `api:${operationId}`;
+        // Persisted by an earlier attempt that died before answering: that start stands.
+        const [earlier] = await deps.client.db.select({ id: schema.inboundEvents.id }).from(schema.inboundEvents).where(and(eq(schema.inboundEvents.numberId, number.id), eq(schema.inboundEvents.waMessageId, eventId)));
+        if (earlier) return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
         const open = await openConversationId(number.id, waId);
         if (open) throw new AppError(409, 'CONVERSATION_IN_PROGRESS', 'This contact is in a conversation on this number: wait until it ends, or read it at /api/v1/integrations/conversations/{id}.', { conversationId: open });
-        const eventId = `api:${ws}:${key}`;
         const payload = { kind: 'api_start' as const, flowId: flow.id, variables: body.variables, contact: { phone: body.contact.phone, ...(body.contact.name ? { name: body.contact.name } : {}) } };
         // Persisted first, with its audit row; the runtime serving the number runs it (at once when
         // embedded, else when it next polls), through the same pipeline as a contact's message.
@@ -122,7 +163,8 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
           await insertInboundEvent(tx, { numberId: number.id, waMessageId: eventId, fromWaId: waId, kind: payload.kind, payload });
           await audit(c, tx, { action: 'integration.start', entityType: 'flow', entityId: flow.id, after: { numberId: number.id, contact: waId, eventId } });
         });
-        await deps.runtime?.submit(number.id, waId, eventId, payload);
+        // Persisted means accepted: should the hand-off fail, the runtime's recovery poll runs it.
+        await deps.runtime?.submit(number.id, waId, eventId, payload).catch((err: unknown) => c.get('log').warn({ err, numberId: number.id }, 'api start hand-off to the runtime failed; recovery will run it'));
         return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
       }),
   });
@@ -137,13 +179,19 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Queued', schema: z.object({ messageId: z.string(), status: z.literal('queued') }) }],
     handler: async (c, { body }) =>
-      idempotent(c, deps, body, async (key) => {
+      idempotent(c, deps, body, async (operationId) => {
         const ws = c.get('workspaceId');
         const number = await liveNumber(ws, body.numberId);
         const to = `${body.to}@c.us`;
         const conversationId = await openConversationId(number.id, to);
         const r = await deps.client.db.transaction(async (tx) => {
-          const q = await queueMessage(tx, { workspaceId: ws, numberId: number.id, conversationId, to, text: body.text, author: 'integrator', idempotencyKey: `api:${ws}:${key}` });
+          const outboxKey = `api:${operationId}`;
+          const q = await queueMessage(tx, { workspaceId: ws, numberId: number.id, conversationId, to, text: body.text, author: 'integrator', idempotencyKey: outboxKey });
+          if (!q.queued) {
+            // Queued by an earlier attempt that died before answering: answer with that message.
+            const [first] = await tx.select({ messageId: schema.outbox.messageId }).from(schema.outbox).where(eq(schema.outbox.idempotencyKey, outboxKey));
+            return { messageId: first?.messageId ?? q.messageId };
+          }
           await audit(c, tx, { action: 'integration.message', entityType: 'number', entityId: number.id, after: { to, messageId: q.messageId } });
           return q;
         });
