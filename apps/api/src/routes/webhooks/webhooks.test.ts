@@ -190,6 +190,16 @@ describe('webhook endpoints', () => {
     expect(Receiver.signed(again)['webhook-id']).toBe(eventId);
     expect(new Webhook(secret).verify(again.body, Receiver.signed(again))).toMatchObject({ id: eventId });
     expect((await h.call('POST', `${base}/deliveries/00000000-0000-4000-8000-000000000000/replay`, { token: h.admin })).status).toBe(404);
+    // A delivery still queued is not queued twice.
+    const [waiting] = await h.client.db
+      .insert(schema.webhookDeliveries)
+      .values({ endpointId: id, eventId: 'evt_waiting', eventType: 'webhook.test', payload: {}, status: 'pending', attempts: 2, nextAttemptAt: new Date(Date.now() + 3600_000) })
+      .returning();
+    const queued = await h.call('POST', `${base}/deliveries/${waiting?.id}/replay`, { token: h.admin });
+    expect(queued.status).toBe(409);
+    expect((queued.body.error as Json).code).toBe('DELIVERY_QUEUED');
+    const [unchanged] = await h.client.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, waiting?.id ?? ''));
+    expect(unchanged?.attempts).toBe(2);
   });
 
   it('recovers every failed delivery since a time, each with its webhook-id, and leaves older ones', async () => {

@@ -267,14 +267,21 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
       const id = c.req.param('deliveryId');
       if (!isUuid(id)) throw notFound('The delivery');
       const [row] = await deps.client.db
-        .select({ id: schema.webhookDeliveries.id, status: schema.webhookDeliveries.status, endpointId: schema.webhookEndpoints.id, enabled: schema.webhookEndpoints.enabled })
+        .select({ id: schema.webhookDeliveries.id, endpointId: schema.webhookEndpoints.id, enabled: schema.webhookEndpoints.enabled })
         .from(schema.webhookDeliveries)
         .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
         .where(and(eq(schema.webhookDeliveries.id, id), eq(schema.webhookEndpoints.workspaceId, c.get('workspaceId'))));
       if (!row) throw notFound('The delivery');
       if (!row.enabled) throw new AppError(409, 'ENDPOINT_DISABLED', 'The endpoint is disabled: enable it, then replay.');
-      if (row.status === 'delivering' || row.status === 'pending') throw new AppError(409, 'DELIVERY_QUEUED', 'This delivery is already queued: it goes out at its next attempt.');
-      await deps.client.db.update(schema.webhookDeliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() }).where(eq(schema.webhookDeliveries.id, id));
+      // Only a finished delivery is queued again (the deliverer may have claimed it meanwhile:
+      // the condition is in the update, so it is never sent twice at once).
+      const d = schema.webhookDeliveries;
+      const [queued] = await deps.client.db
+        .update(d)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() })
+        .where(and(eq(d.id, id), inArray(d.status, ['delivered', 'failed'])))
+        .returning({ id: d.id });
+      if (!queued) throw new AppError(409, 'DELIVERY_QUEUED', 'This delivery is already queued: it goes out at its next attempt.');
       await audit(c, deps.client.db, { action: 'webhook.replay', entityType: 'webhook', entityId: row.endpointId, after: { deliveryId: id } });
       return c.json({ id, status: 'pending' }, 202);
     },
