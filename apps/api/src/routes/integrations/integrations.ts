@@ -33,6 +33,8 @@ const resultsQuery = pageQuery.extend({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
   since: z.coerce.date({ error: 'since is a date or ISO timestamp' }).optional(),
 });
+const IDEMPOTENCY_NOTE =
+  'With an Idempotency-Key, a retry with the same body answers what the first request answered (header Idempotent-Replayed: true) and does nothing twice; the same key with another body is a 409. Keys are remembered for 24 hours.';
 const idempotencyHeader = { 'Idempotency-Key': { description: 'Any unique string (a UUID): retrying with the same key and body returns the first answer and does nothing twice' } };
 
 /** Whether a flow config has an `api` trigger: only those flows may be started by integrators. */
@@ -132,6 +134,10 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     access: 'apiKey',
     tag,
     summary: 'Start a published flow (one with an API trigger) for a contact, with initial values for its declared variables; 409 when the contact is already in a conversation on that number',
+    description:
+      'The conversation runs on the runtime serving the number; follow it with the conversation.started and conversation.completed webhooks, or read it at /api/v1/integrations/conversations/{id}. ' +
+      'Errors: 404 NOT_FOUND (flow or number not in this key’s workspace), 409 FLOW_NOT_PUBLISHED, FLOW_HAS_NO_API_TRIGGER, CONVERSATION_IN_PROGRESS (details.conversationId), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 RATE_LIMITED with Retry-After. ' +
+      IDEMPOTENCY_NOTE,
     body: startBody,
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Accepted: persisted, the runtime serving the number runs it', schema: z.object({ eventId: z.string(), contact: z.string(), status: z.literal('accepted') }) }],
@@ -175,6 +181,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     access: 'apiKey',
     tag,
     summary: 'Send a text message from a number (paced and retried like the bot’s own replies)',
+    description: 'Errors: 404 NOT_FOUND (number not in this key’s workspace), 409 IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 RATE_LIMITED with Retry-After. ' + IDEMPOTENCY_NOTE,
     body: sendBody,
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Queued', schema: z.object({ messageId: z.string(), status: z.literal('queued') }) }],
