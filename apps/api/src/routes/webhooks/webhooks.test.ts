@@ -66,6 +66,9 @@ describe('webhook endpoints', () => {
     expect((await h.call('POST', base, { token: h.admin, body: { url: 'http://169.254.169.254/', events: ['*'] } })).status).toBe(422);
     expect((await h.call('POST', base, { token: h.admin, body: { url: 'ftp://example.com/x', events: ['*'] } })).status).toBeGreaterThanOrEqual(400);
     expect((await h.call('POST', base, { token: h.admin, body: { url: 'not a url', events: ['*'] } })).status).toBe(400);
+    const withPassword = await h.call('POST', base, { token: h.admin, body: { url: `${h.receiver.url.replace('://', '://crm:hunter2@')}/x`, events: ['*'] } });
+    expect(withPassword.status).toBe(400);
+    expect(JSON.stringify(withPassword.body)).toMatch(/user:password/);
     const { id } = await create('/ssrf');
     const patched = await h.call('PATCH', `${base}/${id}`, { token: h.admin, body: { url: 'http://169.254.169.254/' } });
     expect(patched.status).toBe(422);

@@ -19,7 +19,13 @@ export const ROTATION_GRACE_MS = 24 * 3600_000;
 // Platform events (conversation.completed, …) and flow webhook-block events, whose names follow
 // the block's pattern (schemas/blocks/webhook.schema.json): lead.captured, support-ticket, …
 const eventName = z.string().regex(/^(\*|[a-z0-9][a-z0-9_.-]{0,63})$/, 'an event is a name like conversation.completed or lead.captured, or * for all');
-const url = z.string().trim().url('url is a full URL like https://example.com/hooks/waflow').max(2000);
+const url = z
+  .string()
+  .trim()
+  .url('url is a full URL like https://example.com/hooks/waflow')
+  .max(2000)
+  // A user:password in the URL would be shown to every viewer and kept in the audit log.
+  .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u), 'url must not carry a user:password: verify requests with the webhook-signature header instead');
 const createBody = z.object({ url, events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50), description: z.string().trim().max(200).default('') });
 const updateBody = z.object({ url: url.optional(), events: z.array(eventName).min(1, 'subscribe to at least one event (or *)').max(50).optional(), description: z.string().trim().max(200).optional(), enabled: z.boolean().optional() });
 const recoverBody = z.object({
