@@ -3,9 +3,10 @@
 // webhook; it sends a message, reads results page by page and the conversation; wrong, revoked
 // and over-eager keys and other workspaces' ids get clear answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { schema } from '@waflow/db';
+import { hashApiKey } from '../../middleware/api-key.ts';
 import { Receiver, leadFlow, startHarness, until, type Harness, type Json } from './test-harness.ts';
 
 describe('the integrator API', () => {
@@ -157,6 +158,21 @@ describe('the integrator API', () => {
     await until(() => (sentTo('34600333222@c.us').length >= 2 ? true : undefined), 'the started flow');
     await h.runtime.idle();
     expect(sentTo('34600333222@c.us')).toHaveLength(2);
+  });
+
+  it('forgets expired Idempotency-Keys of a workspace as new ones come in', async () => {
+    const other = await h.otherWorkspace();
+    const key = `wf_${'o'.repeat(43)}`;
+    await h.client.db.insert(schema.apiKeys).values({ workspaceId: other.ws, name: 'Theirs', prefix: key.slice(0, 10), keyHash: hashApiKey(key) });
+    const k = schema.idempotencyKeys;
+    await h.client.db.insert(k).values([
+      { workspaceId: other.ws, key: 'old', requestHash: 'x', statusCode: 202, response: {}, createdAt: new Date(Date.now() - 25 * 3600_000) },
+      { workspaceId: other.ws, key: 'recent', requestHash: 'x', statusCode: 202, response: {}, createdAt: new Date(Date.now() - 3600_000) },
+    ]);
+    const sent = await h.call('POST', '/api/v1/integrations/messages', { token: key, body: { numberId: other.numberId, to: '+34600121212', text: 'Hi' }, headers: { 'idempotency-key': 'new' } });
+    expect(sent.status).toBe(202);
+    await until(async () => ((await h.client.db.select().from(k).where(and(eq(k.workspaceId, other.ws), eq(k.key, 'old'))))[0] ? undefined : true), 'the expired key forgotten');
+    expect((await h.client.db.select({ key: k.key }).from(k).where(eq(k.workspaceId, other.ws))).map((r) => r.key).sort()).toEqual(['new', 'recent']);
   });
 
   it('reads results page by page and a conversation with its transcript, never another workspace’s', async () => {

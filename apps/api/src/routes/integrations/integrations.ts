@@ -2,7 +2,7 @@
 // way the bot may open a conversation — send a message, read results and conversations. Starts
 // and sends take an Idempotency-Key: a retried request gets the first answer back.
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { z } from 'zod/v4';
 import { findOpenConversation, insertInboundEvent, schema, transcript } from '@waflow/db';
@@ -47,6 +47,20 @@ function hasApiTrigger(config: Record<string, unknown> | undefined): boolean {
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** A claim still unanswered after this long belongs to a request that died: a retry takes it over. */
 export const IDEMPOTENCY_STALE_CLAIM_MS = 60_000;
+
+const lastPrune = new Map<string, number>();
+
+/** Forgets a workspace's expired keys, at most once a minute per workspace and process, off the request's path. */
+function pruneExpiredKeys(deps: Deps, workspaceId: string): void {
+  const now = Date.now();
+  if (now - (lastPrune.get(workspaceId) ?? 0) < 60_000) return;
+  lastPrune.set(workspaceId, now);
+  const k = schema.idempotencyKeys;
+  void deps.client.db
+    .delete(k)
+    .where(and(eq(k.workspaceId, workspaceId), lt(k.createdAt, new Date(now - IDEMPOTENCY_TTL_MS))))
+    .catch(() => undefined);
+}
 
 /** What makes two requests "the same": method, path and the validated body. */
 export function idempotencyHash(method: string, path: string, body: unknown): string {
@@ -99,6 +113,7 @@ async function idempotent(c: Context<AppEnv>, deps: Deps, body: unknown, fn: (op
     }
   }
   const claimId = claimed.id;
+  pruneExpiredKeys(deps, ws);
   try {
     const r = await fn(claimId);
     await deps.client.db.update(k).set({ statusCode: r.status, response: r.body }).where(eq(k.id, claimId));
