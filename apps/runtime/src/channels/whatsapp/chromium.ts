@@ -12,6 +12,14 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
   '--disable-gpu',
   '--no-first-run',
+  // Memory: one renderer, no per-site processes, GPU and network work in the browser process.
+  '--renderer-process-limit=1',
+  '--disable-site-isolation-trials',
+  '--disable-features=site-per-process,Translate,MediaRouter,OptimizationHints,AudioServiceOutOfProcess',
+  '--in-process-gpu',
+  '--disable-extensions',
+  '--mute-audio',
+  '--no-zygote',
 ];
 
 export class ChromiumMissingError extends Error {

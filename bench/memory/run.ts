@@ -1,0 +1,115 @@
+// Memory benchmark: five WhatsApp numbers at once, each a real worker process under pm2
+// (Runtime + whatsapp-web.js + Chromium) on the WhatsApp Web double, linked and answering.
+// Prints each number's resident memory (worker + its Chromium), the total, and last:
+// rss_mb_per_number=N (RSS counts pages shared between processes in each; PSS splits them).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import puppeteer from 'puppeteer';
+import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
+import { chromiumPath, createTestDatabase, freePort, startPostgres } from '@waflow/testkit';
+import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
+import { treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
+import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
+
+const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 5);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5_000);
+
+const echo = {
+  schemaVersion: 1,
+  triggers: [{ type: 'any' }],
+  variables: [{ name: 'x', type: 'string' }],
+  start: 'q',
+  nodes: [
+    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
+    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
+  ],
+};
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const pg = await startPostgres();
+const root = await mkdtemp(join(tmpdir(), 'bench-memory-'));
+const db = await createTestDatabase(pg.url);
+const client = await createDb({ url: db.url, max: 5 });
+const numbers: { id: string; port: number }[] = [];
+const supervisor = new Supervisor({
+  pm2Home: join(root, 'pm2'),
+  log: pino({ level: 'warn' }),
+  workerEnv: {
+    DATABASE_URL: db.url,
+    WAFLOW_DATA_DIR: join(root, 'data'),
+    WAFLOW_SECRET_KEY: `k1:${randomBytes(32).toString('base64')}`,
+    PUPPETEER_EXECUTABLE_PATH: chromiumPath(),
+    WAFLOW_WA_WEB_VERSION: DOUBLE_WEB_VERSION,
+    WAFLOW_WA_WEB_CACHE_DIR: await writeDoubleWebCache(join(root, 'web-cache')),
+    LOG_LEVEL: 'warn',
+  },
+});
+try {
+  await migrate(client);
+  const ws = await createWorkspace(client.db, 'bench');
+  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echo });
+  await publishFlowVersion(client.db, { flowId: flow.id, config: echo });
+  await supervisor.connect();
+  for (let i = 0; i < NUMBERS; i++) {
+    const [n] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: `bench ${i}`, channel: 'whatsapp', flowId: flow.id }).returning();
+    if (!n) throw new Error('no number');
+    numbers.push({ id: n.id, port: await freePort() });
+  }
+  const started = performance.now();
+  await Promise.all(
+    numbers.map((n) => supervisor.start(n.id, { WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${n.port}`]) })),
+  );
+  // Link every number and have one contact talk to it.
+  await Promise.all(
+    numbers.map(async (n, i) => {
+      const browser = await until('chromium', () => puppeteer.connect({ browserURL: `http://127.0.0.1:${n.port}` }));
+      const page = await until('the page', async () => (await browser.pages()).find((p) => p.url().startsWith('https://web.whatsapp.com')));
+      const double = new WaDouble(() => page);
+      await until('a QR', async () => ((await client.db.select().from(schema.numbers).where(eq(schema.numbers.id, n.id)))[0]?.qr ? true : undefined));
+      await double.pair({ me: `1555000${String(i).padStart(4, '0')}@c.us` });
+      await until('ready', async () => ((await client.db.select().from(schema.numbers).where(eq(schema.numbers.id, n.id)))[0]?.status === 'ready' ? true : undefined));
+      for (const text of ['hello', 'one', 'two']) {
+        const before = (await double.sent()).length;
+        await double.deliverInbound({ from: `3460000${i}001@c.us`, body: text });
+        await until('the reply', async () => ((await double.sent()).length > before ? true : undefined));
+      }
+      await browser.disconnect();
+    }),
+  );
+  console.log(`${NUMBERS} numbers linked and answering in ${Math.round(performance.now() - started)} ms; settling ${SETTLE_MS} ms`);
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  let totalRss = 0;
+  let totalPss = 0;
+  for (const [i, n] of numbers.entries()) {
+    const info = await supervisor.info(n.id);
+    if (!info?.pid) throw new Error(`worker of number ${i} is not running`);
+    const m = treeMemoryMb(info.pid);
+    totalRss += m.rssMb;
+    totalPss += m.pssMb;
+    console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} processes=${m.processes}`);
+  }
+  console.log(`total rss_mb=${totalRss} pss_mb=${totalPss}`);
+  console.log(`pss_mb_per_number=${Math.round(totalPss / NUMBERS)}`);
+  console.log(`rss_mb_per_number=${Math.round(totalRss / NUMBERS)}`);
+  for (const n of numbers) await supervisor.stop(n.id);
+} finally {
+  await supervisor.close({ killDaemon: true });
+  await client.close();
+  await pg.stop();
+  await rm(root, { recursive: true, force: true });
+}
+// pm2's client keeps sockets open after disconnect: end explicitly.
+process.exit(0);
