@@ -4,8 +4,10 @@
 // and over-eager keys and other workspaces' ids get clear answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { schema } from '@waflow/db';
+import { createApp } from '../../app.ts';
 import { hashApiKey } from '../../middleware/api-key.ts';
 import { Receiver, leadFlow, startHarness, until, type Harness, type Json } from './test-harness.ts';
 
@@ -17,6 +19,9 @@ describe('the integrator API', () => {
   const startBody = () => ({ numberId: h.numberId, contact: { phone: '+34 600 123 456', name: 'Ana' }, variables: { name: 'Ana', notDeclared: 'ignored' } });
   const start = (key: string | undefined, body: unknown = startBody(), token = apiKey, flowId = h.flowId) =>
     h.call('POST', `/api/v1/integrations/flows/${flowId}/start`, { token, body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+  // A fresh key for a test that makes many calls, so the per-key rate limit never decides a test
+  // (the rate-limit test has its own).
+  const freshKey = async () => (apiKey = (await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, { token: h.admin, body: { name: 'CRM' } })).body.key as string);
   const sentTo = (to: string) => h.sandbox.sent.filter((s) => s.message.to === to);
   const texts = (to: string) => sentTo(to).map((s) => ('text' in s.message ? s.message.text : s.message.type));
 
@@ -69,6 +74,7 @@ describe('the integrator API', () => {
   });
 
   it('starts only published flows with an API trigger, from the workspace’s own numbers', async () => {
+    await freshKey();
     const noApi = { ...leadFlow(), triggers: [{ type: 'first_message' }] };
     const flow = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows`, { token: h.admin, body: { name: 'Inbound only', config: noApi } });
     const id = flow.body.id as string;
@@ -116,6 +122,7 @@ describe('the integrator API', () => {
   });
 
   it('answers a retry after a crash with the first outcome, and forgets keys after 24 hours', async () => {
+    await freshKey();
     const to = '34600777666@c.us';
     const body = { numberId: h.numberId, to: '+34600777666', text: 'Invoice ready.' };
     const send = (b: unknown = body) => h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body: b, headers: { 'idempotency-key': 'crash-1' } });
@@ -160,6 +167,30 @@ describe('the integrator API', () => {
     expect(sentTo('34600333222@c.us')).toHaveLength(2);
   });
 
+  it('starts a flow from an API process without the runtime: the runtime serving the number picks it up', async () => {
+    const apiOnly = createApp({ client: h.client, keyring: h.keyring, log: pino({ level: 'silent' }) });
+    const res = await apiOnly.request(`/api/v1/integrations/flows/${h.flowId}/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': 'elsewhere' },
+      body: JSON.stringify({ ...startBody(), contact: { phone: '+34600444555' } }),
+    });
+    expect(res.status).toBe(202);
+    await until(() => (sentTo('34600444555@c.us').length >= 2 ? true : undefined), 'the flow started by the runtime’s sweep');
+  });
+
+  it('lets one of two simultaneous requests with the same key through, and the other waits or replays', async () => {
+    const body = { numberId: h.numberId, to: '+34600888999', text: 'Only once.' };
+    const both = await Promise.all([1, 2].map(() => h.call('POST', '/api/v1/integrations/messages', { token: apiKey, body, headers: { 'idempotency-key': 'race-1' } })));
+    const statuses = both.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(202);
+    expect([202, 409]).toContain(statuses[1]);
+    if (statuses[1] === 409) expect((both.find((r) => r.status === 409)?.body.error as Json).code).toBe('REQUEST_IN_PROGRESS');
+    else expect(both[0]?.body).toEqual(both[1]?.body);
+    await until(() => (sentTo('34600888999@c.us').length > 0 ? true : undefined), 'the message');
+    await h.runtime.idle();
+    expect(texts('34600888999@c.us')).toEqual(['Only once.']);
+  });
+
   it('forgets expired Idempotency-Keys of a workspace as new ones come in', async () => {
     const other = await h.otherWorkspace();
     const key = `wf_${'o'.repeat(43)}`;
@@ -176,6 +207,7 @@ describe('the integrator API', () => {
   });
 
   it('reads results page by page and a conversation with its transcript, never another workspace’s', async () => {
+    await freshKey();
     // Ana answers the flow's first question: her run has a (partial) result.
     h.sandbox.deliver({ from: ana, text: 'Ana María' });
     await until(async () => (await h.client.db.select({ id: schema.results.id }).from(schema.results))[0], 'a result row');
