@@ -1,16 +1,15 @@
 // `npm start`: the API, the runtime (embedded, sandbox channel) and the built web app on one port,
 // on the embedded defaults (PGlite in ./data, in-process locks) unless DATABASE_URL / REDIS_URL say otherwise.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { and, eq, isNull } from 'drizzle-orm';
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
 import { Runtime } from '@waflow/runtime';
 import { createApp } from './app.ts';
+import { mountWebApp } from './web-app.ts';
 import { readEnv } from './env.ts';
 
 const env = readEnv();
@@ -37,10 +36,7 @@ for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
 const app = createApp({ client, keyring, log, runtime, egressPolicy, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}) });
 const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
-if (existsSync(join(webDist, 'index.html'))) {
-  app.use('/*', serveStatic({ root: webDist }));
-  app.get('*', serveStatic({ root: webDist, path: 'index.html' }));
-} else {
+if (!mountWebApp(app, webDist)) {
   log.warn({ webDist }, 'the web app is not built yet: the API runs alone');
 }
 

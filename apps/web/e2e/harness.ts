@@ -1,0 +1,58 @@
+// The whole product for a browser test: the real API and the embedded runtime on a fresh real
+// Postgres, serving the built web app on a random port (as `npm start` does), and headless
+// Chromium (the system one) driven by Playwright.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { createApp, mountWebApp } from '@waflow/api';
+import { createInProcessCoordinator } from '@waflow/coord';
+import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
+import { Runtime } from '@waflow/runtime';
+import { chromiumArgs, chromiumPath, createTestDatabase } from '@waflow/testkit';
+
+export const screenshotsDir = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+export interface Product {
+  url: string;
+  client: DbClient;
+  browser: Browser;
+  page(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startProduct(): Promise<Product> {
+  const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'), 'e2e')).url });
+  await migrate(client);
+  const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
+  const runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, pollMs: 100, recoverMs: 300 });
+  await runtime.start();
+  const app = createApp({ client, keyring, log, runtime });
+  if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url)))) throw new Error('apps/web/dist is missing: the e2e global setup builds it');
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs], headless: true });
+  mkdirSync(screenshotsDir, { recursive: true });
+  return {
+    url,
+    client,
+    browser,
+    async page() {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      return context.newPage();
+    },
+    async close() {
+      await browser.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await runtime.stop();
+      await client.close();
+    },
+  };
+}

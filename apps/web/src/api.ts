@@ -1,0 +1,112 @@
+// The API client: the access token lives in memory only; on a 401 the refresh cookie (httpOnly)
+// gets a new one once, then the request is retried. Errors carry the API's plain-words message.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let accessToken: string | null = null;
+let refreshing: Promise<boolean> | null = null;
+
+export function setAccessToken(token: string | null): void {
+  accessToken = token;
+}
+
+async function refresh(): Promise<boolean> {
+  refreshing ??= fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+    .then(async (r) => {
+      if (!r.ok) return false;
+      setAccessToken(((await r.json()) as { accessToken: string }).accessToken);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => setTimeout(() => (refreshing = null), 0));
+  return refreshing;
+}
+
+export interface ApiResponse<T> {
+  data: T;
+  headers: Headers;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, retried = false): Promise<ApiResponse<T>> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status === 401 && !retried && !path.startsWith('/auth/') && (await refresh())) return request<T>(method, path, body, headers, true);
+  const text = await res.text();
+  const data = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `The server answered ${res.status}.`, err?.details);
+  }
+  return { data: data as T, headers: res.headers };
+}
+
+export const api = {
+  get: async <T>(path: string) => (await request<T>('GET', path)).data,
+  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => (await request<T>('POST', path, body ?? {}, headers)).data,
+  patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, body)).data,
+  del: async (path: string) => {
+    await request('DELETE', path);
+  },
+};
+
+/** Server-sent events with the access token (EventSource cannot send headers). */
+export function streamEvents(path: string, onEvent: (event: string, data: unknown) => void, signal: AbortSignal): void {
+  void (async () => {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        const res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {}, signal });
+        if (res.status === 401 && (await refresh())) continue;
+        if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const chunk = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const event = /^event: (.*)$/m.exec(chunk)?.[1] ?? 'message';
+            const data = chunk
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
+            if (data) onEvent(event, JSON.parse(data));
+          }
+        }
+      } catch {
+        if (signal.aborted) return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 10_000)));
+    }
+  })();
+}
+
+/** Saves a file the API serves (a plain link cannot carry the access token). */
+export async function download(path: string, fileName: string): Promise<void> {
+  let res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
+  if (res.status === 401 && (await refresh())) res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD_FAILED', `The download failed (${res.status}): try again.`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

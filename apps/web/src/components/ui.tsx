@@ -1,0 +1,129 @@
+// The app's building blocks in the shadcn/ui manner (Tailwind classes, Radix where behaviour
+// matters: dialogs trap focus and close on Escape). Toasts say what happened and what to do.
+import * as Dialog from '@radix-ui/react-dialog';
+import { createContext, useCallback, useContext, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+
+const cx = (...c: (string | false | undefined | null)[]) => c.filter(Boolean).join(' ');
+
+export function Button({ variant = 'primary', size = 'md', className, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'ghost' | 'danger'; size?: 'sm' | 'md' }) {
+  return (
+    <button
+      {...rest}
+      className={cx(
+        'inline-flex items-center justify-center gap-1.5 rounded-md font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand disabled:opacity-50 disabled:pointer-events-none',
+        size === 'sm' ? 'h-8 px-2.5 text-sm' : 'h-9 px-3.5 text-sm',
+        variant === 'primary' && 'bg-brand text-brand-fg hover:brightness-110',
+        variant === 'secondary' && 'border border-line bg-panel hover:bg-bg',
+        variant === 'ghost' && 'hover:bg-line/60',
+        variant === 'danger' && 'bg-danger text-white hover:brightness-110',
+        className,
+      )}
+    />
+  );
+}
+
+export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+  return <input {...rest} className={cx('h-9 w-full rounded-md border border-line bg-panel px-3 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', className)} />;
+}
+
+export function Textarea({ className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
+  return <textarea {...rest} className={cx('w-full rounded-md border border-line bg-panel px-3 py-2 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', className)} />;
+}
+
+export function Select({ className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
+  return <select {...rest} className={cx('h-9 w-full rounded-md border border-line bg-panel px-2 text-sm outline-none focus:border-brand', className)} />;
+}
+
+export function Field({ label, help, error, children, htmlFor }: { label: string; help?: string | undefined; error?: string | undefined; children: ReactNode; htmlFor?: string }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={htmlFor} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {error ? <p className="text-xs text-danger">{error}</p> : help ? <p className="text-xs text-muted">{help}</p> : null}
+    </div>
+  );
+}
+
+export function Card({ className, children }: { className?: string; children: ReactNode }) {
+  return <div className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>{children}</div>;
+}
+
+export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad'; children: ReactNode }) {
+  return (
+    <span
+      className={cx(
+        'inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium',
+        tone === 'neutral' && 'bg-line text-fg',
+        tone === 'good' && 'bg-green-100 text-green-800 dark:bg-green-900/40 dark:text-green-300',
+        tone === 'warn' && 'bg-amber-100 text-amber-800 dark:bg-amber-900/40 dark:text-amber-300',
+        tone === 'bad' && 'bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-300',
+      )}
+    >
+      {children}
+    </span>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="rounded-lg border border-dashed border-line p-10 text-center">
+      <p className="font-medium">{title}</p>
+      {children ? <div className="mt-2 text-sm text-muted">{children}</div> : null}
+    </div>
+  );
+}
+
+export function Spinner() {
+  return <div role="status" aria-label="Loading" className="mx-auto my-8 h-6 w-6 animate-spin rounded-full border-2 border-line border-t-brand" />;
+}
+
+export function Modal({ open, onOpenChange, title, children }: { open: boolean; onOpenChange: (o: boolean) => void; title: string; children: ReactNode }) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 bg-black/40" />
+        <Dialog.Content className="fixed top-1/2 left-1/2 w-[min(92vw,460px)] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-panel p-5 shadow-xl">
+          <Dialog.Title className="mb-3 text-lg font-semibold">{title}</Dialog.Title>
+          <Dialog.Description className="sr-only">{title}</Dialog.Description>
+          {children}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+interface Toast {
+  id: number;
+  tone: 'good' | 'bad';
+  text: string;
+}
+const ToastContext = createContext<(tone: Toast['tone'], text: string) => void>(() => undefined);
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const push = useCallback((tone: Toast['tone'], text: string) => {
+    const id = Date.now() + Math.random();
+    setToasts((t) => [...t, { id, tone, text }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+  }, []);
+  return (
+    <ToastContext.Provider value={push}>
+      {children}
+      <div className="fixed right-4 bottom-4 z-50 space-y-2" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} role={t.tone === 'bad' ? 'alert' : 'status'} className={cx('max-w-sm rounded-md px-4 py-3 text-sm text-white shadow-lg', t.tone === 'bad' ? 'bg-danger' : 'bg-gray-900 dark:bg-gray-700')}>
+            {t.text}
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}
+
+export function useToast() {
+  return useContext(ToastContext);
+}
+
+export { cx };

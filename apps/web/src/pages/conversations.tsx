@@ -1,0 +1,90 @@
+// The inbox: conversations with filters, a transcript, take over / release, and a manual reply.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ApiError } from '../api.ts';
+import { Badge, Button, Card, cx, Empty, Input, Select, Spinner, useToast } from '../components/ui.tsx';
+import { useSession, useWs } from '../session.tsx';
+import { Page } from '../shell.tsx';
+
+interface Conv {
+  id: string;
+  status: string;
+  lastActivityAt: string;
+  contact: { waId: string; name: string | null };
+}
+interface ConvDetail extends Conv {
+  variables: Record<string, unknown>;
+  messages: { id: string; direction: 'in' | 'out'; author: string; body: string | null; status: string; createdAt: string }[];
+}
+
+export function ConversationsPage() {
+  const ws = useWs();
+  const { can } = useSession();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const [status, setStatus] = useState('');
+  const [q, setQ] = useState('');
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [reply, setReply] = useState('');
+  const qs = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) }).toString();
+  const list = useQuery({ queryKey: [ws, 'conversations', qs], queryFn: () => api.get<{ items: Conv[] }>(`${ws}/conversations?limit=100&${qs}`), refetchInterval: 5000 });
+  const detail = useQuery({ queryKey: [ws, 'conversation', openId], queryFn: () => api.get<ConvDetail>(`${ws}/conversations/${openId}`), enabled: !!openId, refetchInterval: 3000 });
+  const act = (path: string, body?: unknown) =>
+    api
+      .post(`${ws}/conversations/${openId}/${path}`, body)
+      .then(() => void qc.invalidateQueries({ queryKey: [ws] }))
+      .catch((e: unknown) => toast('bad', e instanceof ApiError ? e.message : 'That did not work.'));
+  const d = detail.data;
+  return (
+    <Page title="Conversations">
+      <div className="mb-4 flex flex-wrap gap-2">
+        <Input aria-label="Search contact" placeholder="Search name or phone" value={q} onChange={(e) => setQ(e.target.value)} className="max-w-60" />
+        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="max-w-44">
+          <option value="">Any status</option>
+          {['active', 'waiting', 'handoff', 'completed', 'expired'].map((s) => <option key={s} value={s}>{s}</option>)}
+        </Select>
+      </div>
+      <div className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        <Card className="max-h-[70vh] overflow-y-auto">
+          {list.isLoading ? <Spinner /> : !list.data?.items.length ? <div className="p-4"><Empty title="No conversations">They appear as contacts write to your numbers.</Empty></div> : (
+            <ul>
+              {list.data.items.map((c) => (
+                <li key={c.id}>
+                  <button onClick={() => setOpenId(c.id)} className={cx('flex w-full items-center justify-between gap-2 border-b border-line px-3 py-2 text-left text-sm last:border-0 hover:bg-bg', openId === c.id && 'bg-bg')}>
+                    <span>{c.contact.name ?? c.contact.waId.replace(/@.*/, '')}</span>
+                    <Badge tone={c.status === 'handoff' ? 'warn' : c.status === 'completed' ? 'good' : 'neutral'}>{c.status}</Badge>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card className="flex max-h-[70vh] flex-col p-3">
+          {!openId ? <p className="text-sm text-muted">Pick a conversation.</p> : !d ? <Spinner /> : (
+            <>
+              <div className="mb-2 flex items-center justify-between gap-2">
+                <div className="font-medium">{d.contact.name ?? d.contact.waId.replace(/@.*/, '')}</div>
+                {can('editor') ? d.status === 'handoff' ? <Button size="sm" variant="secondary" onClick={() => void act('release')}>Give back to the bot</Button> : <Button size="sm" variant="secondary" onClick={() => void act('handoff')}>Take over</Button> : null}
+              </div>
+              {d.status === 'handoff' ? <p className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">A person has this conversation: the bot stays quiet.</p> : null}
+              <div className="flex-1 space-y-1.5 overflow-y-auto">
+                {d.messages.map((m) => (
+                  <div key={m.id} className={cx('max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap', m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40')}>
+                    {m.body}
+                    <div className="text-[10px] text-muted">{m.direction === 'out' ? `${m.author} · ${m.status}` : ''} {new Date(m.createdAt).toLocaleTimeString()}</div>
+                  </div>
+                ))}
+              </div>
+              {can('editor') && d.status !== 'completed' && d.status !== 'expired' ? (
+                <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); if (reply.trim()) void act('messages', { text: reply }).then(() => setReply('')); }}>
+                  <Input aria-label="Reply" value={reply} onChange={(e) => setReply(e.target.value)} placeholder="Reply as a person (takes the conversation over)" />
+                  <Button type="submit">Send</Button>
+                </form>
+              ) : null}
+            </>
+          )}
+        </Card>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,81 @@
+// Results: one row per run with the variables it collected; filter by flow and status; CSV.
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, download } from '../api.ts';
+import { Badge, Button, Card, Empty, Select, Spinner, useToast } from '../components/ui.tsx';
+import { useWs } from '../session.tsx';
+import { Page } from '../shell.tsx';
+
+interface ResultRow {
+  id: string;
+  flowName: string | null;
+  status: 'partial' | 'completed';
+  variables: Record<string, unknown>;
+  updatedAt: string;
+  contact: { waId: string; name: string | null } | null;
+}
+
+export function ResultsPage() {
+  const ws = useWs();
+  const [flowId, setFlowId] = useState('');
+  const [status, setStatus] = useState('');
+  const qs = new URLSearchParams({ ...(flowId ? { flowId } : {}), ...(status ? { status } : {}) }).toString();
+  const flows = useQuery({ queryKey: [ws, 'flows'], queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`) });
+  const results = useQuery({ queryKey: [ws, 'results', qs], queryFn: () => api.get<{ items: ResultRow[] }>(`${ws}/results?limit=100&${qs}`) });
+  const columns = [...new Set((results.data?.items ?? []).flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')))].sort();
+  return (
+    <Page
+      title="Results"
+      actions={
+        <div className="flex flex-wrap gap-2">
+          <Select aria-label="Flow" value={flowId} onChange={(e) => setFlowId(e.target.value)} className="w-44">
+            <option value="">All flows</option>
+            {flows.data?.items.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+          </Select>
+          <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="w-36">
+            <option value="">Any status</option>
+            <option value="completed">Completed</option>
+            <option value="partial">Partial</option>
+          </Select>
+          <CsvButton path={`${ws}/results.csv?${qs}`} />
+        </div>
+      }
+    >
+      {results.isLoading ? <Spinner /> : !results.data?.items.length ? <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
+        <Card className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="results">
+            <thead className="border-b border-line text-left text-xs text-muted uppercase">
+              <tr>
+                <th className="px-3 py-2">Contact</th>
+                <th className="px-3 py-2">Flow</th>
+                <th className="px-3 py-2">Status</th>
+                {columns.map((c) => <th key={c} className="px-3 py-2">{c}</th>)}
+                <th className="px-3 py-2">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.data.items.map((r) => (
+                <tr key={r.id} className="border-b border-line last:border-0">
+                  <td className="px-3 py-2">{r.contact?.name ?? r.contact?.waId.replace(/@.*/, '') ?? '—'}</td>
+                  <td className="px-3 py-2">{r.flowName ?? '—'}</td>
+                  <td className="px-3 py-2"><Badge tone={r.status === 'completed' ? 'good' : 'neutral'}>{r.status}</Badge></td>
+                  {columns.map((c) => <td key={c} className="px-3 py-2">{r.variables[c] === undefined ? '' : typeof r.variables[c] === 'string' ? (r.variables[c] as string) : JSON.stringify(r.variables[c])}</td>)}
+                  <td className="px-3 py-2 text-muted">{new Date(r.updatedAt).toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+    </Page>
+  );
+}
+
+function CsvButton({ path }: { path: string }) {
+  const toast = useToast();
+  return (
+    <Button variant="secondary" onClick={() => void download(path, `waflow-results-${new Date().toISOString().slice(0, 10)}.csv`).catch((e: unknown) => toast('bad', e instanceof Error ? e.message : 'Download failed.'))}>
+      Download CSV
+    </Button>
+  );
+}
