@@ -10,6 +10,7 @@ import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
 import { Runtime } from '@waflow/runtime';
 import { createApp } from './app.ts';
 import { mountWebApp } from './web-app.ts';
+import { startNumberWorkers } from './number-workers.ts';
 import { readEnv } from './env.ts';
 
 const env = readEnv();
@@ -34,6 +35,9 @@ await runtime.start();
 const sandboxes = await client.db.select({ id: schema.numbers.id }).from(schema.numbers).where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
 for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
+// WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
+const stopNumberWorkers = await startNumberWorkers(client, env, log);
+
 const app = createApp({ client, keyring, log, runtime, egressPolicy, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}) });
 const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
 if (!mountWebApp(app, webDist)) {
@@ -48,6 +52,7 @@ const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (
 async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   server.close();
+  await stopNumberWorkers();
   await runtime.stop();
   await coord.close();
   await client.close();

@@ -46,7 +46,10 @@ export async function startProduct(): Promise<Product> {
     browser,
     async page() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-      return context.newPage();
+      const page = await context.newPage();
+      // A crash in the page fails loudly in the test output.
+      page.on('pageerror', (err) => console.error(`[page error] ${err.message}${process.env.WAFLOW_E2E_DEBUG ? `\n${err.stack ?? ''}` : ''}`));
+      return page;
     },
     async close() {
       await browser.close();

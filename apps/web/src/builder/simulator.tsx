@@ -40,7 +40,10 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
     );
     return () => ctrl.abort();
   }, [session, ws]);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [lines]);
+  useEffect(() => {
+    // Braces: newer browsers return a promise from scrollIntoView, and an effect may only return a cleanup.
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [lines]);
 
   const start = async () => {
     try {

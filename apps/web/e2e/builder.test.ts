@@ -1,0 +1,149 @@
+// End to end in real Chromium against the real API and runtime on real Postgres: first-run setup,
+// a flow drawn on the canvas (ask email → condition → say), a validation error pinned on a block
+// and fixed, the preview, a simulator conversation that collects an email, publishing, the run
+// in Results and in the CSV download; then a viewer who cannot edit. Screenshots of the builder,
+// simulator, numbers (QR) and results pages land in docs/screenshots/.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshotsDir, startProduct, type Product } from './harness.ts';
+
+describe('the web app', () => {
+  let product: Product;
+  let page: Page;
+
+  beforeAll(async () => {
+    product = await startProduct();
+    page = await product.page();
+  });
+  afterAll(async () => {
+    await product?.close();
+  });
+
+  const block = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+  async function connect(from: string, handle: string, to: string) {
+    await block(from).locator(`.react-flow__handle[data-handleid="${handle}"]`).dragTo(block(to).locator('.react-flow__handle.target'));
+  }
+  async function dropBlock(type: string, x: number, y: number) {
+    await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+  }
+  const saved = () => page.getByTestId('save-state').getByText('All changes saved').waitFor();
+
+  it('builds, tries, publishes a flow and finds what it collected in Results and the CSV', async () => {
+    await page.goto(product.url);
+    await page.getByLabel('Your name').fill('Olga Owner');
+    await page.getByLabel('Email').fill('olga@acme.test');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Workspace name').fill('Acme');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await page.getByLabel('Name').fill('Leads');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByTestId('canvas').waitFor();
+    await block('welcome').waitFor();
+
+    // Drag three blocks from the palette onto the canvas and fill them in.
+    await dropBlock('ask', 420, 10);
+    await block('ask_1').waitFor();
+    await page.getByLabel('Question').fill("What's your email?");
+    await page.getByLabel('Save the answer in').fill('email');
+    await page.getByLabel('Expected answer: kind').selectOption({ label: 'Email' });
+
+    await dropBlock('condition', 420, 290);
+    await block('condition_1').waitFor();
+    await page.getByLabel('Variable', { exact: true }).selectOption('email');
+    await page.getByLabel('Operator').selectOption({ label: 'contains' });
+    await page.getByLabel('Value').fill('@');
+
+    await dropBlock('say', 420, 520);
+    await block('say_1').waitFor();
+    await page.getByLabel('Text', { exact: true }).fill('Thanks {{email}}!');
+
+    // Edges drawn on the canvas (everything in view first).
+    await page.locator('.react-flow__controls-fitview').click();
+    await connect('__start__', 'start', 'ask_1');
+    await connect('ask_1', 'next', 'condition_1');
+    await connect('condition_1', 'branches[0].next', 'say_1');
+    await saved();
+
+    // The old welcome block is now unreachable: the problem is pinned on it, in plain words.
+    await expect.poll(() => block('welcome').getByRole('alert').textContent()).toMatch(/No path leads to this block/);
+    await page.screenshot({ path: `${screenshotsDir}builder.png` });
+    await page.locator('.react-flow__controls-fitview').click();
+    await connect('condition_1', 'else', 'welcome');
+    await saved();
+    await expect.poll(() => block('welcome').getByRole('alert').count()).toBe(0);
+    await page.getByText('Ready to publish').waitFor();
+
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    expect(await page.getByTestId('preview').getByLabel("What's your email?").getAttribute('type')).toBe('email');
+
+    // A conversation with the draft through the sandbox channel.
+    await page.getByRole('tab', { name: 'Simulator' }).click();
+    await page.getByRole('button', { name: 'Start a test chat' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByLabel('Message').fill('hello');
+    await sim.getByRole('button', { name: 'Send' }).click();
+    await sim.getByTestId('bot-message').filter({ hasText: "What's your email?" }).waitFor();
+    await sim.getByLabel('Message').fill('not an email');
+    await sim.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => sim.getByTestId('bot-message').count()).toBeGreaterThanOrEqual(2);
+    await sim.getByLabel('Message').fill('ana@example.com');
+    await sim.getByRole('button', { name: 'Send' }).click();
+    await sim.getByTestId('bot-message').filter({ hasText: 'Thanks ana@example.com!' }).waitFor();
+    await sim.getByTestId('variables').getByText('ana@example.com').waitFor();
+    await page.screenshot({ path: `${screenshotsDir}simulator.png` });
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByLabel('What changed?').fill('First version: asks for the email');
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Version 1 is live').waitFor();
+
+    // The run is in Results, and in the CSV.
+    await page.getByRole('link', { name: 'Results' }).click();
+    await page.getByTestId('results').getByText('ana@example.com').waitFor();
+    await page.screenshot({ path: `${screenshotsDir}results.png` });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('email');
+    expect(csv).toContain('ana@example.com');
+
+    // Numbers: a WhatsApp number offers its QR code live (the worker's part is played here).
+    await page.getByRole('link', { name: 'Numbers' }).click();
+    await page.getByRole('button', { name: 'Add number' }).click();
+    await page.getByLabel('Label').fill('Sales line');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add' }).click();
+    await page.getByText('Sales line').waitFor();
+    const rows = await product.client.query<{ id: string }>(`update numbers set status = 'qr', qr = $1, qr_updated_at = now() where label = 'Sales line' returning id`, ['2@waflow-e2e-qr,abcdefghijklmnop,qrstuvwxyz0123456789=,ABCDEFGHIJ=']);
+    await product.client.notify('number_status', JSON.stringify({ numberId: rows[0]?.id }));
+    await page.getByTestId('qr').waitFor();
+    await page.getByText('Scan the QR code').waitFor();
+    await page.screenshot({ path: `${screenshotsDir}numbers.png` });
+  });
+
+  it('shows a viewer the flows without any edit control', async () => {
+    const invite = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/auth/refresh', { method: 'POST' });
+      const { accessToken } = (await r.json()) as { accessToken: string };
+      const me = (await (await fetch('/api/v1/me', { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { workspaces: { id: string }[] };
+      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'vic@acme.test', role: 'viewer' }) });
+      return ((await res.json()) as { token: string }).token;
+    });
+    const viewer = await product.page();
+    await viewer.goto(`${product.url}/invite/${invite}`);
+    await viewer.getByLabel('Your name').fill('Vic Viewer');
+    await viewer.getByLabel('Choose a password').fill('viewer password 1');
+    await viewer.getByRole('button', { name: 'Join workspace' }).click();
+    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'New flow' }).count()).toBe(0);
+    await viewer.getByText('Leads').click();
+    await viewer.locator('.react-flow__node[data-id="ask_1"]').waitFor();
+    expect(await viewer.getByRole('complementary', { name: 'Blocks' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Publish' }).count()).toBe(0);
+    await viewer.locator('.react-flow__node[data-id="ask_1"]').click();
+    expect(await viewer.getByLabel('Question').isDisabled()).toBe(true);
+    expect(await viewer.getByRole('button', { name: 'Delete block' }).count()).toBe(0);
+  });
+});
