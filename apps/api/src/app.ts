@@ -8,6 +8,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
+import { registerOperations } from './observability/metrics.ts';
 import { registerAuth } from './routes/auth/auth.ts';
 import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
@@ -42,11 +43,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   );
   app.onError(errorHandler());
 
-  app.get('/health', (c) => c.json({ ok: true }));
-  app.get('/ready', async (c) => {
-    const db = await deps.client.query('select 1').then(() => true, () => false);
-    return c.json({ ok: db, database: db }, db ? 200 : 503);
-  });
+  registerOperations(app, deps);
 
   const route = defineRoutes(app, deps);
   registerSetup(route, deps);

@@ -1,0 +1,72 @@
+// Operations endpoints on real Postgres: /ready says what is missing, /metrics moves with a real
+// sandbox conversation (runtime counters, numbers by state, open conversations, queues).
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createInProcessCoordinator } from '@waflow/coord';
+import { createDb, createFlow, createKeyring, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
+import { Runtime } from '@waflow/runtime';
+import { createTestDatabase } from '@waflow/testkit';
+import { createApp } from '../app.ts';
+
+const echo = {
+  schemaVersion: 1,
+  triggers: [{ type: 'any' }],
+  variables: [{ name: 'x', type: 'string' }],
+  start: 'q',
+  nodes: [{ id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'q' }],
+};
+
+describe('operations endpoints', () => {
+  let client: DbClient;
+  let runtime: Runtime;
+  const log = pino({ level: 'silent' });
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
+
+  beforeAll(async () => {
+    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await client.close();
+  });
+
+  it('is not ready before the migrations, and ready after', async () => {
+    const app = createApp({ client, keyring, log });
+    expect(await (await app.request('/health')).json()).toEqual({ ok: true });
+    const before = await app.request('/ready');
+    expect(before.status).toBe(503);
+    expect(((await before.json()) as { problems: string[] }).problems[0]).toMatch(/migrations applied/);
+    await migrate(client);
+    const after = await app.request('/ready');
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({ ok: true, database: true, migrations: true });
+  });
+
+  it('exposes Prometheus metrics that follow a real conversation', async () => {
+    runtime = new Runtime({ client, coord: createInProcessCoordinator(), log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    await runtime.start();
+    const app = createApp({ client, keyring, log, runtime });
+    const ws = await createWorkspace(client.db, 'ops');
+    const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echo });
+    await publishFlowVersion(client.db, { flowId: flow.id, config: echo });
+    const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'n', channel: 'sandbox', flowId: flow.id }).returning();
+    const sandbox = await runtime.attachSandbox(number?.id ?? '');
+    sandbox.deliver({ from: '34600000001@c.us', text: 'hi' });
+    sandbox.deliver({ from: '34600000002@c.us', text: 'hi' });
+    const deadline = Date.now() + 10_000;
+    while (sandbox.sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await runtime.idle();
+
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    const value = (line: RegExp) => Number(text.split('\n').find((l) => line.test(l))?.split(' ').pop());
+    expect(value(/^waflow_runtime_events_total\{name="inbound_processed_total"\}/)).toBe(2);
+    expect(value(/^waflow_conversations_open\{status="waiting"\}/)).toBe(2);
+    expect(value(/^waflow_numbers\{status="ready"\}/)).toBe(1);
+    expect(value(/^waflow_inbound_pending /)).toBe(0);
+    expect(text).toMatch(/^waflow_process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^waflow_outbox_oldest_queued_seconds /m);
+  });
+});
