@@ -82,7 +82,7 @@ export async function applyEffects(tx: Database, ctx: TurnContext, state: Conver
           .onConflictDoNothing();
         break;
       case 'webhook':
-        await enqueueWebhookEvent(tx, { id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId, ...e.payload } });
+        await enqueueWebhookEvent(tx, { id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { ...e.payload, conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId } });
         break;
       case 'handoff':
         await tx.update(schema.conversations).set({ status: 'handoff' }).where(eq(schema.conversations.id, ctx.conversationId));

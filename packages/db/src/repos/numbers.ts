@@ -3,6 +3,7 @@
 // the API's status stream listens to (it then reads the row again).
 import { eq, sql } from 'drizzle-orm';
 import type { Database, DbClient } from '../client.ts';
+import { enqueueWebhookEvent } from './webhook-events.ts';
 import { numbers } from '../schema/index.ts';
 
 export const NUMBER_STATUS_CHANNEL = 'number_status';
@@ -27,7 +28,14 @@ export async function reportNumberStatus(client: DbClient, numberId: string, pat
   }
   if (patch.phone !== undefined) set.phone = patch.phone;
   if (patch.lastError !== undefined) set.lastError = patch.lastError;
-  await client.db.update(numbers).set(set).where(eq(numbers.id, numberId));
+  await client.db.transaction(async (tx) => {
+    const [before] = patch.status === undefined ? [] : await tx.select({ status: numbers.status, workspaceId: numbers.workspaceId }).from(numbers).where(eq(numbers.id, numberId)).for('update');
+    await tx.update(numbers).set(set).where(eq(numbers.id, numberId));
+    // Integrators hear of every session state change (number.status_changed), with the change.
+    if (before && patch.status !== undefined && before.status !== patch.status) {
+      await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${now.getTime()}_${patch.status}`, type: 'number.status_changed', workspaceId: before.workspaceId, occurredAt: now, data: { numberId, status: patch.status, previous: before.status, detail: patch.lastError ?? null } });
+    }
+  });
   await notifyNumberStatus(client, numberId);
 }
 
