@@ -189,9 +189,16 @@ export class Runtime {
    * answer does not start the bot over the person).
    */
   async pauseForPerson(numberId: string, waId: string): Promise<void> {
-    const until = new Date(this.now() + (this.opts.humanReplyPauseMs ?? 60 * 60_000));
-    const [number] = await this.db.select().from(schema.numbers).where(eq(schema.numbers.id, numberId));
+    const [number] = await this.db
+      .select({ workspaceId: schema.numbers.workspaceId, settings: schema.workspaces.settings })
+      .from(schema.numbers)
+      .innerJoin(schema.workspaces, eq(schema.workspaces.id, schema.numbers.workspaceId))
+      .where(eq(schema.numbers.id, numberId));
     if (!number) return;
+    // The workspace's setting (Settings → Workspace in the web app), else the runtime's default.
+    const minutes = number.settings.humanReplyPauseMinutes;
+    const pauseMs = typeof minutes === 'number' ? minutes * 60_000 : (this.opts.humanReplyPauseMs ?? 60 * 60_000);
+    const until = new Date(this.now() + pauseMs);
     await this.opts.coord.withLock(lockKey(numberId, waId), async () => {
       const contact = await upsertContact(this.db, { workspaceId: number.workspaceId, numberId, waId });
       const open = await findOpenConversation(this.db, numberId, contact.id);

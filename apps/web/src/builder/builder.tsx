@@ -290,7 +290,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
       ) : null}
       <div className="flex min-h-0 flex-1">
         {editable ? (
-          <aside className="w-44 shrink-0 space-y-3 overflow-y-auto border-r border-line bg-panel p-3" aria-label="Blocks">
+          <aside className="w-36 shrink-0 space-y-3 overflow-y-auto border-r border-line bg-panel p-3 lg:w-44" aria-label="Blocks">
             <p className="text-xs text-muted">Drag a block onto the canvas.</p>
             {['Messages', 'Logic', 'Integrations', 'People'].map((cat) => (
               <div key={cat}>
@@ -352,7 +352,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
             <Controls />
           </ReactFlow>
         </div>
-        <aside className="flex w-96 shrink-0 flex-col border-l border-line bg-panel" aria-label="Side panel">
+        <aside className="flex w-80 shrink-0 flex-col border-l border-line bg-panel xl:w-96" aria-label="Side panel">
           <div className="flex border-b border-line" role="tablist">
             {(['inspect', 'preview', 'simulator'] as const).map((p) => (
               <button key={p} role="tab" aria-selected={panel === p} onClick={() => setPanel(p)} className={cx('flex-1 py-2 text-sm', panel === p ? 'border-b-2 border-brand font-medium' : 'text-muted')}>

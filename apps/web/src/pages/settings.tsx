@@ -7,12 +7,12 @@ import { Badge, Button, Card, cx, Empty, Field, Input, Select, Spinner, useToast
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 
-type Tab = 'team' | 'keys' | 'webhooks' | 'audit';
+type Tab = 'workspace' | 'team' | 'keys' | 'webhooks' | 'audit';
 
 export function SettingsPage() {
   const { can } = useSession();
-  const [tab, setTab] = useState<Tab>('team');
-  const tabs: [Tab, string][] = [['team', 'Team'], ...(can('admin') ? ([['keys', 'API keys'], ['webhooks', 'Webhooks'], ['audit', 'Audit log']] as [Tab, string][]) : [])];
+  const [tab, setTab] = useState<Tab>('workspace');
+  const tabs: [Tab, string][] = [['workspace', 'Workspace'], ['team', 'Team'], ...(can('admin') ? ([['keys', 'API keys'], ['webhooks', 'Webhooks'], ['audit', 'Audit log']] as [Tab, string][]) : [])];
   return (
     <Page title="Settings">
       <div className="mb-4 flex gap-1 border-b border-line" role="tablist">
@@ -20,7 +20,7 @@ export function SettingsPage() {
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} className={cx('px-3 py-2 text-sm', tab === t ? 'border-b-2 border-brand font-medium' : 'text-muted')}>{l}</button>
         ))}
       </div>
-      {tab === 'team' ? <Team /> : tab === 'keys' ? <Keys /> : tab === 'webhooks' ? <Webhooks /> : <Audit />}
+      {tab === 'workspace' ? <WorkspaceSettings /> : tab === 'team' ? <Team /> : tab === 'keys' ? <Keys /> : tab === 'webhooks' ? <Webhooks /> : <Audit />}
     </Page>
   );
 }
@@ -40,6 +40,33 @@ function useAct() {
       return undefined;
     }
   };
+}
+
+function WorkspaceSettings() {
+  const ws = useWs();
+  const { can } = useSession();
+  const act = useAct();
+  const current = useQuery({ queryKey: [ws, 'workspace'], queryFn: () => api.get<{ name: string; settings: { humanReplyPauseMinutes?: number } }>(ws) });
+  if (!current.data) return <Spinner />;
+  return <WorkspaceForm key={ws} initial={current.data} editable={can('admin')} onSave={(body) => void act(() => api.patch(ws, body), 'Workspace settings saved.')} />;
+}
+
+function WorkspaceForm({ initial, editable, onSave }: { initial: { name: string; settings: { humanReplyPauseMinutes?: number } }; editable: boolean; onSave: (b: unknown) => void }) {
+  const [name, setName] = useState(initial.name);
+  const [pause, setPause] = useState(String(initial.settings.humanReplyPauseMinutes ?? 60));
+  return (
+    <Card className="max-w-xl p-4">
+      <form className="space-y-4" onSubmit={(e) => { e.preventDefault(); onSave({ name, settings: { humanReplyPauseMinutes: Number(pause) } }); }}>
+        <fieldset disabled={!editable} className="space-y-4">
+          <Field label="Workspace name" htmlFor="wsname"><Input id="wsname" value={name} onChange={(e) => setName(e.target.value)} required /></Field>
+          <Field label="Pause the bot after a person replies from the phone (minutes)" htmlFor="pause" help="So the bot never talks over a colleague who answered from WhatsApp itself.">
+            <Input id="pause" type="number" min={0} max={10080} value={pause} onChange={(e) => setPause(e.target.value)} />
+          </Field>
+          {editable ? <Button type="submit">Save</Button> : null}
+        </fieldset>
+      </form>
+    </Card>
+  );
 }
 
 function Team() {
