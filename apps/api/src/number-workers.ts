@@ -2,11 +2,10 @@
 // pm2 worker per WhatsApp number (started when a number is added, stopped when it is removed,
 // checked every 30 s); with the embedded database it cannot (workers are separate processes that
 // share the database), so WhatsApp numbers carry a last_error saying what to set instead.
-import { resolve } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { schema, type DbClient } from '@waflow/db';
-import { Supervisor } from '@waflow/runtime/workers';
+import { superviseNumbers } from '@waflow/runtime/workers';
 import type { Env } from './env.ts';
 import { NUMBERS_CHANGED_CHANNEL } from './routes/numbers/numbers.ts';
 
@@ -26,38 +25,5 @@ export async function startNumberWorkers(client: DbClient, env: Env, log: Logger
     const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void mark());
     return unlisten;
   }
-  const dataDir = resolve(env.dataDir);
-  const supervisor = new Supervisor({
-    pm2Home: resolve(dataDir, 'pm2'),
-    workerEnv: {
-      DATABASE_URL: env.databaseUrl,
-      WAFLOW_DATA_DIR: dataDir,
-      ...(env.secretKey ? { WAFLOW_SECRET_KEY: env.secretKey } : {}),
-      ...(env.redisUrl ? { REDIS_URL: env.redisUrl } : {}),
-      ...(process.env.PUPPETEER_EXECUTABLE_PATH ? { PUPPETEER_EXECUTABLE_PATH: process.env.PUPPETEER_EXECUTABLE_PATH } : {}),
-      LOG_LEVEL: env.logLevel,
-    },
-    log: log.child({ component: 'supervisor' }),
-  });
-  await supervisor.connect();
-  let running = Promise.resolve();
-  const sync = () => {
-    running = running
-      .then(() => supervisor.sync(client.db))
-      .then((r) => {
-        if (r.started.length || r.stopped.length) log.info(r, 'number workers synced');
-      })
-      .catch((err: unknown) => log.error({ err }, 'number worker sync failed'));
-    return running;
-  };
-  await sync();
-  const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void sync());
-  const timer = setInterval(() => void sync(), 30_000);
-  return async () => {
-    clearInterval(timer);
-    await unlisten();
-    await running;
-    // Workers keep running under pm2 (they belong to the numbers, not to this process).
-    await supervisor.close();
-  };
+  return superviseNumbers(client, { databaseUrl: env.databaseUrl, dataDir: env.dataDir, secretKey: env.secretKey, redisUrl: env.redisUrl, logLevel: env.logLevel, log: log.child({ component: 'supervisor' }) });
 }

@@ -1,0 +1,30 @@
+// A runtime-only host (the Docker runtime image, or any host added to serve numbers): applies no
+// migrations and serves no HTTP; it supervises one pm2 worker per WhatsApp number. Needs
+// DATABASE_URL (the API's Postgres) and the same WAFLOW_SECRET_KEY as the API.
+import pino from 'pino';
+import { createDb } from '@waflow/db';
+import { superviseNumbers } from './supervise.ts';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const databaseUrl = process.env.DATABASE_URL ?? '';
+if (!databaseUrl.startsWith('postgres')) {
+  log.fatal('DATABASE_URL must be the postgres:// URL of the database the API uses');
+  process.exit(1);
+}
+const client = await createDb({ url: databaseUrl });
+const stop = await superviseNumbers(client, {
+  databaseUrl,
+  dataDir: process.env.WAFLOW_DATA_DIR ?? './data',
+  secretKey: process.env.WAFLOW_SECRET_KEY,
+  redisUrl: process.env.REDIS_URL,
+  logLevel: process.env.LOG_LEVEL,
+  log,
+});
+log.info('runtime host supervising WhatsApp number workers');
+const shutdown = async () => {
+  await stop();
+  await client.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());

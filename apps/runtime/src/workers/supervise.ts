@@ -1,0 +1,56 @@
+// Keeps one pm2 worker per WhatsApp number running on this host: synced at start, whenever the
+// API says numbers changed (NOTIFY numbers_changed) and every 30 s. Used by `npm start` (the API
+// process) and by a runtime-only host (`host-main.ts`, the Docker runtime image).
+import { resolve } from 'node:path';
+import type { DbClient } from '@waflow/db';
+import type { Logger } from '../observability/logger.ts';
+import { Supervisor } from './supervisor.ts';
+
+export const NUMBERS_CHANGED_CHANNEL = 'numbers_changed';
+
+export interface SuperviseOptions {
+  databaseUrl: string;
+  dataDir: string;
+  secretKey?: string | undefined;
+  redisUrl?: string | undefined;
+  logLevel?: string | undefined;
+  log: Logger;
+  intervalMs?: number;
+}
+
+/** Starts supervising; resolves with a stop function (the workers keep running under pm2). */
+export async function superviseNumbers(client: DbClient, opts: SuperviseOptions): Promise<() => Promise<void>> {
+  const dataDir = resolve(opts.dataDir);
+  const supervisor = new Supervisor({
+    pm2Home: resolve(dataDir, 'pm2'),
+    workerEnv: {
+      DATABASE_URL: opts.databaseUrl,
+      WAFLOW_DATA_DIR: dataDir,
+      ...(opts.secretKey ? { WAFLOW_SECRET_KEY: opts.secretKey } : {}),
+      ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+      ...(process.env.PUPPETEER_EXECUTABLE_PATH ? { PUPPETEER_EXECUTABLE_PATH: process.env.PUPPETEER_EXECUTABLE_PATH } : {}),
+      ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
+    },
+    log: opts.log,
+  });
+  await supervisor.connect();
+  let running = Promise.resolve();
+  const sync = () => {
+    running = running
+      .then(() => supervisor.sync(client.db))
+      .then((r) => {
+        if (r.started.length || r.stopped.length) opts.log.info(r, 'number workers synced');
+      })
+      .catch((err: unknown) => opts.log.error({ err }, 'number worker sync failed'));
+    return running;
+  };
+  await sync();
+  const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void sync());
+  const timer = setInterval(() => void sync(), opts.intervalMs ?? 30_000);
+  return async () => {
+    clearInterval(timer);
+    await unlisten();
+    await running;
+    await supervisor.close();
+  };
+}
