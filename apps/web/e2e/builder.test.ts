@@ -145,5 +145,11 @@ describe('the web app', () => {
     await viewer.locator('.react-flow__node[data-id="ask_1"]').click();
     expect(await viewer.getByLabel('Question').isDisabled()).toBe(true);
     expect(await viewer.getByRole('button', { name: 'Delete block' }).count()).toBe(0);
+
+    // On a tablet (portrait) the canvas and the side panel still fit.
+    await viewer.setViewportSize({ width: 820, height: 1180 });
+    const canvas = await viewer.getByTestId('canvas').boundingBox();
+    expect(canvas?.width).toBeGreaterThan(300);
+    await viewer.screenshot({ path: `${screenshotsDir}builder-tablet.png` });
   });
 });
