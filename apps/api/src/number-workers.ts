@@ -2,6 +2,7 @@
 // pm2 worker per WhatsApp number (started when a number is added, stopped when it is removed,
 // checked every 30 s); with the embedded database it cannot (workers are separate processes that
 // share the database), so WhatsApp numbers carry a last_error saying what to set instead.
+import { hostname } from 'node:os';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { schema, type DbClient } from '@waflow/db';
@@ -25,5 +26,14 @@ export async function startNumberWorkers(client: DbClient, env: Env, log: Logger
     const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void mark());
     return unlisten;
   }
-  return superviseNumbers(client, { databaseUrl: env.databaseUrl, dataDir: env.dataDir, secretKey: env.secretKey, redisUrl: env.redisUrl, logLevel: env.logLevel, log: log.child({ component: 'supervisor' }) });
+  return superviseNumbers(client, {
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    secretKey: env.secretKey,
+    redisUrl: env.redisUrl,
+    logLevel: env.logLevel,
+    log: log.child({ component: 'supervisor' }),
+    // Leases, so runtime hosts added later share the numbers with this one instead of doubling them.
+    lease: { hostId: process.env.WAFLOW_HOST_ID || `${hostname()}-${process.pid}`, ttlMs: Number(process.env.WAFLOW_LEASE_TTL_MS ?? 15_000), ...(process.env.WAFLOW_NUMBERS_PER_HOST ? { capacity: Number(process.env.WAFLOW_NUMBERS_PER_HOST) } : {}) },
+  });
 }

@@ -9,5 +9,6 @@ export * from './repos/messages.ts';
 export * from './repos/inbound-events.ts';
 export * from './repos/session-store.ts';
 export * from './repos/webhook-events.ts';
+export * from './repos/number-leases.ts';
 export * from './repos/numbers.ts';
 export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './crypto/index.ts';

@@ -1,6 +1,7 @@
 // A runtime-only host (the Docker runtime image, or any host added to serve numbers): applies no
 // migrations and serves no HTTP; it supervises one pm2 worker per WhatsApp number. Needs
 // DATABASE_URL (the API's Postgres) and the same WAFLOW_SECRET_KEY as the API.
+import { hostname } from 'node:os';
 import pino from 'pino';
 import { createDb } from '@waflow/db';
 import { superviseNumbers } from './supervise.ts';
@@ -19,6 +20,12 @@ const stop = await superviseNumbers(client, {
   redisUrl: process.env.REDIS_URL,
   logLevel: process.env.LOG_LEVEL,
   log,
+  // Every runtime host takes leases, so hosts share the numbers and take over a dead one's.
+  lease: {
+    hostId: process.env.WAFLOW_HOST_ID || `${hostname()}-${process.pid}`,
+    ttlMs: Number(process.env.WAFLOW_LEASE_TTL_MS ?? 15_000),
+    ...(process.env.WAFLOW_NUMBERS_PER_HOST ? { capacity: Number(process.env.WAFLOW_NUMBERS_PER_HOST) } : {}),
+  },
 });
 log.info('runtime host supervising WhatsApp number workers');
 const shutdown = async () => {

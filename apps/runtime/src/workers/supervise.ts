@@ -2,7 +2,7 @@
 // API says numbers changed (NOTIFY numbers_changed) and every 30 s. Used by `npm start` (the API
 // process) and by a runtime-only host (`host-main.ts`, the Docker runtime image).
 import { resolve } from 'node:path';
-import type { DbClient } from '@waflow/db';
+import { claimNumberLeases, releaseNumberLeases, type DbClient } from '@waflow/db';
 import type { Logger } from '../observability/logger.ts';
 import { Supervisor } from './supervisor.ts';
 
@@ -16,6 +16,11 @@ export interface SuperviseOptions {
   logLevel?: string | undefined;
   log: Logger;
   intervalMs?: number;
+  /**
+   * Several hosts: this host's id; it serves only the numbers it holds a lease on (renewed every
+   * third of the TTL, taken over by another host when it lapses). Unset: every WhatsApp number.
+   */
+  lease?: { hostId: string; ttlMs: number; capacity?: number };
 }
 
 /** Starts supervising; resolves with a stop function (the workers keep running under pm2). */
@@ -37,7 +42,7 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
   let running = Promise.resolve();
   const sync = () => {
     running = running
-      .then(() => supervisor.sync(client.db))
+      .then(async () => supervisor.sync(client.db, opts.lease ? await claimNumberLeases(client.db, opts.lease) : undefined))
       .then((r) => {
         if (r.started.length || r.stopped.length) opts.log.info(r, 'number workers synced');
       })
@@ -46,11 +51,12 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
   };
   await sync();
   const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void sync());
-  const timer = setInterval(() => void sync(), opts.intervalMs ?? 30_000);
+  const timer = setInterval(() => void sync(), opts.lease ? Math.max(1000, opts.lease.ttlMs / 3) : (opts.intervalMs ?? 30_000));
   return async () => {
     clearInterval(timer);
     await unlisten();
     await running;
     await supervisor.close();
+    if (opts.lease) await releaseNumberLeases(client.db, opts.lease.hostId).catch(() => undefined);
   };
 }

@@ -90,9 +90,10 @@ export class Supervisor {
     return { numberId, pid: p.pid || undefined, status: p.pm2_env?.status, restarts: p.pm2_env?.restart_time ?? 0 };
   }
 
-  /** Makes the running workers match the WhatsApp numbers in the database. */
-  async sync(db: Database): Promise<{ started: string[]; stopped: string[] }> {
-    const wanted = new Set((await listWhatsAppNumbers(db)).map((n) => n.id));
+  /** Makes the running workers match the WhatsApp numbers in the database (or `only` those). */
+  async sync(db: Database, only?: string[]): Promise<{ started: string[]; stopped: string[] }> {
+    // `only`: the numbers this host holds a lease on (multi-host); else every WhatsApp number.
+    const wanted = new Set(only ?? (await listWhatsAppNumbers(db)).map((n) => n.id));
     const list = await call<{ name?: string }[]>((cb) => this.api.list(cb));
     const running = new Set(list.map((p) => p.name ?? '').filter((n) => n.startsWith('waflow-number-')).map((n) => n.slice('waflow-number-'.length)));
     const started: string[] = [];

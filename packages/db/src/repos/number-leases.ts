@@ -1,0 +1,42 @@
+// Which runtime host serves which WhatsApp number: a lease on the number's row (holder + expiry).
+// A host claims free or expired numbers and renews its own every few seconds; when a host dies its
+// leases expire and another host's next claim takes the numbers over (their sessions come back
+// from the encrypted store, no new QR).
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { numbers } from '../schema/index.ts';
+
+export interface LeaseOptions {
+  hostId: string;
+  ttlMs: number;
+  /** Most numbers this host serves (its own included). */
+  capacity?: number;
+}
+
+/**
+ * Renews this host's leases and claims free or expired numbers up to `capacity`, oldest numbers
+ * first; returns the ids this host now holds. Rows are taken with SKIP LOCKED: two hosts claiming
+ * at once never take the same number.
+ */
+export async function claimNumberLeases(db: Database, opts: LeaseOptions): Promise<string[]> {
+  const ttl = `${Math.max(1, Math.round(opts.ttlMs))} milliseconds`;
+  const capacity = opts.capacity ?? 1_000_000;
+  const rows = await db.execute<{ id: string }>(sql`
+    update ${numbers} set lease_holder = ${opts.hostId}, lease_expires_at = now() + ${ttl}::interval
+    where id in (
+      select id from ${numbers}
+      where channel = 'whatsapp' and deleted_at is null and pinned_version_id is null
+        and (lease_holder = ${opts.hostId} or lease_holder is null or lease_expires_at < now())
+      order by (lease_holder = ${opts.hostId}) desc nulls last, created_at
+      limit ${capacity}
+      for update skip locked
+    )
+    returning id`);
+  const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { id: string }[];
+  return list.map((r) => r.id).sort();
+}
+
+/** Gives this host's numbers back at once (a clean stop), so another host need not wait. */
+export async function releaseNumberLeases(db: Database, hostId: string): Promise<void> {
+  await db.update(numbers).set({ leaseHolder: null, leaseExpiresAt: null }).where(and(eq(numbers.leaseHolder, hostId), sql`${numbers.deletedAt} is null`));
+}
