@@ -1,5 +1,6 @@
 // What every request handler can reach: the database, the key ring, the runtime (embedded in
 // `npm start`; absent when the runtime runs in other processes), and the caller once known.
+import type { Coordinator } from '@waflow/coord';
 import type { DbClient, Keyring } from '@waflow/db';
 import type { EgressPolicy, Runtime } from '@waflow/runtime';
 import type { Logger } from 'pino';
@@ -11,6 +12,8 @@ export interface Deps {
   keyring: Keyring;
   log: Logger;
   runtime?: Runtime;
+  /** The conversation coordinator (Redis when configured): /ready reports on it. */
+  coord?: Coordinator;
   /** Secure cookies (https); off for http://127.0.0.1 in development and tests. */
   secureCookies?: boolean;
   webOrigin?: string;

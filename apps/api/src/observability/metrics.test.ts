@@ -70,3 +70,37 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/^waflow_outbox_oldest_queued_seconds /m);
   });
 });
+
+describe('readiness with Redis', () => {
+  it('reports not-ready while Redis is down and ready again when it is back', { timeout: 60_000 }, async () => {
+    const { startRedis } = await import('@waflow/testkit');
+    const { createRedisCoordinator } = await import('@waflow/coord');
+    const redis = await startRedis();
+    const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
+    await migrate(client);
+    const coord = createRedisCoordinator({ url: redis.url, prefix: `ready${Date.now()}:` });
+    const app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log: pino({ level: 'silent' }), coord });
+    try {
+      expect(await (await app.request('/ready')).json()).toEqual({ ok: true, database: true, migrations: true, redis: true });
+      await redis.stop();
+      let down: Response | undefined;
+      for (let i = 0; i < 100 && down?.status !== 503; i++) {
+        down = await app.request('/ready');
+        if (down.status !== 503) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(down?.status).toBe(503);
+      expect(((await down?.json()) as { problems: string[] }).problems.join(' ')).toMatch(/Redis is not reachable/);
+      await redis.start();
+      let up: Response | undefined;
+      for (let i = 0; i < 200 && up?.status !== 200; i++) {
+        up = await app.request('/ready');
+        if (up.status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(up?.status).toBe(200);
+    } finally {
+      await coord.close();
+      await client.close();
+      await redis.stop();
+    }
+  });
+});

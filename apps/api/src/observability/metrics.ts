@@ -1,5 +1,5 @@
 // Operations endpoints: /health (the process answers), /ready (database reachable, migrations
-// applied) and /metrics (Prometheus, prom-client): process metrics, the runtime's counters, and
+// applied, Redis answering when configured) and /metrics (Prometheus, prom-client): process metrics, the runtime's counters, and
 // queue depths/ages, conversations and number states sampled from Postgres on each scrape.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,8 +123,15 @@ export function registerOperations(app: Hono<AppEnv>, deps: Deps): void {
       migrations = applied >= expected;
       if (!migrations) problems.push(`migrations applied: ${applied} of ${expected}`);
     }
+    // Redis (when it coordinates the runtime): without it conversations wait, nothing is lost.
+    let redis: boolean | undefined;
+    if (deps.coord?.kind === 'redis') {
+      const h = await deps.coord.health().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
+      redis = h.ok;
+      if (!h.ok) problems.push(`Redis is not reachable${h.detail ? `: ${h.detail}` : ''}`);
+    }
     const ok = problems.length === 0;
-    return c.json({ ok, database, migrations, ...(ok ? {} : { problems }) }, ok ? 200 : 503);
+    return c.json({ ok, database, migrations, ...(redis === undefined ? {} : { redis }), ...(ok ? {} : { problems }) }, ok ? 200 : 503);
   });
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
 }
