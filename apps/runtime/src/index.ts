@@ -9,3 +9,4 @@ export { checkDestination, EgressError } from './integrations/egress/guarded-fet
 export { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
 export { generateWebhookSecret } from './integrations/webhooks/signing.ts';
 export { enqueueWebhookEvent, type WebhookEvent } from './integrations/webhooks/enqueue-event.ts';
+export { LATENCY_BUCKETS_MS, type HistogramSnapshot } from './observability/counters.ts';

@@ -68,6 +68,10 @@ describe('operations endpoints', () => {
     expect(value(/^waflow_inbound_pending /)).toBe(0);
     expect(text).toMatch(/^waflow_process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^waflow_outbox_oldest_queued_seconds /m);
+    expect(value(/^waflow_pipeline_latency_seconds_count /)).toBe(2);
+    expect(value(/^waflow_pipeline_latency_seconds_bucket\{le="\+Inf"\}/)).toBe(2);
+    expect(value(/^waflow_lock_wait_seconds_count /)).toBe(2);
+    expect(value(/^waflow_pipeline_latency_seconds_sum /)).toBeGreaterThan(0);
   });
 });
 

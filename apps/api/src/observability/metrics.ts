@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { migrationsFolder } from '@waflow/db';
+import { LATENCY_BUCKETS_MS } from '@waflow/runtime';
 import type { AppEnv, Deps } from '../context.ts';
 
 function expectedMigrations(): number {
@@ -16,6 +17,25 @@ function expectedMigrations(): number {
 async function appliedMigrations(deps: Deps): Promise<number> {
   const rows = await deps.client.query<{ n: string }>('select count(*)::text as n from drizzle.__drizzle_migrations');
   return Number(rows[0]?.n ?? 0);
+}
+
+const HISTOGRAMS: Record<string, string> = {
+  pipeline_latency: 'Inbound message persisted until handled (checkpoint, replies queued), seconds',
+  lock_wait: 'Time waiting for the conversation lock, seconds',
+};
+
+/** The runtime's latency histograms in Prometheus text format (seconds, cumulative buckets). */
+function runtimeHistograms(deps: Deps): string {
+  const snap = deps.runtime?.counters.histogramSnapshot() ?? {};
+  let out = '';
+  for (const [name, help] of Object.entries(HISTOGRAMS)) {
+    const h = snap[name] ?? { buckets: LATENCY_BUCKETS_MS.map(() => 0), count: 0, sumMs: 0 };
+    const metric = `waflow_${name}_seconds`;
+    out += `# HELP ${metric} ${help}\n# TYPE ${metric} histogram\n`;
+    LATENCY_BUCKETS_MS.forEach((le, i) => (out += `${metric}_bucket{le="${le / 1000}"} ${h.buckets[i] ?? 0}\n`));
+    out += `${metric}_bucket{le="+Inf"} ${h.count}\n${metric}_sum ${h.sumMs / 1000}\n${metric}_count ${h.count}\n`;
+  }
+  return out;
 }
 
 export function registerOperations(app: Hono<AppEnv>, deps: Deps): void {
@@ -133,5 +153,5 @@ export function registerOperations(app: Hono<AppEnv>, deps: Deps): void {
     const ok = problems.length === 0;
     return c.json({ ok, database, migrations, ...(redis === undefined ? {} : { redis }), ...(ok ? {} : { problems }) }, ok ? 200 : 503);
   });
-  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get('/metrics', async (c) => c.body((await registry.metrics()) + runtimeHistograms(deps), 200, { 'content-type': registry.contentType }));
 }

@@ -68,7 +68,9 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
 /** Processes one inbound event under its conversation lock. Returns false when it was already done. */
 export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<boolean> {
   const { db, coord } = deps;
+  const waitStarted = deps.now();
   return coord.withLock(lockKey(ev.numberId, ev.fromWaId), async ({ fence }) => {
+    deps.counters.observe('lock_wait', deps.now() - waitStarted);
     // Re-read under the lock: another holder may have processed it meanwhile.
     const [current] = await db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.id, ev.id));
     if (!current || current.status === 'processed' || current.status === 'failed') return false;
@@ -162,6 +164,8 @@ export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<bo
       await markDone(tx, ev.id, 'processed');
     });
     deps.counters.inc('inbound_processed_total');
+    // Persisted → handled: the inbound-to-outbox latency of the architecture.
+    deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
     if (conversation && conversationStatus(next) !== 'completed' && conversationStatus(next) !== 'expired') {
       await coord.setState(stateKey(conversation.id), next, fence).catch(() => undefined);
     }
