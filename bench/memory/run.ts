@@ -10,24 +10,13 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import puppeteer from 'puppeteer';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
-import { chromiumPath, createTestDatabase, freePort, startPostgres } from '@waflow/testkit';
+import { chromiumPath, createTestDatabase, freePort, startPostgres, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
 import { treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 5);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5_000);
-
-const echo = {
-  schemaVersion: 1,
-  triggers: [{ type: 'any' }],
-  variables: [{ name: 'x', type: 'string' }],
-  start: 'q',
-  nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-  ],
-};
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -60,8 +49,8 @@ const supervisor = new Supervisor({
 try {
   await migrate(client);
   const ws = await createWorkspace(client.db, 'bench');
-  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echo });
-  await publishFlowVersion(client.db, { flowId: flow.id, config: echo });
+  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echoFlow });
+  await publishFlowVersion(client.db, { flowId: flow.id, config: echoFlow });
   await supervisor.connect();
   for (let i = 0; i < NUMBERS; i++) {
     const [n] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: `bench ${i}`, channel: 'whatsapp', flowId: flow.id }).returning();

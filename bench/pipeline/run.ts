@@ -5,28 +5,17 @@
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
-import { createTestDatabase, startPostgres, startRedis } from '@waflow/testkit';
+import { createTestDatabase, startPostgres, startRedis, echoFlow } from '@waflow/testkit';
 import { Runtime } from '../../apps/runtime/src/runtime.ts';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 
-const echo = {
-  schemaVersion: 1,
-  triggers: [{ type: 'any' }],
-  variables: [{ name: 'x', type: 'string' }],
-  start: 'q',
-  nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-  ],
-};
-
 async function run(label: string, client: DbClient, redisUrl?: string): Promise<{ rate: number; p50: number; p99: number }> {
   await migrate(client);
   const ws = await createWorkspace(client.db, 'bench');
-  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echo });
-  await publishFlowVersion(client.db, { flowId: flow.id, config: echo });
+  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echoFlow });
+  await publishFlowVersion(client.db, { flowId: flow.id, config: echoFlow });
   const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'bench', channel: 'sandbox', flowId: flow.id }).returning();
   if (!number) throw new Error('no number');
   const coord = createCoordinator(redisUrl ? { redisUrl } : {});

@@ -5,3 +5,4 @@ export { chromiumPath, chromiumArgs } from './chromium.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { ensureDebianPackage } from './debian.ts';
 export { freePort, waitForPort } from './ports.ts';
+export { echoFlow } from './flows.ts';

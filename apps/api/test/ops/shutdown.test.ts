@@ -8,19 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient } from '@waflow/db';
-import { createTestDatabase, freePort } from '@waflow/testkit';
+import { createTestDatabase, freePort, echoFlow } from '@waflow/testkit';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const echo = {
-  schemaVersion: 1,
-  triggers: [{ type: 'any' }],
-  variables: [{ name: 'x', type: 'string' }],
-  start: 'q',
-  nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-  ],
-};
 
 describe('npm start on SIGTERM', () => {
   let client: DbClient;
@@ -62,7 +52,7 @@ describe('npm start on SIGTERM', () => {
     const setup = await post('/setup', { email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' });
     const token = setup.accessToken as string;
     const ws = (setup.workspaces as { id: string }[])[0]?.id ?? '';
-    const flow = await post(`/workspaces/${ws}/flows`, { name: 'Echo', config: echo }, token);
+    const flow = await post(`/workspaces/${ws}/flows`, { name: 'Echo', config: echoFlow }, token);
     const session = await post(`/workspaces/${ws}/flows/${String(flow.id)}/simulator`, {}, token);
     const sid = String(session.sessionId);
 

@@ -4,19 +4,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { schema, type DbClient } from '@waflow/db';
+import { echoFlow } from '@waflow/testkit';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 import { kill, startChild, type Child } from './child-process.ts';
-
-const echo = {
-  schemaVersion: 1,
-  triggers: [{ type: 'any' }],
-  variables: [{ name: 'x', type: 'string' }],
-  start: 'q',
-  nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-  ],
-};
 
 const CONTACTS = 50;
 const PER_CONTACT = 20;
@@ -27,7 +17,7 @@ describe('a runtime killed at random points', () => {
   const children: Child[] = [];
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
-    ({ numberId } = await seedNumberWithFlow(client, echo));
+    ({ numberId } = await seedNumberWithFlow(client, echoFlow));
   });
   afterAll(async () => {
     for (const c of children) await kill(c);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createInProcessCoordinator, createRedisCoordinator, type Coordinator } from '@waflow/coord';
 import { publishFlowVersion, schema, type DbClient } from '@waflow/db';
+import { echoFlow } from '@waflow/testkit';
 import { Runtime } from '../../src/runtime.ts';
 import type { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
 import { exampleFlow, freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
@@ -60,17 +61,7 @@ for (const coordKind of ['in-process', 'redis'] as const) {
     });
 
     it('handles 100 concurrent messages to one conversation one at a time, in arrival order, one reply each', async () => {
-      const echo = {
-        schemaVersion: 1,
-        triggers: [{ type: 'any' }],
-        variables: [{ name: 'x', type: 'string' }],
-        start: 'q',
-        nodes: [
-          { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-          // Asks again with the last answer in its question: exactly one reply per message.
-          { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-        ],
-      };
+      const echo = echoFlow;
       const { numberId } = await seedNumberWithFlow(client, echo);
       const sandbox = await runtime.attachSandbox(numberId);
       const from = '34600000002@c.us';

@@ -11,22 +11,11 @@ import { eq } from 'drizzle-orm';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NUMBER_STATUS_CHANNEL, schema, type DbClient } from '@waflow/db';
-import { freePort } from '@waflow/testkit';
+import { freePort, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../src/workers/supervisor.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, chromiumPath, writeDoubleWebCache } from '../wa-double/wa-double.ts';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 import { numberRow, testLog } from './harness.ts';
-
-const echo = {
-  schemaVersion: 1,
-  triggers: [{ type: 'any' }],
-  variables: [{ name: 'x', type: 'string' }],
-  start: 'q',
-  nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-  ],
-};
 
 describe('number workers under pm2', () => {
   let client: DbClient;
@@ -49,7 +38,7 @@ describe('number workers under pm2', () => {
 
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
-    ({ numberId } = await seedNumberWithFlow(client, echo));
+    ({ numberId } = await seedNumberWithFlow(client, echoFlow));
     await client.db.update(schema.numbers).set({ channel: 'whatsapp' }).where(eq(schema.numbers.id, numberId));
     // Every status the row went through, read at each notification.
     await client.listen(NUMBER_STATUS_CHANNEL, () => {
