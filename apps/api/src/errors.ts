@@ -2,7 +2,7 @@
 // `{ error: { code, message, details } }`. Messages say what to change.
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 428 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 428 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,

@@ -1,4 +1,4 @@
-export { Runtime, FLOW_PUBLISHED_CHANNEL, type RuntimeOptions } from './runtime.ts';
+export { Runtime, RuntimeNotReadyError, FLOW_PUBLISHED_CHANNEL, type RuntimeOptions } from './runtime.ts';
 export type { Channel, InboundMessage, OutboundMessage, NumberStatus } from './channels/channel.ts';
 export { SandboxChannel, type SandboxSent } from './channels/sandbox/sandbox-channel.ts';
 export type { InboundPayload } from './pipeline/inbound-payload.ts';

@@ -14,7 +14,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { defaultOutboxOptions, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
 import { createOutboxStore } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
-import { ingest } from './pipeline/ingest.ts';
+import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
 import { lockKey } from './pipeline/process-event.ts';
@@ -23,6 +23,19 @@ import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
 
 export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
+
+/**
+ * Thrown by `receive(…, { canWait: true })` while the coordinator (Redis) is unreachable: the
+ * caller (the simulator, an agent in the web app) is told to try again, nothing was stored.
+ * Channels that cannot wait (WhatsApp does not redeliver) are still persisted, and processed
+ * when Redis is back.
+ */
+export class RuntimeNotReadyError extends Error {
+  readonly code = 'RUNTIME_NOT_READY';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Conversations are paused: the runtime cannot reach Redis. Nothing was stored; try again in a few seconds.');
+  }
+}
 
 export interface RuntimeOptions {
   client: DbClient;
@@ -41,6 +54,8 @@ export interface RuntimeOptions {
   beforeCommit?: () => Promise<void>;
   /** How long a person replying from the phone pauses the bot in that conversation (ms, default 1 h). */
   humanReplyPauseMs?: number;
+  /** How often the coordinator's health is checked when it is Redis (ms, default 1 s). */
+  coordHealthMs?: number;
 }
 
 interface Attached {
@@ -59,8 +74,11 @@ export class Runtime {
   private readonly timers: TimerWorker;
   private readonly webhooks: WebhookDeliverer | undefined;
   private readonly attached = new Map<string, Attached>();
+  private readonly ingest: IngestQueue;
   private timerLoop: NodeJS.Timeout | undefined;
   private recoverLoop: NodeJS.Timeout | undefined;
+  private healthLoop: NodeJS.Timeout | undefined;
+  private coordOk = true;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly pollMs: number;
 
@@ -69,6 +87,7 @@ export class Runtime {
     this.now = opts.now ?? Date.now;
     this.pollMs = opts.pollMs ?? 250;
     this.flows = new FlowLoader(opts.client.db);
+    this.ingest = new IngestQueue(opts.client.db);
     this.egress = createEgressClient(opts.egressPolicy ?? defaultEgressPolicy);
     this.scheduler = new InboundScheduler({
       db: opts.client.db,
@@ -116,6 +135,32 @@ export class Runtime {
     this.recoverLoop = setInterval(() => {
       this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
     }, this.opts.recoverMs ?? 2_000);
+    if (this.opts.coord.kind === 'redis') {
+      this.healthLoop = setInterval(() => void this.checkCoordination(), this.opts.coordHealthMs ?? 1_000);
+      await this.checkCoordination();
+    }
+  }
+
+  /**
+   * False while the coordinator (Redis) is unreachable. Conversations then wait: inbound that
+   * channels cannot hold back is persisted and stays pending, channels that can wait are refused
+   * (RuntimeNotReadyError), and everything pending is taken up as soon as Redis answers again.
+   */
+  get coordinationReady(): boolean {
+    return this.coordOk;
+  }
+
+  /** Checks the coordinator now; on recovery, schedules every pending conversation at once. */
+  async checkCoordination(): Promise<boolean> {
+    const h = await this.opts.coord.health().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
+    if (h.ok !== this.coordOk) {
+      this.coordOk = h.ok;
+      if (h.ok) {
+        this.log.info('Redis is reachable again: conversations resume');
+        await this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
+      } else this.log.warn({ detail: h.detail }, 'Redis is unreachable: conversations wait (inbound is kept), the simulator is refused');
+    }
+    return h.ok;
   }
 
   /** Fires due timers now (tests advance their clock, then call this). */
@@ -168,9 +213,10 @@ export class Runtime {
   }
 
   /** Persist first, then process. Resolves once the event is safely stored. */
-  async receive(numberId: string, message: InboundMessage): Promise<{ inserted: boolean }> {
+  async receive(numberId: string, message: InboundMessage, opts: { canWait?: boolean } = {}): Promise<{ inserted: boolean }> {
+    if (opts.canWait && !this.coordOk) throw new RuntimeNotReadyError(Math.max(1, Math.ceil((this.opts.coordHealthMs ?? 1_000) / 1000)) * 2);
     const payload: InboundPayload = { kind: 'message', message };
-    const r = await ingest(this.db, { numberId, fromWaId: message.from, eventId: message.messageId, payload });
+    const r = await this.ingest.add({ numberId, fromWaId: message.from, eventId: message.messageId, payload });
     this.counters.inc(r.inserted ? 'inbound_received_total' : 'inbound_duplicate_total');
     this.scheduler.schedule(numberId, message.from);
     return r;
@@ -178,7 +224,7 @@ export class Runtime {
 
   /** Other events a conversation reacts to (handoff release, API start), same persisted path. */
   async submit(numberId: string, fromWaId: string, eventId: string, payload: InboundPayload): Promise<{ inserted: boolean }> {
-    const r = await ingest(this.db, { numberId, fromWaId, eventId, payload });
+    const r = await this.ingest.add({ numberId, fromWaId, eventId, payload });
     this.scheduler.schedule(numberId, fromWaId);
     return r;
   }
@@ -244,6 +290,7 @@ export class Runtime {
   async stop(): Promise<void> {
     if (this.timerLoop) clearTimeout(this.timerLoop);
     if (this.recoverLoop) clearInterval(this.recoverLoop);
+    if (this.healthLoop) clearInterval(this.healthLoop);
     await this.unlisten?.();
     await this.scheduler.stop();
     await this.timers.idle();
