@@ -17,6 +17,8 @@ export interface OutboxRow {
 export interface OutboxStore {
   /** Moves up to `limit` due rows of the number from queued to sending (attempts + 1) and returns them, oldest first. */
   claimDue(numberId: string, limit: number, now: Date): Promise<OutboxRow[]>;
+  /** Records that the row is being handed to the channel: from here on it may have gone out. */
+  markHanded(id: string, now: Date): Promise<void>;
   markSent(id: string, providerMessageId: string, now: Date): Promise<void>;
   markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
@@ -84,6 +86,9 @@ export class OutboxSender {
 
   private async sendRow(row: OutboxRow): Promise<void> {
     let providerMessageId: string;
+    // Claimed rows a crash interrupts before this line are sent after the restart; from here on
+    // the outcome is unknown to a restart, which then never sends the row again.
+    await this.store.markHanded(row.id, new Date(this.now()));
     try {
       ({ providerMessageId } = await this.channel.send(row.message));
     } catch (err) {

@@ -1,6 +1,6 @@
 // The outbox sender's view of the outbox table on Postgres/PGlite. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { schema, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
@@ -10,7 +10,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
   return {
     async claimDue(numberId, limit, now) {
       const rows = await db.execute<{ id: string; number_id: string; attempts: number; payload: OutboundMessage }>(sql`
-        update ${schema.outbox} set status = 'sending', attempts = attempts + 1
+        update ${schema.outbox} set status = 'sending', attempts = attempts + 1, handed_at = null
         where id in (
           select id from ${schema.outbox}
           where number_id = ${numberId} and status = 'queued' and next_attempt_at <= ${now.toISOString()}::timestamptz
@@ -24,6 +24,9 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
       return list
         .sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq))
         .map((r): OutboxRow => ({ id: r.id, numberId: r.number_id, attempts: r.attempts, message: r.payload }));
+    },
+    async markHanded(id, now) {
+      await db.update(schema.outbox).set({ handedAt: now }).where(eq(schema.outbox.id, id));
     },
     async markSent(id, providerMessageId, now) {
       // One statement (one round trip) for the outbox row, the transcript row and the
@@ -82,6 +85,12 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
      * failed with that reason rather than sent again (at most once: never a duplicate reply).
      */
     async recoverSending(numberId) {
+      // Claimed but never handed to the channel: queued again (nothing went out).
+      await db
+        .update(schema.outbox)
+        .set({ status: 'queued', attempts: sql`${schema.outbox.attempts} - 1` })
+        .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'sending'), isNull(schema.outbox.handedAt)));
+      // Handed over when the process stopped: it may have gone out, so it is never sent again.
       const rows = await db
         .update(schema.outbox)
         .set({ status: 'failed', error: 'interrupted while sending (process stopped); not sent again to avoid a duplicate' })

@@ -136,6 +136,11 @@ export const outbox = pgTable(
     providerMessageId: text('provider_message_id'),
     error: text('error'),
     createdAt: createdAt(),
+    /**
+     * When the sender handed the row to the channel. A `sending` row without it was claimed but
+     * never handed over (safe to send after a crash); with it, it may have gone out (never resent).
+     */
+    handedAt: ts('handed_at'),
     sentAt: ts('sent_at'),
   },
   (t) => [

@@ -1,0 +1,103 @@
+// The outbox sender on real Postgres through the sandbox channel: order per contact, retries with
+// backoff for transient failures, failed with the reason for permanent ones and after the
+// maximum, and a crash between claiming and sending: rows never handed to the channel are sent
+// after the restart, a row the channel had in hand is never sent again.
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { schema, type DbClient } from '@waflow/db';
+import { echoFlow } from '@waflow/testkit';
+import { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
+import { OutboxSender } from '../../src/outbox/outbox-sender.ts';
+import { createOutboxStore } from '../../src/outbox/outbox-store.ts';
+import { freshDatabase, seedNumberWithFlow } from '../fixtures.ts';
+
+describe('outbox sender', () => {
+  let client: DbClient;
+  let numberId = '';
+  let channel: SandboxChannel;
+  let clock = Date.parse('2026-11-25T10:00:00Z');
+  const now = () => clock;
+
+  beforeAll(async () => {
+    client = await freshDatabase(inject('pgUrl'));
+    ({ numberId } = await seedNumberWithFlow(client, echoFlow));
+  });
+  beforeEach(async () => {
+    await client.db.delete(schema.outbox);
+    channel = new SandboxChannel(numberId);
+    await channel.start();
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  async function queue(...items: [to: string, text: string][]) {
+    for (const [i, [to, text]] of items.entries()) {
+      await client.db.insert(schema.outbox).values({ numberId, idempotencyKey: `${to}:${text}:${i}`, payload: { to, type: 'text', text }, nextAttemptAt: new Date(clock) });
+    }
+  }
+  const rows = () => client.db.select().from(schema.outbox).orderBy(asc(schema.outbox.seq));
+  const sender = (maxAttempts = 8) => new OutboxSender(createOutboxStore(client.db), channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts, now, random: () => 0.5 });
+  const texts = () => channel.sent.map((s) => `${s.message.to} ${s.message.type === 'text' ? s.message.text : ''}`);
+
+  it('sends each contact’s rows in order and records the provider id', async () => {
+    await queue(['a@c.us', 'a1'], ['b@c.us', 'b1'], ['a@c.us', 'a2'], ['b@c.us', 'b2'], ['a@c.us', 'a3']);
+    await sender().drainOnce();
+    expect(texts().filter((t) => t.startsWith('a@'))).toEqual(['a@c.us a1', 'a@c.us a2', 'a@c.us a3']);
+    expect(texts().filter((t) => t.startsWith('b@'))).toEqual(['b@c.us b1', 'b@c.us b2']);
+    const stored = await rows();
+    expect(stored.every((r) => r.status === 'sent' && r.providerMessageId?.startsWith('sbx-') && r.handedAt)).toBe(true);
+  });
+
+  it('retries a transient failure after a backoff, fails a permanent one with its reason', async () => {
+    await queue(['a@c.us', 'flaky']);
+    channel.failNext = { count: 1, transient: true };
+    const s = sender();
+    await s.drainOnce();
+    let [row] = await rows();
+    expect(row).toMatchObject({ status: 'queued', attempts: 1, error: 'sandbox send failure (requested by a test)' });
+    expect(row?.nextAttemptAt.getTime()).toBeGreaterThan(clock);
+    await s.drainOnce();
+    expect(channel.sent).toHaveLength(0); // not due yet
+    clock = (row?.nextAttemptAt.getTime() ?? 0) + 1;
+    await s.drainOnce();
+    [row] = await rows();
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, error: null });
+
+    await client.db.delete(schema.outbox);
+    await queue(['a@c.us', 'refused']);
+    channel.failNext = { count: 1, transient: false };
+    await s.drainOnce();
+    expect((await rows())[0]).toMatchObject({ status: 'failed', error: 'sandbox send failure (requested by a test)' });
+  });
+
+  it('gives up after the maximum number of attempts, saying so', async () => {
+    await queue(['a@c.us', 'never']);
+    channel.failNext = { count: 10, transient: true };
+    const s = sender(3);
+    for (let i = 0; i < 3; i++) {
+      await s.drainOnce();
+      clock += 120_000;
+    }
+    expect((await rows())[0]).toMatchObject({ status: 'failed', attempts: 3, error: 'gave up after 3 attempts: sandbox send failure (requested by a test)' });
+    expect(channel.sent).toHaveLength(0);
+  });
+
+  it('after a crash, sends what was claimed but never handed over, and never resends what was', async () => {
+    await queue(['a@c.us', 'in hand'], ['a@c.us', 'claimed 1'], ['b@c.us', 'claimed 2']);
+    const store = createOutboxStore(client.db);
+    // The process claimed three rows and handed the first to the channel, then died.
+    const claimed = await store.claimDue(numberId, 10, new Date(clock));
+    expect(claimed.map((r) => r.message.type === 'text' && r.message.text)).toEqual(['in hand', 'claimed 1', 'claimed 2']);
+    await store.markHanded(claimed[0]?.id ?? '', new Date(clock));
+
+    // The next process starts on the number.
+    expect(await store.recoverSending(numberId)).toBe(1);
+    const after = await rows();
+    expect(after.map((r) => [r.status, r.attempts])).toEqual([['failed', 1], ['queued', 0], ['queued', 0]]);
+    expect(after[0]?.error).toMatch(/interrupted while sending/);
+    await sender().drainOnce();
+    expect(texts().sort()).toEqual(['a@c.us claimed 1', 'b@c.us claimed 2']);
+    expect((await client.db.select().from(schema.outbox).where(eq(schema.outbox.status, 'sent'))).length).toBe(2);
+  });
+});
