@@ -24,7 +24,15 @@ export interface WorkerEnv {
   logLevel: string;
   /** How many times pm2 restarted this worker (pm2 sets `restart_time`). */
   pmRestarts: number;
+  /**
+   * Several hosts (set by the supervisor): the host whose lease this worker runs under, and the
+   * lease TTL. The worker stops itself when the host stops renewing.
+   */
+  lease: { hostId: string; ttlMs: number } | undefined;
 }
+
+/** The exit code of a worker that stopped because its host's lease lapsed: pm2 does not restart it. */
+export const LEASE_LOST_EXIT_CODE = 64;
 
 export class WorkerEnvError extends Error {
   readonly code = 'WORKER_ENV_INVALID';
@@ -74,5 +82,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     webVersionCacheDir: env.WAFLOW_WA_WEB_CACHE_DIR || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     pmRestarts: Number(env.restart_time ?? 0) || 0,
+    lease: env.WAFLOW_LEASE_HOST ? { hostId: env.WAFLOW_LEASE_HOST, ttlMs: positive(env, 'WAFLOW_LEASE_TTL_MS', 15_000) } : undefined,
   };
 }

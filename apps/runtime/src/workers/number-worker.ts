@@ -2,7 +2,7 @@
 // number's row, a memory ceiling (worker + Chromium) that restarts the client, and process-level
 // handlers so a stray rejection restarts the client instead of killing the worker silently.
 import { createCoordinator } from '@waflow/coord';
-import { createDb, heartbeatNumber, loadKeyring, recordNumberRestart } from '@waflow/db';
+import { createDb, heartbeatNumber, loadKeyring, numberLeaseRemainingMs, recordNumberRestart } from '@waflow/db';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.ts';
 import { CHROMIUM_ARGS } from '../channels/whatsapp/chromium.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -19,7 +19,7 @@ export interface NumberWorker {
   stop(): Promise<void>;
 }
 
-export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger } = {}): Promise<NumberWorker> {
+export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; onLeaseLost?: () => void } = {}): Promise<NumberWorker> {
   const log = (opts.log ?? createLogger({ level: env.logLevel, name: 'waflow-number-worker' })).child({ numberId: env.numberId });
   const client = await createDb({ url: env.databaseUrl, max: 5 });
   const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
@@ -69,6 +69,26 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger } =
   }, env.heartbeatMs);
   await heartbeatNumber(client.db, env.numberId);
 
+  // Several hosts: the supervisor renews this host's leases every third of the TTL, so a healthy
+  // lease never has less than two thirds left. Less than a third left means the host stopped
+  // renewing (its supervisor died): stop before the lease expires and another host starts this
+  // number, so two WhatsApp clients never run one session.
+  let leaseTimer: NodeJS.Timeout | undefined;
+  if (env.lease) {
+    const lease = env.lease;
+    let lost = false;
+    leaseTimer = setInterval(() => {
+      numberLeaseRemainingMs(client.db, env.numberId, lease.hostId)
+        .then((ms) => {
+          if (lost || (ms !== undefined && ms >= lease.ttlMs / 3)) return;
+          lost = true;
+          log.warn({ hostId: lease.hostId, remainingMs: ms ?? 0 }, 'this host stopped renewing its lease on the number: the worker stops so another host can take it over');
+          opts.onLeaseLost?.();
+        })
+        .catch((err: unknown) => log.error({ err }, 'lease check failed'));
+    }, Math.max(200, lease.ttlMs / 6));
+  }
+
   return {
     runtime,
     channel,
@@ -76,6 +96,7 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger } =
     checkMemory,
     async stop() {
       clearInterval(timer);
+      if (leaseTimer) clearInterval(leaseTimer);
       await channel.saveSession().catch(() => undefined);
       await runtime.stop();
       await coord.close();

@@ -21,6 +21,20 @@ export interface SuperviseOptions {
    * third of the TTL, taken over by another host when it lapses). Unset: every WhatsApp number.
    */
   lease?: { hostId: string; ttlMs: number; capacity?: number };
+  /** More environment for the workers (WhatsApp and Chromium settings, WAFLOW_WA_* / WAFLOW_CHROMIUM_*). */
+  workerEnv?: Record<string, string>;
+  /** pm2 restart backoff for the workers (ms). */
+  restartBackoffMs?: number;
+}
+
+/**
+ * The worker settings this host's environment carries (WAFLOW_WA_*, WAFLOW_CHROMIUM_*,
+ * PUPPETEER_EXECUTABLE_PATH), handed to its workers explicitly rather than through pm2's daemon.
+ */
+export function workerEnvFromProcess(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && /^(WAFLOW_WA_|WAFLOW_CHROMIUM_|PUPPETEER_EXECUTABLE_PATH$)/.test(k)) out[k] = v;
+  return out;
 }
 
 /** Starts supervising; resolves with a stop function (the workers keep running under pm2). */
@@ -28,13 +42,16 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
   const dataDir = resolve(opts.dataDir);
   const supervisor = new Supervisor({
     pm2Home: resolve(dataDir, 'pm2'),
+    ...(opts.restartBackoffMs ? { restartBackoffMs: opts.restartBackoffMs } : {}),
     workerEnv: {
+      ...workerEnvFromProcess(),
+      ...opts.workerEnv,
       DATABASE_URL: opts.databaseUrl,
       WAFLOW_DATA_DIR: dataDir,
       ...(opts.secretKey ? { WAFLOW_SECRET_KEY: opts.secretKey } : {}),
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
-      ...(process.env.PUPPETEER_EXECUTABLE_PATH ? { PUPPETEER_EXECUTABLE_PATH: process.env.PUPPETEER_EXECUTABLE_PATH } : {}),
       ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
+      ...(opts.lease ? { WAFLOW_LEASE_HOST: opts.lease.hostId, WAFLOW_LEASE_TTL_MS: String(opts.lease.ttlMs) } : {}),
     },
     log: opts.log,
   });

@@ -6,6 +6,7 @@ import type * as Pm2Module from 'pm2';
 import type { StartOptions } from 'pm2';
 import { listWhatsAppNumbers, type Database } from '@waflow/db';
 import type { Logger } from '../observability/logger.ts';
+import { LEASE_LOST_EXIT_CODE } from './env.ts';
 
 type Pm2 = typeof Pm2Module;
 
@@ -66,6 +67,8 @@ export class Supervisor {
       interpreter_args: ['--import', 'tsx'],
       exec_mode: 'fork',
       autorestart: true,
+      // A worker whose host lost the lease stops for good (another host serves the number now).
+      stop_exit_codes: [LEASE_LOST_EXIT_CODE],
       exp_backoff_restart_delay: this.opts.restartBackoffMs ?? 1_000,
       kill_timeout: 15_000,
       merge_logs: true,
@@ -94,12 +97,17 @@ export class Supervisor {
   async sync(db: Database, only?: string[]): Promise<{ started: string[]; stopped: string[] }> {
     // `only`: the numbers this host holds a lease on (multi-host); else every WhatsApp number.
     const wanted = new Set(only ?? (await listWhatsAppNumbers(db)).map((n) => n.id));
-    const list = await call<{ name?: string }[]>((cb) => this.api.list(cb));
-    const running = new Set(list.map((p) => p.name ?? '').filter((n) => n.startsWith('waflow-number-')).map((n) => n.slice('waflow-number-'.length)));
+    const list = await call<{ name?: string; pm2_env?: { status?: string } }[]>((cb) => this.api.list(cb));
+    const workers = list.filter((p) => p.name?.startsWith('waflow-number-'));
+    const running = new Set(workers.map((p) => (p.name ?? '').slice('waflow-number-'.length)));
+    // A worker that ended for good (its lease lapsed, or pm2 gave up) and is wanted again is
+    // started afresh.
+    const ended = new Set(workers.filter((p) => p.pm2_env?.status === 'stopped' || p.pm2_env?.status === 'errored').map((p) => (p.name ?? '').slice('waflow-number-'.length)));
     const started: string[] = [];
     const stopped: string[] = [];
     for (const id of wanted) {
-      if (running.has(id)) continue;
+      if (running.has(id) && !ended.has(id)) continue;
+      if (ended.has(id)) await call((cb) => this.api.delete(workerName(id), cb));
       await this.start(id);
       started.push(id);
     }

@@ -1,7 +1,7 @@
 // Entry point of a number worker process (started by the supervisor under pm2, one per number).
 // Never dies silently: an unhandled rejection is logged and restarts the WhatsApp client; an
 // uncaught exception is logged and ends the process, which pm2 restarts with backoff.
-import { readWorkerEnv } from './env.ts';
+import { LEASE_LOST_EXIT_CODE, readWorkerEnv } from './env.ts';
 import { startNumberWorker, type NumberWorker } from './number-worker.ts';
 import { createLogger } from '../observability/logger.ts';
 
@@ -19,13 +19,13 @@ process.on('uncaughtException', (err) => {
 });
 
 let stopping = false;
-const shutdown = (signal: string) => {
+const shutdown = (signal: string, code = 0) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
   const done = held.worker ? held.worker.stop() : Promise.resolve();
   done.then(
-    () => process.exit(0),
+    () => process.exit(code),
     (err: unknown) => {
       log.error({ err }, 'stop failed');
       process.exit(1);
@@ -35,5 +35,7 @@ const shutdown = (signal: string) => {
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-held.worker = await startNumberWorker(env, { log });
+// The lease lapsed: exit with the code pm2 is told not to restart (the host that takes the
+// number over starts its own worker).
+held.worker = await startNumberWorker(env, { log, onLeaseLost: () => shutdown('lease lost', LEASE_LOST_EXIT_CODE) });
 log.info('number worker started');

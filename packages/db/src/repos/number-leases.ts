@@ -40,3 +40,17 @@ export async function claimNumberLeases(db: Database, opts: LeaseOptions): Promi
 export async function releaseNumberLeases(db: Database, hostId: string): Promise<void> {
   await db.update(numbers).set({ leaseHolder: null, leaseExpiresAt: null }).where(and(eq(numbers.leaseHolder, hostId), sql`${numbers.deletedAt} is null`));
 }
+
+/**
+ * How long this host's lease on the number still runs (ms, by the database's clock), or
+ * undefined when the host does not hold it. A number worker stops itself when its host stopped
+ * renewing (see the worker), before another host may take the number.
+ */
+export async function numberLeaseRemainingMs(db: Database, numberId: string, hostId: string): Promise<number | undefined> {
+  const rows = await db.execute<{ ms: number | string | null }>(sql`
+    select extract(epoch from (lease_expires_at - now())) * 1000 as ms from ${numbers}
+    where id = ${numberId} and lease_holder = ${hostId} and lease_expires_at > now()`);
+  const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { ms: number | string | null }[];
+  const ms = list[0]?.ms;
+  return ms === undefined || ms === null ? undefined : Number(ms);
+}
