@@ -10,6 +10,8 @@ export interface Env {
   webOrigin: string | undefined;
   webDist: string | undefined;
   logLevel: string;
+  /** `json` (default) or `pretty` (readable lines, what `npm run dev` uses). */
+  logFormat: 'json' | 'pretty';
   egressAllowHosts: string[];
   egressAllowCidrs: string[];
 }
@@ -24,6 +26,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss:// (leave it unset for in-process locks)');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  const logFormat = env.LOG_FORMAT || 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
   const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const egressAllowCidrs = list(env.WAFLOW_EGRESS_ALLOW_CIDRS);
   for (const c of egressAllowCidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
@@ -38,6 +42,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     webOrigin: env.WAFLOW_WEB_ORIGIN,
     webDist: env.WAFLOW_WEB_DIST,
     logLevel,
+    logFormat: logFormat as 'json' | 'pretty',
     egressAllowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()),
     egressAllowCidrs,
   };

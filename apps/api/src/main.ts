@@ -4,17 +4,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { and, eq, isNull } from 'drizzle-orm';
-import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
-import { Runtime } from '@waflow/runtime';
+import { Runtime, createLogger } from '@waflow/runtime';
 import { createApp } from './app.ts';
 import { mountWebApp } from './web-app.ts';
 import { startNumberWorkers } from './number-workers.ts';
 import { readEnv } from './env.ts';
 
 const env = readEnv();
-const log = pino({ level: env.logLevel, ...(process.stdout.isTTY ? { transport: undefined } : {}) });
+const log = createLogger({ name: 'waflow', level: env.logLevel, format: env.logFormat });
 
 const client = await createDb(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: join(env.dataDir, 'pglite') });
 await migrate(client);

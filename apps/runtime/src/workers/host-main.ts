@@ -2,11 +2,11 @@
 // migrations and serves no HTTP; it supervises one pm2 worker per WhatsApp number. Needs
 // DATABASE_URL (the API's Postgres) and the same WAFLOW_SECRET_KEY as the API.
 import { hostname } from 'node:os';
-import pino from 'pino';
 import { createDb } from '@waflow/db';
 import { superviseNumbers } from './supervise.ts';
+import { createLogger } from '../observability/logger.ts';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const log = createLogger({ name: 'waflow-runtime-host' });
 const databaseUrl = process.env.DATABASE_URL ?? '';
 if (!databaseUrl.startsWith('postgres')) {
   log.fatal('DATABASE_URL must be the postgres:// URL of the database the API uses');
