@@ -65,21 +65,22 @@ try {
     url: base,
     connections: CONNECTIONS,
     duration: SECONDS,
-    requests: [
-      {
-        method: 'PUT',
-        setupRequest: (req, context) => {
-          // One flow per connection: its saves are serial, each with the last ETag.
-          const d = (context.draft ??= drafts[next++ % drafts.length]) as { path: string; etag: string };
-          return { ...req, path: d.path, headers: { ...auth, 'content-type': 'application/json', 'if-match': d.etag }, body };
+    // One flow per connection, held by the connection (autocannon resets `context` every round):
+    // its saves are serial, each with the ETag the last one returned, as the builder's autosave.
+    setupClient: (client) => {
+      const d = drafts[next++ % drafts.length] as { path: string; etag: string };
+      client.setRequests([
+        {
+          method: 'PUT',
+          path: d.path,
+          setupRequest: (req) => ({ ...req, headers: { ...auth, 'content-type': 'application/json', 'if-match': d.etag }, body }),
+          onResponse: (status, _body, _context, headers) => {
+            if (status === 409) conflicts++;
+            if (headers?.etag) d.etag = headers.etag as string;
+          },
         },
-        onResponse: (status, _body, context, headers) => {
-          const d = context.draft as { etag: string } | undefined;
-          if (status === 409) conflicts++;
-          if (d && headers?.etag) d.etag = headers.etag as string;
-        },
-      },
-    ],
+      ]);
+    },
   });
   // Only saves that landed count (a 409 means autocannon sent a request before the last ETag came back).
   const saves = Math.round((put.requests.total - put.non2xx) / put.duration);
