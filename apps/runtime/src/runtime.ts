@@ -273,6 +273,9 @@ export class Runtime {
   }
 
   private async ack(numberId: string, providerMessageId: string, level: 'sent' | 'delivered' | 'read' | 'failed'): Promise<void> {
+    // "sent" is written by the outbox with the provider id (OutboxStore.markSent); writing it again
+    // here costs a query per reply and could step back over a "delivered" that came first.
+    if (level === 'sent') return;
     const at = new Date(this.now());
     const set = level === 'delivered' ? { status: level, deliveredAt: at } : level === 'read' ? { status: level, readAt: at } : { status: level };
     await this.db

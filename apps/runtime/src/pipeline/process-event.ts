@@ -71,10 +71,13 @@ export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<bo
   const waitStarted = deps.now();
   return coord.withLock(lockKey(ev.numberId, ev.fromWaId), async ({ fence }) => {
     deps.counters.observe('lock_wait', deps.now() - waitStarted);
-    // Re-read under the lock: another holder may have processed it meanwhile.
-    const [current] = await db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.id, ev.id));
-    if (!current || current.status === 'processed' || current.status === 'failed') return false;
-    await db.update(schema.inboundEvents).set({ status: 'processing', attempts: sql`${schema.inboundEvents.attempts} + 1` }).where(eq(schema.inboundEvents.id, ev.id));
+    // Claimed under the lock in one statement: another holder may have processed it meanwhile.
+    const [current] = await db
+      .update(schema.inboundEvents)
+      .set({ status: 'processing', attempts: sql`${schema.inboundEvents.attempts} + 1` })
+      .where(and(eq(schema.inboundEvents.id, ev.id), inArray(schema.inboundEvents.status, ['pending', 'processing'])))
+      .returning();
+    if (!current) return false;
 
     const payload = parseInboundPayload(current.payload);
     const nowMs = deps.now();
