@@ -136,8 +136,11 @@ export class Runtime {
       this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
     }, this.opts.recoverMs ?? 2_000);
     if (this.opts.coord.kind === 'redis') {
-      this.healthLoop = setInterval(() => void this.checkCoordination(), this.opts.coordHealthMs ?? 1_000);
+      // The connection may still be opening: give it a few seconds before calling Redis down.
+      const deadline = Date.now() + 5_000;
+      while (!(await this.opts.coord.health().catch(() => ({ ok: false }))).ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await this.checkCoordination();
+      this.healthLoop = setInterval(() => void this.checkCoordination(), this.opts.coordHealthMs ?? 1_000);
     }
   }
 
