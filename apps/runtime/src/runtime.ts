@@ -16,6 +16,7 @@ import { createOutboxStore } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
+import { GroupCommitter } from './pipeline/group-commit.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
 import { lockKey } from './pipeline/process-event.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
@@ -96,6 +97,7 @@ export class Runtime {
       log: this.log,
       counters: this.counters,
       now: this.now,
+      committer: new GroupCommitter(opts.client.db),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
       ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
     });

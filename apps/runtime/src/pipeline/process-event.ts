@@ -1,20 +1,22 @@
-// The inbound path after persistence: lock the conversation, load its state (cache, else the
-// last checkpoint), advance the flow, and commit everything the turn decided in one transaction
-// fenced by the lock's token. See ARCHITECTURE.md, "Inbound path".
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+// The inbound path after persistence: lock the conversation, claim the contact's next event with
+// the state it resumes from (one read), advance the flow, and commit everything the turn decided
+// in one transaction fenced by the lock's token — shared with the turns of other conversations
+// committing at the same moment (group commit). See ARCHITECTURE.md, "Inbound path".
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Coordinator } from '@waflow/coord';
-import { createConversation, findOpenConversation, readCheckpoint, schema, upsertContact, writeCheckpoint, type Database } from '@waflow/db';
+import { executeRows, schema, upsertContact, type Database } from '@waflow/db';
 import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
-import type { FlowLoader } from '../flows/flow-loader.ts';
+import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
 import type { Counters } from '../observability/counters.ts';
 import type { Logger } from '../observability/logger.ts';
-import { applyEffects, conversationStatus } from './apply-effects.ts';
-import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
+import { claimNextEvent, type ClaimedEvent } from './claim-event.ts';
+import type { GroupCommitter } from './group-commit.ts';
 import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
+import type { InboundMessage } from '../channels/channel.ts';
+import { addEffects, emptyTurn, inboundRow, type TurnWrites } from './turn-writes.ts';
 
-export class StaleFenceError extends Error {
-  readonly code = 'STALE_FENCE';
-}
+export { StaleFenceError } from './turn-writes.ts';
 
 export interface PipelineDeps {
   db: Database;
@@ -23,27 +25,31 @@ export interface PipelineDeps {
   log: Logger;
   counters: Counters;
   now: () => number;
+  committer: GroupCommitter;
   /** Told when a turn queued messages for a number (wakes its outbox sender). */
   onOutbox?: (numberId: string) => void;
   /** Test seam: runs after advance(), before the commit (crash and stale-holder tests pause here). */
   beforeCommit?: () => Promise<void>;
 }
 
-type EventRow = typeof schema.inboundEvents.$inferSelect;
+/** An event whose turn failed after it was claimed (the scheduler retries it, or gives up). */
+export class TurnFailedError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export type ProcessOutcome =
+  | { kind: 'none' }
+  | { kind: 'processed'; more: boolean }
+  /** A debounced burst is still arriving: look again at `atMs`. */
+  | { kind: 'wait'; atMs: number };
 
 export const lockKey = (numberId: string, waId: string) => `${numberId}:${waId}`;
-const stateKey = (conversationId: string) => `conv:${conversationId}`;
-
-/** The next unprocessed event of one contact on one number, in arrival order. */
-export async function nextPendingEvent(db: Database, numberId: string, fromWaId: string): Promise<EventRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(schema.inboundEvents)
-    .where(and(eq(schema.inboundEvents.numberId, numberId), eq(schema.inboundEvents.fromWaId, fromWaId), inArray(schema.inboundEvents.status, ['pending', 'processing'])))
-    .orderBy(asc(schema.inboundEvents.seq))
-    .limit(1);
-  return row;
-}
 
 function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
   switch (p.kind) {
@@ -65,158 +71,141 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
   }
 }
 
-/** Processes one inbound event under its conversation lock. Returns false when it was already done. */
-export async function processEvent(deps: PipelineDeps, ev: EventRow): Promise<boolean> {
-  const { db, coord } = deps;
+/** Processes the contact's next event under its conversation lock. */
+export async function processNext(deps: PipelineDeps, numberId: string, fromWaId: string): Promise<ProcessOutcome> {
   const waitStarted = deps.now();
-  return coord.withLock(lockKey(ev.numberId, ev.fromWaId), async ({ fence }) => {
+  return deps.coord.withLock(lockKey(numberId, fromWaId), async ({ fence }) => {
     deps.counters.observe('lock_wait', deps.now() - waitStarted);
-    // Claimed under the lock in one statement: another holder may have processed it meanwhile.
-    const [current] = await db
-      .update(schema.inboundEvents)
-      .set({ status: 'processing', attempts: sql`${schema.inboundEvents.attempts} + 1` })
-      .where(and(eq(schema.inboundEvents.id, ev.id), inArray(schema.inboundEvents.status, ['pending', 'processing'])))
-      .returning();
-    if (!current) return false;
-
-    const payload = parseInboundPayload(current.payload);
-    const nowMs = deps.now();
-    const now = new Date(nowMs);
-    const [number] = await db.select().from(schema.numbers).where(eq(schema.numbers.id, ev.numberId));
-    if (!number) {
-      await markDone(db, ev.id, 'failed', 'the number was removed');
-      return true;
-    }
-    const contactName = payload.kind === 'message' ? payload.message.contactName : payload.kind === 'api_start' ? payload.contact.name : undefined;
-    const contact = await upsertContact(db, { workspaceId: number.workspaceId, numberId: number.id, waId: ev.fromWaId, name: contactName ?? null });
-
-    let conversation = await findOpenConversation(db, number.id, contact.id);
-    if (conversation && payload.kind !== 'message' && payload.kind !== 'api_start' && payload.conversationId !== conversation.id) {
-      // A timer or answer for a conversation that has ended since: nothing to do.
-      await markDone(db, ev.id, 'processed');
-      return true;
-    }
-    if (conversation && payload.kind === 'message' && isPausedForPerson(conversation, now)) {
-      // A person has this conversation (taken over in the web app, or replying from the phone):
-      // the bot stays quiet; the message goes into the transcript for them.
-      const conv = conversation;
-      await db.transaction(async (tx) => {
-        await recordInbound(tx, number.workspaceId, number.id, conv.id, payload);
-        await tx.update(schema.conversations).set({ lastActivityAt: now }).where(eq(schema.conversations.id, conv.id));
-        await markDone(tx, ev.id, 'processed');
-      });
-      return true;
-    }
-    const loaded = conversation?.flowVersionId
-      ? await deps.flows.byVersion(conversation.flowVersionId)
-      : payload.kind === 'api_start' && payload.flowId
-        ? await deps.flows.forFlow(payload.flowId)
-        : await deps.flows.forNumber(number.id);
-    if (!loaded) {
-      await db.transaction(async (tx) => {
-        if (payload.kind === 'message') await recordInbound(tx, number.workspaceId, number.id, conversation?.id ?? null, payload);
-        await markDone(tx, ev.id, 'processed', 'no published flow for this number');
-      });
-      return true;
-    }
-
-    let state: ConversationState | null = null;
-    if (conversation) {
-      const cached = await coord.getState<ConversationState>(stateKey(conversation.id)).catch(() => undefined);
-      state = cached ? cached.value : (((await readCheckpoint(db, conversation.id))?.state as ConversationState | undefined) ?? null);
-    }
-    const isFirstMessage = !conversation && !(await db.select({ id: schema.conversations.id }).from(schema.conversations).where(eq(schema.conversations.contactId, contact.id)).limit(1))[0];
-    const result = advance(loaded.config, state, toFlowEvent(payload, isFirstMessage), nowMs, loaded.subflows);
-    for (const e of result.effects) {
-      if (e.type === 'error') deps.log.warn({ numberId: number.id, conversationId: conversation?.id, code: e.code, nodeId: e.nodeId }, e.message);
-    }
-
-    if (!result.state || (!conversation && result.effects.length === 0)) {
-      // No trigger matched and no conversation is open: keep the message in the inbox only.
-      await db.transaction(async (tx) => {
-        if (payload.kind === 'message') await recordInbound(tx, number.workspaceId, number.id, null, payload);
-        await markDone(tx, ev.id, 'processed');
-      });
-      return true;
-    }
-    const next = result.state;
-
-    // The cache is dropped before the write and set after it: a crash in between leaves no
-    // stale cache behind, only the checkpoint.
-    if (conversation) await coord.deleteState(stateKey(conversation.id)).catch(() => undefined);
-    await deps.beforeCommit?.();
-    let sends = 0;
-    await db.transaction(async (tx) => {
-      const isNew = !conversation;
-      if (!conversation) {
-        try {
-          conversation = await createConversation(tx, { workspaceId: number.workspaceId, numberId: number.id, contactId: contact.id, flowId: loaded.flowId, flowVersionId: loaded.versionId });
-        } catch (err) {
-          // Another holder opened the contact's conversation after we looked: we are stale.
-          if (isUniqueViolation(err)) throw new StaleFenceError(`a newer holder opened a conversation for contact ${contact.id}`);
-          throw err;
-        }
+    // Claimed under the lock: another holder may have processed it meanwhile.
+    const ev = await claimNextEvent(deps.db, numberId, fromWaId);
+    if (!ev) return { kind: 'none' };
+    try {
+      const planned = await planTurn(deps, ev, fence);
+      if ('waitUntil' in planned) {
+        await releaseClaim(deps.db, ev.id);
+        return { kind: 'wait', atMs: planned.waitUntil };
       }
-      const conv = conversation;
-      if (!(await writeCheckpoint(tx, conv.id, next, fence))) throw new StaleFenceError(`a newer holder checkpointed conversation ${conv.id}`);
-      if (payload.kind === 'message') await recordInbound(tx, number.workspaceId, number.id, conv.id, payload);
-      if (isNew) {
-        await enqueueWebhookEvent(tx, { id: `evt_${conv.id}_started`, type: 'conversation.started', workspaceId: number.workspaceId, occurredAt: now, data: { conversationId: conv.id, flowId: loaded.flowId, flowVersionId: loaded.versionId, contact: contact.waId } });
-      }
-      ({ sends } = await applyEffects(tx, { workspaceId: number.workspaceId, numberId: number.id, conversationId: conv.id, contactId: contact.id, contactWaId: contact.waId, flowId: loaded.flowId, flowVersionId: loaded.versionId, now }, next, result.effects));
-      await markDone(tx, ev.id, 'processed');
-    });
-    deps.counters.inc('inbound_processed_total');
-    // Persisted → handled: the inbound-to-outbox latency of the architecture.
-    deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
-    if (conversation && conversationStatus(next) !== 'completed' && conversationStatus(next) !== 'expired') {
-      await coord.setState(stateKey(conversation.id), next, fence).catch(() => undefined);
+      if (planned.advanced) await deps.beforeCommit?.();
+      await deps.committer.commit(planned.turn);
+      deps.counters.inc('inbound_processed_total', planned.turn.events.length);
+      // Persisted → handled: the inbound-to-outbox latency of the architecture.
+      deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
+      if (planned.turn.sends.length > 0) deps.onOutbox?.(numberId);
+      return { kind: 'processed', more: ev.more };
+    } catch (err) {
+      throw new TurnFailedError(ev.id, ev.attempts, err);
     }
-    if (sends > 0) deps.onOutbox?.(number.id);
-    return true;
   });
+}
+
+type Planned = { turn: TurnWrites; advanced: boolean } | { waitUntil: number };
+
+/** Decides the turn: what to write, with no write yet (reads only what the claim did not bring). */
+async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Promise<Planned> {
+  const turn = emptyTurn();
+  let payload = parseInboundPayload(ev.payload);
+  const nowMs = deps.now();
+  const now = new Date(nowMs);
+  // The events this turn settles and the transcript lines it writes: the claimed event, and the
+  // rest of a debounced burst when one is joined.
+  const events = [ev.id];
+  const lines = payload.kind === 'message' ? [payload.message] : [];
+  const settle = (conversationId: string | null, error: string | null = null, status: 'processed' | 'failed' = 'processed') => {
+    turn.events = events.map((id) => ({ id, status, error }));
+    if (ev.workspaceId) turn.inbound = lines.map((m) => inboundRow(ev.workspaceId ?? '', ev.numberId, conversationId, m));
+  };
+  const workspaceId = ev.workspaceId;
+  if (!workspaceId) {
+    settle(null, 'the number was removed', 'failed');
+    return { turn, advanced: false };
+  }
+
+  const contactName = payload.kind === 'message' ? payload.message.contactName : payload.kind === 'api_start' ? payload.contact.name : undefined;
+  // The claim brings the contact; it is written only when new or when its name changed.
+  const contact = ev.contact && (!contactName || ev.contact.name === contactName) ? ev.contact : await upsertContact(deps.db, { workspaceId, numberId: ev.numberId, waId: ev.fromWaId, name: contactName ?? null });
+
+  const conversation = ev.conversation;
+  if (conversation && payload.kind !== 'message' && payload.kind !== 'api_start' && payload.conversationId !== conversation.id) {
+    // A timer or answer for a conversation that has ended since: nothing to do.
+    settle(null);
+    return { turn, advanced: false };
+  }
+  if (conversation && payload.kind === 'message' && isPausedForPerson(conversation, now)) {
+    // A person has this conversation (taken over in the web app, or replying from the phone):
+    // the bot stays quiet; the message goes into the transcript for them.
+    settle(conversation.id);
+    turn.conversationUpdate = { id: conversation.id, at: now };
+    return { turn, advanced: false };
+  }
+  const loaded: LoadedFlow | undefined = conversation?.flowVersionId
+    ? await deps.flows.byVersion(conversation.flowVersionId)
+    : payload.kind === 'api_start' && payload.flowId
+      ? await deps.flows.forFlow(payload.flowId)
+      : await deps.flows.forNumber(ev.numberId);
+  if (!loaded) {
+    settle(conversation?.id ?? null, 'no published flow for this number');
+    return { turn, advanced: false };
+  }
+
+  const state: ConversationState | null = conversation ? (ev.state ?? null) : null;
+  const debounceMs = loaded.config.settings?.debounceMs ?? 0;
+  if (debounceMs > 0 && payload.kind === 'message' && payload.message.type === 'text' && state?.wait?.k === 'input') {
+    // A burst answering a question is joined into one answer once it has been quiet for debounceMs.
+    const burst = await pendingTextBurst(deps.db, ev);
+    const lastAt = (burst.at(-1)?.receivedAt ?? ev.receivedAt).getTime();
+    if (lastAt + debounceMs > nowMs) return { waitUntil: lastAt + debounceMs };
+    for (const b of burst.slice(1)) {
+      events.push(b.id);
+      lines.push(b.message);
+    }
+    if (burst.length > 1) payload = { kind: 'message', message: { ...payload.message, text: lines.map((m) => m.text ?? '').join('\n') } };
+  }
+
+  const isFirstMessage = !conversation && !ev.hadConversations;
+  const result = advance(loaded.config, state, toFlowEvent(payload, isFirstMessage), nowMs, loaded.subflows);
+  for (const e of result.effects) {
+    if (e.type === 'error') deps.log.warn({ numberId: ev.numberId, conversationId: conversation?.id, code: e.code, nodeId: e.nodeId }, e.message);
+  }
+  if (!result.state || (!conversation && result.effects.length === 0)) {
+    // No trigger matched and no conversation is open: keep the message in the inbox only.
+    settle(null);
+    return { turn, advanced: false };
+  }
+  const next = result.state;
+  const conversationId = conversation?.id ?? randomUUID();
+  if (!conversation) {
+    turn.newConversation = { id: conversationId, workspaceId, numberId: ev.numberId, contactId: contact.id, flowId: loaded.flowId, flowVersionId: loaded.versionId };
+    turn.webhookEvents.push({ id: `evt_${conversationId}_started`, type: 'conversation.started', workspaceId, occurredAt: now, data: { conversationId, flowId: loaded.flowId, flowVersionId: loaded.versionId, contact: ev.fromWaId } });
+  }
+  settle(conversationId);
+  turn.checkpoint = { conversationId, state: next, fence };
+  addEffects(turn, { workspaceId, numberId: ev.numberId, conversationId, contactId: contact.id, contactWaId: ev.fromWaId, flowId: loaded.flowId, flowVersionId: loaded.versionId, now }, next, result.effects);
+  return { turn, advanced: true };
+}
+
+/** The claimed text message and the text messages right after it, still pending, in order. */
+async function pendingTextBurst(db: Database, ev: ClaimedEvent): Promise<{ id: string; message: InboundMessage; receivedAt: Date }[]> {
+  const rows = await executeRows<{ id: string; payload: unknown; received_at: Date | string }>(
+    db,
+    sql`select id, payload, created_at as received_at from ${schema.inboundEvents}
+        where number_id = ${ev.numberId} and from_wa_id = ${ev.fromWaId} and status in ('pending', 'processing')
+        order by seq limit 50`,
+  );
+  const burst: { id: string; message: InboundMessage; receivedAt: Date }[] = [];
+  for (const r of rows) {
+    const p = parseInboundPayload(r.payload);
+    if (p.kind !== 'message' || p.message.type !== 'text') break;
+    burst.push({ id: r.id, message: p.message, receivedAt: r.received_at instanceof Date ? r.received_at : new Date(r.received_at) });
+  }
+  return burst[0]?.id === ev.id ? burst : [];
+}
+
+/** Gives a claimed event back untouched (a debounced burst that is still arriving). */
+async function releaseClaim(db: Database, id: string): Promise<void> {
+  await db.execute(sql`update ${schema.inboundEvents} set status = 'pending', attempts = greatest(attempts - 1, 0) where id = ${id} and status = 'processing'`);
 }
 
 /** In handoff with no end set (until released), or paused until a time still ahead. */
 export function isPausedForPerson(c: { status: string; handoffUntil: Date | null }, now: Date): boolean {
   return c.status === 'handoff' && (c.handoffUntil === null || c.handoffUntil > now);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
-    if (typeof e === 'object' && e !== null && 'code' in e && e.code === '23505') return true;
-  }
-  return false;
-}
-
-async function markDone(db: Database, id: string, status: 'processed' | 'failed', error?: string): Promise<void> {
-  await db.update(schema.inboundEvents).set({ status, processedAt: new Date(), error: error ?? null }).where(eq(schema.inboundEvents.id, id));
-}
-
-async function recordInbound(tx: Database, workspaceId: string, numberId: string, conversationId: string | null, p: Extract<InboundPayload, { kind: 'message' }>): Promise<void> {
-  const m = p.message;
-  const [row] = await tx
-    .insert(schema.messages)
-    .values({
-      workspaceId,
-      numberId,
-      conversationId,
-      direction: 'in',
-      waMessageId: m.messageId,
-      type: m.type,
-      body: m.text ?? (m.location ? `${m.location.latitude},${m.location.longitude}` : null),
-      mediaRef: m.media?.ref ?? null,
-      status: 'delivered',
-      author: 'contact',
-    })
-    .onConflictDoNothing()
-    .returning({ id: schema.messages.id });
-  if (!row) return;
-  await enqueueWebhookEvent(tx, {
-    id: `evt_in_${row.id}`,
-    type: 'message.received',
-    workspaceId,
-    occurredAt: new Date(),
-    data: { messageId: row.id, numberId, conversationId, contact: m.from, type: m.type, text: m.text ?? null, waMessageId: m.messageId },
-  });
 }

@@ -3,7 +3,7 @@
 import { and, inArray, sql } from 'drizzle-orm';
 import { schema } from '@waflow/db';
 import { CoordError } from '@waflow/coord';
-import { nextPendingEvent, processEvent, StaleFenceError, type PipelineDeps } from './process-event.ts';
+import { processNext, StaleFenceError, TurnFailedError, type PipelineDeps, type ProcessOutcome } from './process-event.ts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -34,31 +34,51 @@ export class InboundScheduler {
 
   private async drain(numberId: string, fromWaId: string): Promise<void> {
     while (!this.stopped) {
-      const ev = await nextPendingEvent(this.deps.db, numberId, fromWaId);
-      if (!ev) return;
+      let outcome: ProcessOutcome;
       try {
-        await processEvent(this.deps, ev);
+        outcome = await processNext(this.deps, numberId, fromWaId);
       } catch (err) {
-        if (err instanceof StaleFenceError) this.deps.counters.inc('checkpoint_stale_fence_total');
-        const attempts = ev.attempts + 1;
-        const fatal = attempts >= MAX_ATTEMPTS && !(err instanceof CoordError);
-        await this.deps.db
-          .update(schema.inboundEvents)
-          .set({ status: fatal ? 'failed' : 'pending', error: err instanceof Error ? err.message : String(err) })
-          .where(and(sql`${schema.inboundEvents.id} = ${ev.id}`, inArray(schema.inboundEvents.status, ['pending', 'processing'])))
-          .catch(() => undefined);
-        this.deps.log.warn({ numberId, eventId: ev.id, attempts, code: err instanceof Error && 'code' in err ? err.code : undefined }, 'inbound event failed; will retry');
-        if (!fatal) {
-          // Back off, then try this contact again (the rest of the contacts are not held up).
-          const t = setTimeout(() => {
-            this.retryTimers.delete(t);
-            this.schedule(numberId, fromWaId);
-          }, Math.min(100 * 2 ** attempts, 10_000));
-          this.retryTimers.add(t);
-        }
+        await this.failed(numberId, fromWaId, err);
         return;
       }
+      if (outcome.kind === 'none') return;
+      if (outcome.kind === 'wait') {
+        this.later(numberId, fromWaId, Math.max(0, outcome.atMs - this.deps.now()));
+        return;
+      }
+      if (!outcome.more) return;
     }
+  }
+
+  /** A turn failed: its event goes back to pending (or failed, after MAX_ATTEMPTS), and the contact is tried again later. */
+  private async failed(numberId: string, fromWaId: string, err: unknown): Promise<void> {
+    const cause = err instanceof TurnFailedError ? err.cause : err;
+    if (cause instanceof StaleFenceError) this.deps.counters.inc('checkpoint_stale_fence_total');
+    // Without a claim (the lock could not be taken) no event was touched: only try again.
+    const attempts = err instanceof TurnFailedError ? err.attempts : 0;
+    const fatal = attempts >= MAX_ATTEMPTS && !(cause instanceof CoordError);
+    if (err instanceof TurnFailedError) {
+      await this.deps.db
+        .update(schema.inboundEvents)
+        .set({ status: fatal ? 'failed' : 'pending', error: cause instanceof Error ? cause.message : String(cause) })
+        .where(and(sql`${schema.inboundEvents.id} = ${err.eventId}`, inArray(schema.inboundEvents.status, ['pending', 'processing'])))
+        .catch(() => undefined);
+    }
+    this.deps.log.warn(
+      { numberId, eventId: err instanceof TurnFailedError ? err.eventId : undefined, attempts, err: cause, code: cause instanceof Error && 'code' in cause ? cause.code : undefined },
+      'inbound event failed; will retry',
+    );
+    // Back off, then try this contact again (the rest of the contacts are not held up).
+    if (!fatal) this.later(numberId, fromWaId, Math.min(100 * 2 ** Math.max(1, attempts), 10_000));
+    else this.later(numberId, fromWaId, 0);
+  }
+
+  private later(numberId: string, fromWaId: string, ms: number): void {
+    const t = setTimeout(() => {
+      this.retryTimers.delete(t);
+      this.schedule(numberId, fromWaId);
+    }, ms);
+    this.retryTimers.add(t);
   }
 
   /** Schedules every contact with unprocessed events (after a restart or a takeover). */

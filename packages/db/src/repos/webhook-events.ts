@@ -1,7 +1,8 @@
 // Turns a platform or flow event into one durable delivery row per subscribed endpoint, inside
 // the caller's transaction (so an event exists exactly when what caused it was committed).
-import { and, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { executeRows } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
 
 export interface WebhookEvent {
@@ -19,15 +20,26 @@ export function envelope(e: WebhookEvent): Record<string, unknown> {
 }
 
 export async function enqueueWebhookEvent(tx: Database, e: WebhookEvent): Promise<number> {
-  const endpoints = await tx
-    .select({ id: schema.webhookEndpoints.id, events: schema.webhookEndpoints.events })
-    .from(schema.webhookEndpoints)
-    .where(and(eq(schema.webhookEndpoints.workspaceId, e.workspaceId), eq(schema.webhookEndpoints.enabled, true)));
-  const targets = endpoints.filter((ep) => ep.events.includes('*') || ep.events.includes(e.type));
-  if (targets.length === 0) return 0;
-  await tx
-    .insert(schema.webhookDeliveries)
-    .values(targets.map((t) => ({ endpointId: t.id, eventId: e.id, eventType: e.type, payload: envelope(e), nextAttemptAt: e.occurredAt })))
-    .onConflictDoNothing();
-  return targets.length;
+  return enqueueWebhookEvents(tx, [e]);
+}
+
+/**
+ * Queues events for every enabled endpoint of their workspace subscribed to them, in one
+ * statement whatever their number (the pipeline queues a whole batch of turns' events at once).
+ * Returns how many deliveries were queued.
+ */
+export async function enqueueWebhookEvents(tx: Database, events: readonly WebhookEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, ws: e.workspaceId, at: e.occurredAt.toISOString(), body: envelope(e) })));
+  const queued = await executeRows<{ id: string }>(
+    tx,
+    sql`
+      insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
+      select ep.id, ev.id, ev.type, ev.body, ev.at
+      from jsonb_to_recordset(${rows}::jsonb) as ev(id text, type text, ws uuid, at timestamptz, body jsonb)
+      join ${schema.webhookEndpoints} ep on ep.workspace_id = ev.ws and ep.enabled and ('*' = any(ep.events) or ev.type = any(ep.events))
+      on conflict do nothing
+      returning id`,
+  );
+  return queued.length;
 }

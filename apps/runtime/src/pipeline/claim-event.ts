@@ -1,0 +1,98 @@
+// Takes a contact's next unprocessed event, under its conversation lock, together with everything
+// its turn reads — the number, the contact, the open conversation and its last checkpoint — in one
+// statement: the hot path of every inbound message pays one round trip to read.
+import { sql } from 'drizzle-orm';
+import { executeRows, schema, type Database } from '@waflow/db';
+import type { ConversationState } from '@waflow/flow';
+
+export interface ClaimedEvent {
+  id: string;
+  numberId: string;
+  fromWaId: string;
+  payload: unknown;
+  /** Tries so far, this one included. */
+  attempts: number;
+  receivedAt: Date;
+  /** The contact has more unprocessed events after this one. */
+  more: boolean;
+  /** Undefined when the number was removed. */
+  workspaceId: string | undefined;
+  contact: { id: string; name: string | null } | undefined;
+  conversation: { id: string; status: string; handoffUntil: Date | null; flowId: string | null; flowVersionId: string | null } | undefined;
+  /** The open conversation's last checkpoint. */
+  state: ConversationState | undefined;
+  /** The contact had conversations before (the "first message" trigger needs this). */
+  hadConversations: boolean;
+}
+
+interface Row extends Record<string, unknown> {
+  id: string;
+  number_id: string;
+  from_wa_id: string;
+  payload: unknown;
+  attempts: number;
+  received_at: Date | string;
+  more: boolean;
+  workspace_id: string | null;
+  contact_id: string | null;
+  contact_name: string | null;
+  conv_id: string | null;
+  conv_status: string | null;
+  conv_handoff_until: Date | string | null;
+  conv_flow_id: string | null;
+  conv_flow_version_id: string | null;
+  state: ConversationState | null;
+  had_conversations: boolean | null;
+}
+
+const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+/** Moves the contact's oldest pending event to processing (attempts + 1) and reads its turn's context. */
+export async function claimNextEvent(db: Database, numberId: string, fromWaId: string): Promise<ClaimedEvent | undefined> {
+  const [r] = await executeRows<Row>(
+    db,
+    sql`
+      with next as (
+        select id from ${schema.inboundEvents}
+        where number_id = ${numberId} and from_wa_id = ${fromWaId} and status in ('pending', 'processing')
+        order by seq limit 1
+      ), claimed as (
+        update ${schema.inboundEvents} e set status = 'processing', attempts = e.attempts + 1
+        from next where e.id = next.id
+        returning e.id, e.number_id, e.from_wa_id, e.seq, e.payload, e.attempts, e.created_at
+      )
+      select c.id, c.number_id, c.from_wa_id, c.payload, c.attempts, c.created_at as received_at,
+        exists (select 1 from ${schema.inboundEvents} x
+                where x.number_id = c.number_id and x.from_wa_id = c.from_wa_id and x.status in ('pending', 'processing') and x.seq > c.seq) as more,
+        n.workspace_id, ct.id as contact_id, ct.name as contact_name,
+        cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id,
+        ck.state,
+        case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
+      from claimed c
+      left join ${schema.numbers} n on n.id = c.number_id
+      left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
+      left join lateral (
+        select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id from ${schema.conversations} v
+        where v.number_id = c.number_id and v.contact_id = ct.id and v.status not in ('completed', 'expired')
+        order by v.created_at desc limit 1
+      ) cv on true
+      left join ${schema.conversationCheckpoints} ck on ck.conversation_id = cv.id`,
+  );
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    numberId: r.number_id,
+    fromWaId: r.from_wa_id,
+    payload: r.payload,
+    attempts: Number(r.attempts),
+    receivedAt: asDate(r.received_at),
+    more: r.more,
+    workspaceId: r.workspace_id ?? undefined,
+    contact: r.contact_id ? { id: r.contact_id, name: r.contact_name } : undefined,
+    conversation: r.conv_id
+      ? { id: r.conv_id, status: r.conv_status ?? 'active', handoffUntil: r.conv_handoff_until ? asDate(r.conv_handoff_until) : null, flowId: r.conv_flow_id, flowVersionId: r.conv_flow_version_id }
+      : undefined,
+    state: r.state ?? undefined,
+    hadConversations: r.had_conversations === true,
+  };
+}
