@@ -16,9 +16,10 @@ import { createOutboxStore } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
-import { GroupCommitter } from './pipeline/group-commit.ts';
+import { Batcher } from './batching/batcher.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
 import { lockKey } from './pipeline/process-event.ts';
+import { commitTurns } from './pipeline/turn-writes.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
@@ -97,7 +98,8 @@ export class Runtime {
       log: this.log,
       counters: this.counters,
       now: this.now,
-      committer: new GroupCommitter(opts.client.db),
+      // Two transactions in flight: one being written while the next fills.
+      committer: new Batcher((turns) => commitTurns(opts.client.db, turns), { concurrency: 2 }),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
       ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
     });

@@ -1,7 +1,8 @@
 // Redis coordination for several processes and hosts: redlock locks renewed while held, fences
 // issued only to the current holder, state with a Lua compare-and-set on the fence, pub/sub.
 // Meant for one Redis (or one primary): redlock's quorum over several is not used here.
-import { ExecutionError, Redlock, ResourceLockedError, type Lock } from '@sesamecare-oss/redlock';
+import { randomBytes } from 'node:crypto';
+import { Lock, Redlock } from '@sesamecare-oss/redlock';
 import { Redis } from 'ioredis';
 import {
   DEFAULT_STATE_TTL_MS,
@@ -17,16 +18,17 @@ import {
 import { CoordError, CoordUnavailableError, LockLostError, LockTimeoutError } from './errors.ts';
 import { createKeyQueue } from './key-queue.ts';
 
-// Hands out a fence only while KEYS[1] still holds our lock value (a holder that stalled between
-// acquiring and this call gets nothing), so fences follow the order locks were taken in. The fence
-// never goes below the server clock in microseconds: it keeps growing after Redis lost its data,
-// and the fence key can expire.
-const FENCE_IF_HELD = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+// Takes the lock and its fence in one step: sets KEYS[1] to our value unless someone holds it,
+// then hands out the next fence, so fences follow the order locks were taken in. The fence never
+// goes below the server clock in microseconds: it keeps growing after Redis lost its data, and
+// the fence key can expire. (redlock's own acquire would need a second round trip for the fence;
+// redlock still extends and releases the lock.)
+const ACQUIRE_WITH_FENCE = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
 local t = redis.call('TIME')
 local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, floor)
-redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[2])
+redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[3])
 return fence`;
 
 const SET_IF_NOT_OLDER = `
@@ -37,6 +39,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 const FENCE_KEY_TTL_MS = 24 * 3600_000;
+/** redlock's default clock drift allowance. */
+const DRIFT_FACTOR = 0.01;
 const FIRST_RETRY_MS = 20;
 const MAX_RETRY_MS = 200;
 const MIN_TTL_MS = 30;
@@ -60,13 +64,6 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** True when every vote against the lock was "someone else holds it", not a Redis failure. */
-async function heldByAnother(err: unknown): Promise<boolean> {
-  if (!(err instanceof ExecutionError) || err.attempts.length === 0) return false;
-  const stats = await Promise.all(err.attempts);
-  return stats.every((s) => s.votesAgainst.size > 0 && [...s.votesAgainst.values()].every((e) => e instanceof ResourceLockedError));
-}
-
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -79,13 +76,16 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
   const redis = new Redis(opts.url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Commands issued in the same tick (many conversations locking at once) share one write.
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });
   let lastError: unknown;
   redis.on('error', (err: unknown) => {
     lastError = err; // reported through health() and failing calls
   });
-  const redlock = new Redlock([redis], { retryCount: 0 });
+  const redlockSettings = { retryCount: 0 };
+  const redlock = new Redlock([redis], redlockSettings);
   const waiters = createKeyQueue();
   let subscriber: Redis | undefined;
   const handlers = new Map<string, Set<(m: string) => void>>();
@@ -134,20 +134,18 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
     const lockKey = `${prefix}lock:${key}`;
     for (let attempt = 0; ; attempt += 1) {
       await ready(Math.min(connectWaitMs, deadline - performance.now()));
-      let lock: Lock | undefined;
+      const value = randomBytes(16).toString('hex');
+      const start = Date.now();
+      let fence: unknown;
       try {
-        lock = await redlock.acquire([lockKey], ttl);
+        fence = await redis.eval(ACQUIRE_WITH_FENCE, 2, lockKey, `${prefix}fence:${key}`, value, String(ttl), String(FENCE_KEY_TTL_MS));
       } catch (err) {
-        if (!(await heldByAnother(err))) throw unavailable(err);
+        throw unavailable(err);
       }
-      if (lock) {
-        const taken = lock;
-        const fence = await redis.eval(FENCE_IF_HELD, 2, lockKey, `${prefix}fence:${key}`, taken.value, String(FENCE_KEY_TTL_MS)).catch(async (err: unknown) => {
-          await taken.release().catch(() => undefined);
-          throw unavailable(err);
-        });
-        if (typeof fence === 'number') return { lock: taken, fence };
-        // It expired before we got a fence (we stalled): somebody else may hold it now. Wait again.
+      if (typeof fence === 'number') {
+        // As redlock counts it: the time the call took and the clock drift come off the TTL.
+        const expiration = start + ttl - (Math.round(DRIFT_FACTOR * ttl) + 2);
+        return { lock: new Lock(redlock, [lockKey], value, [], expiration, redlockSettings), fence };
       }
       const left = deadline - performance.now();
       if (left <= 0) throw new LockTimeoutError(key, waitMs);
@@ -323,3 +321,4 @@ function redisHost(url: string): string {
     return 'the configured address';
   }
 }
+

@@ -3,10 +3,47 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { schema, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
+import { Batcher } from '../batching/batcher.ts';
 import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
 import type { OutboxRow, OutboxStore } from './outbox-sender.ts';
 
 export function createOutboxStore(db: Database): OutboxStore & { recoverSending(numberId: string): Promise<number> } {
+  // Rows handed over and rows sent are recorded a batch at a time: every reply of a busy number
+  // passes here twice, and each contact's sends run side by side.
+  const handed = new Batcher<{ id: string; at: Date }>(async (rows) => {
+    await db.execute(sql`
+      update ${schema.outbox} o set handed_at = h.at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as h(id uuid, at timestamptz)
+      where o.id = h.id`);
+  });
+  const sent = new Batcher<{ id: string; providerMessageId: string; at: Date }>(async (rows) => {
+    // One statement (one round trip) for the outbox rows, their transcript rows and the
+    // `message.sent` webhook deliveries: the hot path of every reply, atomic.
+    await db.execute(sql`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(id uuid, "providerMessageId" text, at text)
+      ), sent as (
+        update ${schema.outbox} o set status = 'sent', provider_message_id = i."providerMessageId", sent_at = i.at::timestamptz, error = null
+        from input i where o.id = i.id
+        returning o.id, o.message_id, o.number_id, o.conversation_id, o.payload, i."providerMessageId" as provider, i.at
+      ), msg as (
+        update ${schema.messages} m set wa_message_id = s.provider, sent_at = s.at::timestamptz,
+          status = case when m.status = 'pending' then 'sent' else m.status end
+        from sent s where m.id = s.message_id
+        returning m.id, m.author, m.type, m.body, s.id as outbox_id
+      )
+      insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
+      select e.id, 'evt_sent_' || sent.id, 'message.sent',
+        jsonb_build_object('id', 'evt_sent_' || sent.id, 'type', 'message.sent', 'timestamp', sent.at,
+          'data', jsonb_build_object('messageId', msg.id, 'numberId', sent.number_id, 'conversationId', sent.conversation_id,
+            'contact', sent.payload->>'to', 'type', msg.type, 'text', msg.body, 'author', msg.author, 'providerMessageId', sent.provider)),
+        sent.at::timestamptz
+      from sent
+      join msg on msg.outbox_id = sent.id
+      join ${schema.numbers} n on n.id = sent.number_id
+      join ${schema.webhookEndpoints} e on e.workspace_id = n.workspace_id and e.enabled and ('*' = any(e.events) or 'message.sent' = any(e.events))
+      on conflict do nothing`);
+  });
   return {
     async claimDue(numberId, limit, now) {
       const rows = await db.execute<{ id: string; number_id: string; attempts: number; payload: OutboundMessage }>(sql`
@@ -25,36 +62,8 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
         .sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq))
         .map((r): OutboxRow => ({ id: r.id, numberId: r.number_id, attempts: r.attempts, message: r.payload }));
     },
-    async markHanded(id, now) {
-      await db.update(schema.outbox).set({ handedAt: now }).where(eq(schema.outbox.id, id));
-    },
-    async markSent(id, providerMessageId, now) {
-      // One statement (one round trip) for the outbox row, the transcript row and the
-      // `message.sent` webhook deliveries: the hot path of every reply, atomic.
-      const at = now.toISOString();
-      await db.execute(sql`
-        with sent as (
-          update ${schema.outbox} set status = 'sent', provider_message_id = ${providerMessageId}, sent_at = ${at}::timestamptz, error = null
-          where id = ${id}
-          returning id, message_id, number_id, conversation_id, payload
-        ), msg as (
-          update ${schema.messages} set wa_message_id = ${providerMessageId}, sent_at = ${at}::timestamptz,
-            status = case when ${schema.messages.status} = 'pending' then 'sent' else ${schema.messages.status} end
-          from sent where ${schema.messages.id} = sent.message_id
-          returning ${schema.messages.id} as id, ${schema.messages.author} as author, ${schema.messages.type} as type, ${schema.messages.body} as body
-        )
-        insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
-        select e.id, 'evt_sent_' || sent.id, 'message.sent',
-          jsonb_build_object('id', 'evt_sent_' || sent.id, 'type', 'message.sent', 'timestamp', ${at}::text,
-            'data', jsonb_build_object('messageId', msg.id, 'numberId', sent.number_id, 'conversationId', sent.conversation_id,
-              'contact', sent.payload->>'to', 'type', msg.type, 'text', msg.body, 'author', msg.author, 'providerMessageId', ${providerMessageId}::text)),
-          ${at}::timestamptz
-        from sent
-        join msg on true
-        join ${schema.numbers} n on n.id = sent.number_id
-        join ${schema.webhookEndpoints} e on e.workspace_id = n.workspace_id and e.enabled and ('*' = any(e.events) or 'message.sent' = any(e.events))
-        on conflict do nothing`);
-    },
+    markHanded: (id, now) => handed.add({ id, at: now }),
+    markSent: (id, providerMessageId, now) => sent.add({ id, providerMessageId, at: now }),
     async markRetry(id, nextAttemptAt, error) {
       await db.update(schema.outbox).set({ status: 'queued', nextAttemptAt, error }).where(eq(schema.outbox.id, id));
     },

@@ -11,7 +11,7 @@ import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
 import type { Counters } from '../observability/counters.ts';
 import type { Logger } from '../observability/logger.ts';
 import { claimNextEvent, type ClaimedEvent } from './claim-event.ts';
-import type { GroupCommitter } from './group-commit.ts';
+import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import { addEffects, emptyTurn, inboundRow, type TurnWrites } from './turn-writes.ts';
@@ -25,7 +25,8 @@ export interface PipelineDeps {
   log: Logger;
   counters: Counters;
   now: () => number;
-  committer: GroupCommitter;
+  /** Commits turns, several conversations' at once (group commit, see turn-writes.ts). */
+  committer: Batcher<TurnWrites>;
   /** Told when a turn queued messages for a number (wakes its outbox sender). */
   onOutbox?: (numberId: string) => void;
   /** Test seam: runs after advance(), before the commit (crash and stale-holder tests pause here). */
@@ -86,7 +87,7 @@ export async function processNext(deps: PipelineDeps, numberId: string, fromWaId
         return { kind: 'wait', atMs: planned.waitUntil };
       }
       if (planned.advanced) await deps.beforeCommit?.();
-      await deps.committer.commit(planned.turn);
+      await deps.committer.add(planned.turn);
       deps.counters.inc('inbound_processed_total', planned.turn.events.length);
       // Persisted → handled: the inbound-to-outbox latency of the architecture.
       deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
