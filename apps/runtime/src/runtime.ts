@@ -3,7 +3,7 @@
 // worker process (or, in `npm start`, every number, embedded next to the API).
 import { and, eq } from 'drizzle-orm';
 import type { Coordinator } from '@waflow/coord';
-import { createConversation, findOpenConversation, schema, upsertContact, type DbClient, type Keyring } from '@waflow/db';
+import { createConversation, findOpenConversation, schema, upsertContact, upsertContacts, type DbClient, type Keyring } from '@waflow/db';
 import type { Channel, InboundMessage, NumberStatus } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
@@ -18,8 +18,9 @@ import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
 import { Batcher } from './batching/batcher.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
-import { lockKey } from './pipeline/process-event.ts';
-import { commitTurns } from './pipeline/turn-writes.ts';
+import { lockKey, type ContactInput } from './pipeline/process-event.ts';
+import { commitTurns, type TurnWrites } from './pipeline/turn-writes.ts';
+import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/claim-event.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
@@ -99,7 +100,13 @@ export class Runtime {
       counters: this.counters,
       now: this.now,
       // Two transactions in flight: one being written while the next fills.
-      committer: new Batcher((turns) => commitTurns(opts.client.db, turns), { concurrency: 2 }),
+      contacts: new Batcher<ContactInput, { id: string; name: string | null }>((inputs) => upsertContacts(opts.client.db, inputs)),
+      // Contacts whose locks were taken at the same moment claim their events in one statement.
+      claims: new Batcher<ClaimKey, ClaimedEvent | undefined>((keys) => claimNextEvents(opts.client.db, keys), { concurrency: 2 }),
+      committer: new Batcher<TurnWrites>(async (turns) => {
+        await commitTurns(opts.client.db, turns);
+        return turns.map(() => undefined);
+      }, { concurrency: 2 }),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
       ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
     });

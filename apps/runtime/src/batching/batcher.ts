@@ -2,9 +2,9 @@
 // one, so a busy process pays one round trip per batch instead of one per item. A batch that
 // fails is split — each item written alone — so one bad item fails only its own caller.
 
-interface Waiting<T> {
+interface Waiting<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
@@ -15,22 +15,23 @@ export interface BatcherOptions {
   maxBatch?: number;
 }
 
-export class Batcher<T> {
-  private readonly queue: Waiting<T>[] = [];
+/** `write` gets the items of a batch and answers with one result per item, in their order. */
+export class Batcher<T, R = void> {
+  private readonly queue: Waiting<T, R>[] = [];
   private inFlight = 0;
   private readonly concurrency: number;
   private readonly maxBatch: number;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[]>,
     opts: BatcherOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 1;
     this.maxBatch = opts.maxBatch ?? 200;
   }
 
-  /** Resolves once the item is written; rejects with the item's own error. */
-  add(item: T): Promise<void> {
+  /** Resolves with the item's result once written; rejects with the item's own error. */
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.pump();
@@ -48,10 +49,10 @@ export class Batcher<T> {
     }
   }
 
-  private async flush(batch: Waiting<T>[]): Promise<void> {
+  private async flush(batch: Waiting<T, R>[]): Promise<void> {
     try {
-      await this.write(batch.map((w) => w.item));
-      for (const w of batch) w.resolve();
+      const results = await this.write(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results[i] as R));
       return;
     } catch (err) {
       if (batch.length === 1) {
@@ -63,8 +64,8 @@ export class Batcher<T> {
     await Promise.all(
       batch.map(async (w) => {
         try {
-          await this.write([w.item]);
-          w.resolve();
+          const [result] = await this.write([w.item]);
+          w.resolve(result as R);
         } catch (err) {
           w.reject(err);
         }

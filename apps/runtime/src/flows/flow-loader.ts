@@ -15,6 +15,7 @@ export class FlowLoader {
   private versions = new Map<string, FlowConfig>();
   private versionFlow = new Map<string, string>();
   private subflowCache = new Map<string, { versionId: string; config: FlowConfig }>();
+  private numberLookups = new Map<string, Promise<LoadedFlow | undefined>>();
 
   constructor(private readonly db: Database) {}
 
@@ -71,7 +72,20 @@ export class FlowLoader {
     return { versionId: row.id, flowId: row.flowId, config, subflows: await this.subflows(config) };
   }
 
-  async forNumber(numberId: string): Promise<LoadedFlow | undefined> {
+  /**
+   * The version the number serves now. Read fresh every time (a publish shows up at once);
+   * conversations starting at the same moment share the read in flight.
+   */
+  forNumber(numberId: string): Promise<LoadedFlow | undefined> {
+    let lookup = this.numberLookups.get(numberId);
+    if (!lookup) {
+      lookup = this.readForNumber(numberId).finally(() => this.numberLookups.delete(numberId));
+      this.numberLookups.set(numberId, lookup);
+    }
+    return lookup;
+  }
+
+  private async readForNumber(numberId: string): Promise<LoadedFlow | undefined> {
     const row = await loadPublishedVersionForNumber(this.db, numberId);
     if (!row) return undefined;
     const config = this.parse(row.id, row.config);

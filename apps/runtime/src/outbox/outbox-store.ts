@@ -15,6 +15,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
       update ${schema.outbox} o set handed_at = h.at
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as h(id uuid, at timestamptz)
       where o.id = h.id`);
+    return rows.map(() => undefined);
   });
   const sent = new Batcher<{ id: string; providerMessageId: string; at: Date }>(async (rows) => {
     // One statement (one round trip) for the outbox rows, their transcript rows and the
@@ -43,6 +44,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
       join ${schema.numbers} n on n.id = sent.number_id
       join ${schema.webhookEndpoints} e on e.workspace_id = n.workspace_id and e.enabled and ('*' = any(e.events) or 'message.sent' = any(e.events))
       on conflict do nothing`);
+    return rows.map(() => undefined);
   });
   return {
     async claimDue(numberId, limit, now) {

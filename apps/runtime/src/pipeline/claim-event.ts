@@ -1,6 +1,7 @@
-// Takes a contact's next unprocessed event, under its conversation lock, together with everything
-// its turn reads — the number, the contact, the open conversation and its last checkpoint — in one
-// statement: the hot path of every inbound message pays one round trip to read.
+// Takes contacts' next unprocessed events, each under its conversation lock, together with
+// everything their turns read — the number, the contact, the open conversation and its last
+// checkpoint — in one statement for all the contacts locked at the same moment: the hot path of
+// inbound messages pays one round trip to read, shared.
 import { sql } from 'drizzle-orm';
 import { executeRows, schema, type Database } from '@waflow/db';
 import type { ConversationState } from '@waflow/flow';
@@ -47,15 +48,28 @@ interface Row extends Record<string, unknown> {
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-/** Moves the contact's oldest pending event to processing (attempts + 1) and reads its turn's context. */
-export async function claimNextEvent(db: Database, numberId: string, fromWaId: string): Promise<ClaimedEvent | undefined> {
-  const [r] = await executeRows<Row>(
+export interface ClaimKey {
+  numberId: string;
+  fromWaId: string;
+}
+
+/**
+ * Moves each contact's oldest pending event to processing (attempts + 1) and reads its turn's
+ * context. The caller holds every contact's lock. Answers per key, in order (undefined: nothing pending).
+ */
+export async function claimNextEvents(db: Database, keys: readonly ClaimKey[]): Promise<(ClaimedEvent | undefined)[]> {
+  const rows = await executeRows<Row>(
     db,
     sql`
-      with next as (
-        select id from ${schema.inboundEvents}
-        where number_id = ${numberId} and from_wa_id = ${fromWaId} and status in ('pending', 'processing')
-        order by seq limit 1
+      with keys as (
+        select * from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ number_id: k.numberId, wa_id: k.fromWaId })))}::jsonb) as k(number_id uuid, wa_id text)
+      ), next as (
+        select n.id from keys k
+        cross join lateral (
+          select e.id from ${schema.inboundEvents} e
+          where e.number_id = k.number_id and e.from_wa_id = k.wa_id and e.status in ('pending', 'processing')
+          order by e.seq limit 1
+        ) n
       ), claimed as (
         update ${schema.inboundEvents} e set status = 'processing', attempts = e.attempts + 1
         from next where e.id = next.id
@@ -78,7 +92,14 @@ export async function claimNextEvent(db: Database, numberId: string, fromWaId: s
       ) cv on true
       left join ${schema.conversationCheckpoints} ck on ck.conversation_id = cv.id`,
   );
-  if (!r) return undefined;
+  const byKey = new Map(rows.map((r) => [`${r.number_id}\u0000${r.from_wa_id}`, r]));
+  return keys.map((k) => {
+    const r = byKey.get(`${k.numberId}\u0000${k.fromWaId}`);
+    return r ? toClaimed(r) : undefined;
+  });
+}
+
+function toClaimed(r: Row): ClaimedEvent {
   return {
     id: r.id,
     numberId: r.number_id,

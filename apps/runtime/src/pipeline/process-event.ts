@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Coordinator } from '@waflow/coord';
-import { executeRows, schema, upsertContact, type Database } from '@waflow/db';
+import { executeRows, schema, type Database } from '@waflow/db';
 import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
 import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
 import type { Counters } from '../observability/counters.ts';
 import type { Logger } from '../observability/logger.ts';
-import { claimNextEvent, type ClaimedEvent } from './claim-event.ts';
+import type { ClaimedEvent, ClaimKey } from './claim-event.ts';
 import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
 import type { InboundMessage } from '../channels/channel.ts';
@@ -25,6 +25,10 @@ export interface PipelineDeps {
   log: Logger;
   counters: Counters;
   now: () => number;
+  /** Writes contacts that are new or renamed, several at once. */
+  contacts: Batcher<ContactInput, { id: string; name: string | null }>;
+  /** Claims contacts' next events, several contacts' at once (see claim-event.ts). */
+  claims: Batcher<ClaimKey, ClaimedEvent | undefined>;
   /** Commits turns, several conversations' at once (group commit, see turn-writes.ts). */
   committer: Batcher<TurnWrites>;
   /** Told when a turn queued messages for a number (wakes its outbox sender). */
@@ -49,6 +53,13 @@ export type ProcessOutcome =
   | { kind: 'processed'; more: boolean }
   /** A debounced burst is still arriving: look again at `atMs`. */
   | { kind: 'wait'; atMs: number };
+
+export interface ContactInput {
+  workspaceId: string;
+  numberId: string;
+  waId: string;
+  name: string | null;
+}
 
 export const lockKey = (numberId: string, waId: string) => `${numberId}:${waId}`;
 
@@ -78,7 +89,7 @@ export async function processNext(deps: PipelineDeps, numberId: string, fromWaId
   return deps.coord.withLock(lockKey(numberId, fromWaId), async ({ fence }) => {
     deps.counters.observe('lock_wait', deps.now() - waitStarted);
     // Claimed under the lock: another holder may have processed it meanwhile.
-    const ev = await claimNextEvent(deps.db, numberId, fromWaId);
+    const ev = await deps.claims.add({ numberId, fromWaId });
     if (!ev) return { kind: 'none' };
     try {
       const planned = await planTurn(deps, ev, fence);
@@ -123,7 +134,7 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
 
   const contactName = payload.kind === 'message' ? payload.message.contactName : payload.kind === 'api_start' ? payload.contact.name : undefined;
   // The claim brings the contact; it is written only when new or when its name changed.
-  const contact = ev.contact && (!contactName || ev.contact.name === contactName) ? ev.contact : await upsertContact(deps.db, { workspaceId, numberId: ev.numberId, waId: ev.fromWaId, name: contactName ?? null });
+  const contact = ev.contact && (!contactName || ev.contact.name === contactName) ? ev.contact : await deps.contacts.add({ workspaceId, numberId: ev.numberId, waId: ev.fromWaId, name: contactName ?? null });
 
   const conversation = ev.conversation;
   if (conversation && payload.kind !== 'message' && payload.kind !== 'api_start' && payload.conversationId !== conversation.id) {
