@@ -62,7 +62,7 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
 
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
 try {
-  const real = await run(process.env.BENCH_NO_REDIS ? 'real Postgres, in-process locks' : 'real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 20 }), process.env.BENCH_NO_REDIS ? undefined : redis.url);
+  const real = await run(process.env.BENCH_NO_REDIS ? 'real Postgres, in-process locks' : 'real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 10 }), process.env.BENCH_NO_REDIS ? undefined : redis.url);
   if (!process.env.BENCH_REAL_ONLY) await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));
   console.log(`pipeline_msgs_per_s=${real.rate} p99_ms=${real.p99}`);
 } finally {
