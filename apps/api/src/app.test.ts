@@ -1,6 +1,6 @@
 // The thin path through the API on real Postgres: first-run setup, flows with drafts and
 // publishing, the simulator through the embedded runtime, and the bad inputs around them.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { hash } from '@node-rs/argon2';
@@ -10,6 +10,7 @@ import { Runtime } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.ts';
+import { issueAccessToken } from './auth/tokens.ts';
 
 const lead = JSON.parse(readFileSync(new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -20,6 +21,7 @@ describe('the API', () => {
   let token = '';
   let ws = '';
   const log = pino({ level: 'silent' });
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     app.request(path, {
@@ -33,7 +35,7 @@ describe('the API', () => {
     await migrate(client);
     runtime = new Runtime({ client, coord: createInProcessCoordinator(), log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
     await runtime.start();
-    app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log, runtime });
+    app = createApp({ client, keyring, log, runtime });
   });
   afterAll(async () => {
     await runtime.stop();
@@ -74,6 +76,18 @@ describe('the API', () => {
     token = '';
     expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(401);
     token = saved;
+  });
+
+  it('refuses an access token past its 15 minutes, saying to sign in again', async () => {
+    const { sub } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
+    // A token issued 16 minutes ago by this server, correctly signed.
+    vi.useFakeTimers({ now: Date.now() - 16 * 60_000, toFake: ['Date'] });
+    const old = await issueAccessToken(keyring, sub);
+    vi.useRealTimers();
+    const r = await app.request(`/api/v1/workspaces/${ws}/flows`, { headers: { authorization: `Bearer ${old}` } });
+    expect(r.status).toBe(401);
+    expect(((await r.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('sign in again') });
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(200);
   });
 
   it('publishes a flow the runtime loader then serves, after refusing an invalid one with block-level errors', async () => {
@@ -118,10 +132,15 @@ describe('the API', () => {
     expect(sandbox.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual(["Hi! I'm the Acme assistant. I'll ask three quick questions.", "What's your name?"]);
   });
 
-  it('answers malformed JSON, oversized bodies, unknown ids and other workspaces clearly', async () => {
+  it('answers malformed JSON, wrong types, oversized bodies, unknown ids and other workspaces clearly', async () => {
     const malformed = await call('POST', `/api/v1/workspaces/${ws}/flows`, '{"name":');
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_JSON');
+    const wrongType = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 42 });
+    expect(wrongType.status).toBe(400);
+    const wrong = ((await wrongType.json()) as { error: { code: string; message: string; details: { field: string }[] } }).error;
+    expect(wrong).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('name') });
+    expect(wrong.details.map((d) => d.field)).toContain('name');
     const big = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'x'.repeat(2 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect((await call('GET', `/api/v1/workspaces/${ws}/flows/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
