@@ -1,7 +1,7 @@
 // The outbox sender's view of the outbox table on Postgres/PGlite. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { schema, type Database } from '@waflow/db';
+import { schema, uuidArray, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { Batcher } from '../batching/batcher.ts';
 import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
@@ -14,7 +14,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
     await db.execute(sql`
       update ${schema.outbox} o set handed_at = h.at
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as h(id uuid, at timestamptz)
-      where o.id = h.id`);
+      where o.id = h.id and o.id = any(${uuidArray(rows.map((r) => r.id))})`);
     return rows.map(() => undefined);
   });
   const sent = new Batcher<{ id: string; providerMessageId: string; at: Date }>(async (rows) => {
@@ -25,7 +25,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
         select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(id uuid, "providerMessageId" text, at text)
       ), sent as (
         update ${schema.outbox} o set status = 'sent', provider_message_id = i."providerMessageId", sent_at = i.at::timestamptz, error = null
-        from input i where o.id = i.id
+        from input i where o.id = i.id and o.id = any(${uuidArray(rows.map((r) => r.id))})
         returning o.id, o.message_id, o.number_id, o.conversation_id, o.payload, i."providerMessageId" as provider, i.at
       ), msg as (
         update ${schema.messages} m set wa_message_id = s.provider, sent_at = s.at::timestamptz,

@@ -5,7 +5,7 @@
 // checkpoint's fence and the whole transaction rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { enqueueWebhookEvents, envelope, executeRows, schema, type Database, type WebhookEvent } from '@waflow/db';
+import { enqueueWebhookEvents, envelope, executeRows, schema, uuidArray, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 
@@ -247,13 +247,13 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
       pending.push(
         tx.execute(sql`update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
           from jsonb_to_recordset(${json(updates.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at })))}::jsonb) as u(id uuid, status text, at timestamptz)
-          where c.id = u.id`),
+          where c.id = u.id and c.id = any(${uuidArray(updates.map((u) => u.id))})`),
       );
     }
     pending.push(
       tx.execute(sql`update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
         from jsonb_to_recordset(${json(turns.flatMap((t) => t.events))}::jsonb) as d(id uuid, status text, error text)
-        where e.id = d.id`),
+        where e.id = d.id and e.id = any(${uuidArray(turns.flatMap((t) => t.events.map((e) => e.id)))})`),
     );
 
     // Every statement is on the wire; wait for all (a failure fails the transaction).
