@@ -1,7 +1,7 @@
 // The outbox sender's view of the outbox table on Postgres/PGlite. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { schema, uuidArray, type Database } from '@waflow/db';
+import { executeRows, schema, uuidArray, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { Batcher } from '../batching/batcher.ts';
 import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
@@ -48,7 +48,9 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
   });
   return {
     async claimDue(numberId, limit, now) {
-      const rows = await db.execute<{ id: string; number_id: string; attempts: number; payload: OutboundMessage }>(sql`
+      const list = await executeRows<{ id: string; number_id: string; attempts: number; payload: OutboundMessage; priority: number; seq: string | number }>(
+        db,
+        sql`
         update ${schema.outbox} set status = 'sending', attempts = attempts + 1, handed_at = null
         where id in (
           select id from ${schema.outbox}
@@ -57,8 +59,8 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
           limit ${limit}
           for update skip locked
         )
-        returning id, number_id, attempts, payload, priority, seq`);
-      const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { id: string; number_id: string; attempts: number; payload: OutboundMessage; priority: number; seq: string | number }[];
+        returning id, number_id, attempts, payload, priority, seq`,
+      );
       // RETURNING does not keep the subquery's order: sort again (a turn's replies go out in order).
       return list
         .sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq))

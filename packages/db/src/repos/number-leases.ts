@@ -4,6 +4,7 @@
 // from the encrypted store, no new QR).
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { executeRows } from '../sql-rows.ts';
 import { numbers } from '../schema/index.ts';
 
 export interface LeaseOptions {
@@ -21,7 +22,9 @@ export interface LeaseOptions {
 export async function claimNumberLeases(db: Database, opts: LeaseOptions): Promise<string[]> {
   const ttl = `${Math.max(1, Math.round(opts.ttlMs))} milliseconds`;
   const capacity = opts.capacity ?? 1_000_000;
-  const rows = await db.execute<{ id: string }>(sql`
+  const list = await executeRows<{ id: string }>(
+    db,
+    sql`
     update ${numbers} set lease_holder = ${opts.hostId}, lease_expires_at = now() + ${ttl}::interval
     where id in (
       select id from ${numbers}
@@ -31,8 +34,8 @@ export async function claimNumberLeases(db: Database, opts: LeaseOptions): Promi
       limit ${capacity}
       for update skip locked
     )
-    returning id`);
-  const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { id: string }[];
+    returning id`,
+  );
   return list.map((r) => r.id).sort();
 }
 
@@ -47,10 +50,12 @@ export async function releaseNumberLeases(db: Database, hostId: string): Promise
  * renewing (see the worker), before another host may take the number.
  */
 export async function numberLeaseRemainingMs(db: Database, numberId: string, hostId: string): Promise<number | undefined> {
-  const rows = await db.execute<{ ms: number | string | null }>(sql`
+  const list = await executeRows<{ ms: number | string | null }>(
+    db,
+    sql`
     select extract(epoch from (lease_expires_at - now())) * 1000 as ms from ${numbers}
-    where id = ${numberId} and lease_holder = ${hostId} and lease_expires_at > now()`);
-  const list = (Array.isArray(rows) ? rows : ((rows as { rows?: unknown[] }).rows ?? [])) as { ms: number | string | null }[];
+    where id = ${numberId} and lease_holder = ${hostId} and lease_expires_at > now()`,
+  );
   const ms = list[0]?.ms;
   return ms === undefined || ms === null ? undefined : Number(ms);
 }

@@ -3,7 +3,7 @@
 // every attempt recorded, then delivered / retried on the schedule / failed / endpoint disabled.
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { schema, type Database, type Keyring } from '@waflow/db';
+import { executeRows, schema, type Database, type Keyring } from '@waflow/db';
 import type { EgressClient } from '../egress/guarded-fetch.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
@@ -70,7 +70,9 @@ export class WebhookDeliverer {
 
   private async deliverBatch(limit: number): Promise<number> {
     const now = new Date(this.deps.now());
-    const claimed = await this.deps.db.execute<Record<string, unknown>>(sql`
+    const list = await executeRows<{ id: string }>(
+      this.deps.db,
+      sql`
       update ${schema.webhookDeliveries} set status = 'delivering', attempts = attempts + 1
       where id in (
         select id from ${schema.webhookDeliveries}
@@ -79,8 +81,8 @@ export class WebhookDeliverer {
         limit ${limit}
         for update skip locked
       )
-      returning id`);
-    const list = (Array.isArray(claimed) ? claimed : ((claimed as { rows?: unknown[] }).rows ?? [])) as { id: string }[];
+      returning id`,
+    );
     if (list.length === 0) return 0;
     // One read for the whole batch, endpoints included.
     const rows = await this.deps.db
