@@ -12,11 +12,13 @@ import puppeteer from 'puppeteer';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
 import { chromiumPath, createTestDatabase, freePort, startPostgres, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
-import { treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
+import { processMemoryMb, processTree, treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 5);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5_000);
+// Extra Chromium flags for every worker (to measure one): a JSON array.
+const EXTRA_ARGS = JSON.parse(process.env.BENCH_CHROMIUM_ARGS ?? '[]') as string[];
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -59,7 +61,7 @@ try {
   }
   const started = performance.now();
   await Promise.all(
-    numbers.map((n) => supervisor.start(n.id, { WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${n.port}`]) })),
+    numbers.map((n) => supervisor.start(n.id, { WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${n.port}`, ...EXTRA_ARGS]) })),
   );
   // Link every number and have one contact talk to it.
   await Promise.all(
@@ -89,6 +91,10 @@ try {
     totalRss += m.rssMb;
     totalPss += m.pssMb;
     console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} processes=${m.processes}`);
+    // BENCH_DETAIL=1: each process of the tree (where the memory goes).
+    if (process.env.BENCH_DETAIL) {
+      for (const p of processTree(info.pid).map(processMemoryMb)) console.log(`  ${p.kind}: rss=${p.rssMb} (anon ${p.anonMb}, file ${p.fileMb}) pss=${p.pssMb} uss=${p.ussMb}`);
+    }
   }
   console.log(`total rss_mb=${totalRss} pss_mb=${totalPss}`);
   console.log(`pss_mb_per_number=${Math.round(totalPss / NUMBERS)}`);

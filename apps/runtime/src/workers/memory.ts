@@ -51,3 +51,30 @@ export function treeMemoryMb(root: number): { rssMb: number; pssMb: number; proc
   }
   return { rssMb: Math.round(rss / 1024), pssMb: Math.round(pss / 1024), processes: tree.length };
 }
+
+function fieldsKb(text: string, fields: readonly string[]): number[] {
+  const lines = text.split('\n');
+  return fields.map((f) => Number(lines.find((l) => l.startsWith(`${f}:`))?.replace(/\D+/g, ' ').trim().split(' ')[0] ?? 0));
+}
+
+/** One process of a tree, for breakdowns: what it is and where its resident pages come from. */
+export function processMemoryMb(pid: number): { pid: number; kind: string; rssMb: number; anonMb: number; fileMb: number; pssMb: number; ussMb: number } {
+  const mb = (kb: number | undefined) => Math.round((kb ?? 0) / 1024);
+  let cmdline = '';
+  let status = '';
+  let rollup = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  } catch {
+    // The process ended while we looked: zeros.
+  }
+  const [rss, anon, file] = fieldsKb(status, ['VmRSS', 'RssAnon', 'RssFile']);
+  const [pss, privateClean, privateDirty] = fieldsKb(rollup, ['Pss', 'Private_Clean', 'Private_Dirty']);
+  // Chromium names its children by --type (renderer, utility + sub-type, gpu-process…).
+  const type = /--type=(\S+)/.exec(cmdline)?.[1];
+  const sub = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1];
+  const kind = type ? `chromium ${type}${sub ? ` ${sub}` : ''}` : /chromium/.test(cmdline.split(' ')[0] ?? '') ? 'chromium browser' : (cmdline.split(' ')[0] ?? '?').split('/').pop() ?? '?';
+  return { pid, kind, rssMb: mb(rss), anonMb: mb(anon), fileMb: mb(file), pssMb: mb(pss), ussMb: mb((privateClean ?? 0) + (privateDirty ?? 0)) };
+}
