@@ -20,6 +20,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-extensions',
   '--mute-audio',
   '--no-zygote',
+  // Renderer, network and storage services in the browser process: each Chromium process maps
+  // its own copy of the 150 MB binary's pages and heaps, so 5 processes cost ~900 MB RSS and one
+  // ~320 (bench:memory). Chromium calls it unsupported: a renderer crash takes the browser with
+  // it, which the channel already treats like any Chromium death (restart with backoff; tested
+  // by SIGKILLing it in test/whatsapp/channel.test.ts, which runs these flags).
+  '--single-process',
 ];
 
 export class ChromiumMissingError extends Error {
