@@ -38,6 +38,8 @@ const numbers: { id: string; port: number }[] = [];
 const supervisor = new Supervisor({
   pm2Home: join(root, 'pm2'),
   log: pino({ level: 'warn' }),
+  // BENCH_WORKER_NODE_ARGS: other node flags for the workers (to measure them), space separated.
+  ...(process.env.BENCH_WORKER_NODE_ARGS !== undefined ? { nodeArgs: process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) } : {}),
   workerEnv: {
     DATABASE_URL: db.url,
     WAFLOW_DATA_DIR: join(root, 'data'),
