@@ -1,7 +1,13 @@
 // Memory benchmark: five WhatsApp numbers at once, each a real worker process under pm2
 // (Runtime + whatsapp-web.js + Chromium) on the WhatsApp Web double, linked and answering.
-// Prints each number's resident memory (worker + its Chromium), the total, and last:
-// rss_mb_per_number=N (RSS counts pages shared between processes in each; PSS splits them).
+// Prints each number's resident memory (worker + its Chromium), the totals, then per number:
+//   pss_mb_per_number  PSS: shared pages split between the processes mapping them; the five
+//                      numbers' PSS adds up to the memory they use together (the honest cost)
+//   uss_mb_per_number  USS: pages only that number's processes map (freed when it stops)
+//   rss_mb_per_number  (last) summed VmRSS: every mapped page counted in each process, so the
+//                      ~270 MB of node and Chromium code that all five share is counted five times
+// Knobs: BENCH_NUMBERS, BENCH_SETTLE_MS, BENCH_DETAIL=1 (per process), BENCH_CHROMIUM_ARGS (JSON
+// array) and BENCH_WORKER_NODE_ARGS (space separated) to measure flags.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,20 +92,23 @@ try {
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   let totalRss = 0;
   let totalPss = 0;
+  let totalUss = 0;
   for (const [i, n] of numbers.entries()) {
     const info = await supervisor.info(n.id);
     if (!info?.pid) throw new Error(`worker of number ${i} is not running`);
     const m = treeMemoryMb(info.pid);
     totalRss += m.rssMb;
     totalPss += m.pssMb;
-    console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} processes=${m.processes}`);
+    totalUss += m.ussMb;
+    console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} uss_mb=${m.ussMb} processes=${m.processes}`);
     // BENCH_DETAIL=1: each process of the tree (where the memory goes).
     if (process.env.BENCH_DETAIL) {
       for (const p of processTree(info.pid).map(processMemoryMb)) console.log(`  ${p.kind}: rss=${p.rssMb} (anon ${p.anonMb}, file ${p.fileMb}) pss=${p.pssMb} uss=${p.ussMb}`);
     }
   }
-  console.log(`total rss_mb=${totalRss} pss_mb=${totalPss}`);
+  console.log(`total rss_mb=${totalRss} pss_mb=${totalPss} uss_mb=${totalUss}`);
   console.log(`pss_mb_per_number=${Math.round(totalPss / NUMBERS)}`);
+  console.log(`uss_mb_per_number=${Math.round(totalUss / NUMBERS)}`);
   console.log(`rss_mb_per_number=${Math.round(totalRss / NUMBERS)}`);
   for (const n of numbers) await supervisor.stop(n.id);
 } finally {

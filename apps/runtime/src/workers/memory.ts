@@ -29,27 +29,34 @@ function statusKb(pid: number, field: string): number {
   }
 }
 
-function pssKb(pid: number): number {
+/** Pss and Uss (Private_Clean + Private_Dirty) of a process, in kB. */
+function rollupKb(pid: number): { pss: number; uss: number } {
   try {
-    const line = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Pss:'));
-    return line ? Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) : 0;
+    const [pss = 0, clean = 0, dirty = 0] = fieldsKb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), ['Pss', 'Private_Clean', 'Private_Dirty']);
+    return { pss, uss: clean + dirty };
   } catch {
-    return 0;
+    return { pss: 0, uss: 0 };
   }
 }
 
-/** RSS (shared pages counted in each process) and PSS (shared pages split) of a tree, in MB. */
-export function treeMemoryMb(root: number): { rssMb: number; pssMb: number; processes: number } {
+/**
+ * Resident memory of a tree, in MB. RSS: every page the processes map, shared ones (the node and
+ * Chromium binaries' code, shared by every worker) counted in each. PSS: each page divided by the
+ * number of processes mapping it, so the PSS of all processes adds up to the memory in use. USS:
+ * pages no other process maps (what ending the tree frees).
+ */
+export function treeMemoryMb(root: number): { rssMb: number; pssMb: number; ussMb: number; processes: number } {
   const tree = processTree(root);
   let rss = 0;
   let pss = 0;
+  let uss = 0;
   for (const pid of tree) {
     rss += statusKb(pid, 'VmRSS');
-    pss += pssKb(pid);
+    const r = rollupKb(pid);
+    pss += r.pss;
+    uss += r.uss;
   }
-  return { rssMb: Math.round(rss / 1024), pssMb: Math.round(pss / 1024), processes: tree.length };
+  return { rssMb: Math.round(rss / 1024), pssMb: Math.round(pss / 1024), ussMb: Math.round(uss / 1024), processes: tree.length };
 }
 
 function fieldsKb(text: string, fields: readonly string[]): number[] {
