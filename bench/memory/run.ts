@@ -4,8 +4,11 @@
 //   pss_mb_per_number  PSS: shared pages split between the processes mapping them; the five
 //                      numbers' PSS adds up to the memory they use together (the honest cost)
 //   uss_mb_per_number  USS: pages only that number's processes map (freed when it stops)
+//   unique_mb_per_number  the physical pages all five numbers' processes map, each counted once,
+//                      / 5 (root only): what five numbers cost a host together, per number; unlike
+//                      PSS it does not depend on other processes of the host mapping the same files
 //   rss_mb_per_number  (last) summed VmRSS: every mapped page counted in each process, so the
-//                      ~270 MB of node and Chromium code that all five share is counted five times
+//                      ~255 MB of node and Chromium code that all five share is counted five times
 // Knobs: BENCH_NUMBERS, BENCH_SETTLE_MS, BENCH_DETAIL=1 (per process), BENCH_CHROMIUM_ARGS (JSON
 // array) and BENCH_WORKER_NODE_ARGS (space separated) to measure flags.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,7 +21,7 @@ import puppeteer from 'puppeteer';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
 import { chromiumPath, createTestDatabase, freePort, startPostgres, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
-import { processMemoryMb, processTree, treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
+import { processMemoryMb, processTree, treeMemoryMb, uniqueResidentMb } from '../../apps/runtime/src/workers/memory.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 5);
@@ -93,9 +96,11 @@ try {
   let totalRss = 0;
   let totalPss = 0;
   let totalUss = 0;
+  const allPids: number[] = [];
   for (const [i, n] of numbers.entries()) {
     const info = await supervisor.info(n.id);
     if (!info?.pid) throw new Error(`worker of number ${i} is not running`);
+    allPids.push(...processTree(info.pid));
     const m = treeMemoryMb(info.pid);
     totalRss += m.rssMb;
     totalPss += m.pssMb;
@@ -109,6 +114,8 @@ try {
   console.log(`total rss_mb=${totalRss} pss_mb=${totalPss} uss_mb=${totalUss}`);
   console.log(`pss_mb_per_number=${Math.round(totalPss / NUMBERS)}`);
   console.log(`uss_mb_per_number=${Math.round(totalUss / NUMBERS)}`);
+  const unique = uniqueResidentMb(allPids);
+  if (unique !== undefined) console.log(`unique_mb_per_number=${Math.round(unique / NUMBERS)} (all ${NUMBERS} numbers together: ${unique} MB)`);
   console.log(`rss_mb_per_number=${Math.round(totalRss / NUMBERS)}`);
   for (const n of numbers) await supervisor.stop(n.id);
 } finally {

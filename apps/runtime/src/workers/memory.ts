@@ -1,5 +1,5 @@
 // Resident memory of a process and its children (a worker and its Chromium), read from /proc.
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 export function processTree(root: number): number[] {
   const parentOf = new Map<number, number>();
@@ -84,4 +84,52 @@ export function processMemoryMb(pid: number): { pid: number; kind: string; rssMb
   const sub = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1];
   const kind = type ? `chromium ${type}${sub ? ` ${sub}` : ''}` : /chromium/.test(cmdline.split(' ')[0] ?? '') ? 'chromium browser' : (cmdline.split(' ')[0] ?? '?').split('/').pop() ?? '?';
   return { pid, kind, rssMb: mb(rss), anonMb: mb(anon), fileMb: mb(file), pssMb: mb(pss), ussMb: mb((privateClean ?? 0) + (privateDirty ?? 0)) };
+}
+
+/**
+ * The physical memory a set of processes keeps resident together, in MB: every page frame mapped
+ * by any of them, counted once however many of them map it (read from /proc/<pid>/pagemap, which
+ * gives frame numbers to root only: undefined otherwise). Unlike PSS it does not shrink when
+ * unrelated processes on the host map the same files; unlike summed RSS it counts shared code once.
+ */
+export function uniqueResidentMb(pids: readonly number[]): number | undefined {
+  const frames = new Set<number>();
+  const entry = Buffer.alloc(8 * 4096);
+  for (const pid of pids) {
+    let smaps: string;
+    let fd: number;
+    try {
+      smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+      fd = openSync(`/proc/${pid}/pagemap`, 'r');
+    } catch {
+      continue;
+    }
+    try {
+      // Only the mappings with resident pages: Chromium and V8 reserve terabytes of address space.
+      for (const m of smaps.matchAll(/^([0-9a-f]+)-([0-9a-f]+) [^\n]*\n(?:[^\n]*\n)*?Rss:\s+(\d+) kB/gm)) {
+        if (m[3] === '0') continue;
+        const first = parseInt(m[1] ?? '0', 16) / 4096;
+        const end = parseInt(m[2] ?? '0', 16) / 4096;
+        for (let page = first; page < end; page += 4096) {
+          const count = Math.min(4096, end - page);
+          let got: number;
+          try {
+            got = readSync(fd, entry, 0, count * 8, page * 8);
+          } catch {
+            break; // [vsyscall] and the like cannot be read
+          }
+          for (let i = 0; i + 8 <= got; i += 8) {
+            const v = entry.readBigUInt64LE(i);
+            if (!(v >> 63n)) continue; // not present
+            const pfn = Number(v & ((1n << 55n) - 1n));
+            if (pfn === 0) return undefined; // frame numbers hidden: not root
+            frames.add(pfn);
+          }
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return Math.round((frames.size * 4096) / 1024 / 1024);
 }

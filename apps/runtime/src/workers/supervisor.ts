@@ -71,7 +71,7 @@ export class Supervisor {
     const options: StartOptions = {
       name: workerName(numberId),
       // Plain node on the bundle: tsx would add its loader thread and esbuild's transformer to
-      // every worker (about 100 MB resident each).
+      // every worker (~70 MB resident each in bench:memory).
       script: await ensureWorkerBundle(),
       interpreter: process.execPath,
       interpreter_args: [...(this.opts.nodeArgs ?? WORKER_NODE_ARGS)],
