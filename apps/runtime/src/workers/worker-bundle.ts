@@ -88,8 +88,13 @@ let building: Promise<string> | undefined;
 export async function ensureWorkerBundle(): Promise<string> {
   if (building) return building;
   if (!workerBundleStale()) return WORKER_BUNDLE;
-  building = buildWorkerBundle().finally(() => {
-    building = undefined;
-  });
+  building = buildWorkerBundle()
+    .catch((err: unknown) => {
+      // A read-only install (an image run as another user) must ship the bundle prebuilt.
+      throw new Error(`cannot build the number worker bundle ${WORKER_BUNDLE}: ${err instanceof Error ? err.message : String(err)}; run \`npm run build -w @waflow/runtime\` where the code is writable`, { cause: err });
+    })
+    .finally(() => {
+      building = undefined;
+    });
   return building;
 }
