@@ -1,7 +1,16 @@
 // Memory benchmark: five WhatsApp numbers at once, each a real worker process under pm2
 // (Runtime + whatsapp-web.js + Chromium) on the WhatsApp Web double, linked and answering.
-// Prints each number's resident memory (worker + its Chromium), the total, and last:
-// rss_mb_per_number=N (RSS counts pages shared between processes in each; PSS splits them).
+// Prints each number's resident memory (worker + its Chromium), the totals, then per number:
+//   pss_mb_per_number  PSS: shared pages split between the processes mapping them; the five
+//                      numbers' PSS adds up to the memory they use together (the honest cost)
+//   uss_mb_per_number  USS: pages only that number's processes map (freed when it stops)
+//   unique_mb_per_number  the physical pages all five numbers' processes map, each counted once,
+//                      / 5 (root only): what five numbers cost a host together, per number; unlike
+//                      PSS it does not depend on other processes of the host mapping the same files
+//   rss_mb_per_number  (last) summed VmRSS: every mapped page counted in each process, so the
+//                      ~255 MB of node and Chromium code that all five share is counted five times
+// Knobs: BENCH_NUMBERS, BENCH_SETTLE_MS, BENCH_DETAIL=1 (per process), BENCH_CHROMIUM_ARGS (JSON
+// array) and BENCH_WORKER_NODE_ARGS (space separated) to measure flags.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +21,13 @@ import puppeteer from 'puppeteer';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
 import { chromiumPath, createTestDatabase, freePort, startPostgres, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
-import { treeMemoryMb } from '../../apps/runtime/src/workers/memory.ts';
+import { processMemoryMb, processTree, treeMemoryMb, uniqueResidentMb } from '../../apps/runtime/src/workers/memory.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
 
 const NUMBERS = Number(process.env.BENCH_NUMBERS ?? 5);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5_000);
+// Extra Chromium flags for every worker (to measure one): a JSON array.
+const EXTRA_ARGS = JSON.parse(process.env.BENCH_CHROMIUM_ARGS ?? '[]') as string[];
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -36,6 +47,8 @@ const numbers: { id: string; port: number }[] = [];
 const supervisor = new Supervisor({
   pm2Home: join(root, 'pm2'),
   log: pino({ level: 'warn' }),
+  // BENCH_WORKER_NODE_ARGS: other node flags for the workers (to measure them), space separated.
+  ...(process.env.BENCH_WORKER_NODE_ARGS !== undefined ? { nodeArgs: process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) } : {}),
   workerEnv: {
     DATABASE_URL: db.url,
     WAFLOW_DATA_DIR: join(root, 'data'),
@@ -59,7 +72,7 @@ try {
   }
   const started = performance.now();
   await Promise.all(
-    numbers.map((n) => supervisor.start(n.id, { WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${n.port}`]) })),
+    numbers.map((n) => supervisor.start(n.id, { WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${n.port}`, ...EXTRA_ARGS]) })),
   );
   // Link every number and have one contact talk to it.
   await Promise.all(
@@ -82,16 +95,27 @@ try {
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   let totalRss = 0;
   let totalPss = 0;
+  let totalUss = 0;
+  const allPids: number[] = [];
   for (const [i, n] of numbers.entries()) {
     const info = await supervisor.info(n.id);
     if (!info?.pid) throw new Error(`worker of number ${i} is not running`);
+    allPids.push(...processTree(info.pid));
     const m = treeMemoryMb(info.pid);
     totalRss += m.rssMb;
     totalPss += m.pssMb;
-    console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} processes=${m.processes}`);
+    totalUss += m.ussMb;
+    console.log(`number ${i}: worker + Chromium rss_mb=${m.rssMb} pss_mb=${m.pssMb} uss_mb=${m.ussMb} processes=${m.processes}`);
+    // BENCH_DETAIL=1: each process of the tree (where the memory goes).
+    if (process.env.BENCH_DETAIL) {
+      for (const p of processTree(info.pid).map(processMemoryMb)) console.log(`  ${p.kind}: rss=${p.rssMb} (anon ${p.anonMb}, file ${p.fileMb}) pss=${p.pssMb} uss=${p.ussMb}`);
+    }
   }
-  console.log(`total rss_mb=${totalRss} pss_mb=${totalPss}`);
+  console.log(`total rss_mb=${totalRss} pss_mb=${totalPss} uss_mb=${totalUss}`);
   console.log(`pss_mb_per_number=${Math.round(totalPss / NUMBERS)}`);
+  console.log(`uss_mb_per_number=${Math.round(totalUss / NUMBERS)}`);
+  const unique = uniqueResidentMb(allPids);
+  if (unique !== undefined) console.log(`unique_mb_per_number=${Math.round(unique / NUMBERS)} (all ${NUMBERS} numbers together: ${unique} MB)`);
   console.log(`rss_mb_per_number=${Math.round(totalRss / NUMBERS)}`);
   for (const n of numbers) await supervisor.stop(n.id);
 } finally {

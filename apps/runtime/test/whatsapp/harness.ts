@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Client } from 'whatsapp-web.js';
 import { createKeyring, schema, type DbClient, type Keyring } from '@waflow/db';
 import { WhatsAppChannel, type WhatsAppChannelOptions } from '../../src/channels/whatsapp/whatsapp-channel.ts';
+import { CHROMIUM_ARGS } from '../../src/channels/whatsapp/chromium.ts';
 import { DOUBLE_CHROMIUM_ARGS, WaDouble, chromiumPath, doubleClientOptions, writeDoubleWebCache } from '../wa-double/wa-double.ts';
 import type { NumberStatus } from '../../src/channels/channel.ts';
 
@@ -38,7 +39,8 @@ export async function channelOnDouble(opts: { db: DbClient; numberId: string; ke
     log: testLog,
     dataDir,
     session: { kind: 'remote', keyring: opts.keyring ?? testKeyring(), firstSaveDelayMs: 100 },
-    chromium: { executablePath: chromiumPath(), args: DOUBLE_CHROMIUM_ARGS },
+    // The flags production runs with (memory flags included), plus the double's offline ones.
+    chromium: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...DOUBLE_CHROMIUM_ARGS] },
     clientOptions: doubleClientOptions(cacheDir),
     readyTimeoutMs: 30_000,
     restartDelayMs: () => 100,

@@ -4,7 +4,9 @@
 // by hop, a timeout and a response size cap.
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress } from 'node:dns';
-import { Agent, request } from 'undici';
+// undici is loaded on the first call (its ~9 MB stay out of number workers whose flows never call
+// out): type-only here.
+import type { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { checkAddress, isHostAllowedByName, isIpLiteral, type EgressPolicy } from './address-policy.ts';
 
 export class EgressError extends Error {
@@ -82,7 +84,7 @@ export async function checkDestination(raw: string, policy: EgressPolicy, resolv
 export function createEgressClient(policy: EgressPolicy, resolver: Resolver = systemResolver): EgressClient {
   // The connector's lookup is the only DNS resolution used for a connection: what it checked is
   // what the socket connects to.
-  const agent = new Agent({
+  const makeAgent = (Agent: typeof UndiciAgent) => new Agent({
     connect: {
       lookup(hostname, options, callback) {
         const byName = isHostAllowedByName(hostname, policy);
@@ -118,8 +120,11 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
     }
   }
 
+  let client: Promise<{ agent: UndiciAgent; request: typeof undiciRequest }> | undefined;
   async function once(url: URL, req: GuardedRequest, signal: AbortSignal, method: string, body: string | undefined) {
     checkLiteral(url);
+    client ??= import('undici').then(({ Agent, request }) => ({ agent: makeAgent(Agent), request }));
+    const { agent, request } = await client;
     // undici's request() never follows redirects itself: the loop in fetch() does, hop by hop.
     return request(url, { method, headers: req.headers, body, dispatcher: agent, signal });
   }
@@ -171,6 +176,7 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
         throw new EgressError('EGRESS_NETWORK', err instanceof Error ? err.message : String(err));
       }
     },
-    close: () => agent.close(),
+    // Nothing to close when no call was ever made.
+    close: async () => (client ? (await client).agent.close() : undefined),
   };
 }
