@@ -76,8 +76,8 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
   const redis = new Redis(opts.url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    // Commands issued in the same tick (many conversations locking at once) share one write.
-    enableAutoPipelining: true,
+    // No enableAutoPipelining: with it, a command failing during a reconnect can end in an
+    // uncaught TypeError inside ioredis (redis/ioredis#1931) — seen here in the kill test.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });
   let lastError: unknown;
