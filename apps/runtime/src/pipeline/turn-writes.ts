@@ -5,7 +5,7 @@
 // checkpoint's fence and the whole transaction rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { enqueueWebhookEvents, envelope, executeRows, schema, uuidArray, type Database, type WebhookEvent } from '@waflow/db';
+import { enqueueWebhookEvents, envelope, schema, uuidArray, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 
@@ -182,17 +182,7 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
 
     const pending: Promise<unknown>[] = [];
     const checkpoints = turns.flatMap((t) => (t.checkpoint ? [t.checkpoint] : []));
-    const checkpointed =
-      checkpoints.length > 0
-        ? executeRows<{ conversation_id: string }>(
-            tx,
-            sql`insert into ${schema.conversationCheckpoints} (conversation_id, state, fence, updated_at)
-                select c.id, c.state, c.fence, now() from jsonb_to_recordset(${json(checkpoints.map((c) => ({ id: c.conversationId, state: c.state, fence: c.fence })))}::jsonb) as c(id uuid, state jsonb, fence bigint)
-                on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
-                where ${schema.conversationCheckpoints.fence} <= excluded.fence
-                returning conversation_id`,
-          )
-        : Promise.resolve([]);
+    const checkpointed = writeCheckpoints(tx, checkpoints);
     pending.push(checkpointed);
 
     const inbound = turns.flatMap((t) => t.inbound);
@@ -260,7 +250,7 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
     const settled = await Promise.allSettled(pending);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const written = new Set((await checkpointed).map((r) => r.conversation_id));
+    const written = await checkpointed;
     const stale = checkpoints.filter((c) => !written.has(c.conversationId));
     if (stale.length > 0) throw new StaleFenceError(`a newer holder checkpointed conversation ${stale.map((c) => c.conversationId).join(', ')}`);
   });

@@ -2,6 +2,7 @@
 // lock's token so a holder whose lock expired cannot overwrite a newer state.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { executeRows } from '../sql-rows.ts';
 import { conversationCheckpoints } from '../schema/index.ts';
 
 /**
@@ -9,16 +10,24 @@ import { conversationCheckpoints } from '../schema/index.ts';
  * cannot overwrite a newer checkpoint). Returns false when refused.
  */
 export async function writeCheckpoint(db: Database, conversationId: string, state: unknown, fence: number): Promise<boolean> {
-  const rows = await db
-    .insert(conversationCheckpoints)
-    .values({ conversationId, state, fence, updatedAt: new Date() })
-    .onConflictDoUpdate({
-      target: conversationCheckpoints.conversationId,
-      set: { state: sql`excluded.state`, fence: sql`excluded.fence`, updatedAt: sql`excluded.updated_at` },
-      setWhere: sql`${conversationCheckpoints.fence} <= excluded.fence`,
-    })
-    .returning({ fence: conversationCheckpoints.fence });
-  return rows.length === 1;
+  return (await writeCheckpoints(db, [{ conversationId, state, fence }])).has(conversationId);
+}
+
+/**
+ * Several conversations' checkpoints in one statement, each fenced like `writeCheckpoint`.
+ * Returns the conversations whose checkpoint was written (the others were refused as stale).
+ */
+export async function writeCheckpoints(db: Database, rows: readonly { conversationId: string; state: unknown; fence: number }[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const written = await executeRows<{ conversation_id: string }>(
+    db,
+    sql`insert into ${conversationCheckpoints} (conversation_id, state, fence, updated_at)
+        select c.id, c.state, c.fence, now() from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.conversationId, state: r.state, fence: r.fence })))}::jsonb) as c(id uuid, state jsonb, fence bigint)
+        on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
+        where ${conversationCheckpoints.fence} <= excluded.fence
+        returning conversation_id`,
+  );
+  return new Set(written.map((r) => r.conversation_id));
 }
 
 export async function readCheckpoint(db: Database, conversationId: string) {

@@ -5,7 +5,7 @@ import type { DbClient } from '../client.ts';
 import { createKeyring } from '../crypto/index.ts';
 import { migrate } from '../migrate.ts';
 import { schema } from '../index.ts';
-import { readCheckpoint, writeCheckpoint } from './checkpoints.ts';
+import { readCheckpoint, writeCheckpoint, writeCheckpoints } from './checkpoints.ts';
 import { createConversation, findOpenConversation, upsertContact } from './conversations.ts';
 import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, publishFlowVersion, saveDraft } from './flows.ts';
 import { insertInboundEvent } from './inbound-events.ts';
@@ -64,6 +64,16 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       expect(await writeCheckpoint(db, conv.id, { node: 'stale' }, 6)).toBe(false);
       expect(await writeCheckpoint(db, conv.id, { node: 'c' }, 7)).toBe(true);
       expect(await readCheckpoint(db, conv.id)).toMatchObject({ state: { node: 'c' }, fence: 7 });
+
+      // In one statement: each conversation's own fence decides.
+      const other = await createConversation(db, { workspaceId: ws.id, numberId: number.id, contactId: (await upsertContact(db, { workspaceId: ws.id, numberId: number.id, waId: '34600111333@c.us' })).id, flowId: null, flowVersionId: null });
+      const written = await writeCheckpoints(db, [
+        { conversationId: conv.id, state: { node: 'stale again' }, fence: 6 },
+        { conversationId: other.id, state: { node: 'x' }, fence: 1 },
+      ]);
+      expect([...written]).toEqual([other.id]);
+      expect(await readCheckpoint(db, conv.id)).toMatchObject({ state: { node: 'c' }, fence: 7 });
+      expect(await readCheckpoint(db, other.id)).toMatchObject({ state: { node: 'x' }, fence: 1 });
     });
 
     it('refuses to change a published flow version', async () => {
