@@ -122,15 +122,15 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
   // rest of a debounced burst when one is joined.
   const events = [ev.id];
   const lines = payload.kind === 'message' ? [payload.message] : [];
-  const settle = (conversationId: string | null, error: string | null = null, status: 'processed' | 'failed' = 'processed') => {
-    turn.events = events.map((id) => ({ id, status, error }));
-    if (ev.workspaceId) turn.inbound = lines.map((m) => inboundRow(ev.workspaceId ?? '', ev.numberId, conversationId, m));
-  };
   const workspaceId = ev.workspaceId;
   if (!workspaceId) {
-    settle(null, 'the number was removed', 'failed');
+    turn.events = [{ id: ev.id, status: 'failed', error: 'the number was removed' }];
     return { turn, advanced: false };
   }
+  const settle = (conversationId: string | null, error: string | null = null) => {
+    turn.events = events.map((id) => ({ id, status: 'processed', error }));
+    turn.inbound = lines.map((m) => inboundRow(workspaceId, ev.numberId, conversationId, m));
+  };
 
   const contactName = payload.kind === 'message' ? payload.message.contactName : payload.kind === 'api_start' ? payload.contact.name : undefined;
   // The claim brings the contact; it is written only when new or when its name changed.
