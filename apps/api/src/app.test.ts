@@ -97,8 +97,16 @@ describe('the API', () => {
     const etag = created.headers.get('etag') ?? '';
 
     const broken = { ...lead, nodes: [...(lead.nodes as object[]), { id: 'orphan', type: 'say', message: { kind: 'text', text: 'x' } }] };
+    const before = (await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as { draft: { nodes: unknown[] } };
     const saved = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, broken, { 'if-match': etag });
     expect(saved.status).toBe(200);
+    // A read after a save serves the new draft (the API keeps the text it last served per revision).
+    const read = await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`);
+    expect(read.headers.get('etag')).toBe(saved.headers.get('etag'));
+    const after = (await read.json()) as { draft: { nodes: { id: string }[] } };
+    expect(after.draft.nodes.map((n) => n.id)).toContain('orphan');
+    expect(before.draft.nodes).not.toContainEqual(expect.objectContaining({ id: 'orphan' }));
+    expect(((await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as typeof after).draft).toEqual(after.draft);
     const stale = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, { 'if-match': etag });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('DRAFT_CONFLICT');

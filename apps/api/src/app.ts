@@ -32,15 +32,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('*', requestId(deps.log));
   app.use('*', secureHeaders());
   if (deps.webOrigin) app.use('/api/*', cors({ origin: deps.webOrigin, credentials: true }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'BODY_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'BODY_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`);
+    },
+  });
+  // Reads (GET, HEAD) take no body: skipping the limit there spares every read building a full
+  // fetch Request just to look for one (the limit reads `c.req.raw.body`).
+  app.use('/api/*', async function bodyLimitOnWrites(c, next) {
+    return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+  });
   app.onError(errorHandler());
 
   registerOperations(app, deps);

@@ -27,8 +27,24 @@ export async function issueAccessToken(keyring: Keyring, userId: string): Promis
   return `${body}.${mac(jwtKey(keyring), body).toString('base64url')}`;
 }
 
+// Tokens whose signature this process checked, with their claims: every request of a session
+// carries the same token, and a checked signature stays checked (the expiry is still compared on
+// every use). Bounded, per key ring.
+const verified = new WeakMap<Keyring, Map<string, { sub: string; exp: number }>>();
+const MAX_VERIFIED = 10_000;
+
 export async function verifyAccessToken(keyring: Keyring, token: string): Promise<string> {
   const expired = () => new AppError(401, 'UNAUTHENTICATED', 'Your session has expired or is not valid: sign in again.');
+  let known = verified.get(keyring);
+  if (!known) verified.set(keyring, (known = new Map()));
+  const hit = known.get(token);
+  if (hit) {
+    if (hit.exp <= Date.now() / 1000) {
+      known.delete(token);
+      throw expired();
+    }
+    return hit.sub;
+  }
   const [header, payload, signature] = token.split('.');
   if (header !== HEADER || !payload || !signature) throw expired();
   const expected = mac(jwtKey(keyring), `${header}.${payload}`);
@@ -41,6 +57,8 @@ export async function verifyAccessToken(keyring: Keyring, token: string): Promis
     throw expired();
   }
   if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) throw expired();
+  if (known.size >= MAX_VERIFIED) known.clear();
+  known.set(token, { sub: claims.sub, exp: claims.exp });
   return claims.sub;
 }
 

@@ -38,6 +38,16 @@ const flowSummary = z.object({ id: z.string(), name: z.string(), revision: z.num
 const versionSummary = z.object({ id: z.string(), version: z.number(), status: z.string(), changelog: z.string(), publishedAt: z.date().nullable(), checksum: z.string() });
 const validationResult = z.object({ ok: z.boolean(), errors: z.array(z.object({ code: z.string(), nodeId: z.string().optional(), field: z.string().optional(), message: z.string() })) });
 
+/** The draft text last served per flow, with its revision (a bounded, per-process copy). */
+const draftTexts = new Map<string, { revision: number; text: string }>();
+const MAX_DRAFT_TEXTS = 500;
+
+function rememberDraft(flowId: string, revision: number, text: string): void {
+  draftTexts.delete(flowId);
+  if (draftTexts.size >= MAX_DRAFT_TEXTS) draftTexts.delete(draftTexts.keys().next().value ?? '');
+  draftTexts.set(flowId, { revision, text });
+}
+
 export async function loadFlow(deps: Deps, workspaceId: string, id: string | undefined) {
   if (!isUuid(id)) throw notFound('The flow');
   const [flow] = await deps.client.db
@@ -142,13 +152,19 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     summary: 'Read a flow and its draft; ETag carries the draft revision for If-Match',
     handler: async (c) => {
       // The builder's hottest read: the draft goes from Postgres's JSON text into the response
-      // as it is (no parse and re-serialise of a possibly large document).
+      // as it is (no parse and re-serialise of a possibly large document), and Postgres renders
+      // that text only when the draft changed since this process last served it (its revision
+      // goes up on every save, so the copy kept here is exact).
       const id = c.req.param('id');
       if (!isUuid(id)) throw notFound('The flow');
-      const [flow] = await deps.client.query<{ id: string; name: string; draft: string; revision: number; published_version_id: string | null }>(
-        'select id, name, draft::text as draft, draft_revision as revision, published_version_id from flows where id = $1 and workspace_id = $2 and deleted_at is null',
-        [id, c.get('workspaceId')],
+      const known = draftTexts.get(id);
+      const [row] = await deps.client.query<{ id: string; name: string; draft: string | null; revision: number; published_version_id: string | null }>(
+        'select id, name, case when draft_revision = $3 then null else draft::text end as draft, draft_revision as revision, published_version_id from flows where id = $1 and workspace_id = $2 and deleted_at is null',
+        [id, c.get('workspaceId'), known?.revision ?? -1],
       );
+      const draft = row ? (row.draft ?? (known && Number(row.revision) === known.revision ? known.text : undefined)) : undefined;
+      const flow = row && draft !== undefined ? { ...row, draft } : undefined;
+      if (row && row.draft !== null) rememberDraft(id, Number(row.revision), row.draft);
       if (!flow) throw notFound('The flow');
       c.header('ETag', `"${flow.revision}"`);
       c.header('Content-Type', 'application/json');
