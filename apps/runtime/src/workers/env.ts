@@ -11,6 +11,8 @@ export interface WorkerEnv {
   chromiumPath: string;
   /** Extra Chromium flags: a JSON array of strings, or space separated (flags without spaces). */
   chromiumExtraArgs: string[];
+  /** Chromium in one process (default; least memory) or its usual several (`WAFLOW_CHROMIUM_SINGLE_PROCESS=off`). */
+  chromiumSingleProcess: boolean;
   /** `remote` (encrypted in Postgres, default) or `local` (development only). */
   session: 'remote' | 'local';
   /** First session backup after ready, ms. */
@@ -59,6 +61,14 @@ function extraArgs(raw: string | undefined): string[] {
   return parsed;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new WorkerEnvError(`${name} must be "on" or "off" (got "${v}")`);
+}
+
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const numberId = env.WAFLOW_NUMBER_ID ?? '';
   if (!/^[0-9a-f-]{36}$/i.test(numberId)) throw new WorkerEnvError('WAFLOW_NUMBER_ID must be the id (uuid) of the number this worker serves');
@@ -74,6 +84,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     secretKey: env.WAFLOW_SECRET_KEY || undefined,
     chromiumPath: env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium',
     chromiumExtraArgs: extraArgs(env.WAFLOW_CHROMIUM_EXTRA_ARGS),
+    chromiumSingleProcess: onOff(env, 'WAFLOW_CHROMIUM_SINGLE_PROCESS', true),
     session,
     sessionFirstSaveMs: positive(env, 'WAFLOW_WA_SESSION_FIRST_SAVE_MS', 60_000),
     memoryCeilingMb: positive(env, 'WAFLOW_WA_MEMORY_CEILING_MB', 900),

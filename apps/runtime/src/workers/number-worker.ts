@@ -4,7 +4,7 @@
 import { createCoordinator } from '@waflow/coord';
 import { createDb, heartbeatNumber, loadKeyring, numberLeaseRemainingMs, recordNumberRestart } from '@waflow/db';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.ts';
-import { CHROMIUM_ARGS } from '../channels/whatsapp/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { Runtime } from '../runtime.ts';
 import type { WorkerEnv } from './env.ts';
@@ -36,7 +36,7 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; on
     log,
     dataDir: env.dataDir,
     session: env.session === 'local' ? { kind: 'local' } : { kind: 'remote', keyring, firstSaveDelayMs: env.sessionFirstSaveMs },
-    chromium: { executablePath: env.chromiumPath, args: [...CHROMIUM_ARGS, ...env.chromiumExtraArgs] },
+    chromium: { executablePath: env.chromiumPath, args: [...(env.chromiumSingleProcess ? CHROMIUM_ARGS : CHROMIUM_MULTI_PROCESS_ARGS), ...env.chromiumExtraArgs] },
     ...(env.webVersion && env.webVersionCacheDir
       ? { clientOptions: { webVersion: env.webVersion, webVersionCache: { type: 'local' as const, path: env.webVersionCacheDir, strict: true } } }
       : {}),

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
+import { readWorkerEnv } from './env.ts';
+
+const base = { WAFLOW_NUMBER_ID: '00000000-0000-4000-8000-000000000001', DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+
+describe('the worker environment', () => {
+  it('runs Chromium in one process unless WAFLOW_CHROMIUM_SINGLE_PROCESS=off', () => {
+    expect(readWorkerEnv(base).chromiumSingleProcess).toBe(true);
+    expect(readWorkerEnv({ ...base, WAFLOW_CHROMIUM_SINGLE_PROCESS: 'on' }).chromiumSingleProcess).toBe(true);
+    expect(readWorkerEnv({ ...base, WAFLOW_CHROMIUM_SINGLE_PROCESS: 'off' }).chromiumSingleProcess).toBe(false);
+    expect(() => readWorkerEnv({ ...base, WAFLOW_CHROMIUM_SINGLE_PROCESS: 'yes' })).toThrow('WAFLOW_CHROMIUM_SINGLE_PROCESS must be "on" or "off" (got "yes")');
+    expect(CHROMIUM_ARGS).toContain('--single-process');
+    expect(CHROMIUM_MULTI_PROCESS_ARGS).not.toContain('--single-process');
+    expect(CHROMIUM_MULTI_PROCESS_ARGS).toContain('--no-sandbox');
+  });
+
+  it('says what to set when the number or the database is missing', () => {
+    expect(() => readWorkerEnv({ DATABASE_URL: base.DATABASE_URL })).toThrow(/WAFLOW_NUMBER_ID must be the id/);
+    expect(() => readWorkerEnv({ WAFLOW_NUMBER_ID: base.WAFLOW_NUMBER_ID })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+  });
+});
