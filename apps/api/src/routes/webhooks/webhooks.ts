@@ -243,21 +243,29 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     handler: async (c, { query }) => {
       const e = await load(c.get('workspaceId'), c.req.param('id'));
       const d = schema.webhookDeliveries;
-      const rows = await deps.client.db
-        .select({ id: d.id, eventId: d.eventId, eventType: d.eventType, status: d.status, attempts: d.attempts, lastResponseCode: d.lastResponseCode, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, createdAt: d.createdAt, deliveredAt: d.deliveredAt, payload: d.payload })
-        .from(d)
-        .where(and(eq(d.endpointId, e.id), query.status ? eq(d.status, query.status) : undefined, afterCursor(query.cursor, d.createdAt, d.id)))
-        .orderBy(desc(d.createdAt), desc(d.id))
-        .limit(query.limit + 1);
-      const pageRows = pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
-      const ids = pageRows.items.map((r) => r.id);
-      const attempts = ids.length
-        ? await deps.client.db
-            .select({ deliveryId: schema.webhookAttempts.deliveryId, at: schema.webhookAttempts.at, statusCode: schema.webhookAttempts.statusCode, latencyMs: schema.webhookAttempts.latencyMs, responseBody: schema.webhookAttempts.responseBody, error: schema.webhookAttempts.error })
-            .from(schema.webhookAttempts)
-            .where(inArray(schema.webhookAttempts.deliveryId, ids))
-            .orderBy(schema.webhookAttempts.at)
-        : [];
+      // One snapshot for the deliveries and their attempts: an attempt the deliverer records while
+      // this reads must not show beside its delivery's state from before it.
+      const { pageRows, attempts } = await deps.client.db.transaction(
+        async (tx) => {
+          const rows = await tx
+            .select({ id: d.id, eventId: d.eventId, eventType: d.eventType, status: d.status, attempts: d.attempts, lastResponseCode: d.lastResponseCode, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, createdAt: d.createdAt, deliveredAt: d.deliveredAt, payload: d.payload })
+            .from(d)
+            .where(and(eq(d.endpointId, e.id), query.status ? eq(d.status, query.status) : undefined, afterCursor(query.cursor, d.createdAt, d.id)))
+            .orderBy(desc(d.createdAt), desc(d.id))
+            .limit(query.limit + 1);
+          const pageRows = pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
+          const ids = pageRows.items.map((r) => r.id);
+          const attempts = ids.length
+            ? await tx
+                .select({ deliveryId: schema.webhookAttempts.deliveryId, at: schema.webhookAttempts.at, statusCode: schema.webhookAttempts.statusCode, latencyMs: schema.webhookAttempts.latencyMs, responseBody: schema.webhookAttempts.responseBody, error: schema.webhookAttempts.error })
+                .from(schema.webhookAttempts)
+                .where(inArray(schema.webhookAttempts.deliveryId, ids))
+                .orderBy(schema.webhookAttempts.at)
+            : [];
+          return { pageRows, attempts };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
       return c.json({ ...pageRows, items: pageRows.items.map((r) => ({ ...r, attemptLog: attempts.filter((a) => a.deliveryId === r.id).map(({ deliveryId: _d, ...a }) => a) })) });
     },
   });
