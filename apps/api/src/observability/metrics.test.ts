@@ -85,7 +85,13 @@ describe('readiness with Redis', () => {
     const coord = createRedisCoordinator({ url: redis.url, prefix: `ready${Date.now()}:` });
     const app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log: pino({ level: 'silent' }), coord });
     try {
-      expect(await (await app.request('/ready')).json()).toEqual({ ok: true, database: true, migrations: true, redis: true });
+      // The coordinator's connection is still opening right after it is made: wait for it (bounded).
+      let first = await app.request('/ready');
+      for (let i = 0; i < 100 && first.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        first = await app.request('/ready');
+      }
+      expect(await first.json()).toEqual({ ok: true, database: true, migrations: true, redis: true });
       await redis.stop();
       let down: Response | undefined;
       for (let i = 0; i < 100 && down?.status !== 503; i++) {
