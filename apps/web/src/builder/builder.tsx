@@ -208,10 +208,16 @@ function BuilderInner({ flowId }: { flowId: string }) {
     return () => removeEventListener('keydown', onKey);
   }, [config, selected, editable, undo, redo, addBlock, change]);
 
+  // The sizes React Flow measured, kept with the nodes (it reports them as 'dimensions' changes):
+  // the nodes below are rebuilt from the config on every change, and a rebuilt node without its
+  // size stays hidden until its size changes again (a viewer's nodes, rebuilt when the problems
+  // arrive, never change size).
+  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const nodes = useMemo<Node[]>(() => {
     if (!config) return [];
     const pos = config.ui?.positions ?? {};
-    const start: Node = { id: START, type: 'start', position: pos[START] ?? { x: 0, y: -140 }, data: { triggers: config.triggers }, deletable: false };
+    const size = (id: string) => (measured[id] ? { measured: measured[id] } : {});
+    const start: Node = { id: START, type: 'start', position: pos[START] ?? { x: 0, y: -140 }, data: { triggers: config.triggers }, deletable: false, ...size(START) };
     return [
       start,
       ...config.nodes.map((n, i): Node => ({
@@ -220,9 +226,10 @@ function BuilderInner({ flowId }: { flowId: string }) {
         position: pos[String(n.id)] ?? { x: (i % 3) * 280, y: Math.floor(i / 3) * 200 },
         data: { node: n, errors: errors.filter((e) => e.nodeId === n.id) },
         selected: selected === n.id,
+        ...size(String(n.id)),
       })),
     ];
-  }, [config, errors, selected]);
+  }, [config, errors, selected, measured]);
 
   const edges = useMemo<Edge[]>(() => {
     if (!config) return [];
@@ -333,6 +340,8 @@ function BuilderInner({ flowId }: { flowId: string }) {
             onNodesChange={(changes) => {
               // Live dragging moves the node on screen; the position is saved on drag stop.
               for (const c of changes) if (c.type === 'position' && c.position && c.dragging) setConfig({ ...config, ui: { ...config.ui, positions: { ...(config.ui?.positions ?? {}), [c.id]: c.position } } });
+              const sized = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+              if (sized.length > 0) setMeasured((prev) => ({ ...prev, ...Object.fromEntries(sized) }));
             }}
             onEdgesDelete={(deleted) => {
               if (!editable) return;
