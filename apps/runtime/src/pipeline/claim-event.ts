@@ -46,7 +46,8 @@ interface Row extends Record<string, unknown> {
   had_conversations: boolean | null;
 }
 
-const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+/** A timestamp of a raw row: postgres.js answers Date, and a value read through JSON is a string. */
+export const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 export interface ClaimKey {
   numberId: string;

@@ -10,7 +10,7 @@ import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
 import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
 import type { Counters } from '../observability/counters.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { ClaimedEvent, ClaimKey } from './claim-event.ts';
+import { asDate, type ClaimedEvent, type ClaimKey } from './claim-event.ts';
 import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
 import type { InboundMessage } from '../channels/channel.ts';
@@ -207,7 +207,7 @@ async function pendingTextBurst(db: Database, ev: ClaimedEvent): Promise<{ id: s
   for (const r of rows) {
     const p = parseInboundPayload(r.payload);
     if (p.kind !== 'message' || p.message.type !== 'text') break;
-    burst.push({ id: r.id, message: p.message, receivedAt: r.received_at instanceof Date ? r.received_at : new Date(r.received_at) });
+    burst.push({ id: r.id, message: p.message, receivedAt: asDate(r.received_at) });
   }
   return burst[0]?.id === ev.id ? burst : [];
 }
