@@ -9,7 +9,7 @@
 //                      PSS it does not depend on other processes of the host mapping the same files
 //   rss_mb_per_number  (last) summed VmRSS: every mapped page counted in each process, so the
 //                      ~255 MB of node and Chromium code that all five share is counted five times
-// Knobs: BENCH_NUMBERS, BENCH_SETTLE_MS, BENCH_DETAIL=1 (per process), BENCH_CHROMIUM_ARGS (JSON
+// Knobs: BENCH_NUMBERS, BENCH_SETTLE_MS, BENCH_CHROMIUM_PATH (the browser), BENCH_DETAIL=1 (per process), BENCH_CHROMIUM_ARGS (JSON
 // array) and BENCH_WORKER_NODE_ARGS (space separated) to measure flags.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import puppeteer from 'puppeteer';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema } from '@waflow/db';
-import { chromiumPath, createTestDatabase, freePort, startPostgres, echoFlow } from '@waflow/testkit';
+import { createTestDatabase, headlessShellPath, freePort, startPostgres, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../apps/runtime/src/workers/supervisor.ts';
 import { processMemoryMb, processTree, treeMemoryMb, uniqueResidentMb } from '../../apps/runtime/src/workers/memory.ts';
 import { DOUBLE_WEB_VERSION, WaDouble, writeDoubleWebCache } from '../../apps/runtime/test/wa-double/wa-double.ts';
@@ -39,6 +39,11 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
+// The browser a number runs by default (Debian's chromium-headless-shell, installed when missing);
+// BENCH_CHROMIUM_PATH measures another, e.g. /usr/bin/chromium (the fallback).
+const BROWSER = process.env.BENCH_CHROMIUM_PATH ?? headlessShellPath();
+console.log(`browser: ${BROWSER}`);
+
 const pg = await startPostgres();
 const root = await mkdtemp(join(tmpdir(), 'bench-memory-'));
 const db = await createTestDatabase(pg.url);
@@ -53,7 +58,7 @@ const supervisor = new Supervisor({
     DATABASE_URL: db.url,
     WAFLOW_DATA_DIR: join(root, 'data'),
     WAFLOW_SECRET_KEY: `k1:${randomBytes(32).toString('base64')}`,
-    PUPPETEER_EXECUTABLE_PATH: chromiumPath(),
+    PUPPETEER_EXECUTABLE_PATH: BROWSER,
     WAFLOW_WA_WEB_VERSION: DOUBLE_WEB_VERSION,
     WAFLOW_WA_WEB_CACHE_DIR: await writeDoubleWebCache(join(root, 'web-cache')),
     LOG_LEVEL: 'warn',

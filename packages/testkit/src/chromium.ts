@@ -1,5 +1,6 @@
-// Locates the system Chromium (Debian's `chromium`), installing it when missing, and the launch
-// flags it needs here: as root (--no-sandbox) and on a closed network.
+// Locates the system Chromium (Debian's `chromium`, for Playwright, and its headless shell, which
+// the WhatsApp channel runs by default), installing it when missing, and the launch flags it
+// needs here: as root (--no-sandbox) and on a closed network.
 import { ensureDebianPackage, firstExisting } from './debian.ts';
 
 export function chromiumPath(): string {
@@ -7,6 +8,16 @@ export function chromiumPath(): string {
   return ensureDebianPackage('chromium', () =>
     firstExisting([...(configured ? [configured] : []), '/usr/bin/chromium', '/usr/bin/chromium-browser']),
   );
+}
+
+/**
+ * The browser the WhatsApp channel launches by default: Debian's `chromium-headless-shell` (the
+ * binary its /usr/bin launcher runs), installed when missing; PUPPETEER_EXECUTABLE_PATH overrides.
+ */
+export function headlessShellPath(): string {
+  const configured = process.env.PUPPETEER_EXECUTABLE_PATH;
+  if (configured) return chromiumPath();
+  return ensureDebianPackage('chromium-headless-shell', () => firstExisting(['/usr/lib/chromium/chromium-headless-shell']));
 }
 
 export const chromiumArgs: readonly string[] = [

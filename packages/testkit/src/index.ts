@@ -1,7 +1,7 @@
 import './provided-context.ts';
 export { startPostgres, type PostgresServer } from './postgres.ts';
 export { startRedis, type RedisServer } from './redis.ts';
-export { chromiumPath, chromiumArgs } from './chromium.ts';
+export { chromiumPath, chromiumArgs, headlessShellPath } from './chromium.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { ensureDebianPackage } from './debian.ts';
 export { freePort, waitForPort } from './ports.ts';

@@ -46,7 +46,7 @@ describe('docker/', () => {
       expect(file).toMatch(/^USER (?!root)\S+$/m);
       expect(file).toMatch(/PUPPETEER_SKIP_DOWNLOAD=true/);
     }
-    expect(read('docker/Dockerfile.runtime')).toMatch(/apt-get install[^\n]*\bchromium\b/);
+    expect(read('docker/Dockerfile.runtime')).toMatch(/apt-get install[^\n]*\bchromium-headless-shell\b/);
   });
 
   it('sets only environment variables the README documents', () => {

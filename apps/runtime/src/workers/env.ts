@@ -8,7 +8,8 @@ export interface WorkerEnv {
   /** This host's data folder (profiles, media, the generated secret key when none is set). */
   dataDir: string;
   secretKey: string | undefined;
-  chromiumPath: string;
+  /** PUPPETEER_EXECUTABLE_PATH; unset: the channel launches the first installed of DEFAULT_CHROMIUM_PATHS. */
+  chromiumPath: string | undefined;
   /** Extra Chromium flags: a JSON array of strings, or space separated (flags without spaces). */
   chromiumExtraArgs: string[];
   /** Chromium in one process (default; least memory) or its usual several (`WAFLOW_CHROMIUM_SINGLE_PROCESS=off`). */
@@ -82,7 +83,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     redisUrl: env.REDIS_URL || undefined,
     dataDir: env.WAFLOW_DATA_DIR || './data',
     secretKey: env.WAFLOW_SECRET_KEY || undefined,
-    chromiumPath: env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium',
+    chromiumPath: env.PUPPETEER_EXECUTABLE_PATH || undefined,
     chromiumExtraArgs: extraArgs(env.WAFLOW_CHROMIUM_EXTRA_ARGS),
     chromiumSingleProcess: onOff(env, 'WAFLOW_CHROMIUM_SINGLE_PROCESS', true),
     session,

@@ -12,11 +12,15 @@ import { ensureWorkerBundle } from './worker-bundle.ts';
 type Pm2 = typeof Pm2Module;
 
 /**
- * Node flags of every worker. --optimize-for-size: V8 keeps a small young generation and favours
- * memory over speed (a worker handles a message a second at most): worker RSS ~132 -> ~96 MB in
- * bench:memory. No old-space cap: media pass through the heap as base64.
+ * Node flags of every worker. A worker is I/O glue handling a message a second at most, so V8
+ * favours memory over speed: --optimize-for-size keeps a small young generation (worker RSS ~132
+ * -> ~90 MB in bench:memory); --no-opt --no-maglev leave JS to the interpreter and the baseline
+ * compiler, no optimised code or its feedback (~90 -> ~80 MB; a worker also spent less CPU linking
+ * and answering without the optimising compilers). Not --lite-mode: it implies --jitless, which
+ * removes WebAssembly and with it fetch (undici's parser). No old-space cap: media pass through
+ * the heap as base64.
  */
-export const WORKER_NODE_ARGS: readonly string[] = ['--optimize-for-size'];
+export const WORKER_NODE_ARGS: readonly string[] = ['--optimize-for-size', '--no-opt', '--no-maglev'];
 
 export interface SupervisorOptions {
   /** pm2's state folder; the daemon listens on sockets inside it. */

@@ -12,7 +12,8 @@ import wwebjs from 'whatsapp-web.js';
 import type { AuthStrategy, Client, ClientOptions } from 'whatsapp-web.js';
 import type { Page } from 'puppeteer';
 import { z } from 'zod';
-import { chromiumPath as testkitChromiumPath } from '@waflow/testkit';
+import { headlessShellPath } from '@waflow/testkit';
+import { isHeadlessShell } from '../../src/channels/whatsapp/chromium.ts';
 
 /**
  * The web version the double poses as. It is the pinned library's default, so a client that
@@ -59,9 +60,9 @@ export async function writeDoubleWebCache(dir: string): Promise<string> {
   return dir;
 }
 
-/** The system Chromium; the test kit installs Debian's package when it is missing. */
+/** The Chromium the channel runs by default (its headless shell); the test kit installs Debian's package when it is missing. */
 export function chromiumPath(): string {
-  return testkitChromiumPath();
+  return headlessShellPath();
 }
 
 /**
@@ -73,7 +74,7 @@ export function doubleClientOptions(cacheDir: string): ClientOptions {
     webVersion: DOUBLE_WEB_VERSION,
     webVersionCache: { type: 'local', path: cacheDir, strict: true },
     puppeteer: {
-      headless: true,
+      headless: isHeadlessShell(chromiumPath()) ? 'shell' : true,
       executablePath: chromiumPath(),
       args: DOUBLE_CHROMIUM_ARGS,
     },

@@ -1,8 +1,26 @@
-// The Chromium the WhatsApp channel drives: always the system one (Debian's `chromium`), never a
-// browser downloaded by puppeteer, with flags for a root, containerised, quiet run.
+// The Chromium the WhatsApp channel drives: always the system one, never a browser downloaded by
+// puppeteer, with flags for a root, containerised, quiet run.
+//
+// Decision: by default a number runs Chromium's headless shell (Debian's `chromium-headless-shell`,
+// the same Chromium build as the `chromium` package, without the desktop browser's code) and
+// falls back to the full browser (`/usr/bin/chromium`) where the shell is not installed.
+// WhatsApp Web runs the same in both; the shell maps ~75 MB less code and keeps ~20 MB less heap
+// per number (bench:memory: 351 -> 242 MB RSS, PSS 142 -> 102). PUPPETEER_EXECUTABLE_PATH picks
+// either (or another build) explicitly.
 import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 
-export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's `chromium-headless-shell` (its /usr/bin launcher is a shell script that stays as the parent: this is the binary). */
+export const HEADLESS_SHELL_PATH = '/usr/lib/chromium/chromium-headless-shell';
+/** Debian's `chromium`: the full browser, used where the headless shell is not installed. */
+export const FULL_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Where the channel looks when PUPPETEER_EXECUTABLE_PATH is not set, first found wins. */
+export const DEFAULT_CHROMIUM_PATHS: readonly string[] = [HEADLESS_SHELL_PATH, FULL_CHROMIUM_PATH];
+
+/** Chromium's headless shell (puppeteer launches it with `headless: 'shell'`). */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /^(chromium|chrome)-headless-shell$/.test(basename(executablePath));
+}
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
@@ -42,17 +60,33 @@ export class ChromiumMissingError extends Error {
   readonly code = 'CHROMIUM_MISSING';
 }
 
-/** Checks the browser is there and runnable; says what to install or set when it is not. */
-export function resolveChromium(executablePath: string = DEFAULT_CHROMIUM_PATH): string {
+function executable(path: string): boolean {
   try {
-    accessSync(executablePath, constants.X_OK);
-    return executablePath;
+    accessSync(path, constants.X_OK);
+    return true;
   } catch {
+    return false;
+  }
+}
+
+/**
+ * The browser to launch: `executablePath` (PUPPETEER_EXECUTABLE_PATH) when given, else the first of
+ * DEFAULT_CHROMIUM_PATHS installed. Says what to install or set when there is none.
+ */
+export function resolveChromium(executablePath?: string): string {
+  if (executablePath) {
+    if (executable(executablePath)) return executablePath;
     throw new ChromiumMissingError(
-      `Chromium was not found at ${executablePath}. Install Debian's package (apt-get install chromium) ` +
-        'or set PUPPETEER_EXECUTABLE_PATH to the chromium binary.',
+      `Chromium was not found at ${executablePath} (PUPPETEER_EXECUTABLE_PATH). Point it at a chromium binary, ` +
+        "or unset it and install Debian's package: apt-get install chromium-headless-shell (or chromium).",
     );
   }
+  const found = DEFAULT_CHROMIUM_PATHS.find(executable);
+  if (found) return found;
+  throw new ChromiumMissingError(
+    `Chromium was not found at ${DEFAULT_CHROMIUM_PATHS.join(' or ')}. Install Debian's package ` +
+      '(apt-get install chromium-headless-shell, or chromium) or set PUPPETEER_EXECUTABLE_PATH to a chromium binary.',
+  );
 }
 
 /**

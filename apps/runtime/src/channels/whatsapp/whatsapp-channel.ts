@@ -10,7 +10,7 @@ import { recordNumberRestart, reportNumberStatus, type DbClient, type Keyring, t
 import { ChannelEmitter } from '../channel-emitter.ts';
 import { ChannelSendError, type AckLevel, type Channel, type InboundMessage, type NumberStatus, type OutboundMessage } from '../channel.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { CHROMIUM_ARGS, killChromiumUsing, resolveChromium } from './chromium.ts';
+import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
 import { createLocalSessionAuth, createRemoteSessionAuth, EncryptedSessionStore } from './session-auth.ts';
@@ -200,13 +200,14 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     this.auth = this.makeAuth();
     const orphans = killChromiumUsing(this.profileDir());
     if (orphans > 0) this.opts.log.warn({ numberId: this.numberId, orphans }, 'killed Chromium processes left on this number\'s profile by a previous worker');
+    const executablePath = resolveChromium(chromium.executablePath);
     const client = new wwebjs.Client({
       ...extra,
       authStrategy: this.auth,
       puppeteer: {
-        headless: chromium.headless ?? true,
+        headless: chromium.headless === false ? false : isHeadlessShell(executablePath) ? 'shell' : true,
         ...extra.puppeteer,
-        executablePath: resolveChromium(chromium.executablePath),
+        executablePath,
         args: [...(chromium.args ?? CHROMIUM_ARGS), ...(extra.puppeteer?.args ?? [])],
       },
     });
