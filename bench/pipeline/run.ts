@@ -2,8 +2,10 @@
 // Postgres + Redis, then on the embedded defaults (PGlite, in-process locks) — with 100 contacts
 // each answering as soon as the bot replies, 20 turns each (BENCH_CONTACTS, BENCH_TURNS), after a
 // warm-up of 100 other contacts × 5 turns that is not counted (BENCH_WARMUP_TURNS, 0 for none).
-// Prints inbound messages/s and p50/p99 inbound-to-outbox latency of the measured run; last line
-// (real services): pipeline_msgs_per_s=N p99_ms=M
+// Prints inbound messages/s and p50/p99 inbound-to-outbox latency of the measured run, and the CPU
+// the runtime, Postgres and Redis used per message; last line (real services):
+// pipeline_msgs_per_s=N p99_ms=M
+import { readFileSync, readdirSync } from 'node:fs';
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
@@ -13,6 +15,27 @@ import { Runtime } from '../../apps/runtime/src/runtime.ts';
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 5);
+// BENCH_STATEMENTS=1: also print the statements Postgres spent the measured run on.
+const STATEMENTS = Boolean(process.env.BENCH_STATEMENTS);
+
+/** CPU seconds used so far by the machine's postgres and redis-server processes (Linux /proc). */
+function serverCpu(): { postgres: number; redis: number } {
+  const out = { postgres: 0, redis: 0 };
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]);
+      if (name === 'postgres') out.postgres += ticks / 100;
+      else if (name === 'redis-server') out.redis += ticks / 100;
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
 
 async function run(label: string, client: DbClient, redisUrl?: string): Promise<{ rate: number; p50: number; p99: number }> {
   await migrate(client);
@@ -54,9 +77,16 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
   // connections and preparing each statement on each of them — once per process, not per message.
   // The measured run then starts new conversations with other contacts, as production does.
   if (WARMUP_TURNS > 0) await converse('warm', WARMUP_TURNS);
+  if (STATEMENTS && redisUrl) {
+    await client.query('create extension if not exists pg_stat_statements');
+    await client.query('select pg_stat_statements_reset()');
+  }
   const started = performance.now();
+  const cpu0 = { self: process.cpuUsage(), servers: serverCpu() };
   await converse('bench', TURNS);
   const seconds = (performance.now() - started) / 1000;
+  const self = process.cpuUsage(cpu0.self);
+  const servers = serverCpu();
   const rows = await client.query<{ ms: number }>(
     `select extract(epoch from (processed_at - created_at)) * 1000 as ms from inbound_events where number_id = $1 and from_wa_id like 'bench%' order by 1`,
     [number.id],
@@ -70,12 +100,25 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
   const total = CONTACTS * TURNS;
   const result = { rate: Math.round(total / seconds), p50: Math.round(pct(50) * 10) / 10, p99: Math.round(pct(99) * 10) / 10 };
   console.log(`${label.padEnd(34)} ${total} msgs in ${seconds.toFixed(2)} s: ${result.rate} msgs/s, inbound-to-outbox p50 ${result.p50} ms, p99 ${result.p99} ms`);
+  // Where the CPU went, per inbound message (the runtime here is this process; PGlite runs in it).
+  const perMsg = (s: number) => ((s * 1000) / total).toFixed(3);
+  console.log(
+    `${''.padEnd(34)} CPU per message: runtime ${perMsg((self.user + self.system) / 1e6)} ms (system ${perMsg(self.system / 1e6)}), postgres ${perMsg(servers.postgres - cpu0.servers.postgres)} ms, redis ${perMsg(servers.redis - cpu0.servers.redis)} ms`,
+  );
+  if (STATEMENTS && redisUrl) {
+    // Where Postgres spent its time in the measured run (statements a trigger runs are listed too).
+    const top = await client.query<{ calls: number; ms: number; rows: number; query: string }>(
+      `select calls, round(total_exec_time::numeric, 1) as ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
+       from pg_stat_statements order by total_exec_time desc limit 15`,
+    );
+    for (const r of top) console.log(`${''.padEnd(34)} ${String(r.ms).padStart(8)} ms ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(6)} rows  ${r.query}`);
+  }
   await runtime.stop();
   await coord.close();
   return result;
 }
 
-const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+const [pg, redis] = await Promise.all([startPostgres({ statementStats: STATEMENTS }), startRedis()]);
 try {
   const real = await run(process.env.BENCH_NO_REDIS ? 'real Postgres, in-process locks' : 'real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 10 }), process.env.BENCH_NO_REDIS ? undefined : redis.url);
   if (!process.env.BENCH_REAL_ONLY) await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));

@@ -50,7 +50,12 @@ async function waitUntilAccepting(bin: string, port: number, timeoutMs: number):
   }
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface StartPostgresOptions {
+  /** Loads pg_stat_statements (every statement, nested ones too): benchmarks print where the server's time went. */
+  statementStats?: boolean;
+}
+
+export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = ensureDebianPackage('postgresql', findPgBin);
   const dir = mkdtempSync(join(tmpdir(), 'waflow-pg-'));
   const dataDir = join(dir, 'data');
@@ -80,6 +85,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=300',
       '-c', 'shared_buffers=128MB',
+      ...(opts.statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : []),
     ],
     { ...ids, stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   );

@@ -11,11 +11,17 @@ export interface OutboxRow {
   numberId: string;
   attempts: number;
   message: OutboundMessage;
+  /** The claim already recorded the row as handed to the channel (each contact's first row: it is sent at once). */
+  handed?: boolean;
 }
 
 /** The sender's view of the outbox table; implemented on drizzle in `outbox-store.ts`. */
 export interface OutboxStore {
-  /** Moves up to `limit` due rows of the number from queued to sending (attempts + 1) and returns them, oldest first. */
+  /**
+   * Moves up to `limit` due rows of the number from queued to sending (attempts + 1) and returns
+   * them, oldest first; each contact's first row is recorded as handed too (`handed`): the sender
+   * hands it to the channel as soon as the claim answers.
+   */
   claimDue(numberId: string, limit: number, now: Date): Promise<OutboxRow[]>;
   /** Records that the row is being handed to the channel: from here on it may have gone out. */
   markHanded(id: string, now: Date): Promise<void>;
@@ -88,7 +94,7 @@ export class OutboxSender {
     let providerMessageId: string;
     // Claimed rows a crash interrupts before this line are sent after the restart; from here on
     // the outcome is unknown to a restart, which then never sends the row again.
-    await this.store.markHanded(row.id, new Date(this.now()));
+    if (!row.handed) await this.store.markHanded(row.id, new Date(this.now()));
     try {
       ({ providerMessageId } = await this.channel.send(row.message));
     } catch (err) {

@@ -3,7 +3,7 @@
 // checkpoint — in one statement for all the contacts locked at the same moment: the hot path of
 // inbound messages pays one round trip to read, shared.
 import { sql } from 'drizzle-orm';
-import { executeRows, schema, type Database } from '@waflow/db';
+import { schema, statement, type Database } from '@waflow/db';
 import type { ConversationState } from '@waflow/flow';
 
 export interface ClaimedEvent {
@@ -54,45 +54,46 @@ export interface ClaimKey {
   fromWaId: string;
 }
 
+const claimStatement = statement<{ keys: string }>(
+  sql`
+    with keys as (
+      select * from jsonb_to_recordset(${sql.placeholder('keys')}::jsonb) as k(number_id uuid, wa_id text)
+    ), next as (
+      select n.id from keys k
+      cross join lateral (
+        select e.id from ${schema.inboundEvents} e
+        where e.number_id = k.number_id and e.from_wa_id = k.wa_id and e.status in ('pending', 'processing')
+        order by e.seq limit 1
+      ) n
+    ), claimed as (
+      update ${schema.inboundEvents} e set status = 'processing', attempts = e.attempts + 1
+      from next where e.id = next.id
+      returning e.id, e.number_id, e.from_wa_id, e.seq, e.payload, e.attempts, e.created_at
+    )
+    select c.id, c.number_id, c.from_wa_id, c.payload, c.attempts, c.created_at as received_at,
+      exists (select 1 from ${schema.inboundEvents} x
+              where x.number_id = c.number_id and x.from_wa_id = c.from_wa_id and x.status in ('pending', 'processing') and x.seq > c.seq) as more,
+      n.workspace_id, ct.id as contact_id, ct.name as contact_name,
+      cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id,
+      ck.state,
+      case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
+    from claimed c
+    left join ${schema.numbers} n on n.id = c.number_id
+    left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
+    left join lateral (
+      select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id from ${schema.conversations} v
+      where v.number_id = c.number_id and v.contact_id = ct.id and v.status not in ('completed', 'expired')
+      order by v.created_at desc limit 1
+    ) cv on true
+    left join ${schema.conversationCheckpoints} ck on ck.conversation_id = cv.id`,
+);
+
 /**
  * Moves each contact's oldest pending event to processing (attempts + 1) and reads its turn's
  * context. The caller holds every contact's lock. Answers per key, in order (undefined: nothing pending).
  */
 export async function claimNextEvents(db: Database, keys: readonly ClaimKey[]): Promise<(ClaimedEvent | undefined)[]> {
-  const rows = await executeRows<Row>(
-    db,
-    sql`
-      with keys as (
-        select * from jsonb_to_recordset(${JSON.stringify(keys.map((k) => ({ number_id: k.numberId, wa_id: k.fromWaId })))}::jsonb) as k(number_id uuid, wa_id text)
-      ), next as (
-        select n.id from keys k
-        cross join lateral (
-          select e.id from ${schema.inboundEvents} e
-          where e.number_id = k.number_id and e.from_wa_id = k.wa_id and e.status in ('pending', 'processing')
-          order by e.seq limit 1
-        ) n
-      ), claimed as (
-        update ${schema.inboundEvents} e set status = 'processing', attempts = e.attempts + 1
-        from next where e.id = next.id
-        returning e.id, e.number_id, e.from_wa_id, e.seq, e.payload, e.attempts, e.created_at
-      )
-      select c.id, c.number_id, c.from_wa_id, c.payload, c.attempts, c.created_at as received_at,
-        exists (select 1 from ${schema.inboundEvents} x
-                where x.number_id = c.number_id and x.from_wa_id = c.from_wa_id and x.status in ('pending', 'processing') and x.seq > c.seq) as more,
-        n.workspace_id, ct.id as contact_id, ct.name as contact_name,
-        cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id,
-        ck.state,
-        case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
-      from claimed c
-      left join ${schema.numbers} n on n.id = c.number_id
-      left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
-      left join lateral (
-        select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id from ${schema.conversations} v
-        where v.number_id = c.number_id and v.contact_id = ct.id and v.status not in ('completed', 'expired')
-        order by v.created_at desc limit 1
-      ) cv on true
-      left join ${schema.conversationCheckpoints} ck on ck.conversation_id = cv.id`,
-  );
+  const rows = await claimStatement.rows<Row>(db, { keys: JSON.stringify(keys.map((k) => ({ number_id: k.numberId, wa_id: k.fromWaId }))) });
   const byKey = new Map(rows.map((r) => [`${r.number_id}\u0000${r.from_wa_id}`, r]));
   return keys.map((k) => {
     const r = byKey.get(`${k.numberId}\u0000${k.fromWaId}`);

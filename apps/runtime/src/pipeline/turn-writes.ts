@@ -5,7 +5,7 @@
 // checkpoint's fence and the whole transaction rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { enqueueWebhookEvents, envelope, schema, uuidArray, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
+import { enqueueWebhookEvents, envelope, schema, statement, uuidArrayText, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 
@@ -154,6 +154,61 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+// The commit's statements, rendered once (see Statement in @waflow/db).
+
+// The outbox row first: a transcript line is written only for a row that was queued (an effect
+// already queued by an earlier try of the turn makes neither). The foreign key from the outbox
+// to the message is checked at the end of the statement.
+const sendsStatement = statement<{ outbox: string; messages: string }>(sql`
+  with queued as (
+    insert into ${schema.outbox} (number_id, conversation_id, message_id, idempotency_key, payload, next_attempt_at)
+    select s.number_id, s.conversation_id, s.message_id, s.key, s.payload, s.at
+    from jsonb_to_recordset(${sql.placeholder('outbox')}::jsonb) as s(number_id uuid, conversation_id uuid, message_id uuid, key text, payload jsonb, at timestamptz, n int)
+    order by s.n
+    on conflict (idempotency_key) do nothing
+    returning message_id
+  )
+  insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, type, body, status)
+  select m.id, m.workspace_id, m.number_id, m.conversation_id, 'out', m.type, m.body, 'pending'
+  from jsonb_to_recordset(${sql.placeholder('messages')}::jsonb) as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, type text, body text, n int)
+  where m.id in (select message_id from queued)
+  order by m.n`);
+
+// One row per conversation: a turn's later results replace its earlier ones.
+const resultsStatement = statement<{ rows: string }>(sql`
+  insert into ${schema.results} (workspace_id, flow_id, flow_version_id, conversation_id, contact_id, status, variables, updated_at)
+  select r.workspace_id, r.flow_id, r.flow_version_id, r.conversation_id, r.contact_id, r.status::result_status, r.variables, r.at
+  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(workspace_id uuid, flow_id uuid, flow_version_id uuid, conversation_id uuid, contact_id uuid, status text, variables jsonb, at timestamptz)
+  on conflict (conversation_id) do update set status = excluded.status, variables = excluded.variables, updated_at = excluded.updated_at`);
+
+const conversationsStatement = statement<{ rows: string; ids: string }>(sql`
+  update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
+  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as u(id uuid, status text, at timestamptz)
+  where c.id = u.id and c.id = any(${sql.placeholder('ids')}::uuid[])`);
+
+const eventsStatement = statement<{ rows: string; ids: string }>(sql`
+  update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
+  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as d(id uuid, status text, error text)
+  where e.id = d.id and e.id = any(${sql.placeholder('ids')}::uuid[])`);
+
+// The inbound transcript lines, then the deliveries of the lines that were written.
+const inboundStatement = statement<{ lines: string; at: string }>(sql`
+  with lines as (
+    select * from jsonb_to_recordset(${sql.placeholder('lines')}::jsonb)
+      as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, event jsonb, n int)
+  ), written as (
+    insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
+    select id, workspace_id, number_id, conversation_id, 'in', wa_message_id, type, body, media_ref, 'delivered', 'contact' from lines order by n
+    on conflict do nothing
+    returning id
+  )
+  insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
+  select ep.id, 'evt_in_' || l.id, 'message.received', l.event, ${sql.placeholder('at')}::timestamptz
+  from lines l
+  join written w on w.id = l.id
+  join ${schema.webhookEndpoints} ep on ep.workspace_id = l.workspace_id and ep.enabled and ('*' = any(ep.events) or 'message.received' = any(ep.events))
+  on conflict do nothing`);
+
 function isUniqueViolation(err: unknown): boolean {
   for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
     if (typeof e === 'object' && e !== null && 'code' in e && e.code === '23505') return true;
@@ -190,24 +245,11 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
 
     const sends = turns.flatMap((t) => t.sends);
     if (sends.length > 0) {
-      // The outbox row first: a transcript line is written only for a row that was queued (an
-      // effect already queued by an earlier try of the turn makes neither). The foreign key from
-      // the outbox to the message is checked at the end of the statement.
       pending.push(
-        tx.execute(sql`
-          with queued as (
-            insert into ${schema.outbox} (number_id, conversation_id, message_id, idempotency_key, payload, next_attempt_at)
-            select s.number_id, s.conversation_id, s.message_id, s.key, s.payload, s.at
-            from jsonb_to_recordset(${json(sends.map((s, n) => ({ number_id: s.numberId, conversation_id: s.conversationId, message_id: s.messageId, key: s.idempotencyKey, payload: s.payload, at: s.at, n })))}::jsonb) as s(number_id uuid, conversation_id uuid, message_id uuid, key text, payload jsonb, at timestamptz, n int)
-            order by s.n
-            on conflict (idempotency_key) do nothing
-            returning message_id
-          )
-          insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, type, body, status)
-          select m.id, m.workspace_id, m.number_id, m.conversation_id, 'out', m.type, m.body, 'pending'
-          from jsonb_to_recordset(${json(sends.map((s, n) => ({ id: s.messageId, workspace_id: s.workspaceId, number_id: s.numberId, conversation_id: s.conversationId, type: s.type, body: s.body, n })))}::jsonb) as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, type text, body text, n int)
-          where m.id in (select message_id from queued)
-          order by m.n`),
+        sendsStatement.rows(tx, {
+          outbox: json(sends.map((s, n) => ({ number_id: s.numberId, conversation_id: s.conversationId, message_id: s.messageId, key: s.idempotencyKey, payload: s.payload, at: s.at, n }))),
+          messages: json(sends.map((s, n) => ({ id: s.messageId, workspace_id: s.workspaceId, number_id: s.numberId, conversation_id: s.conversationId, type: s.type, body: s.body, n }))),
+        }),
       );
     }
 
@@ -219,14 +261,12 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
           where conversation_id = ${c.conversationId} and key = ${c.key} and fired_at is null`),
       );
     }
-    // One row per conversation: a turn's later results replace its earlier ones.
     const results = [...new Map(turns.flatMap((t) => t.results).map((r) => [r.conversationId, r])).values()];
     if (results.length > 0) {
       pending.push(
-        tx
-          .insert(schema.results)
-          .values(results.map((r) => ({ workspaceId: r.workspaceId, flowId: r.flowId, flowVersionId: r.flowVersionId, conversationId: r.conversationId, contactId: r.contactId, status: r.status, variables: r.variables, updatedAt: r.at })))
-          .onConflictDoUpdate({ target: schema.results.conversationId, set: { status: sql`excluded.status`, variables: sql`excluded.variables`, updatedAt: sql`excluded.updated_at` } }),
+        resultsStatement.rows(tx, {
+          rows: json(results.map((r) => ({ workspace_id: r.workspaceId, flow_id: r.flowId, flow_version_id: r.flowVersionId, conversation_id: r.conversationId, contact_id: r.contactId, status: r.status, variables: r.variables, at: r.at }))),
+        }),
       );
     }
     const events = turns.flatMap((t) => t.webhookEvents);
@@ -235,16 +275,10 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
     const updates = turns.flatMap((t) => (t.conversationUpdate ? [t.conversationUpdate] : []));
     if (updates.length > 0) {
       pending.push(
-        tx.execute(sql`update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
-          from jsonb_to_recordset(${json(updates.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at })))}::jsonb) as u(id uuid, status text, at timestamptz)
-          where c.id = u.id and c.id = any(${uuidArray(updates.map((u) => u.id))})`),
+        conversationsStatement.rows(tx, { rows: json(updates.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at }))), ids: uuidArrayText(updates.map((u) => u.id)) }),
       );
     }
-    pending.push(
-      tx.execute(sql`update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
-        from jsonb_to_recordset(${json(turns.flatMap((t) => t.events))}::jsonb) as d(id uuid, status text, error text)
-        where e.id = d.id and e.id = any(${uuidArray(turns.flatMap((t) => t.events.map((e) => e.id)))})`),
-    );
+    pending.push(eventsStatement.rows(tx, { rows: json(turns.flatMap((t) => t.events)), ids: uuidArrayText(turns.flatMap((t) => t.events.map((e) => e.id))) }));
 
     // Every statement is on the wire; wait for all (a failure fails the transaction).
     const settled = await Promise.allSettled(pending);
@@ -280,21 +314,5 @@ function insertInbound(tx: Database, rows: readonly InboundRow[]): Promise<unkno
       }),
     };
   });
-  // One statement: the lines, then the deliveries of the lines that were written.
-  return tx.execute(sql`
-    with lines as (
-      select * from jsonb_to_recordset(${json(lines)}::jsonb)
-        as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, event jsonb, n int)
-    ), written as (
-      insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
-      select id, workspace_id, number_id, conversation_id, 'in', wa_message_id, type, body, media_ref, 'delivered', 'contact' from lines order by n
-      on conflict do nothing
-      returning id
-    )
-    insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
-    select ep.id, 'evt_in_' || l.id, 'message.received', l.event, ${at.toISOString()}::timestamptz
-    from lines l
-    join written w on w.id = l.id
-    join ${schema.webhookEndpoints} ep on ep.workspace_id = l.workspace_id and ep.enabled and ('*' = any(ep.events) or 'message.received' = any(ep.events))
-    on conflict do nothing`);
+  return inboundStatement.rows(tx, { lines: json(lines), at: at.toISOString() });
 }

@@ -2,7 +2,7 @@
 // lock's token so a holder whose lock expired cannot overwrite a newer state.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { executeRows } from '../sql-rows.ts';
+import { statement } from '../sql-rows.ts';
 import { conversationCheckpoints } from '../schema/index.ts';
 
 /**
@@ -13,20 +13,23 @@ export async function writeCheckpoint(db: Database, conversationId: string, stat
   return (await writeCheckpoints(db, [{ conversationId, state, fence }])).has(conversationId);
 }
 
+const writeStatement = statement<{ rows: string }>(
+  sql`insert into ${conversationCheckpoints} (conversation_id, state, fence, updated_at)
+      select c.id, c.state, c.fence, now() from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id uuid, state jsonb, fence bigint)
+      on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
+      where ${conversationCheckpoints.fence} <= excluded.fence
+      returning conversation_id`,
+);
+
 /**
  * Several conversations' checkpoints in one statement, each fenced like `writeCheckpoint`.
  * Returns the conversations whose checkpoint was written (the others were refused as stale).
  */
 export async function writeCheckpoints(db: Database, rows: readonly { conversationId: string; state: unknown; fence: number }[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const written = await executeRows<{ conversation_id: string }>(
-    db,
-    sql`insert into ${conversationCheckpoints} (conversation_id, state, fence, updated_at)
-        select c.id, c.state, c.fence, now() from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.conversationId, state: r.state, fence: r.fence })))}::jsonb) as c(id uuid, state jsonb, fence bigint)
-        on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
-        where ${conversationCheckpoints.fence} <= excluded.fence
-        returning conversation_id`,
-  );
+  const written = await writeStatement.rows<{ conversation_id: string }>(db, {
+    rows: JSON.stringify(rows.map((r) => ({ id: r.conversationId, state: r.state, fence: r.fence }))),
+  });
   return new Set(written.map((r) => r.conversation_id));
 }
 

@@ -1,7 +1,8 @@
 // Inbound events are persisted before anything else happens to them; the unique
 // (number, WhatsApp message id) is where duplicates stop.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { statement } from '../sql-rows.ts';
 import { inboundEvents } from '../schema/index.ts';
 
 export type NewInboundEvent = { numberId: string; waMessageId: string; fromWaId: string; payload: unknown; kind?: string };
@@ -24,6 +25,15 @@ export async function insertInboundEvent(db: Database, input: NewInboundEvent): 
   throw new Error(`inbound event ${input.waMessageId} neither inserted nor found`);
 }
 
+// Rows in the given order, so that `seq` (the arrival order) follows it.
+const insertStatement = statement<{ numberId: string; rows: string }>(sql`
+  insert into ${inboundEvents} (number_id, wa_message_id, from_wa_id, kind, payload)
+  select ${sql.placeholder('numberId')}::uuid, i.wa_message_id, i.from_wa_id, coalesce(i.kind, 'message'), i.payload
+  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as i(wa_message_id text, from_wa_id text, kind text, payload jsonb, n int)
+  order by i.n
+  on conflict do nothing
+  returning id, wa_message_id`);
+
 /**
  * Inserts several events of one number in one statement, in the given order (their `seq` follows
  * it), skipping those that exist. Returns, per input, the row's id and whether this call created
@@ -31,12 +41,11 @@ export async function insertInboundEvent(db: Database, input: NewInboundEvent): 
  */
 export async function insertInboundEvents(db: Database, numberId: string, inputs: Omit<NewInboundEvent, 'numberId'>[]): Promise<{ inserted: boolean; id: string }[]> {
   if (inputs.length === 0) return [];
-  const created = await db
-    .insert(inboundEvents)
-    .values(inputs.map((i) => ({ ...i, numberId })))
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id, waMessageId: inboundEvents.waMessageId });
-  const ids = new Map(created.map((r) => [r.waMessageId, r.id]));
+  const created = await insertStatement.rows<{ id: string; wa_message_id: string }>(db, {
+    numberId,
+    rows: JSON.stringify(inputs.map((i, n) => ({ wa_message_id: i.waMessageId, from_wa_id: i.fromWaId, kind: i.kind ?? null, payload: i.payload, n }))),
+  });
+  const ids = new Map(created.map((r) => [r.wa_message_id, r.id]));
   const claimed = new Set<string>();
   const missing = inputs.filter((i) => !ids.has(i.waMessageId)).map((i) => i.waMessageId);
   const existing = new Map<string, string>();
