@@ -17,6 +17,7 @@ const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 5);
 // BENCH_STATEMENTS=1: also print the statements Postgres spent the measured run on.
 const STATEMENTS = Boolean(process.env.BENCH_STATEMENTS);
+const STALL_S = Number(process.env.BENCH_STALL_S ?? 120);
 
 /** CPU seconds used so far by the machine's postgres and redis-server processes (Linux /proc). */
 function serverCpu(): { postgres: number; redis: number } {
@@ -71,7 +72,12 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
       remaining.set(from, turns - 1);
       sandbox.deliver({ from, text: 'start' });
     }
-    return finished;
+    // A stalled pipeline fails the run, saying where it stopped, instead of waiting for ever.
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${label}: the pipeline stalled: ${done} of ${CONTACTS} contacts finished after ${STALL_S} s`)), STALL_S * 1000);
+    });
+    return Promise.race([finished, stalled]).finally(() => clearTimeout(timer));
   };
   // Warm-up, not counted: the process's first messages pay for JIT compilation, opening the pool's
   // connections and preparing each statement on each of them — once per process, not per message.
@@ -107,11 +113,15 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
   );
   if (STATEMENTS && redisUrl) {
     // Where Postgres spent its time in the measured run (statements a trigger runs are listed too).
-    const top = await client.query<{ calls: number; ms: number; rows: number; query: string }>(
-      `select calls, round(total_exec_time::numeric, 1) as ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
+    const top = await client.query<{ calls: number; ms: number; plan: number; rows: number; query: string }>(
+      `select calls, round(total_exec_time::numeric, 1) as ms, round(total_plan_time::numeric, 1) as plan, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as query
        from pg_stat_statements order by total_exec_time desc limit 15`,
     );
-    for (const r of top) console.log(`${''.padEnd(34)} ${String(r.ms).padStart(8)} ms ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(6)} rows  ${r.query}`);
+    for (const r of top) console.log(`${''.padEnd(34)} ${String(r.ms).padStart(8)} ms (plan ${String(r.plan).padStart(6)}) ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(6)} rows  ${r.query}`);
+    const tables = await client.query<{ relname: string; ins: number; upd: number; hot: number }>(
+      `select relname, n_tup_ins as ins, n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_user_tables where n_tup_ins + n_tup_upd > 0 order by n_tup_ins + n_tup_upd desc`,
+    );
+    for (const t of tables) console.log(`${''.padEnd(34)} ${t.relname.padEnd(26)} inserted ${t.ins}, updated ${t.upd} (${t.hot} HOT)`);
   }
   await runtime.stop();
   await coord.close();
@@ -123,6 +133,11 @@ try {
   const real = await run(process.env.BENCH_NO_REDIS ? 'real Postgres, in-process locks' : 'real Postgres + Redis', await createDb({ url: (await createTestDatabase(pg.url)).url, max: 10 }), process.env.BENCH_NO_REDIS ? undefined : redis.url);
   if (!process.env.BENCH_REAL_ONLY) await run('embedded PGlite + in-process locks', await createDb({ dataDir: 'memory://' }));
   console.log(`pipeline_msgs_per_s=${real.rate} p99_ms=${real.p99}`);
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
 } finally {
   await Promise.all([pg.stop(), redis.stop()]);
 }
+// A failed run leaves its runtime's timers behind: end here either way.
+process.exit();

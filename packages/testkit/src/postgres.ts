@@ -85,7 +85,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=300',
       '-c', 'shared_buffers=128MB',
-      ...(opts.statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : []),
+      ...(opts.statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on'] : []),
     ],
     { ...ids, stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   );
