@@ -1,7 +1,8 @@
 // Pipeline benchmark: drives the inbound path with the sandbox channel — on throwaway real
 // Postgres + Redis, then on the embedded defaults (PGlite, in-process locks) — with 100 contacts
 // each answering as soon as the bot replies, 20 turns each (BENCH_CONTACTS, BENCH_TURNS), after a
-// warm-up of 100 other contacts × 5 turns that is not counted (BENCH_WARMUP_TURNS, 0 for none).
+// warm-up of 100 other contacts × 20 turns that is not counted (BENCH_WARMUP_TURNS, 0 for none;
+// its own rate is printed too: a fresh process's).
 // Prints inbound messages/s and p50/p99 inbound-to-outbox latency of the measured run, and the CPU
 // the runtime, Postgres and Redis used per message; last line (real services):
 // pipeline_msgs_per_s=N p99_ms=M
@@ -14,7 +15,7 @@ import { Runtime } from '../../apps/runtime/src/runtime.ts';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
-const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 5);
+const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 20);
 // BENCH_STATEMENTS=1: also print the statements Postgres spent the measured run on.
 const STATEMENTS = Boolean(process.env.BENCH_STATEMENTS);
 const STALL_S = Number(process.env.BENCH_STALL_S ?? 120);
@@ -81,8 +82,15 @@ async function run(label: string, client: DbClient, redisUrl?: string): Promise<
   };
   // Warm-up, not counted: the process's first messages pay for JIT compilation, opening the pool's
   // connections and preparing each statement on each of them — once per process, not per message.
-  // The measured run then starts new conversations with other contacts, as production does.
-  if (WARMUP_TURNS > 0) await converse('warm', WARMUP_TURNS);
+  // V8 is still optimising after 500 messages (the runtime's CPU per message was ~40% higher than
+  // once warm); after 2,000 it has settled. The measured run then starts new conversations with
+  // other contacts, as production does.
+  if (WARMUP_TURNS > 0) {
+    const warmStarted = performance.now();
+    await converse('warm', WARMUP_TURNS);
+    const warmSeconds = (performance.now() - warmStarted) / 1000;
+    console.log(`${label.padEnd(34)} warm-up, not counted: ${CONTACTS * WARMUP_TURNS} msgs in ${warmSeconds.toFixed(2)} s: ${Math.round((CONTACTS * WARMUP_TURNS) / warmSeconds)} msgs/s (a fresh process)`);
+  }
   if (STATEMENTS && redisUrl) {
     await client.query('create extension if not exists pg_stat_statements');
     await client.query('select pg_stat_statements_reset()');
