@@ -19,7 +19,7 @@ export interface ClaimedEvent {
   /** Undefined when the number was removed. */
   workspaceId: string | undefined;
   contact: { id: string; name: string | null } | undefined;
-  conversation: { id: string; status: string; handoffUntil: Date | null; flowId: string | null; flowVersionId: string | null } | undefined;
+  conversation: { id: string; status: string; handoffUntil: Date | null; flowId: string | null; flowVersionId: string | null; lastActivityAt: Date } | undefined;
   /** The open conversation's last checkpoint. */
   state: ConversationState | undefined;
   /** The contact had conversations before (the "first message" trigger needs this). */
@@ -42,6 +42,7 @@ interface Row extends Record<string, unknown> {
   conv_handoff_until: Date | string | null;
   conv_flow_id: string | null;
   conv_flow_version_id: string | null;
+  conv_last_activity_at: Date | string | null;
   state: ConversationState | null;
   had_conversations: boolean | null;
 }
@@ -74,14 +75,14 @@ const claimStatement = statement<{ keys: string }>(
       exists (select 1 from ${schema.inboundEvents} x
               where x.number_id = c.number_id and x.from_wa_id = c.from_wa_id and x.status in ('pending', 'processing') and x.seq > c.seq) as more,
       n.workspace_id, ct.id as contact_id, ct.name as contact_name,
-      cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id,
+      cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id, cv.last_activity_at as conv_last_activity_at,
       ck.state,
       case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
     from claimed c
     left join ${schema.numbers} n on n.id = c.number_id
     left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
     left join lateral (
-      select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id from ${schema.conversations} v
+      select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id, v.last_activity_at from ${schema.conversations} v
       where v.number_id = c.number_id and v.contact_id = ct.id and v.status not in ('completed', 'expired')
       order by v.created_at desc limit 1
     ) cv on true
@@ -113,7 +114,7 @@ function toClaimed(r: Row): ClaimedEvent {
     workspaceId: r.workspace_id ?? undefined,
     contact: r.contact_id ? { id: r.contact_id, name: r.contact_name } : undefined,
     conversation: r.conv_id
-      ? { id: r.conv_id, status: r.conv_status ?? 'active', handoffUntil: r.conv_handoff_until ? asDate(r.conv_handoff_until) : null, flowId: r.conv_flow_id, flowVersionId: r.conv_flow_version_id }
+      ? { id: r.conv_id, status: r.conv_status ?? 'active', handoffUntil: r.conv_handoff_until ? asDate(r.conv_handoff_until) : null, flowId: r.conv_flow_id, flowVersionId: r.conv_flow_version_id, lastActivityAt: r.conv_last_activity_at ? asDate(r.conv_last_activity_at) : new Date(0) }
       : undefined,
     state: r.state ?? undefined,
     hadConversations: r.had_conversations === true,

@@ -5,6 +5,8 @@ import type { DbClient } from '../client.ts';
 import { createKeyring } from '../crypto/index.ts';
 import { migrate } from '../migrate.ts';
 import { schema } from '../index.ts';
+import { sql } from 'drizzle-orm';
+import { statement, uuidArrayText } from '../sql-rows.ts';
 import { readCheckpoint, writeCheckpoint, writeCheckpoints } from './checkpoints.ts';
 import { createConversation, findOpenConversation, upsertContact } from './conversations.ts';
 import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, publishFlowVersion, saveDraft } from './flows.ts';
@@ -110,6 +112,20 @@ export function runContract({ name, create }: { name: string; create: () => Prom
 
       await deleteSessionArchive(db, number.id);
       expect(await loadSessionArchive(db, rotated, number.id)).toBeUndefined();
+    });
+
+    it('runs a Statement (rendered once) with its placeholders, in and out of a transaction', async () => {
+      const pick = statement<{ rows: string; ids: string; min: number }>(sql`
+        select r.id, r.n from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(id uuid, n int)
+        where r.id = any(${sql.placeholder('ids')}::uuid[]) and r.n >= ${sql.placeholder('min')}::int order by r.n`);
+      const a = '00000000-0000-4000-8000-00000000000a';
+      const b = '00000000-0000-4000-8000-00000000000b';
+      const params = { rows: JSON.stringify([{ id: a, n: 1 }, { id: b, n: 2 }]), ids: uuidArrayText([a, b]), min: 2 };
+      expect(await pick.rows(client.db, params)).toEqual([{ id: b, n: 2 }]);
+      expect(await pick.rows(client.db, { ...params, min: 0 })).toEqual([{ id: a, n: 1 }, { id: b, n: 2 }]);
+      await client.db.transaction(async (tx) => {
+        expect(await pick.rows(tx, { ...params, ids: uuidArrayText([a]), min: 0 })).toEqual([{ id: a, n: 1 }]);
+      });
     });
 
     it('applies the migrations a second time without error', async () => {
