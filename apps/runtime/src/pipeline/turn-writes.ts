@@ -5,7 +5,7 @@
 // checkpoint's fence and the whole transaction rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { enqueueWebhookEvents, envelope, schema, statement, uuidArrayText, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
+import { enqueueWebhookEvents, schema, statement, uuidArrayText, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 
@@ -191,11 +191,12 @@ const eventsStatement = statement<{ rows: string; ids: string }>(sql`
   from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as d(id uuid, status text, error text)
   where e.id = d.id and e.id = any(${sql.placeholder('ids')}::uuid[])`);
 
-// The inbound transcript lines, then the deliveries of the lines that were written.
+// The inbound transcript lines, then the `message.received` deliveries of the lines that were
+// written; the event is built here, only for the lines an endpoint is subscribed to.
 const inboundStatement = statement<{ lines: string; at: string }>(sql`
   with lines as (
     select * from jsonb_to_recordset(${sql.placeholder('lines')}::jsonb)
-      as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, event jsonb, n int)
+      as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int)
   ), written as (
     insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
     select id, workspace_id, number_id, conversation_id, 'in', wa_message_id, type, body, media_ref, 'delivered', 'contact' from lines order by n
@@ -203,7 +204,11 @@ const inboundStatement = statement<{ lines: string; at: string }>(sql`
     returning id
   )
   insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
-  select ep.id, 'evt_in_' || l.id, 'message.received', l.event, ${sql.placeholder('at')}::timestamptz
+  select ep.id, 'evt_in_' || l.id, 'message.received',
+    jsonb_build_object('id', 'evt_in_' || l.id, 'type', 'message.received', 'timestamp', ${sql.placeholder('at')}::text,
+      'data', jsonb_build_object('messageId', l.id, 'numberId', l.number_id, 'conversationId', l.conversation_id, 'contact', l.contact,
+        'type', l.type, 'text', l.text, 'waMessageId', l.wa_message_id)),
+    ${sql.placeholder('at')}::timestamptz
   from lines l
   join written w on w.id = l.id
   join ${schema.webhookEndpoints} ep on ep.workspace_id = l.workspace_id and ep.enabled and ('*' = any(ep.events) or 'message.received' = any(ep.events))
@@ -305,13 +310,8 @@ function insertInbound(tx: Database, rows: readonly InboundRow[]): Promise<unkno
       type: m.type,
       body: m.text ?? (m.location ? `${m.location.latitude},${m.location.longitude}` : null),
       media_ref: m.media?.ref ?? null,
-      event: envelope({
-        id: `evt_in_${r.id}`,
-        type: 'message.received',
-        workspaceId: r.workspaceId,
-        occurredAt: at,
-        data: { messageId: r.id, numberId: r.numberId, conversationId: r.conversationId, contact: m.from, type: m.type, text: m.text ?? null, waMessageId: m.messageId },
-      }),
+      contact: m.from,
+      text: m.text ?? null,
     };
   });
   return inboundStatement.rows(tx, { lines: json(lines), at: at.toISOString() });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createKeyring, schema, type DbClient } from '@waflow/db';
@@ -87,5 +87,15 @@ describe('webhook event payloads', () => {
     }
     const ticket = deliveries.find((d) => d.type === 'support.ticket')?.payload as { data: Record<string, unknown> };
     expect(ticket.data).toMatchObject({ order: '12345', issue: 'It arrived damaged', contact: '34600000001@c.us' });
+
+    // message.received carries the transcript line it announces.
+    const [line] = await client.db.select().from(schema.messages).where(and(eq(schema.messages.direction, 'in'), eq(schema.messages.body, 'I have a problem')));
+    const received = deliveries.find((d) => d.type === 'message.received' && (d.payload as { data: { text: string } }).data.text === 'I have a problem')?.payload;
+    expect(received).toEqual({
+      id: `evt_in_${line?.id}`,
+      type: 'message.received',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      data: { messageId: line?.id, numberId, conversationId: line?.conversationId, contact: '34600000001@c.us', type: 'text', text: 'I have a problem', waMessageId: line?.waMessageId },
+    });
   });
 });
