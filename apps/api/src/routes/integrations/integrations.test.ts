@@ -110,8 +110,12 @@ describe('the integrator API', () => {
     await h.runtime.idle();
     expect(texts('34600999888@c.us')).toEqual(['Your order shipped.']);
     const [claim] = await h.client.db.select().from(schema.idempotencyKeys).where(eq(schema.idempotencyKeys.key, 'msg-1'));
-    const [row] = await h.client.db.select().from(schema.outbox).where(eq(schema.outbox.idempotencyKey, `api:${claim?.id}`));
-    expect(row?.status).toBe('sent');
+    // The outbox records the send right after the channel took the message.
+    const row = await until(async () => {
+      const [r] = await h.client.db.select().from(schema.outbox).where(eq(schema.outbox.idempotencyKey, `api:${claim?.id}`));
+      return r?.status === 'sent' ? r : undefined;
+    }, 'the outbox row recorded as sent');
+    expect(row.status).toBe('sent');
     const [message] = await h.client.db.select().from(schema.messages).where(eq(schema.messages.id, sent.body.messageId as string));
     expect(message?.author).toBe('integrator');
 
