@@ -1,6 +1,6 @@
 export { createDb, type CreateDbOptions, type Database, type DbClient, type Schema } from './client.ts';
 export { migrate, migrationsFolder } from './migrate.ts';
-export { executeRows, statement, Statement, uuidArray, uuidArrayText } from './sql-rows.ts';
+export { executeRows, statement, Statement, uuidArrayText } from './sql-rows.ts';
 export * as schema from './schema/index.ts';
 export * from './repos/workspaces.ts';
 export * from './repos/flows.ts';

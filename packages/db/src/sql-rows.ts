@@ -1,25 +1,24 @@
 // Rows of a raw `db.execute(sql…)`: postgres.js answers with the row array itself, PGlite with
 // `{ rows }`. One place that knows both, so callers of raw SQL read rows the same way.
-import { sql, type Query, type SQL } from 'drizzle-orm';
+import type { Query, SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './client.ts';
 
-export async function executeRows<T>(db: Database, query: SQL): Promise<T[]> {
-  const res: unknown = await db.execute(query);
+function rowsOf<T>(res: unknown): T[] {
   if (Array.isArray(res)) return res as T[];
   return ((res as { rows?: unknown[] }).rows ?? []) as T[];
 }
 
-/**
- * A uuid[] parameter. Updates that join rows unpacked from JSON also say `id = any(<this>)`: the
- * planner cannot see how many rows a JSON function yields and may scan the whole table; with the
- * array it looks each row up by its key.
- */
-export function uuidArray(ids: readonly string[]): SQL {
-  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+export async function executeRows<T>(db: Database, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await db.execute(query));
 }
 
-/** The text of a uuid[] parameter, for a Statement's placeholder (`${sql.placeholder('ids')}::uuid[]`). */
+/**
+ * The text of a uuid[] parameter, for a Statement's placeholder (`${sql.placeholder('ids')}::uuid[]`).
+ * Updates that join rows unpacked from JSON also say `id = any(<this>)`: the planner cannot see
+ * how many rows a JSON function yields and may scan the whole table; with the array it looks each
+ * row up by its key.
+ */
 export function uuidArrayText(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
 }
@@ -41,9 +40,7 @@ export class Statement<P extends Record<string, unknown>> {
 
   /** Runs on `db` (or a transaction) and answers the rows, on Postgres and PGlite alike. */
   async rows<T = Record<string, unknown>>(db: Database, params: P): Promise<T[]> {
-    const res: unknown = await db._.session.prepareQuery(this.query, undefined, undefined, false).execute(params);
-    if (Array.isArray(res)) return res as T[];
-    return ((res as { rows?: unknown[] }).rows ?? []) as T[];
+    return rowsOf<T>(await db._.session.prepareQuery(this.query, undefined, undefined, false).execute(params));
   }
 }
 

@@ -32,7 +32,7 @@ const handedStatement = statement<{ rows: string; ids: string }>(sql`
   where o.id = h.id and o.id = any(${sql.placeholder('ids')}::uuid[])`);
 
 // One statement (one round trip) for the outbox rows, their transcript rows and the
-// \`message.sent\` webhook deliveries: the hot path of every reply, atomic.
+// `message.sent` webhook deliveries: the hot path of every reply, atomic.
 const sentStatement = statement<{ rows: string; ids: string }>(sql`
   with input as (
     select * from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as i(id uuid, "providerMessageId" text, at text)
