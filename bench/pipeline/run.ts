@@ -6,12 +6,12 @@
 // Prints inbound messages/s and p50/p99 inbound-to-outbox latency of the measured run, and the CPU
 // the runtime, Postgres and Redis used per message; last line (real services):
 // pipeline_msgs_per_s=N p99_ms=M
-import { readFileSync, readdirSync } from 'node:fs';
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
 import { createTestDatabase, startPostgres, startRedis, echoFlow } from '@waflow/testkit';
 import { Runtime } from '../../apps/runtime/src/runtime.ts';
+import { processStats } from '../../apps/runtime/src/workers/memory.ts';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
@@ -23,18 +23,9 @@ const STALL_S = Number(process.env.BENCH_STALL_S ?? 120);
 /** CPU seconds used so far by the machine's postgres and redis-server processes (Linux /proc). */
 function serverCpu(): { postgres: number; redis: number } {
   const out = { postgres: 0, redis: 0 };
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(f[11]) + Number(f[12]);
-      if (name === 'postgres') out.postgres += ticks / 100;
-      else if (name === 'redis-server') out.redis += ticks / 100;
-    } catch {
-      // gone
-    }
+  for (const p of processStats()) {
+    if (p.name === 'postgres') out.postgres += p.cpuSeconds;
+    else if (p.name === 'redis-server') out.redis += p.cpuSeconds;
   }
   return out;
 }

@@ -1,18 +1,26 @@
-// Resident memory of a process and its children (a worker and its Chromium), read from /proc.
+// Resident memory (and CPU time) of a process and its children (a worker and its Chromium), read from /proc.
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
-export function processTree(root: number): number[] {
-  const parentOf = new Map<number, number>();
+/** Every process now running, from /proc/<pid>/stat: its command name, parent and CPU time used (s). */
+export function processStats(): { pid: number; name: string; ppid: number; cpuSeconds: number }[] {
+  const out: { pid: number; name: string; ppid: number; cpuSeconds: number }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 (ppid) follows the command name, which is in parentheses and may hold spaces.
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      // The command name is in parentheses and may hold spaces; fields 3 on follow it (state,
+      // ppid, …, utime and stime in clock ticks as fields 14 and 15).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(f[1]), cpuSeconds: (Number(f[11]) + Number(f[12])) / 100 });
     } catch {
       // The process ended while we looked.
     }
   }
+  return out;
+}
+
+export function processTree(root: number): number[] {
+  const parentOf = new Map(processStats().map((p) => [p.pid, p.ppid]));
   const out = [root];
   for (let i = 0; i < out.length; i++) for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
   return out;
