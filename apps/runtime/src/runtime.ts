@@ -11,8 +11,8 @@ import { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/ad
 import { createEgressClient, type EgressClient } from './integrations/egress/guarded-fetch.ts';
 import { Counters } from './observability/counters.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { defaultOutboxOptions, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
-import { createOutboxStore } from './outbox/outbox-store.ts';
+import { defaultOutboxOptions, type OutboxRow, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
+import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
@@ -105,11 +105,18 @@ export class Runtime {
       // commits grow with the load (bench:pipeline, measured in pairs: two commits in flight cost
       // the database more CPU per message; two claims shorten the wait for a turn).
       claims: new Batcher<ClaimKey, ClaimedEvent | undefined>((keys) => claimNextEvents(opts.client.db, keys), { concurrency: 2 }),
-      committer: new Batcher<TurnWrites>(async (turns) => {
-        await commitTurns(opts.client.db, turns);
-        return turns.map(() => undefined);
-      }),
+      committer: new Batcher<TurnWrites, OutboxRow[]>((turns) => commitTurns(opts.client.db, turns)),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
+      senders: {
+        reserve: (numberId, contact, count) => this.attached.get(numberId)?.outbox.reserve(contact, count) ?? false,
+        release: (numberId, count) => this.attached.get(numberId)?.outbox.release(count),
+        handOver: (numberId, rows) => {
+          const outbox = this.attached.get(numberId)?.outbox;
+          if (outbox) outbox.handOver(rows);
+          // Detached while the turn committed: nothing went out, the rows wait for the next sender.
+          else requeueUnsent(this.db, rows.map((r) => r.id)).catch((err: unknown) => this.log.error({ err, numberId }, 'requeueing unsent replies failed'));
+        },
+      },
       ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
     });
     this.timers = new TimerWorker({

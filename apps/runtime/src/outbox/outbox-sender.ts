@@ -11,7 +11,10 @@ export interface OutboxRow {
   numberId: string;
   attempts: number;
   message: OutboundMessage;
-  /** The claim already recorded the row as handed to the channel (each contact's first row: it is sent at once). */
+  /**
+   * Already recorded as handed to the channel: by the claim or the turn's commit, for each
+   * contact's first row (it is sent at once); later rows are recorded just before their turn.
+   */
   handed?: boolean;
 }
 
@@ -50,6 +53,8 @@ export class OutboxSender {
   private readonly bucket: TokenBucket;
   private readonly now: () => number;
   private readonly random: () => number;
+  /** Each contact's rows in hand, sent one after another: the last one's promise, per contact. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: OutboxStore,
@@ -72,22 +77,63 @@ export class OutboxSender {
     while (sent < maxRows) {
       const waitMs = this.bucket.waitTime(this.now());
       if (waitMs > 0) return { sent, waitMs, more: true };
-      const room = Math.max(1, Math.min(maxRows - sent, this.bucket.available(this.now())));
-      const rows = await this.store.claimDue(this.channel.numberId, room, new Date(this.now()));
+      // The tokens are taken before the claim and what it did not use given back, so a turn
+      // reserving its replies meanwhile (reserve) never shares them.
+      const room = this.bucket.takeUpTo(maxRows - sent, this.now());
+      let rows: OutboxRow[];
+      try {
+        rows = await this.store.claimDue(this.channel.numberId, room, new Date(this.now()));
+      } catch (err) {
+        this.bucket.give(room);
+        throw err;
+      }
+      this.bucket.give(room - rows.length);
       if (rows.length === 0) return { sent, waitMs: 0, more: false };
-      for (let i = 0; i < rows.length; i++) this.bucket.take(this.now());
-      const byContact = new Map<string, OutboxRow[]>();
-      for (const row of rows) byContact.set(row.message.to, [...(byContact.get(row.message.to) ?? []), row]);
-      await Promise.all(
-        [...byContact.values()].map(async (queue) => {
-          for (const row of queue) await this.sendRow(row);
-        }),
-      );
+      await Promise.all(rows.map((row) => this.inHand(row)));
       sent += rows.length;
       if (rows.length < room) return { sent, waitMs: 0, more: false };
     }
     // The batch is full: there may be more due right now.
     return { sent, waitMs: 0, more: true };
+  }
+
+  /**
+   * A turn about to commit `count` replies to `contact` asks to hand them over itself, skipping
+   * the claim: yes when pacing has a token for each now (they are taken) and none of the
+   * contact's rows is in hand here (order). After the commit, the rows it wrote as `sending` go to
+   * `handOver`; tokens of rows it queued instead, or of a commit that failed, come back by `release`.
+   */
+  reserve(contact: string, count: number): boolean {
+    if (this.chains.has(contact) || this.bucket.available(this.now()) < count) return false;
+    this.bucket.takeUpTo(count, this.now());
+    return true;
+  }
+
+  release(count: number): void {
+    this.bucket.give(count);
+  }
+
+  /** Sends rows a commit wrote as `sending` (see reserve), after the contact's rows in hand. */
+  handOver(rows: readonly OutboxRow[]): Promise<void> {
+    return Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined);
+  }
+
+  /** Resolves when every row in hand went out or was recorded as failed or retried. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+
+  /** Sends `row` after the contact's rows already in hand (a failed one stops the ones after it). */
+  private inHand(row: OutboxRow): Promise<void> {
+    const contact = row.message.to;
+    const before = this.chains.get(contact);
+    const mine = before ? before.then(() => this.sendRow(row)) : this.sendRow(row);
+    this.chains.set(contact, mine);
+    const forget = () => {
+      if (this.chains.get(contact) === mine) this.chains.delete(contact);
+    };
+    mine.then(forget, forget);
+    return mine;
   }
 
   private async sendRow(row: OutboxRow): Promise<void> {

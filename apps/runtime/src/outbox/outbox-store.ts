@@ -1,6 +1,6 @@
 // The outbox sender's view of the outbox table on Postgres/PGlite. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, statement, uuidArrayText, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { Batcher } from '../batching/batcher.ts';
@@ -57,6 +57,18 @@ const sentStatement = statement<{ rows: string; ids: string }>(sql`
   join ${schema.numbers} n on n.id = sent.number_id
   join ${schema.webhookEndpoints} e on e.workspace_id = n.workspace_id and e.enabled and ('*' = any(e.events) or 'message.sent' = any(e.events))
   on conflict do nothing`);
+
+/**
+ * Rows a commit wrote as `sending` for a sender that is gone (the number was detached meanwhile):
+ * nothing was handed to a channel, so they are queued again for whoever serves the number next.
+ */
+export async function requeueUnsent(db: Database, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(schema.outbox)
+    .set({ status: 'queued', handedAt: null, attempts: sql`greatest(${schema.outbox.attempts} - 1, 0)` })
+    .where(and(inArray(schema.outbox.id, [...ids]), eq(schema.outbox.status, 'sending')));
+}
 
 export function createOutboxStore(db: Database): OutboxStore & { recoverSending(numberId: string): Promise<number> } {
   // Rows handed over and rows sent are recorded a batch at a time: every reply of a busy number

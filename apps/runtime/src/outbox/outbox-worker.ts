@@ -1,8 +1,10 @@
 // Keeps one number's outbox drained: sends what is due, sleeps until pacing allows or until a
-// turn queues more (wake()), and polls now and then for retries coming due.
+// turn queues more (wake()), and polls now and then for retries coming due. A turn's replies that
+// pacing lets through at once skip the queue: the commit writes them as `sending` and hands them
+// over here (reserve, handOver).
 import type { Channel } from '../channels/channel.ts';
 import type { Logger } from '../observability/logger.ts';
-import { OutboxSender, type OutboxSenderOptions, type OutboxStore } from './outbox-sender.ts';
+import { OutboxSender, type OutboxRow, type OutboxSenderOptions, type OutboxStore } from './outbox-sender.ts';
 
 export class OutboxWorker {
   private sender: OutboxSender;
@@ -24,6 +26,20 @@ export class OutboxWorker {
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /** A committing turn's replies to `contact` may skip the claim (OutboxSender.reserve). */
+  reserve(contact: string, count: number): boolean {
+    return !this.stopped && this.sender.reserve(contact, count);
+  }
+
+  release(count: number): void {
+    this.sender.release(count);
+  }
+
+  /** Sends rows a commit wrote as `sending` for this worker (after reserve). */
+  handOver(rows: readonly OutboxRow[]): void {
+    this.sender.handOver(rows).catch((err: unknown) => this.log.error({ err, numberId: this.channel.numberId }, 'outbox send failed'));
   }
 
   wake(): void {
@@ -59,5 +75,6 @@ export class OutboxWorker {
     this.stopped = true;
     this.wake();
     await this.loop;
+    await this.sender.idle();
   }
 }

@@ -17,6 +17,16 @@ describe('TokenBucket', () => {
     expect(b.take(60_000).ok).toBe(false);
   });
 
+  it('takes what is there of a reservation and takes back what was not used, up to the burst', () => {
+    const b = new TokenBucket({ ratePerSec: 1, burst: 3 }, 0);
+    expect(b.takeUpTo(5, 0)).toBe(3);
+    expect(b.available(0)).toBe(0);
+    b.give(2);
+    expect(b.available(0)).toBe(2);
+    b.give(10);
+    expect(b.available(0)).toBe(3);
+  });
+
   it('refuses a rate of zero with a message that says what to change', () => {
     expect(() => new TokenBucket({ ratePerSec: 0, burst: 1 }, 0)).toThrow(/ratePerSec must be greater than 0/);
   });

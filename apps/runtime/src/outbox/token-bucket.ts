@@ -40,6 +40,18 @@ export class TokenBucket {
     return Math.floor(this.tokens);
   }
 
+  /** Takes up to `n` whole tokens there now; answers how many it took. */
+  takeUpTo(n: number, now: number): number {
+    const taken = Math.max(0, Math.min(n, this.available(now)));
+    this.tokens -= taken;
+    return taken;
+  }
+
+  /** Gives back tokens taken and not used (never above the burst). */
+  give(n: number): void {
+    this.tokens = Math.min(this.opts.burst, this.tokens + n);
+  }
+
   /** Takes a token if one is there; otherwise says how many ms until one is. */
   take(now: number): { ok: true } | { ok: false; waitMs: number } {
     this.refill(now);

@@ -14,6 +14,7 @@ import { asDate, type ClaimedEvent, type ClaimKey } from './claim-event.ts';
 import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
 import type { InboundMessage } from '../channels/channel.ts';
+import type { OutboxRow } from '../outbox/outbox-sender.ts';
 import { addEffects, emptyTurn, inboundRow, type TurnWrites } from './turn-writes.ts';
 
 export { StaleFenceError } from './turn-writes.ts';
@@ -29,10 +30,16 @@ export interface PipelineDeps {
   contacts: Batcher<ContactInput, { id: string; name: string | null }>;
   /** Claims contacts' next events, several contacts' at once (see claim-event.ts). */
   claims: Batcher<ClaimKey, ClaimedEvent | undefined>;
-  /** Commits turns, several conversations' at once (group commit, see turn-writes.ts). */
-  committer: Batcher<TurnWrites>;
+  /** Commits turns, several conversations' at once (group commit, see turn-writes.ts); answers each turn's replies written as `sending`. */
+  committer: Batcher<TurnWrites, OutboxRow[]>;
   /** Told when a turn queued messages for a number (wakes its outbox sender). */
   onOutbox?: (numberId: string) => void;
+  /** The senders of the numbers served here: a turn's replies skip the queue when pacing allows (see OutboxSender.reserve). */
+  senders?: {
+    reserve(numberId: string, contact: string, count: number): boolean;
+    release(numberId: string, count: number): void;
+    handOver(numberId: string, rows: OutboxRow[]): void;
+  };
   /** Test seam: runs after advance(), before the commit (crash and stale-holder tests pause here). */
   beforeCommit?: () => Promise<void>;
 }
@@ -98,11 +105,22 @@ export async function processNext(deps: PipelineDeps, numberId: string, fromWaId
         return { kind: 'wait', atMs: planned.waitUntil };
       }
       if (planned.advanced) await deps.beforeCommit?.();
-      await deps.committer.add(planned.turn);
-      deps.counters.inc('inbound_processed_total', planned.turn.events.length);
+      const { turn } = planned;
+      const replies = turn.sends.length;
+      turn.direct = replies > 0 && deps.senders !== undefined && deps.senders.reserve(numberId, fromWaId, replies);
+      let handed: OutboxRow[];
+      try {
+        handed = await deps.committer.add(turn);
+      } catch (err) {
+        if (turn.direct) deps.senders?.release(numberId, replies);
+        throw err;
+      }
+      deps.counters.inc('inbound_processed_total', turn.events.length);
       // Persisted → handled: the inbound-to-outbox latency of the architecture.
       deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
-      if (planned.turn.sends.length > 0) deps.onOutbox?.(numberId);
+      if (turn.direct && handed.length < replies) deps.senders?.release(numberId, replies - handed.length);
+      if (handed.length > 0) deps.senders?.handOver(numberId, handed);
+      if (handed.length < replies) deps.onOutbox?.(numberId);
       return { kind: 'processed', more: ev.more };
     } catch (err) {
       throw new TurnFailedError(ev.id, ev.attempts, err);

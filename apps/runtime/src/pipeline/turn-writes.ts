@@ -1,13 +1,13 @@
 // What one turn of a conversation decided, as rows to write (no I/O here), and the commit that
-// writes the rows of one or many turns in one transaction: a statement per table whatever the
-// number of turns, sent pipelined. Every row is keyed (effect ids, message ids), so a turn
-// replayed after a crash writes nothing twice; a turn whose lock was lost is refused by the
-// checkpoint's fence and the whole transaction rolls back.
+// writes the rows of one or many turns in one statement, whatever the number of turns. Every row
+// is keyed (effect ids, message ids), so a turn replayed after a crash writes nothing twice; a
+// turn whose lock was lost is refused by the checkpoint's fence and the whole batch rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { enqueueWebhookEvents, schema, statement, uuidArrayText, writeCheckpoints, type Database, type WebhookEvent } from '@waflow/db';
+import { envelope, schema, statement, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
+import type { OutboxRow } from '../outbox/outbox-sender.ts';
 
 export class StaleFenceError extends Error {
   readonly code = 'STALE_FENCE';
@@ -62,6 +62,12 @@ export interface TurnWrites {
   results: { workspaceId: string; flowId: string; flowVersionId: string; conversationId: string; contactId: string; status: 'partial' | 'completed'; variables: Record<string, unknown>; at: Date }[];
   webhookEvents: WebhookEvent[];
   conversationUpdate?: { id: string; status?: ConversationStatus; at: Date };
+  /**
+   * The number's sender reserved pacing for the replies (OutboxSender.reserve): the commit writes
+   * them as `sending`, the first recorded as handed, unless one of the contact's rows is still
+   * queued, and answers them for the sender to send at once.
+   */
+  direct?: boolean;
 }
 
 export function emptyTurn(): TurnWrites {
@@ -154,165 +160,226 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
-// The commit's statements, rendered once (see Statement in @waflow/db).
-
-// The outbox row first: a transcript line is written only for a row that was queued (an effect
-// already queued by an earlier try of the turn makes neither). The foreign key from the outbox
-// to the message is checked at the end of the statement.
-const sendsStatement = statement<{ outbox: string; messages: string }>(sql`
-  with queued as (
-    insert into ${schema.outbox} (number_id, conversation_id, message_id, idempotency_key, payload, next_attempt_at)
-    select s.number_id, s.conversation_id, s.message_id, s.key, s.payload, s.at
-    from jsonb_to_recordset(${sql.placeholder('outbox')}::jsonb) as s(number_id uuid, conversation_id uuid, message_id uuid, key text, payload jsonb, at timestamptz, n int)
+/**
+ * The commit of a batch of turns: one statement (rendered once, see Statement in @waflow/db), so
+ * one round trip and its own transaction — no BEGIN and COMMIT to wait for. Its parts run on one
+ * snapshot, each on its own rows:
+ * - conversations a turn opens are inserted with their status and activity (the update of the
+ *   others cannot see them);
+ * - the transcript lines of a batch, what contacts sent and the replies, are one insert in the
+ *   turns' order (transcripts order by insertion); a reply gets its line only when its outbox row
+ *   was queued (an effect already queued by an earlier try of the turn makes neither); the
+ *   foreign keys between the parts are checked at the end of the statement;
+ * - `message.received` deliveries are built here for the lines that were written, and queued with
+ *   the turns' own events for every endpoint subscribed to them;
+ * - replies of a turn with `direct` set are written as `sending` (the first as handed) when none
+ *   of the contact's rows is queued and due, and answered by the final select;
+ * - `stale` raises SQLSTATE WF001 (waflow_stale_fence, migration 0008) when a checkpoint was
+ *   refused for an older fence: the whole batch rolls back.
+ */
+const commitStatement = statement<{
+  conversations: string;
+  updates: string;
+  updateIds: string;
+  checkpoints: string;
+  outbox: string;
+  lines: string;
+  timers: string;
+  cancels: string;
+  cancelIds: string;
+  results: string;
+  settled: string;
+  settledIds: string;
+  events: string;
+  at: string;
+}>(sql`
+  with opened as (
+    insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at)
+    select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at
+    from jsonb_to_recordset(${sql.placeholder('conversations')}::jsonb)
+      as c(id uuid, workspace_id uuid, number_id uuid, contact_id uuid, flow_id uuid, flow_version_id uuid, status text, at timestamptz)
+  ), touched as (
+    update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
+    from jsonb_to_recordset(${sql.placeholder('updates')}::jsonb) as u(id uuid, status text, at timestamptz)
+    where c.id = u.id and c.id = any(${sql.placeholder('updateIds')}::uuid[])
+  ), fenced as (
+    select * from jsonb_to_recordset(${sql.placeholder('checkpoints')}::jsonb) as f(id uuid, state jsonb, fence bigint)
+  ), checkpointed as (
+    insert into ${schema.conversationCheckpoints} (conversation_id, state, fence, updated_at)
+    select id, state, fence, now() from fenced
+    on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
+    where ${schema.conversationCheckpoints.fence} <= excluded.fence
+    returning conversation_id
+  ), queued as (
+    insert into ${schema.outbox} (number_id, conversation_id, message_id, idempotency_key, payload, next_attempt_at, status, attempts, handed_at)
+    select s.number_id, s.conversation_id, s.message_id, s.key, s.payload, s.at,
+      case when d.go then 'sending'::outbox_status else 'queued'::outbox_status end, case when d.go then 1 else 0 end, case when d.go and s.head then s.at end
+    from jsonb_to_recordset(${sql.placeholder('outbox')}::jsonb)
+      as s(number_id uuid, conversation_id uuid, message_id uuid, key text, payload jsonb, at timestamptz, n int, direct boolean, head boolean)
+    cross join lateral (
+      select case when s.direct then not exists (
+        select 1 from ${schema.outbox} o
+        where o.number_id = s.number_id and o.status = 'queued' and o.next_attempt_at <= s.at and o.payload->>'to' = s.payload->>'to'
+      ) else false end as go
+    ) d
     order by s.n
     on conflict (idempotency_key) do nothing
-    returning message_id
-  )
-  insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, type, body, status)
-  select m.id, m.workspace_id, m.number_id, m.conversation_id, 'out', m.type, m.body, 'pending'
-  from jsonb_to_recordset(${sql.placeholder('messages')}::jsonb) as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, type text, body text, n int)
-  where m.id in (select message_id from queued)
-  order by m.n`);
-
-// One row per conversation: a turn's later results replace its earlier ones.
-const resultsStatement = statement<{ rows: string }>(sql`
-  insert into ${schema.results} (workspace_id, flow_id, flow_version_id, conversation_id, contact_id, status, variables, updated_at)
-  select r.workspace_id, r.flow_id, r.flow_version_id, r.conversation_id, r.contact_id, r.status::result_status, r.variables, r.at
-  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as r(workspace_id uuid, flow_id uuid, flow_version_id uuid, conversation_id uuid, contact_id uuid, status text, variables jsonb, at timestamptz)
-  on conflict (conversation_id) do update set status = excluded.status, variables = excluded.variables, updated_at = excluded.updated_at`);
-
-const conversationsStatement = statement<{ rows: string; ids: string }>(sql`
-  update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
-  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as u(id uuid, status text, at timestamptz)
-  where c.id = u.id and c.id = any(${sql.placeholder('ids')}::uuid[])`);
-
-const eventsStatement = statement<{ rows: string; ids: string }>(sql`
-  update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
-  from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as d(id uuid, status text, error text)
-  where e.id = d.id and e.id = any(${sql.placeholder('ids')}::uuid[])`);
-
-// The inbound transcript lines, then the `message.received` deliveries of the lines that were
-// written; the event is built here, only for the lines an endpoint is subscribed to.
-const inboundStatement = statement<{ lines: string; at: string }>(sql`
-  with lines as (
+    returning id, message_id, number_id, conversation_id, status, attempts, payload, seq, handed_at is not null as handed
+  ), lines as (
     select * from jsonb_to_recordset(${sql.placeholder('lines')}::jsonb)
-      as m(id uuid, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int)
+      as m(id uuid, direction text, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int)
   ), written as (
     insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
-    select id, workspace_id, number_id, conversation_id, 'in', wa_message_id, type, body, media_ref, 'delivered', 'contact' from lines order by n
+    select l.id, l.workspace_id, l.number_id, l.conversation_id, l.direction::message_direction, l.wa_message_id, l.type, l.body, l.media_ref,
+      case when l.direction = 'in' then 'delivered'::message_status else 'pending'::message_status end,
+      case when l.direction = 'in' then 'contact' else 'bot' end
+    from lines l
+    where l.direction = 'in' or l.id in (select message_id from queued)
+    order by l.n
     on conflict do nothing
     returning id
+  ), timed as (
+    insert into ${schema.timers} (conversation_id, key, due_at, payload, cancelled_at)
+    select t.conversation_id, t.key, t.due_at, t.payload, t.cancelled_at
+    from jsonb_to_recordset(${sql.placeholder('timers')}::jsonb) as t(conversation_id uuid, key text, due_at timestamptz, payload jsonb, cancelled_at timestamptz)
+    on conflict do nothing
+  ), cancelled as (
+    update ${schema.timers} t set cancelled_at = c.at
+    from jsonb_to_recordset(${sql.placeholder('cancels')}::jsonb) as c(conversation_id uuid, key text, at timestamptz)
+    where t.conversation_id = c.conversation_id and t.key = c.key and t.fired_at is null and t.conversation_id = any(${sql.placeholder('cancelIds')}::uuid[])
+  ), resulted as (
+    insert into ${schema.results} (workspace_id, flow_id, flow_version_id, conversation_id, contact_id, status, variables, updated_at)
+    select r.workspace_id, r.flow_id, r.flow_version_id, r.conversation_id, r.contact_id, r.status::result_status, r.variables, r.at
+    from jsonb_to_recordset(${sql.placeholder('results')}::jsonb)
+      as r(workspace_id uuid, flow_id uuid, flow_version_id uuid, conversation_id uuid, contact_id uuid, status text, variables jsonb, at timestamptz)
+    on conflict (conversation_id) do update set status = excluded.status, variables = excluded.variables, updated_at = excluded.updated_at
+  ), settled as (
+    update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
+    from jsonb_to_recordset(${sql.placeholder('settled')}::jsonb) as d(id uuid, status text, error text)
+    where e.id = d.id and e.id = any(${sql.placeholder('settledIds')}::uuid[])
+  ), events as (
+    select 'evt_in_' || l.id as id, 'message.received' as type, l.workspace_id as workspace_id, ${sql.placeholder('at')}::timestamptz as at,
+      jsonb_build_object('id', 'evt_in_' || l.id, 'type', 'message.received', 'timestamp', ${sql.placeholder('at')}::text,
+        'data', jsonb_build_object('messageId', l.id, 'numberId', l.number_id, 'conversationId', l.conversation_id, 'contact', l.contact,
+          'type', l.type, 'text', l.text, 'waMessageId', l.wa_message_id)) as body
+    from lines l join written w on w.id = l.id
+    where l.direction = 'in'
+    union all
+    select e.id, e.type, e.workspace_id, e.at, e.body
+    from jsonb_to_recordset(${sql.placeholder('events')}::jsonb) as e(id text, type text, workspace_id uuid, at timestamptz, body jsonb)
+  ), delivered as (
+    insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
+    select ep.id, ev.id, ev.type, ev.body, ev.at
+    from events ev
+    join ${schema.webhookEndpoints} ep on ep.workspace_id = ev.workspace_id and ep.enabled and ('*' = any(ep.events) or ev.type = any(ep.events))
+    on conflict do nothing
+  ), stale as (
+    select waflow_stale_fence(string_agg(f.id::text, ', ')) as raised
+    from fenced f
+    where f.id not in (select conversation_id from checkpointed)
+    having count(*) > 0
   )
-  insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
-  select ep.id, 'evt_in_' || l.id, 'message.received',
-    jsonb_build_object('id', 'evt_in_' || l.id, 'type', 'message.received', 'timestamp', ${sql.placeholder('at')}::text,
-      'data', jsonb_build_object('messageId', l.id, 'numberId', l.number_id, 'conversationId', l.conversation_id, 'contact', l.contact,
-        'type', l.type, 'text', l.text, 'waMessageId', l.wa_message_id)),
-    ${sql.placeholder('at')}::timestamptz
-  from lines l
-  join written w on w.id = l.id
-  join ${schema.webhookEndpoints} ep on ep.workspace_id = l.workspace_id and ep.enabled and ('*' = any(ep.events) or 'message.received' = any(ep.events))
-  on conflict do nothing`);
+  select q.id, q.number_id, q.conversation_id, q.attempts, q.payload, q.seq, q.handed from queued q where q.status = 'sending'
+  union all
+  select null, null, null, null, null, null, null from stale`);
 
-function isUniqueViolation(err: unknown): boolean {
+/** The Postgres error code and constraint of a failure (drizzle wraps the driver's error as its cause). */
+function pgError(err: unknown): { code?: string; constraint?: string; message: string } | undefined {
   for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
-    if (typeof e === 'object' && e !== null && 'code' in e && e.code === '23505') return true;
+    if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') {
+      const c = e as { code: string; constraint_name?: string; constraint?: string; message?: string };
+      return { code: c.code, constraint: c.constraint_name ?? c.constraint, message: c.message ?? '' };
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
- * Writes the rows of `turns` in one transaction. Statements run in the order written here (one
- * connection, pipelined): conversations first (the rest points at them), the inbound transcript
- * line before the replies (transcripts order by insertion). Throws StaleFenceError, rolling
- * everything back, when any turn's fence is older than its conversation's checkpoint.
+ * Writes the rows of `turns` atomically, in one statement (see commitStatement), and answers per
+ * turn the replies it wrote as `sending` for the sender to hand over (only for `direct` turns),
+ * in order. Throws StaleFenceError, writing nothing, when any turn's fence is older than its
+ * conversation's checkpoint, or when another holder opened the conversation a turn wanted to open.
  */
-export async function commitTurns(db: Database, turns: readonly TurnWrites[]): Promise<void> {
-  await db.transaction(async (tx) => {
-    const newConversations = turns.flatMap((t) => (t.newConversation ? [t.newConversation] : []));
-    if (newConversations.length > 0) {
-      try {
-        await tx.insert(schema.conversations).values(newConversations);
-      } catch (err) {
-        // Another holder opened the contact's conversation after we looked: we are stale.
-        if (isUniqueViolation(err)) throw new StaleFenceError(`a newer holder opened a conversation for contact ${newConversations.map((c) => c.contactId).join(', ')}`, { cause: err });
-        throw err;
-      }
+export async function commitTurns(db: Database, turns: readonly TurnWrites[]): Promise<OutboxRow[][]> {
+  const opened = new Set(turns.flatMap((t) => (t.newConversation ? [t.newConversation.id] : [])));
+  const updates = turns.flatMap((t) => (t.conversationUpdate ? [t.conversationUpdate] : []));
+  const activity = new Map(updates.map((u) => [u.id, u]));
+  const touched = updates.filter((u) => !opened.has(u.id));
+  const at = new Date().toISOString();
+
+  // Transcript lines in the turns' order: what the contact sent, then the replies.
+  const lines: Record<string, unknown>[] = [];
+  const outbox: Record<string, unknown>[] = [];
+  for (const t of turns) {
+    for (const r of t.inbound) {
+      const m = r.message;
+      lines.push({
+        n: lines.length,
+        id: r.id,
+        direction: 'in',
+        workspace_id: r.workspaceId,
+        number_id: r.numberId,
+        conversation_id: r.conversationId,
+        wa_message_id: m.messageId,
+        type: m.type,
+        body: m.text ?? (m.location ? `${m.location.latitude},${m.location.longitude}` : null),
+        media_ref: m.media?.ref ?? null,
+        contact: m.from,
+        text: m.text ?? null,
+      });
     }
+    for (const [i, s] of t.sends.entries()) {
+      outbox.push({ number_id: s.numberId, conversation_id: s.conversationId, message_id: s.messageId, key: s.idempotencyKey, payload: s.payload, at: s.at, n: outbox.length, direct: t.direct === true, head: i === 0 });
+      lines.push({ n: lines.length, id: s.messageId, direction: 'out', workspace_id: s.workspaceId, number_id: s.numberId, conversation_id: s.conversationId, type: s.type, body: s.body });
+    }
+  }
+  // A timer set and cancelled by the same batch is written cancelled (the parts cannot see each other's rows).
+  const cancels = turns.flatMap((t) => t.cancelTimers);
+  const cancelledAt = new Map(cancels.map((c) => [`${c.conversationId}\u0000${c.key}`, c.at]));
+  const timers = turns.flatMap((t) => t.timers).map((t) => ({ conversation_id: t.conversationId, key: t.key, due_at: t.dueAt, payload: t.payload, cancelled_at: cancelledAt.get(`${t.conversationId}\u0000${t.key}`) ?? null }));
+  // One row per conversation: a turn's later results replace its earlier ones.
+  const results = [...new Map(turns.flatMap((t) => t.results).map((r) => [r.conversationId, r])).values()];
+  const settled = turns.flatMap((t) => t.events);
 
-    const pending: Promise<unknown>[] = [];
-    const checkpoints = turns.flatMap((t) => (t.checkpoint ? [t.checkpoint] : []));
-    const checkpointed = writeCheckpoints(tx, checkpoints);
-    pending.push(checkpointed);
-
-    const inbound = turns.flatMap((t) => t.inbound);
-    if (inbound.length > 0) pending.push(insertInbound(tx, inbound));
-
-    const sends = turns.flatMap((t) => t.sends);
-    if (sends.length > 0) {
-      pending.push(
-        sendsStatement.rows(tx, {
-          outbox: json(sends.map((s, n) => ({ number_id: s.numberId, conversation_id: s.conversationId, message_id: s.messageId, key: s.idempotencyKey, payload: s.payload, at: s.at, n }))),
-          messages: json(sends.map((s, n) => ({ id: s.messageId, workspace_id: s.workspaceId, number_id: s.numberId, conversation_id: s.conversationId, type: s.type, body: s.body, n }))),
+  let handed: { id: string; number_id: string; conversation_id: string; attempts: number; payload: OutboundMessage; seq: string | number; handed: boolean }[];
+  try {
+    handed = await commitStatement.rows(db, {
+      conversations: json(
+        turns.flatMap((t) => {
+          const c = t.newConversation;
+          if (!c) return [];
+          const u = activity.get(c.id);
+          return [{ id: c.id, workspace_id: c.workspaceId, number_id: c.numberId, contact_id: c.contactId, flow_id: c.flowId, flow_version_id: c.flowVersionId, status: u?.status ?? 'active', at: u?.at ?? at }];
         }),
-      );
+      ),
+      updates: json(touched.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at }))),
+      updateIds: uuidArrayText(touched.map((u) => u.id)),
+      checkpoints: json(turns.flatMap((t) => (t.checkpoint ? [{ id: t.checkpoint.conversationId, state: t.checkpoint.state, fence: t.checkpoint.fence }] : []))),
+      outbox: json(outbox),
+      lines: json(lines),
+      timers: json(timers),
+      cancels: json(cancels.map((c) => ({ conversation_id: c.conversationId, key: c.key, at: c.at }))),
+      cancelIds: uuidArrayText(cancels.map((c) => c.conversationId)),
+      results: json(results.map((r) => ({ workspace_id: r.workspaceId, flow_id: r.flowId, flow_version_id: r.flowVersionId, conversation_id: r.conversationId, contact_id: r.contactId, status: r.status, variables: r.variables, at: r.at }))),
+      settled: json(settled),
+      settledIds: uuidArrayText(settled.map((e) => e.id)),
+      events: json(turns.flatMap((t) => t.webhookEvents).map((e) => ({ id: e.id, type: e.type, workspace_id: e.workspaceId, at: e.occurredAt.toISOString(), body: envelope(e) }))),
+      at,
+    });
+  } catch (err) {
+    const pg = pgError(err);
+    if (pg?.code === 'WF001') throw new StaleFenceError(pg.message, { cause: err });
+    // Another holder opened the contact's conversation after we looked: we are stale.
+    if (pg?.code === '23505' && (pg.constraint === 'conversations_open_key' || pg.message.includes('conversations_open_key'))) {
+      throw new StaleFenceError(`a newer holder opened a conversation for contact ${turns.flatMap((t) => (t.newConversation ? [t.newConversation.contactId] : [])).join(', ')}`, { cause: err });
     }
-
-    const timers = turns.flatMap((t) => t.timers);
-    if (timers.length > 0) pending.push(tx.insert(schema.timers).values(timers).onConflictDoNothing());
-    for (const c of turns.flatMap((t) => t.cancelTimers)) {
-      pending.push(
-        tx.execute(sql`update ${schema.timers} set cancelled_at = ${c.at.toISOString()}::timestamptz
-          where conversation_id = ${c.conversationId} and key = ${c.key} and fired_at is null`),
-      );
-    }
-    const results = [...new Map(turns.flatMap((t) => t.results).map((r) => [r.conversationId, r])).values()];
-    if (results.length > 0) {
-      pending.push(
-        resultsStatement.rows(tx, {
-          rows: json(results.map((r) => ({ workspace_id: r.workspaceId, flow_id: r.flowId, flow_version_id: r.flowVersionId, conversation_id: r.conversationId, contact_id: r.contactId, status: r.status, variables: r.variables, at: r.at }))),
-        }),
-      );
-    }
-    const events = turns.flatMap((t) => t.webhookEvents);
-    if (events.length > 0) pending.push(enqueueWebhookEvents(tx, events));
-
-    const updates = turns.flatMap((t) => (t.conversationUpdate ? [t.conversationUpdate] : []));
-    if (updates.length > 0) {
-      pending.push(
-        conversationsStatement.rows(tx, { rows: json(updates.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at }))), ids: uuidArrayText(updates.map((u) => u.id)) }),
-      );
-    }
-    pending.push(eventsStatement.rows(tx, { rows: json(turns.flatMap((t) => t.events)), ids: uuidArrayText(turns.flatMap((t) => t.events.map((e) => e.id))) }));
-
-    // Every statement is on the wire; wait for all (a failure fails the transaction).
-    const settled = await Promise.allSettled(pending);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    const written = await checkpointed;
-    const stale = checkpoints.filter((c) => !written.has(c.conversationId));
-    if (stale.length > 0) throw new StaleFenceError(`a newer holder checkpointed conversation ${stale.map((c) => c.conversationId).join(', ')}`);
-  });
-}
-
-/** Transcript lines of what contacts sent, each with its `message.received` event (none for a duplicate). */
-function insertInbound(tx: Database, rows: readonly InboundRow[]): Promise<unknown> {
-  const at = new Date();
-  const lines = rows.map((r, n) => {
-    const m = r.message;
-    return {
-      n,
-      id: r.id,
-      workspace_id: r.workspaceId,
-      number_id: r.numberId,
-      conversation_id: r.conversationId,
-      wa_message_id: m.messageId,
-      type: m.type,
-      body: m.text ?? (m.location ? `${m.location.latitude},${m.location.longitude}` : null),
-      media_ref: m.media?.ref ?? null,
-      contact: m.from,
-      text: m.text ?? null,
-    };
-  });
-  return inboundStatement.rows(tx, { lines: json(lines), at: at.toISOString() });
+    throw err;
+  }
+  const byConversation = new Map<string, OutboxRow[]>();
+  // RETURNING does not keep the insert's order: sort by seq (a turn's replies go out in order).
+  for (const r of handed.sort((a, b) => Number(a.seq) - Number(b.seq))) {
+    const row: OutboxRow = { id: r.id, numberId: r.number_id, attempts: Number(r.attempts), message: r.payload, handed: r.handed };
+    byConversation.set(r.conversation_id, [...(byConversation.get(r.conversation_id) ?? []), row]);
+  }
+  return turns.map((t) => (t.direct && t.sends[0] ? (byConversation.get(t.sends[0].conversationId) ?? []) : []));
 }

@@ -1,7 +1,8 @@
 // The outbox sender on real Postgres through the sandbox channel: order per contact, retries with
 // backoff for transient failures, failed with the reason for permanent ones and after the
 // maximum, and a crash between claiming and sending: rows never handed to the channel are sent
-// after the restart, a row the channel had in hand is never sent again.
+// after the restart, a row the channel had in hand is never sent again. A turn's replies skip the
+// claim only within pacing, and go out after the contact's rows already in hand.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { schema, type DbClient } from '@waflow/db';
@@ -101,5 +102,36 @@ describe('outbox sender', () => {
     await sender().drainOnce();
     expect(texts()).toEqual(['a@c.us claimed 1']);
     expect((await client.db.select().from(schema.outbox).where(eq(schema.outbox.status, 'sent'))).length).toBe(1);
+  });
+
+  it('lets a turn hand its replies over itself only with a token for each and none of the contact’s rows in hand', async () => {
+    const s = new OutboxSender(createOutboxStore(client.db), channel, { pacing: { ratePerSec: 0.001, burst: 2 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    expect(s.reserve('a@c.us', 3)).toBe(false);
+    expect(s.reserve('a@c.us', 2)).toBe(true);
+    expect(s.reserve('b@c.us', 1)).toBe(false); // pacing: no token left
+    s.release(1); // the commit queued one of them instead
+    expect(s.reserve('b@c.us', 1)).toBe(true);
+    // The claim gets no token either: nothing is sent before pacing allows.
+    await queue(['c@c.us', 'waits']);
+    expect(await s.drainOnce()).toMatchObject({ sent: 0, more: true });
+    expect(channel.sent).toHaveLength(0);
+  });
+
+  it('sends rows handed over after the contact’s rows in hand, in order, recording each as handed and sent', async () => {
+    await queue(['a@c.us', 'first'], ['a@c.us', 'second'], ['a@c.us', 'third']);
+    const store = createOutboxStore(client.db);
+    const s = new OutboxSender(store, channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    // As a commit writes them: `sending`, the first recorded as handed.
+    const [first, second, third] = await rows();
+    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1 }).where(eq(schema.outbox.numberId, numberId));
+    await client.db.update(schema.outbox).set({ handedAt: new Date(clock) }).where(eq(schema.outbox.id, first?.id ?? ''));
+    const row = (r: typeof first, handed: boolean) => ({ id: r?.id ?? '', numberId, attempts: 1, message: r?.payload as { to: string; type: 'text'; text: string }, handed });
+    const inHand = s.handOver([row(first, true), row(second, false)]);
+    expect(s.reserve('a@c.us', 1)).toBe(false); // the contact's rows are in hand
+    const after = s.handOver([row(third, false)]);
+    await Promise.all([inHand, after]);
+    expect(texts()).toEqual(['a@c.us first', 'a@c.us second', 'a@c.us third']);
+    expect((await rows()).map((r) => [r.status, r.handedAt !== null])).toEqual([['sent', true], ['sent', true], ['sent', true]]);
+    expect(s.reserve('a@c.us', 1)).toBe(true);
   });
 });
