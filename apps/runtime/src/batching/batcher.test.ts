@@ -12,11 +12,23 @@ describe('Batcher', () => {
       return items.map((i) => `r${i}`);
     });
     const first = b.add(1);
+    await new Promise((r) => setImmediate(r)); // the first write is in flight
     const rest = [b.add(2), b.add(3), b.add(4)];
     release();
     expect(await first).toBe('r1');
     expect(await Promise.all(rest)).toEqual(['r2', 'r3', 'r4']);
     expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('writes what arrives in the same burst of callbacks in one batch', async () => {
+    const batches: number[][] = [];
+    const b = new Batcher<number>(async (items) => {
+      batches.push(items);
+      return items.map(() => undefined);
+    });
+    // Added from separate promise jobs of one burst, as a hundred messages arriving together are.
+    await Promise.all([1, 2, 3].map((i) => Promise.resolve().then(() => b.add(i))));
+    expect(batches).toEqual([[1, 2, 3]]);
   });
 
   it('splits a failed batch so only the bad item fails, and the others are written', async () => {
@@ -32,6 +44,7 @@ describe('Batcher', () => {
       return items.map(() => undefined);
     });
     const head = b.add(0);
+    await new Promise((r) => setImmediate(r));
     const batch = [b.add(12), b.add(13), b.add(14)].map((p) => p.then(() => 'ok', (e: unknown) => (e as Error).message));
     release();
     await head;

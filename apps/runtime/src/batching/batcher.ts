@@ -1,6 +1,7 @@
-// Group writes: what callers hand in while a write is in flight goes out together in the next
-// one, so a busy process pays one round trip per batch instead of one per item. A batch that
-// fails is split — each item written alone — so one bad item fails only its own caller.
+// Group writes: what callers hand in at the same moment (the same burst of callbacks) or while a
+// write is in flight goes out together in the next one, so a busy process pays one round trip
+// per batch instead of one per item. A batch that fails is split — each item written alone — so
+// one bad item fails only its own caller.
 
 interface Waiting<T, R> {
   item: T;
@@ -19,6 +20,7 @@ export interface BatcherOptions {
 export class Batcher<T, R = void> {
   private readonly queue: Waiting<T, R>[] = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly concurrency: number;
   private readonly maxBatch: number;
 
@@ -34,6 +36,20 @@ export class Batcher<T, R = void> {
   add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Writes once the current burst of callbacks is over (process.nextTick runs after the
+   * promise jobs queued now): a hundred messages arriving together make one batch, not one
+   * write of the first and a second of the other ninety-nine.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    process.nextTick(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -44,7 +60,7 @@ export class Batcher<T, R = void> {
       this.inFlight += 1;
       void this.flush(batch).finally(() => {
         this.inFlight -= 1;
-        this.pump();
+        this.schedule();
       });
     }
   }

@@ -55,6 +55,8 @@ export class OutboxSender {
   private readonly random: () => number;
   /** Each contact's rows in hand, sent one after another: the last one's promise, per contact. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Settles once the claim in flight, if any, has put its rows in hand. */
+  private claiming: Promise<void> | undefined;
 
   constructor(
     private readonly store: OutboxStore,
@@ -80,21 +82,38 @@ export class OutboxSender {
       // The tokens are taken before the claim and what it did not use given back, so a turn
       // reserving its replies meanwhile (reserve) never shares them.
       const room = this.bucket.takeUpTo(maxRows - sent, this.now());
+      const claim = this.claim(room);
+      this.claiming = claim.then(
+        () => undefined,
+        () => undefined,
+      );
       let rows: OutboxRow[];
+      let sending: Promise<void>;
       try {
-        rows = await this.store.claimDue(this.channel.numberId, room, new Date(this.now()));
-      } catch (err) {
-        this.bucket.give(room);
-        throw err;
+        ({ rows, sending } = await claim);
+      } finally {
+        this.claiming = undefined;
       }
-      this.bucket.give(room - rows.length);
       if (rows.length === 0) return { sent, waitMs: 0, more: false };
-      await Promise.all(rows.map((row) => this.inHand(row)));
+      await sending;
       sent += rows.length;
       if (rows.length < room) return { sent, waitMs: 0, more: false };
     }
     // The batch is full: there may be more due right now.
     return { sent, waitMs: 0, more: true };
+  }
+
+  /** Claims up to `room` due rows (tokens taken) and puts them in hand; gives back unused tokens. */
+  private async claim(room: number): Promise<{ rows: OutboxRow[]; sending: Promise<void> }> {
+    let rows: OutboxRow[];
+    try {
+      rows = await this.store.claimDue(this.channel.numberId, room, new Date(this.now()));
+    } catch (err) {
+      this.bucket.give(room);
+      throw err;
+    }
+    this.bucket.give(room - rows.length);
+    return { rows, sending: Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined) };
   }
 
   /**
@@ -113,9 +132,14 @@ export class OutboxSender {
     this.bucket.give(count);
   }
 
-  /** Sends rows a commit wrote as `sending` (see reserve), after the contact's rows in hand. */
+  /**
+   * Sends rows a commit wrote as `sending` (see reserve), after the contact's rows in hand. A
+   * claim in flight may hold an earlier row of the same contact (claimed before the commit looked,
+   * so the commit did not see it queued): the rows wait until the claim's rows are in hand.
+   */
   handOver(rows: readonly OutboxRow[]): Promise<void> {
-    return Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined);
+    const send = () => Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined);
+    return this.claiming ? this.claiming.then(send) : send();
   }
 
   /** Resolves when every row in hand went out or was recorded as failed or retried. */

@@ -134,4 +134,24 @@ describe('outbox sender', () => {
     expect((await rows()).map((r) => [r.status, r.handedAt !== null])).toEqual([['sent', true], ['sent', true], ['sent', true]]);
     expect(s.reserve('a@c.us', 1)).toBe(true);
   });
+
+  it('hands a commit’s rows over after the rows of a claim that was in flight when the commit looked', async () => {
+    await queue(['a@c.us', 'claimed'], ['a@c.us', 'committed later']);
+    const [, later] = await rows();
+    // The later row as a commit writes it; the earlier one is still queued, about to be claimed.
+    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1, handedAt: new Date(clock) }).where(eq(schema.outbox.id, later?.id ?? ''));
+    const store = createOutboxStore(client.db);
+    let answer: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (answer = r));
+    const slow = { ...store, claimDue: async (...args: Parameters<typeof store.claimDue>) => { const r = await store.claimDue(...args); await gate; return r; } };
+    const s = new OutboxSender(slow, channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    const draining = s.drainOnce();
+    await new Promise((r) => setTimeout(r, 50)); // the claim has run in the database; its answer is held back
+    const handed = s.handOver([{ id: later?.id ?? '', numberId, attempts: 1, message: later?.payload as { to: string; type: 'text'; text: string }, handed: true }]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(texts()).toEqual([]);
+    answer();
+    await Promise.all([draining, handed]);
+    expect(texts()).toEqual(['a@c.us claimed', 'a@c.us committed later']);
+  });
 });
