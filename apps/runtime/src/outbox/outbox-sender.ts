@@ -55,6 +55,8 @@ export class OutboxSender {
   private readonly random: () => number;
   /** Each contact's rows in hand, sent one after another: the last one's promise, per contact. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Records of sends still being written. */
+  private readonly recording = new Set<Promise<void>>();
   /** Settles once the claim in flight, if any, has put its rows in hand. */
   private claiming: Promise<void> | undefined;
 
@@ -142,25 +144,31 @@ export class OutboxSender {
     return this.claiming ? this.claiming.then(send) : send();
   }
 
-  /** Resolves when every row in hand went out or was recorded as failed or retried. */
+  /** Resolves when every row in hand went out and was recorded (sent, failed or to retry). */
   async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+    while (this.chains.size > 0 || this.recording.size > 0) await Promise.allSettled([...this.chains.values(), ...this.recording]);
   }
 
-  /** Sends `row` after the contact's rows already in hand (a failed one stops the ones after it). */
+  /**
+   * Sends `row` after the contact's rows already in hand (a failed one stops the ones after it);
+   * resolves once it is recorded. The contact's next row goes as soon as this one is out: the
+   * record that it was sent need not be written first.
+   */
   private inHand(row: OutboxRow): Promise<void> {
     const contact = row.message.to;
     const before = this.chains.get(contact);
-    const mine = before ? before.then(() => this.sendRow(row)) : this.sendRow(row);
-    this.chains.set(contact, mine);
+    const out = before ? before.then(() => this.sendRow(row)) : this.sendRow(row);
+    const turn = out.then(() => undefined);
+    this.chains.set(contact, turn);
     const forget = () => {
-      if (this.chains.get(contact) === mine) this.chains.delete(contact);
+      if (this.chains.get(contact) === turn) this.chains.delete(contact);
     };
-    mine.then(forget, forget);
-    return mine;
+    turn.then(forget, forget);
+    return out.then((r) => r.recorded);
   }
 
-  private async sendRow(row: OutboxRow): Promise<void> {
+  /** Hands the row to the channel; resolves once it is out (or its failure recorded), with the record of the send still being written. */
+  private async sendRow(row: OutboxRow): Promise<{ recorded: Promise<void> }> {
     let providerMessageId: string;
     // Claimed rows a crash interrupts before this line are sent after the restart; from here on
     // the outcome is unknown to a restart, which then never sends the row again.
@@ -174,14 +182,24 @@ export class OutboxSender {
         const reason = transient ? `gave up after ${row.attempts} attempts: ${message}` : message;
         await this.store.markFailed(row.id, reason);
         this.opts.onFailed?.(row, reason);
-        return;
+        return { recorded: Promise.resolve() };
       }
       const delay = backoffDelay(row.attempts, this.opts.backoff, this.random);
       await this.store.markRetry(row.id, new Date(this.now() + delay), message);
-      return;
+      return { recorded: Promise.resolve() };
     }
-    // It went out: record that, and never send it again even when recording fails for a while
-    // (the row then stays `sending`, which a restart resolves without a resend).
+    const recorded = this.recordSent(row, providerMessageId);
+    this.recording.add(recorded);
+    const forget = () => this.recording.delete(recorded);
+    recorded.then(forget, forget);
+    return { recorded };
+  }
+
+  /**
+   * It went out: record that, and never send it again even when recording fails for a while
+   * (the row then stays `sending`, which a restart resolves without a resend).
+   */
+  private async recordSent(row: OutboxRow, providerMessageId: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.store.markSent(row.id, providerMessageId, new Date(this.now()));
