@@ -1,7 +1,8 @@
 // Takes contacts' next unprocessed events, each under its conversation lock, together with
 // everything their turns read — the number, the contact, the open conversation and its last
 // checkpoint — in one statement for all the contacts locked at the same moment: the hot path of
-// inbound messages pays one round trip to read, shared.
+// inbound messages pays one round trip to read, shared. A contact's first message (or API start)
+// creates the contact in the same statement, with the name it came with.
 import { sql } from 'drizzle-orm';
 import { schema, statement, type Database } from '@waflow/db';
 import type { ConversationState } from '@waflow/flow';
@@ -70,17 +71,28 @@ const claimStatement = statement<{ keys: string }>(
       update ${schema.inboundEvents} e set status = 'processing', attempts = e.attempts + 1
       from next where e.id = next.id
       returning e.id, e.number_id, e.from_wa_id, e.seq, e.payload, e.attempts, e.created_at
+    ), made as (
+      insert into ${schema.contacts} (workspace_id, number_id, wa_id, name)
+      select n.workspace_id, c.number_id, c.from_wa_id,
+        case c.payload->>'kind' when 'message' then c.payload->'message'->>'contactName' else c.payload->'contact'->>'name' end
+      from claimed c
+      join ${schema.numbers} n on n.id = c.number_id
+      where c.payload->>'kind' in ('message', 'api_start')
+        and not exists (select 1 from ${schema.contacts} x where x.number_id = c.number_id and x.wa_id = c.from_wa_id)
+      on conflict (number_id, wa_id) do nothing
+      returning id, number_id, wa_id, name
     )
     select c.id, c.number_id, c.from_wa_id, c.payload, c.attempts, c.created_at as received_at,
       exists (select 1 from ${schema.inboundEvents} x
               where x.number_id = c.number_id and x.from_wa_id = c.from_wa_id and x.status in ('pending', 'processing') and x.seq > c.seq) as more,
-      n.workspace_id, ct.id as contact_id, ct.name as contact_name,
+      n.workspace_id, coalesce(ct.id, mk.id) as contact_id, coalesce(ct.name, mk.name) as contact_name,
       cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id, cv.last_activity_at as conv_last_activity_at,
       ck.state,
       case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
     from claimed c
     left join ${schema.numbers} n on n.id = c.number_id
     left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
+    left join made mk on mk.number_id = c.number_id and mk.wa_id = c.from_wa_id
     left join lateral (
       select v.id, v.status, v.handoff_until, v.flow_id, v.flow_version_id, v.last_activity_at from ${schema.conversations} v
       where v.number_id = c.number_id and v.contact_id = ct.id and v.status not in ('completed', 'expired')
