@@ -9,7 +9,7 @@ import { schema, type DbClient } from '@waflow/db';
 import { echoFlow } from '@waflow/testkit';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
 import { OutboxSender } from '../../src/outbox/outbox-sender.ts';
-import { createOutboxStore } from '../../src/outbox/outbox-store.ts';
+import { createOutboxStore, requeueUnsent } from '../../src/outbox/outbox-store.ts';
 import { freshDatabase, seedNumberWithFlow } from '../fixtures.ts';
 
 describe('outbox sender', () => {
@@ -153,5 +153,19 @@ describe('outbox sender', () => {
     answer();
     await Promise.all([draining, handed]);
     expect(texts()).toEqual(['a@c.us claimed', 'a@c.us committed later']);
+  });
+
+  it('queues again the rows a commit wrote as sending for a sender that was gone (nothing went out)', async () => {
+    await queue(['a@c.us', 'unsent'], ['a@c.us', 'already sent']);
+    const [unsent, sent] = await rows();
+    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1, handedAt: new Date(clock) }).where(eq(schema.outbox.id, unsent?.id ?? ''));
+    await client.db.update(schema.outbox).set({ status: 'sent', attempts: 1 }).where(eq(schema.outbox.id, sent?.id ?? ''));
+    await requeueUnsent(client.db, [unsent?.id ?? '', sent?.id ?? '']);
+    expect((await rows()).map((r) => [r.status, r.attempts, r.handedAt])).toEqual([
+      ['queued', 0, null],
+      ['sent', 1, null],
+    ]);
+    await sender().drainOnce();
+    expect(texts()).toEqual(['a@c.us unsent']);
   });
 });
