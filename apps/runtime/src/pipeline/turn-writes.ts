@@ -221,6 +221,7 @@ const commitStatement = statement<{
         select 1 from ${schema.outbox} o
         where o.number_id = s.number_id and o.status = 'queued' and o.next_attempt_at <= s.at and o.payload->>'to' = s.payload->>'to'
       ) else false end as go
+      offset 0 -- evaluated once per row (pulled up, the planner repeats it for each use of go)
     ) d
     order by s.n
     on conflict (idempotency_key) do nothing
