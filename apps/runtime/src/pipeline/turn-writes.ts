@@ -4,7 +4,7 @@
 // turn whose lock was lost is refused by the checkpoint's fence and the whole batch rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { envelope, schema, statement, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
+import { envelope, fencedCheckpointWrite, schema, statement, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
@@ -205,11 +205,7 @@ const commitStatement = statement<{
   ), fenced as (
     select * from jsonb_to_recordset(${sql.placeholder('checkpoints')}::jsonb) as f(id uuid, state jsonb, fence bigint)
   ), checkpointed as (
-    insert into ${schema.conversationCheckpoints} (conversation_id, state, fence, updated_at)
-    select id, state, fence, now() from fenced
-    on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
-    where ${schema.conversationCheckpoints.fence} <= excluded.fence
-    returning conversation_id
+    ${fencedCheckpointWrite(sql`fenced`)}
   ), queued as (
     insert into ${schema.outbox} (number_id, conversation_id, message_id, idempotency_key, payload, next_attempt_at, status, attempts, handed_at)
     select s.number_id, s.conversation_id, s.message_id, s.key, s.payload, s.at,

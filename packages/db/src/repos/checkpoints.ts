@@ -1,6 +1,6 @@
 // Conversation checkpoints: the state the engine resumes from after a restart, fenced by the
 // lock's token so a holder whose lock expired cannot overwrite a newer state.
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { statement } from '../sql-rows.ts';
 import { conversationCheckpoints } from '../schema/index.ts';
@@ -13,12 +13,22 @@ export async function writeCheckpoint(db: Database, conversationId: string, stat
   return (await writeCheckpoints(db, [{ conversationId, state, fence }])).has(conversationId);
 }
 
+/**
+ * The fenced write of checkpoints, as SQL to put in a statement: `rows` is a from-item yielding
+ * `id` (the conversation), `state` and `fence`; a row whose fence is older than the stored one is
+ * not written. Returns the `conversation_id`s written. (The pipeline's commit statement writes its
+ * batch's checkpoints with it.)
+ */
+export function fencedCheckpointWrite(rows: SQL): SQL {
+  return sql`insert into ${conversationCheckpoints} (conversation_id, state, fence, updated_at)
+    select r.id, r.state, r.fence, now() from ${rows} r
+    on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
+    where ${conversationCheckpoints.fence} <= excluded.fence
+    returning conversation_id`;
+}
+
 const writeStatement = statement<{ rows: string }>(
-  sql`insert into ${conversationCheckpoints} (conversation_id, state, fence, updated_at)
-      select c.id, c.state, c.fence, now() from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id uuid, state jsonb, fence bigint)
-      on conflict (conversation_id) do update set state = excluded.state, fence = excluded.fence, updated_at = excluded.updated_at
-      where ${conversationCheckpoints.fence} <= excluded.fence
-      returning conversation_id`,
+  fencedCheckpointWrite(sql`(select * from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id uuid, state jsonb, fence bigint))`),
 );
 
 /**
