@@ -1,7 +1,7 @@
 // The outbox sender's view of the outbox table on Postgres/PGlite. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { schema, statement, uuidArrayText, type Database } from '@waflow/db';
+import { schema, statement, subscribedEndpoints, uuidArrayText, type Database } from '@waflow/db';
 import type { OutboundMessage } from '../channels/channel.ts';
 import { Batcher } from '../batching/batcher.ts';
 import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
@@ -47,7 +47,7 @@ const sentStatement = statement<{ rows: string; ids: string }>(sql`
     returning m.id, m.author, m.type, m.body, s.id as outbox_id
   )
   insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
-  select e.id, 'evt_sent_' || sent.id, 'message.sent',
+  select ep.id, 'evt_sent_' || sent.id, 'message.sent',
     jsonb_build_object('id', 'evt_sent_' || sent.id, 'type', 'message.sent', 'timestamp', sent.at,
       'data', jsonb_build_object('messageId', msg.id, 'numberId', sent.number_id, 'conversationId', sent.conversation_id,
         'contact', sent.payload->>'to', 'type', msg.type, 'text', msg.body, 'author', msg.author, 'providerMessageId', sent.provider)),
@@ -55,7 +55,7 @@ const sentStatement = statement<{ rows: string; ids: string }>(sql`
   from sent
   join msg on msg.outbox_id = sent.id
   join ${schema.numbers} n on n.id = sent.number_id
-  join ${schema.webhookEndpoints} e on e.workspace_id = n.workspace_id and e.enabled and ('*' = any(e.events) or 'message.sent' = any(e.events))
+  ${subscribedEndpoints(sql`n.workspace_id`, sql`'message.sent'`)}
   on conflict do nothing`);
 
 /**

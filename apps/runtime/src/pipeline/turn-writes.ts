@@ -4,7 +4,7 @@
 // turn whose lock was lost is refused by the checkpoint's fence and the whole batch rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { envelope, fencedCheckpointWrite, schema, statement, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
+import { envelope, fencedCheckpointWrite, schema, statement, subscribedEndpoints, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
@@ -268,7 +268,7 @@ const commitStatement = statement<{
     insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
     select ep.id, ev.id, ev.type, ev.body, ev.at
     from events ev
-    join ${schema.webhookEndpoints} ep on ep.workspace_id = ev.workspace_id and ep.enabled and ('*' = any(ep.events) or ev.type = any(ep.events))
+    ${subscribedEndpoints(sql`ev.workspace_id`, sql`ev.type`)}
     on conflict do nothing
   ), stale as (
     select waflow_stale_fence(string_agg(f.id::text, ', ')) as raised

@@ -1,6 +1,6 @@
 // Turns a platform or flow event into one durable delivery row per subscribed endpoint, inside
 // the caller's transaction (so an event exists exactly when what caused it was committed).
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
@@ -17,6 +17,16 @@ export interface WebhookEvent {
 /** The JSON body every endpoint receives: `{ id, type, timestamp, data }`. */
 export function envelope(e: WebhookEvent): Record<string, unknown> {
   return { id: e.id, type: e.type, timestamp: e.occurredAt.toISOString(), data: e.data };
+}
+
+/**
+ * Joins the endpoints subscribed to an event — enabled, in the event's workspace, listening to
+ * `*` or to its type — as `ep`, in a statement that queues deliveries. `workspaceId` and
+ * `eventType` are expressions of that statement (the runtime's commit and sent statements build
+ * their events in SQL and join this too).
+ */
+export function subscribedEndpoints(workspaceId: SQL, eventType: SQL): SQL {
+  return sql`join ${schema.webhookEndpoints} ep on ep.workspace_id = ${workspaceId} and ep.enabled and ('*' = any(ep.events) or ${eventType} = any(ep.events))`;
 }
 
 export async function enqueueWebhookEvent(tx: Database, e: WebhookEvent): Promise<number> {
@@ -37,7 +47,7 @@ export async function enqueueWebhookEvents(tx: Database, events: readonly Webhoo
       insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
       select ep.id, ev.id, ev.type, ev.body, ev.at
       from jsonb_to_recordset(${rows}::jsonb) as ev(id text, type text, ws uuid, at timestamptz, body jsonb)
-      join ${schema.webhookEndpoints} ep on ep.workspace_id = ev.ws and ep.enabled and ('*' = any(ep.events) or ev.type = any(ep.events))
+      ${subscribedEndpoints(sql`ev.ws`, sql`ev.type`)}
       on conflict do nothing
       returning id`,
   );
