@@ -298,10 +298,8 @@ function pgError(err: unknown): { code?: string; constraint?: string; message: s
  * conversation's checkpoint, or when another holder opened the conversation a turn wanted to open.
  */
 export async function commitTurns(db: Database, turns: readonly TurnWrites[]): Promise<OutboxRow[][]> {
-  const opened = new Set(turns.flatMap((t) => (t.newConversation ? [t.newConversation.id] : [])));
-  const updates = turns.flatMap((t) => (t.conversationUpdate ? [t.conversationUpdate] : []));
-  const activity = new Map(updates.map((u) => [u.id, u]));
-  const touched = updates.filter((u) => !opened.has(u.id));
+  // A conversation a turn opens is inserted with the turn's update; only the others are updated.
+  const touched = turns.flatMap((t) => (t.conversationUpdate && t.conversationUpdate.id !== t.newConversation?.id ? [t.conversationUpdate] : []));
   const at = new Date().toISOString();
 
   // Transcript lines in the turns' order: what the contact sent, then the replies.
@@ -345,7 +343,7 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
         turns.flatMap((t) => {
           const c = t.newConversation;
           if (!c) return [];
-          const u = activity.get(c.id);
+          const u = t.conversationUpdate?.id === c.id ? t.conversationUpdate : undefined;
           return [{ id: c.id, workspace_id: c.workspaceId, number_id: c.numberId, contact_id: c.contactId, flow_id: c.flowId, flow_version_id: c.flowVersionId, status: u?.status ?? 'active', at: u?.at ?? at }];
         }),
       ),
