@@ -56,6 +56,7 @@ describe('the web app', () => {
     await page.getByLabel('Variable', { exact: true }).selectOption('email');
     await page.getByLabel('Operator').selectOption({ label: 'contains' });
     await page.getByLabel('Value').fill('@');
+    await expect.poll(() => block('condition_1').textContent()).toContain('email contains @');
 
     await dropBlock('say', 420, 520);
     await block('say_1').waitFor();

@@ -1,6 +1,8 @@
 // Flow config ↔ canvas: the outputs (ports) of each block, reading and writing a field by its
 // path (`branches[0].next`), new blocks with sensible defaults, and removing a block with every
 // reference to it.
+import { describeRule } from './rules.ts';
+
 export type Json = Record<string, unknown>;
 export interface FlowConfig extends Json {
   start: string;
@@ -114,8 +116,9 @@ export function summary(node: Json): string {
     case 'ask':
       return String(node.prompt ?? '');
     case 'end':
-    case 'handoff':
       return typeof msg === 'string' ? msg : '';
+    case 'handoff':
+      return typeof msg === 'string' && msg ? msg : String(node.reason ?? '');
     case 'set':
       return arr(node.assignments).map((a) => `${String(a.variable ?? '')} = ${JSON.stringify(a.value ?? a.expression ?? '')}`).join(', ');
     case 'http':
@@ -124,6 +127,19 @@ export function summary(node: Json): string {
       return String(node.event ?? '');
     case 'delay':
       return `${String(node.seconds ?? '')} s`;
+    case 'condition':
+      return arr(node.branches).map((b) => describeRule(b.when)).filter(Boolean).join('; ');
+    case 'jump':
+      return node.target ? `Go to ${String(node.target)}` : '';
+    case 'loop':
+      return node.list ? `Each of ${String(node.list)}${node.itemVariable ? ` as ${String(node.itemVariable)}` : ''}` : '';
+    case 'split': {
+      const weights = arr(node.branches).map((b) => (typeof b.weight === 'number' && b.weight > 0 ? b.weight : 0));
+      const total = weights.reduce((a, b) => a + b, 0);
+      return total ? weights.map((w) => `${Math.round((w / total) * 100)}%`).join(' · ') : '';
+    }
+    case 'return':
+      return 'Back to the calling flow';
     default:
       return '';
   }

@@ -6,6 +6,7 @@ import { useId, useRef, useState } from 'react';
 import { blockSchemas, commonSchema } from '@waflow/flow/schemas';
 import { Button, Field, Input, Select, Textarea } from '../components/ui.tsx';
 import type { Json } from './graph.ts';
+import { buildRule, parseRule, RULE_OPERATORS } from './rules.ts';
 
 type Schema = Json & {
   type?: string | string[];
@@ -225,26 +226,10 @@ function TemplateInput({ id, label, help, error, value, onChange, variables, mul
   );
 }
 
-const OPS: [string, string][] = [
-  ['==', 'is'],
-  ['!=', 'is not'],
-  ['>', 'is more than'],
-  ['<', 'is less than'],
-  ['in', 'contains'],
-];
-
 /** A rule as "variable · operator · value" (the JSONLogic underneath is never shown). */
 function RuleEditor({ value, onChange, variables }: { value: Json; onChange: (v: Json) => void; variables: string[] }) {
-  const op = Object.keys(value)[0] ?? '==';
-  const args = (value[op] as unknown[] | undefined) ?? [];
-  const isIn = op === 'in';
-  const varArg = (isIn ? args[1] : args[0]) as { var?: string } | undefined;
-  const variable = varArg?.var ?? '';
-  const operand = (isIn ? args[0] : args[1]) ?? '';
-  const build = (o: string, v: string, x: string) => {
-    const typed: unknown = x !== '' && !Number.isNaN(Number(x)) && o !== 'in' ? Number(x) : x;
-    onChange(o === 'in' ? { in: [typed, { var: v }] } : { [o]: [{ var: v }, typed] });
-  };
+  const { op, variable, operand } = parseRule(value);
+  const build = (o: string, v: string, x: string) => onChange(buildRule(o, v, x));
   return (
     <div className="grid grid-cols-3 gap-2">
       <Select aria-label="Variable" value={variable} onChange={(e) => build(op, e.target.value, String(operand))}>
@@ -252,7 +237,7 @@ function RuleEditor({ value, onChange, variables }: { value: Json; onChange: (v:
         {variables.map((v) => <option key={v} value={v}>{v}</option>)}
       </Select>
       <Select aria-label="Operator" value={op} onChange={(e) => build(e.target.value, variable, String(operand))}>
-        {OPS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+        {RULE_OPERATORS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}
       </Select>
       <Input aria-label="Value" value={String(operand)} onChange={(e) => build(op, variable, e.target.value)} />
     </div>
