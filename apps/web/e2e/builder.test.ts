@@ -71,10 +71,22 @@ describe('the web app', () => {
 
     // The old welcome block is now unreachable: the problem is pinned on it, in plain words.
     await expect.poll(() => block('welcome').getByRole('alert').textContent()).toMatch(/No path leads to this block/);
+
+    // Tidy up: Start, then each block a row below the one leading to it, none on top of another;
+    // the block nothing leads to goes below the rest.
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    await saved();
+    await expect.poll(async () => {
+      const boxes = await Promise.all(['__start__', 'ask_1', 'condition_1', 'say_1', 'welcome'].map(async (id) => (await block(id).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }));
+      const below = boxes.every((b, i) => i === 0 || b.y >= (boxes[i - 1]?.y ?? 0) + (boxes[i - 1]?.height ?? 0));
+      return below && boxes.every((b) => b.width > 0);
+    }).toBe(true);
     await page.screenshot({ path: `${screenshotsDir}builder.png` });
-    await page.locator('.react-flow__controls-fitview').click();
     await connect('condition_1', 'else', 'welcome');
     await saved();
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    await saved();
+    await expect.poll(async () => Math.abs(((await block('welcome').boundingBox())?.y ?? 0) - ((await block('say_1').boundingBox())?.y ?? 1))).toBeLessThan(1);
     await expect.poll(() => block('welcome').getByRole('alert').count()).toBe(0);
     await page.getByText('Ready to publish').waitFor();
 

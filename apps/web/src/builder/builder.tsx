@@ -10,6 +10,7 @@ import { Badge, Button, cx, Field, Input, Modal, Spinner, useToast } from '../co
 import { Link } from '../router.tsx';
 import { useSession, useWs } from '../session.tsx';
 import { BLOCK_DEFAULTS, newId, portsOf, removeNode, setPath, summary, withDeclaredVariables, type FlowConfig, type Json } from './graph.ts';
+import { START_ID, tidyPositions } from './layout.ts';
 import { Preview } from './preview.tsx';
 import { blockSchema, SchemaForm } from './schema-form.tsx';
 import { Simulator } from './simulator.tsx';
@@ -22,7 +23,6 @@ interface FlowError {
 }
 type SaveState = 'saved' | 'saving' | 'unsaved' | 'conflict' | 'error';
 
-const START = '__start__';
 const blockName = (type: string) => ((blockSchemas as Record<string, Json>)[type]?.['x-ui'] as { name?: string } | undefined)?.name ?? type;
 const blockCategory = (type: string) => ((blockSchemas as Record<string, Json>)[type]?.['x-ui'] as { category?: string } | undefined)?.category ?? 'Other';
 
@@ -217,7 +217,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
     if (!config) return [];
     const pos = config.ui?.positions ?? {};
     const size = (id: string) => (measured[id] ? { measured: measured[id] } : {});
-    const start: Node = { id: START, type: 'start', position: pos[START] ?? { x: 0, y: -140 }, data: { triggers: config.triggers }, deletable: false, ...size(START) };
+    const start: Node = { id: START_ID, type: 'start', position: pos[START_ID] ?? { x: 0, y: -140 }, data: { triggers: config.triggers }, deletable: false, ...size(START_ID) };
     return [
       start,
       ...config.nodes.map((n, i): Node => ({
@@ -233,7 +233,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
 
   const edges = useMemo<Edge[]>(() => {
     if (!config) return [];
-    const out: Edge[] = config.start ? [{ id: 'start', source: START, sourceHandle: 'start', target: config.start, animated: true }] : [];
+    const out: Edge[] = config.start ? [{ id: 'start', source: START_ID, sourceHandle: 'start', target: config.start, animated: true }] : [];
     for (const n of config.nodes) {
       for (const p of portsOf(n)) {
         const target = p.field.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), n);
@@ -243,10 +243,18 @@ function BuilderInner({ flowId }: { flowId: string }) {
     return out;
   }, [config]);
 
+  /** "Tidy up": every block laid out again (one undoable edit), then all of them in view. */
+  const tidy = useCallback(() => {
+    if (!config) return;
+    const heights = Object.fromEntries(Object.entries(measured).map(([id, m]) => [id, m.height]));
+    change({ ...config, ui: { ...config.ui, positions: tidyPositions(config, heights) } });
+    requestAnimationFrame(() => void rf.fitView({ maxZoom: 1, duration: 200 }));
+  }, [config, measured, change, rf]);
+
   const onConnect = useCallback(
     (c: Connection) => {
-      if (!config || !c.target || c.target === START) return;
-      if (c.source === START) return change({ ...config, start: c.target });
+      if (!config || !c.target || c.target === START_ID) return;
+      if (c.source === START_ID) return change({ ...config, start: c.target });
       change({ ...config, nodes: config.nodes.map((n) => (n.id === c.source && c.sourceHandle ? setPath(n, c.sourceHandle, c.target) : n)) });
     },
     [config, change],
@@ -278,6 +286,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
             <>
               <Button variant="ghost" size="sm" onClick={undo} title="Undo (Ctrl+Z)">Undo</Button>
               <Button variant="ghost" size="sm" onClick={redo} title="Redo (Ctrl+Shift+Z)">Redo</Button>
+              <Button variant="ghost" size="sm" onClick={tidy} title="Lay the blocks out in the order a conversation meets them (Undo puts them back)">Tidy up</Button>
             </>
           ) : null}
           <Button variant="secondary" size="sm" onClick={() => setHistoryOpen(true)}>History</Button>
@@ -332,7 +341,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
             nodesDraggable={editable}
             nodesConnectable={editable}
             onNodeClick={(_, n) => {
-              setSelected(n.id === START ? null : n.id);
+              setSelected(n.id === START_ID ? null : n.id);
               setPanel('inspect');
             }}
             onPaneClick={() => setSelected(null)}
@@ -347,7 +356,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
               if (!editable) return;
               let next = config;
               for (const e of deleted) {
-                if (e.source === START) continue;
+                if (e.source === START_ID) continue;
                 next = { ...next, nodes: next.nodes.map((n) => (n.id === e.source && e.sourceHandle ? setPath(n, e.sourceHandle, e.sourceHandle.endsWith('].next') ? '' : undefined) : n)) };
               }
               change(next);
