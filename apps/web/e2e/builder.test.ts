@@ -117,6 +117,10 @@ describe('the web app', () => {
     // The run is in Results, and in the CSV.
     await page.getByRole('link', { name: 'Results' }).click();
     await page.getByTestId('results').getByText('ana@example.com').waitFor();
+    // The filters sit side by side at the width they were given, not one per line.
+    const [flowBox, statusBox] = await Promise.all([page.getByLabel('Flow', { exact: true }).boundingBox(), page.getByLabel('Status', { exact: true }).boundingBox()]);
+    expect(flowBox?.y).toBe(statusBox?.y);
+    expect(flowBox?.width).toBe(176);
     await page.screenshot({ path: `${screenshotsDir}results.png` });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path()) ?? '', 'utf8');

@@ -22,16 +22,19 @@ export function Button({ variant = 'primary', size = 'md', className, ...rest }:
   );
 }
 
+/** Fields fill their container unless the caller gives them a width (`w-32`): both in one class list, the stylesheet's order would pick, not the caller. */
+const fill = (className: string | undefined) => (/(^|\s)w-/.test(className ?? '') ? '' : 'w-full');
+
 export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
-  return <input {...rest} className={cx('h-9 w-full rounded-md border border-line bg-panel px-3 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', className)} />;
+  return <input {...rest} className={cx('h-9 rounded-md border border-line bg-panel px-3 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', fill(className), className)} />;
 }
 
 export function Textarea({ className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
-  return <textarea {...rest} className={cx('w-full rounded-md border border-line bg-panel px-3 py-2 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', className)} />;
+  return <textarea {...rest} className={cx('rounded-md border border-line bg-panel px-3 py-2 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', fill(className), className)} />;
 }
 
 export function Select({ className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
-  return <select {...rest} className={cx('h-9 w-full rounded-md border border-line bg-panel px-2 text-sm outline-none focus:border-brand', className)} />;
+  return <select {...rest} className={cx('h-9 rounded-md border border-line bg-panel px-2 text-sm outline-none focus:border-brand', fill(className), className)} />;
 }
 
 export function Field({ label, help, error, children, htmlFor }: { label: string; help?: string | undefined; error?: string | undefined; children: ReactNode; htmlFor?: string }) {
