@@ -10,7 +10,7 @@ import { Runtime } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.ts';
-import { issueAccessToken } from './auth/tokens.ts';
+import { issueAccessToken, issueRefreshToken } from './auth/tokens.ts';
 
 const lead = JSON.parse(readFileSync(new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -67,6 +67,33 @@ describe('the API', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     token = saved;
+  });
+
+  it('rotates the refresh cookie, lets two tabs refresh at once, and closes a session whose old token is replayed', async () => {
+    // (The previous test left this account's sign-in rate-limited: a session is issued as sign-in does.)
+    const { sub } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
+    const cookieOf = (res: Response) => /waflow_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    const refresh = (cookie: string) => app.request('/api/v1/auth/refresh', { method: 'POST', headers: { cookie: `waflow_refresh=${cookie}` } });
+    const first = await issueRefreshToken(client.db, sub);
+
+    const rotated = await refresh(first);
+    expect(rotated.status).toBe(200);
+    const second = cookieOf(rotated);
+    expect(second).not.toBe(first);
+    // Two tabs loading at the same moment send the same cookie: both get a session.
+    const [a, b] = await Promise.all([refresh(second), refresh(second)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(((await a.json()) as { accessToken: string }).accessToken).toMatch(/\./);
+    expect(cookieOf(a)).not.toBe(cookieOf(b));
+    // The first cookie again, seconds later: a tab that raced, still fine.
+    expect((await refresh(first)).status).toBe(200);
+
+    // The same token a minute after it was swapped is a replay: the whole session is closed.
+    await client.query(`update refresh_sessions set rotated_at = now() - interval '1 minute' where rotated_at is not null`);
+    const replay = await refresh(first);
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { error: { message: string } }).error.message).toMatch(/used twice/);
+    expect((await refresh(cookieOf(a))).status).toBe(401);
   });
 
   it('refuses a forged or missing token', async () => {

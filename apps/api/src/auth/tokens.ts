@@ -68,21 +68,33 @@ export async function issueRefreshToken(db: Database, userId: string, family: st
   return token;
 }
 
-/** Swaps a refresh token for a new one; an already-used token revokes the whole family. */
-export async function rotateRefreshToken(db: Database, token: string): Promise<{ userId: string; token: string }> {
+/**
+ * How long a refresh token that was just swapped may be presented again. Two tabs loading at the
+ * same moment (a browser restoring its tabs, a reload while a refresh is in flight) send the same
+ * cookie: without this, the second would be taken for a stolen token and close the session.
+ */
+export const REFRESH_REUSE_GRACE_MS = 30_000;
+
+/**
+ * Swaps a refresh token for a new one (same family). A token swapped more than
+ * REFRESH_REUSE_GRACE_MS ago that comes back is a replay: it revokes the whole family.
+ */
+export async function rotateRefreshToken(db: Database, token: string, now = Date.now()): Promise<{ userId: string; token: string }> {
   const [row] = await db.select().from(schema.refreshSessions).where(eq(schema.refreshSessions.tokenHash, sha256(token)));
-  if (!row || row.revokedAt || row.expiresAt < new Date()) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
+  if (!row || row.revokedAt || row.expiresAt.getTime() < now) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
+  const sibling = () => issueRefreshToken(db, row.userId, row.family);
   if (row.rotatedAt) {
-    await db.update(schema.refreshSessions).set({ revokedAt: new Date() }).where(eq(schema.refreshSessions.family, row.family));
+    if (now - row.rotatedAt.getTime() < REFRESH_REUSE_GRACE_MS) return { userId: row.userId, token: await sibling() };
+    await db.update(schema.refreshSessions).set({ revokedAt: new Date(now) }).where(eq(schema.refreshSessions.family, row.family));
     throw new AppError(401, 'UNAUTHENTICATED', 'This session was used twice and has been closed for safety: sign in again.');
   }
-  const [claimed] = await db
+  // When this updates nothing, a concurrent refresh with the same cookie swapped the token an
+  // instant ago: within the grace period too, so this one gets its own successor as well.
+  await db
     .update(schema.refreshSessions)
-    .set({ rotatedAt: new Date() })
-    .where(and(eq(schema.refreshSessions.id, row.id), isNull(schema.refreshSessions.rotatedAt)))
-    .returning();
-  if (!claimed) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
-  return { userId: row.userId, token: await issueRefreshToken(db, row.userId, row.family) };
+    .set({ rotatedAt: new Date(now) })
+    .where(and(eq(schema.refreshSessions.id, row.id), isNull(schema.refreshSessions.rotatedAt)));
+  return { userId: row.userId, token: await sibling() };
 }
 
 export async function revokeRefreshToken(db: Database, token: string): Promise<void> {

@@ -91,7 +91,7 @@ export function registerAuth(route: RouteFn, deps: Deps): void {
     path: '/api/v1/auth/refresh',
     access: 'public',
     tag,
-    summary: 'A new access token from the refresh cookie (the refresh token rotates; reusing an old one revokes the session)',
+    summary: 'A new access token from the refresh cookie (the refresh token rotates; an old one presented again more than 30 s after it was swapped revokes the session)',
     handler: async (c) => {
       const token = getCookie(c, REFRESH_COOKIE);
       if (!token) throw new AppError(401, 'UNAUTHENTICATED', 'No session: sign in.');
