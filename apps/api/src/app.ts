@@ -15,6 +15,7 @@ import { registerNumbers } from './routes/numbers/numbers.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
 import { registerTeam } from './routes/team/team.ts';
+import { registerContacts } from './routes/contacts/contacts.ts';
 import { registerConversations } from './routes/conversations/conversations.ts';
 import { registerResults } from './routes/results/results.ts';
 import { registerAudit } from './routes/audit/audit.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerSimulator(route, deps);
   registerTeam(route, deps);
   registerConversations(route, deps);
+  registerContacts(route, deps);
   registerResults(route, deps);
   registerAudit(route, deps);
   registerWebhooks(route, deps);

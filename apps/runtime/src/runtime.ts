@@ -21,6 +21,7 @@ import { InboundScheduler } from './pipeline/scheduler.ts';
 import { lockKey, type ContactInput } from './pipeline/process-event.ts';
 import { commitTurns, type TurnWrites } from './pipeline/turn-writes.ts';
 import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/claim-event.ts';
+import { RetentionSweeper } from './retention/retention-sweeper.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
@@ -76,6 +77,7 @@ export class Runtime {
   readonly egress: EgressClient;
   private readonly timers: TimerWorker;
   private readonly webhooks: WebhookDeliverer | undefined;
+  private readonly retention: RetentionSweeper;
   private readonly attached = new Map<string, Attached>();
   private readonly ingest: IngestQueue;
   private timerLoop: NodeJS.Timeout | undefined;
@@ -130,11 +132,17 @@ export class Runtime {
       numberIds: () => [...this.attached.keys()],
       onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
     });
+    this.retention = new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now });
     this.webhooks = opts.keyring ? new WebhookDeliverer({ db: opts.client.db, keyring: opts.keyring, egress: this.egress, log: this.log, now: this.now }) : undefined;
   }
 
   get db() {
     return this.opts.client.db;
+  }
+
+  /** The conversation locks this runtime takes (the API erases a contact under theirs). */
+  get coord(): Coordinator {
+    return this.opts.coord;
   }
 
   async start(): Promise<void> {
@@ -147,6 +155,7 @@ export class Runtime {
       try {
         await this.timers.tick();
         await this.webhooks?.tick();
+        await this.retention.tick();
       } catch (err) {
         this.log.error({ err }, 'timer tick failed');
       }

@@ -127,6 +127,25 @@ describe('the web app', () => {
     expect(csv.split('\r\n')[0]).toContain('email');
     expect(csv).toContain('ana@example.com');
 
+    // The contact asks to be forgotten: an admin erases them from the inbox; Results has nothing left of them.
+    await page.getByRole('link', { name: 'Conversations' }).click();
+    await page.getByRole('button', { name: /Simulator/ }).click();
+    await page.getByRole('button', { name: 'Erase contact' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Erase', exact: true }).click();
+    await page.getByText('No conversations').waitFor();
+    await page.getByRole('link', { name: 'Results' }).click();
+    await page.getByText('No results yet').waitFor();
+
+    // A retention period, kept in the workspace settings.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Delete conversations after (days)').fill('90');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Workspace settings saved.').waitFor();
+    expect((await product.client.query<{ days: string }>(`select settings->>'retentionDays' as days from workspaces`))[0]?.days).toBe('90');
+    // A reload keeps the session (and the page).
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Delete conversations after (days)').inputValue()).toBe('90');
+
     // Numbers: a WhatsApp number offers its QR code live (the worker's part is played here).
     await page.getByRole('link', { name: 'Numbers' }).click();
     await page.getByRole('button', { name: 'Add number' }).click();

@@ -13,3 +13,4 @@ export * from './repos/webhook-events.ts';
 export * from './repos/number-leases.ts';
 export * from './repos/numbers.ts';
 export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './crypto/index.ts';
+export * from './repos/retention.ts';

@@ -37,6 +37,7 @@ export const permissions = {
   'conversations.get': 'viewer',
   'conversations.handoff': 'editor',
   'conversations.reply': 'editor',
+  'contacts.erase': 'admin',
   'results.list': 'viewer',
   'results.export': 'viewer',
   'webhooks.list': 'viewer',

@@ -1,8 +1,9 @@
-// The inbox: conversations with filters, a transcript, take over / release, and a manual reply.
+// The inbox: conversations with filters, a transcript, take over / release, a manual reply, and
+// erasing a contact with everything kept about them (admins).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
-import { Badge, Button, Card, cx, Empty, Input, Select, Spinner, useToast } from '../components/ui.tsx';
+import { Badge, Button, Card, cx, Empty, Input, Modal, Select, Spinner, useToast } from '../components/ui.tsx';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 
@@ -10,7 +11,7 @@ interface Conv {
   id: string;
   status: string;
   lastActivityAt: string;
-  contact: { waId: string; name: string | null };
+  contact: { id: string; waId: string; name: string | null };
 }
 interface ConvDetail extends Conv {
   variables: Record<string, unknown>;
@@ -26,6 +27,7 @@ export function ConversationsPage() {
   const [q, setQ] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
   const [reply, setReply] = useState('');
+  const [erasing, setErasing] = useState(false);
   const qs = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) }).toString();
   const list = useQuery({ queryKey: [ws, 'conversations', qs], queryFn: () => api.get<{ items: Conv[] }>(`${ws}/conversations?limit=100&${qs}`), refetchInterval: 5000 });
   const detail = useQuery({ queryKey: [ws, 'conversation', openId], queryFn: () => api.get<ConvDetail>(`${ws}/conversations/${openId}`), enabled: !!openId, refetchInterval: 3000 });
@@ -64,8 +66,33 @@ export function ConversationsPage() {
             <>
               <div className="mb-2 flex items-center justify-between gap-2">
                 <div className="font-medium">{d.contact.name ?? d.contact.waId.replace(/@.*/, '')}</div>
-                {can('editor') ? d.status === 'handoff' ? <Button size="sm" variant="secondary" onClick={() => void act('release')}>Give back to the bot</Button> : <Button size="sm" variant="secondary" onClick={() => void act('handoff')}>Take over</Button> : null}
+                <div className="flex gap-1.5">
+                  {can('editor') ? d.status === 'handoff' ? <Button size="sm" variant="secondary" onClick={() => void act('release')}>Give back to the bot</Button> : <Button size="sm" variant="secondary" onClick={() => void act('handoff')}>Take over</Button> : null}
+                  {can('admin') ? <Button size="sm" variant="ghost" onClick={() => setErasing(true)}>Erase contact</Button> : null}
+                </div>
               </div>
+              <Modal open={erasing} onOpenChange={setErasing} title={`Erase ${d.contact.name ?? d.contact.waId.replace(/@.*/, '')}?`}>
+                <p className="mb-4 text-sm">Everything kept about this contact is deleted for good: their conversations and messages, what they answered (results), replies still queued, and the webhook deliveries about them. The audit log records that you erased a contact, not who. If they write again, they start as a new contact.</p>
+                <div className="flex justify-end gap-2">
+                  <Button variant="secondary" onClick={() => setErasing(false)}>Cancel</Button>
+                  <Button
+                    variant="danger"
+                    onClick={() =>
+                      void api.del(`${ws}/contacts/${d.contact.id}`).then(
+                        () => {
+                          setErasing(false);
+                          setOpenId(null);
+                          toast('good', 'The contact and everything kept about them were erased.');
+                          void qc.invalidateQueries({ queryKey: [ws] });
+                        },
+                        (e: unknown) => toast('bad', e instanceof ApiError ? e.message : 'Could not erase the contact.'),
+                      )
+                    }
+                  >
+                    Erase
+                  </Button>
+                </div>
+              </Modal>
               {d.status === 'handoff' ? <p className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">A person has this conversation: the bot stays quiet.</p> : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
                 {d.messages.map((m) => (

@@ -12,6 +12,7 @@ import { createConversation, findOpenConversation, upsertContact } from './conve
 import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, publishFlowVersion, saveDraft } from './flows.ts';
 import { insertInboundEvent } from './inbound-events.ts';
 import { insertMessage, transcript } from './messages.ts';
+import { eraseContact, purgeExpired } from './retention.ts';
 import { deleteSessionArchive, loadSessionArchive, saveSessionArchive } from './session-store.ts';
 import { addMember, createUser, createWorkspace } from './workspaces.ts';
 
@@ -126,6 +127,99 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       await client.db.transaction(async (tx) => {
         expect(await pick.rows(tx, { ...params, ids: uuidArrayText([a]), min: 0 })).toEqual([{ id: a, n: 1 }]);
       });
+    });
+
+    // A contact with all a conversation leaves: transcript, checkpoint, outbox row, timer, result,
+    // inbound events (one that reached no conversation), a webhook delivery, an audit entry.
+    async function seedContact(wsId: string, numberId: string, endpointId: string, waId: string, daysAgo: number) {
+      const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+      const q = <T,>(text: string, params: unknown[]) => client.query<T & Record<string, unknown>>(text, params);
+      const [ct] = await q<{ id: string }>('insert into contacts (workspace_id, number_id, wa_id, name, created_at) values ($1, $2, $3, $4, $5) returning id', [wsId, numberId, waId, 'Ana', at]);
+      const contactId = ct?.id as string;
+      const [cv] = await q<{ id: string }>(`insert into conversations (workspace_id, number_id, contact_id, status, last_activity_at, created_at) values ($1, $2, $3, 'completed', $4, $4) returning id`, [wsId, numberId, contactId, at]);
+      const convId = cv?.id as string;
+      await q(`insert into messages (workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, created_at) values ($1, $2, $3, 'in', $4, 'text', 'my email is ana@example.com', $5)`, [wsId, numberId, convId, `${waId}-m1`, at]);
+      await q(`insert into messages (workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, created_at) values ($1, $2, null, 'in', $3, 'text', 'hello?', $4)`, [wsId, numberId, `${waId}-m0`, at]);
+      await q('insert into conversation_checkpoints (conversation_id, state, fence) values ($1, $2, 1)', [convId, JSON.stringify({ vars: { email: 'ana@example.com' } })]);
+      await q(`insert into outbox (number_id, conversation_id, idempotency_key, payload, status) values ($1, $2, $3, $4, 'sent')`, [numberId, convId, `${convId}:e1`, JSON.stringify({ to: waId, type: 'text', text: 'Thanks' })]);
+      const [loose] = await q<{ id: string }>(`insert into messages (workspace_id, number_id, conversation_id, direction, type, body, created_at, author) values ($1, $2, null, 'out', 'text', 'Your order shipped', $3, 'api') returning id`, [wsId, numberId, at]);
+      await q(`insert into outbox (number_id, conversation_id, message_id, idempotency_key, payload) values ($1, null, $2, $3, $4)`, [numberId, loose?.id, `api:${waId}`, JSON.stringify({ to: waId, type: 'text', text: 'Your order shipped' })]);
+      await q('insert into timers (conversation_id, key, due_at) values ($1, $2, $3)', [convId, 't1', at]);
+      await q(`insert into results (workspace_id, conversation_id, contact_id, status, variables) values ($1, $2, $3, 'completed', $4)`, [wsId, convId, contactId, JSON.stringify({ email: 'ana@example.com' })]);
+      for (const m of ['m0', 'm1']) await q(`insert into inbound_events (number_id, wa_message_id, from_wa_id, payload, status, created_at) values ($1, $2, $3, '{}', 'processed', $4)`, [numberId, `${waId}-${m}`, waId, at]);
+      await q(`insert into webhook_deliveries (endpoint_id, event_id, event_type, payload, status, created_at) values ($1, $2, 'conversation.completed', $3, 'delivered', $4)`, [endpointId, `evt_${convId}`, JSON.stringify({ data: { conversationId: convId, contact: waId, results: { email: 'ana@example.com' } } }), at]);
+      await q(`insert into audit_log (workspace_id, action, entity_type, after) values ($1, 'integration.start', 'flow', $2)`, [wsId, JSON.stringify({ contact: waId, eventId: 'e' })]);
+      return { contactId, convId };
+    }
+    const count = async (table: string, where: string, params: unknown[]) => Number((await client.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))[0]?.n);
+
+    async function workspaceWithNumber(name: string) {
+      const ws = await createWorkspace(client.db, name);
+      const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: name }).returning();
+      const [endpoint] = await client.db.insert(schema.webhookEndpoints).values({ workspaceId: ws.id, url: 'https://crm.example/hook', secret: 'x', events: ['*'] }).returning();
+      if (!number || !endpoint) throw new Error('no number or endpoint');
+      return { wsId: ws.id, numberId: number.id, endpointId: endpoint.id };
+    }
+
+    it('erases a contact and everything kept about them, and nobody else\'s', async () => {
+      const { wsId, numberId, endpointId } = await workspaceWithNumber('Erasure');
+      const ana = await seedContact(wsId, numberId, endpointId, '34600000001@c.us', 0);
+      const bea = await seedContact(wsId, numberId, endpointId, '34600000002@c.us', 0);
+
+      expect(await eraseContact(client.db, wsId, '00000000-0000-4000-8000-000000000000')).toBeUndefined();
+      const other = await workspaceWithNumber('Someone else');
+      expect(await eraseContact(client.db, other.wsId, ana.contactId)).toBeUndefined();
+
+      const erased = await eraseContact(client.db, wsId, ana.contactId);
+      expect(erased).toEqual({ numberId, waId: '34600000001@c.us', conversations: 1, messages: 3, results: 1, inboundEvents: 2, webhookDeliveries: 1 });
+      const anaWa = '34600000001@c.us';
+      expect(await count('contacts', 'id = $1', [ana.contactId])).toBe(0);
+      expect(await count('conversations', 'contact_id = $1', [ana.contactId])).toBe(0);
+      expect(await count('conversation_checkpoints', 'conversation_id = $1', [ana.convId])).toBe(0);
+      // Only Bea's three messages are left on the number (her transcript, her loose inbound and outbound).
+      expect(await count('messages', 'number_id = $1', [numberId])).toBe(3);
+      expect(await count('outbox', `payload->>'to' = $1`, [anaWa])).toBe(0);
+      expect(await count('timers', 'conversation_id = $1', [ana.convId])).toBe(0);
+      expect(await count('results', 'conversation_id = $1', [ana.convId])).toBe(0);
+      expect(await count('inbound_events', 'from_wa_id = $1', [anaWa])).toBe(0);
+      expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1`, [anaWa])).toBe(0);
+      expect(await count('audit_log', `after::text like $1`, [`%${anaWa}%`])).toBe(0);
+      expect(await count('audit_log', `workspace_id = $1 and action = 'integration.start'`, [wsId])).toBe(2);
+      // Bea is untouched.
+      expect(await count('conversations', 'contact_id = $1', [bea.contactId])).toBe(1);
+      expect(await count('inbound_events', 'from_wa_id = $1', ['34600000002@c.us'])).toBe(2);
+      expect(await count('outbox', `payload->>'to' = $1`, ['34600000002@c.us'])).toBe(2);
+      expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1`, ['34600000002@c.us'])).toBe(1);
+      expect(await eraseContact(client.db, wsId, ana.contactId)).toBeUndefined();
+    });
+
+    it('deletes what is older than a workspace keeps, and only where a retention period is set', async () => {
+      const kept = await workspaceWithNumber('Keeps everything');
+      const brief = await workspaceWithNumber('Keeps 30 days');
+      await client.query(`update workspaces set settings = settings || '{"retentionDays": 30}' where id = $1`, [brief.wsId]);
+      const forever = await seedContact(kept.wsId, kept.numberId, kept.endpointId, '34600000010@c.us', 400);
+      const old = await seedContact(brief.wsId, brief.numberId, brief.endpointId, '34600000011@c.us', 40);
+      const recent = await seedContact(brief.wsId, brief.numberId, brief.endpointId, '34600000012@c.us', 5);
+      // An old conversation whose contact just wrote again: their turn may be running, it stays.
+      const busy = await seedContact(brief.wsId, brief.numberId, brief.endpointId, '34600000013@c.us', 40);
+      await client.query(`insert into inbound_events (number_id, wa_message_id, from_wa_id, payload) values ($1, 'busy-new', '34600000013@c.us', '{}')`, [brief.numberId]);
+
+      const purged = await purgeExpired(client.db, new Date(), 2);
+      expect(purged.conversations).toBeGreaterThanOrEqual(1);
+      expect(await count('conversations', 'id = $1', [old.convId])).toBe(0);
+      expect(await count('contacts', 'id = $1', [old.contactId])).toBe(0);
+      expect(await count('messages', 'number_id = $1 and wa_message_id like $2', [brief.numberId, '34600000011%'])).toBe(0);
+      expect(await count('inbound_events', 'from_wa_id = $1', ['34600000011@c.us'])).toBe(0);
+      expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1`, ['34600000011@c.us'])).toBe(0);
+      expect(await count('results', 'conversation_id = $1', [old.convId])).toBe(0);
+
+      for (const c of [forever, recent, busy]) expect(await count('conversations', 'id = $1', [c.convId])).toBe(1);
+      expect(await count('contacts', 'id = $1', [busy.contactId])).toBe(1);
+      expect(await count('inbound_events', `from_wa_id = $1 and status = 'pending'`, ['34600000013@c.us'])).toBe(1);
+      expect(await count('messages', 'number_id = $1', [kept.numberId])).toBe(3);
+      expect(await count('webhook_deliveries', 'endpoint_id = $1', [kept.endpointId])).toBe(1);
+
+      expect(await purgeExpired(client.db, new Date(), 2)).toMatchObject({ conversations: 0, contacts: 0, messages: 0, webhookDeliveries: 0 });
     });
 
     it('applies the migrations a second time without error', async () => {

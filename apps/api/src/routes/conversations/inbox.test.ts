@@ -144,4 +144,51 @@ describe('the inbox and results', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/,completed,Support,34600000004,,.*,It arrived damaged,11111,5$/);
   });
+
+  it('erases a contact on request: nothing of them is left, the audit log says so, and they can write again', async () => {
+    const from = '34600000009@c.us';
+    await say(from, 'help please', 1);
+    await say(from, '99999', 1);
+    const convs = await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`);
+    const [conv] = convs.items as { id: string; contact: { id: string } }[];
+    const contactId = conv?.contact.id ?? '';
+    expect(contactId).not.toBe('');
+
+    expect((await call('DELETE', `/api/v1/workspaces/${ws}/contacts/not-an-id`)).status).toBe(404);
+    const erased = await call('DELETE', `/api/v1/workspaces/${ws}/contacts/${contactId}`);
+    expect(erased.status).toBe(200);
+    const body = (await erased.json()) as { deleted: Record<string, number> };
+    expect(body.deleted).toMatchObject({ conversations: 1, results: 1 });
+    expect(body.deleted.messages).toBeGreaterThanOrEqual(4);
+    expect(body.deleted.inboundEvents).toBe(2);
+
+    expect(((await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`)).items as unknown[]).length).toBe(0);
+    expect((await call('GET', `/api/v1/workspaces/${ws}/conversations/${conv?.id ?? ''}`)).status).toBe(404);
+    const results = (await json('GET', `/api/v1/workspaces/${ws}/results`)).items as { contact: { waId: string } | null }[];
+    expect(results.some((r) => r.contact?.waId === from)).toBe(false);
+    const left = await client.query<{ n: number }>(
+      `select (select count(*) from inbound_events where from_wa_id = $1) + (select count(*) from contacts where wa_id = $1) + (select count(*) from outbox where payload->>'to' = $1) as n`,
+      [from],
+    );
+    expect(Number(left[0]?.n)).toBe(0);
+    const audit = await json('GET', `/api/v1/workspaces/${ws}/audit?action=contact.erase`);
+    const entry = (audit.items as { action: string; entityId: string; after: Json }[]).find((a) => a.action === 'contact.erase');
+    expect(entry).toMatchObject({ entityId: contactId, after: { conversations: 1 } });
+    expect(JSON.stringify(entry)).not.toContain('600000009');
+    expect((await call('DELETE', `/api/v1/workspaces/${ws}/contacts/${contactId}`)).status).toBe(404);
+
+    // They write again: a new contact, a new conversation from the start of the flow.
+    await say(from, 'help please', 1);
+    const again = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`)).items as { contact: { id: string } }[];
+    expect(again).toHaveLength(1);
+    expect(again[0]?.contact.id).not.toBe(contactId);
+  });
+
+  it('keeps a retention period in the workspace settings, and says what to change when it is not one', async () => {
+    const bad = await call('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: 0 } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('at least 1 day');
+    expect(((await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: 90 } })).settings as Json).retentionDays).toBe(90);
+    expect(((await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: null } })).settings as Json).retentionDays).toBeNull();
+  });
 });

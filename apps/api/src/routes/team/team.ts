@@ -23,6 +23,8 @@ const workspaceBody = z.object({
       /** Minutes the bot stays quiet in a conversation after a person replied from the phone. */
       humanReplyPauseMinutes: z.number().int().min(0).max(7 * 24 * 60, 'at most a week (10080 minutes)').optional(),
       timezone: z.string().max(64).optional(),
+      /** Days conversations, their messages and results are kept after their last activity (null: kept until deleted). */
+      retentionDays: z.number().int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days (10 years)').nullable().optional(),
     })
     .optional(),
 });
