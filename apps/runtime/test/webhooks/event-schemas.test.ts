@@ -11,6 +11,7 @@ import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createKeyring, schema, type DbClient } from '@waflow/db';
 import { Runtime } from '../../src/runtime.ts';
+import { eraseContactData } from '../../src/retention/erase-contact.ts';
 import type { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
 import { exampleFlow, freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 
@@ -43,7 +44,7 @@ describe('webhook event payloads', () => {
 
   it('has one schema per documented event', () => {
     expect([...schemas.keys()].sort()).toEqual(
-      ['conversation.completed', 'conversation.started', 'endpoint.disabled', 'flow.published', 'flow.webhook', 'handoff.requested', 'message.failed', 'message.received', 'message.sent', 'number.status_changed', 'webhook.test'].sort(),
+      ['contact.erased', 'conversation.completed', 'conversation.started', 'endpoint.disabled', 'flow.published', 'flow.webhook', 'handoff.requested', 'message.failed', 'message.received', 'message.sent', 'number.status_changed', 'webhook.test'].sort(),
     );
   });
 
@@ -97,5 +98,13 @@ describe('webhook event payloads', () => {
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       data: { messageId: line?.id, numberId, conversationId: line?.conversationId, contact: '34600000001@c.us', type: 'text', text: 'I have a problem', waMessageId: line?.waMessageId },
     });
+
+    // An erased contact: the endpoint is told, in the event's schema.
+    const [contact] = await client.db.select().from(schema.contacts).where(eq(schema.contacts.waId, '34600000003@c.us'));
+    expect(await eraseContactData(client.db, runtime.coord, workspaceId, contact?.id ?? '')).toMatchObject({ conversations: 1 });
+    const [erased] = await client.db.select({ payload: schema.webhookDeliveries.payload }).from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.eventType, 'contact.erased'));
+    const validateErased = ajv.compile(schemas.get('contact.erased') as object);
+    expect(validateErased(erased?.payload), ajv.errorsText(validateErased.errors)).toBe(true);
+    expect(erased?.payload).toMatchObject({ type: 'contact.erased', data: { contactId: contact?.id, numberId, contact: '34600000003@c.us', conversations: 1 } });
   });
 });

@@ -72,7 +72,7 @@ export function ConversationsPage() {
                 </div>
               </div>
               <Modal open={erasing} onOpenChange={setErasing} title={`Erase ${d.contact.name ?? d.contact.waId.replace(/@.*/, '')}?`}>
-                <p className="mb-4 text-sm">Everything kept about this contact is deleted for good: their conversations and messages, what they answered (results), replies still queued, and the webhook deliveries about them. The audit log records that you erased a contact, not who. If they write again, they start as a new contact.</p>
+                <p className="mb-4 text-sm">Everything kept about this contact is deleted for good: their conversations and messages, what they answered (results), replies still queued, and the webhook deliveries about them. Your webhook endpoints get contact.erased, to erase them in your other systems too. The audit log records that you erased a contact, not who. If they write again, they start as a new contact.</p>
                 <div className="flex justify-end gap-2">
                   <Button variant="secondary" onClick={() => setErasing(false)}>Cancel</Button>
                   <Button

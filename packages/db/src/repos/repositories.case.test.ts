@@ -182,7 +182,9 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       expect(await count('timers', 'conversation_id = $1', [ana.convId])).toBe(0);
       expect(await count('results', 'conversation_id = $1', [ana.convId])).toBe(0);
       expect(await count('inbound_events', 'from_wa_id = $1', [anaWa])).toBe(0);
-      expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1`, [anaWa])).toBe(0);
+      expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1 and event_type <> 'contact.erased'`, [anaWa])).toBe(0);
+      // The endpoint is told, to erase them on its side too.
+      expect(await count('webhook_deliveries', `endpoint_id = $1 and event_type = 'contact.erased' and payload->'data'->>'contactId' = $2`, [endpointId, ana.contactId])).toBe(1);
       expect(await count('audit_log', `after::text like $1`, [`%${anaWa}%`])).toBe(0);
       expect(await count('audit_log', `workspace_id = $1 and action = 'integration.start'`, [wsId])).toBe(2);
       // Bea is untouched.

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
+import { enqueueWebhookEvents } from './webhook-events.ts';
 
 export interface ErasedContact {
   numberId: string;
@@ -31,7 +32,7 @@ export async function findContact(db: Database, workspaceId: string, contactId: 
  * (with checkpoints, transcript, results, timers and outbox rows), the messages that reached no
  * conversation, their inbound events, what was queued for them without a conversation, and the
  * webhook deliveries that carried their conversations or number; their number leaves the audit
- * log's entries (the entries stay). The caller holds the contact's
+ * log's entries (the entries stay); subscribed endpoints get `contact.erased`. The caller holds the contact's
  * conversation lock, so no turn of theirs is half-way. Undefined when the contact is unknown.
  */
 export async function eraseContact(db: Database, workspaceId: string, contactId: string): Promise<ErasedContact | undefined> {
@@ -79,6 +80,10 @@ export async function eraseContact(db: Database, workspaceId: string, contactId:
     );
     // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
     await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
+    // Integrators erase them too: told in the same transaction (after their deliveries went).
+    await enqueueWebhookEvents(tx, [
+      { id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, occurredAt: new Date(), data: { contactId, numberId: c.number_id, contact: c.wa_id, conversations: Number(counts?.conversations ?? 0) } },
+    ]);
     return {
       numberId: c.number_id,
       waId: c.wa_id,
