@@ -159,6 +159,39 @@ describe('the web app', () => {
     await page.screenshot({ path: `${screenshotsDir}numbers.png` });
   });
 
+  it('duplicates, renames, exports, imports and deletes flows from the list', async () => {
+    await page.getByRole('link', { name: 'Flows' }).first().click();
+    const card = (name: string) => page.getByTestId(`flow-${name}`);
+    await card('Leads').getByRole('button', { name: 'Duplicate' }).click();
+    await card('Leads (copy)').waitFor();
+
+    await card('Leads (copy)').getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name').fill('Leads v2');
+    await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+    await card('Leads v2').waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), card('Leads').getByRole('button', { name: 'Export' }).click()]);
+    expect(download.suggestedFilename()).toBe('Leads.flow.json');
+    const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as { name: string; config: { nodes: { id: string }[] } };
+    expect(exported.name).toBe('Leads');
+    expect(exported.config.nodes.map((n) => n.id)).toContain('ask_1');
+
+    // A file that is not a flow says so; an export comes back as a draft, opened in the builder.
+    const input = page.getByLabel('Flow file to import');
+    await input.setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('not json') });
+    await page.getByText('notes.json is not JSON').waitFor();
+    await input.setInputFiles({ name: 'welcome.flow.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...exported, name: 'Welcome' })) });
+    await block('ask_1').waitFor();
+    await page.getByText('Imported as a draft.').waitFor();
+    await page.getByRole('link', { name: 'Flows' }).first().click();
+    await card('Welcome').waitFor();
+
+    await card('Leads v2').getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => card('Leads v2').count()).toBe(0);
+    expect(await card('Leads').count()).toBe(1);
+  });
+
   it('shows a viewer the flows without any edit control', async () => {
     const invite = await page.evaluate(async () => {
       const r = await fetch('/api/v1/auth/refresh', { method: 'POST' });
@@ -174,6 +207,7 @@ describe('the web app', () => {
     await viewer.getByRole('button', { name: 'Join workspace' }).click();
     await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'New flow' }).count()).toBe(0);
+    for (const name of ['Import', 'Rename', 'Duplicate', 'Delete']) expect(await viewer.getByRole('button', { name }).count()).toBe(0);
     await viewer.getByText('Leads').click();
     await viewer.locator('.react-flow__node[data-id="ask_1"]').waitFor();
     expect(await viewer.getByRole('complementary', { name: 'Blocks' }).count()).toBe(0);

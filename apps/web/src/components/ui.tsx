@@ -1,7 +1,7 @@
 // The app's building blocks in the shadcn/ui manner (Tailwind classes, Radix where behaviour
 // matters: dialogs trap focus and close on Escape). Toasts say what happened and what to do.
 import * as Dialog from '@radix-ui/react-dialog';
-import { createContext, useCallback, useContext, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { createContext, useCallback, useContext, useState, type ButtonHTMLAttributes, type HTMLAttributes, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 const cx = (...c: (string | false | undefined | null)[]) => c.filter(Boolean).join(' ');
 
@@ -49,8 +49,8 @@ export function Field({ label, help, error, children, htmlFor }: { label: string
   );
 }
 
-export function Card({ className, children }: { className?: string; children: ReactNode }) {
-  return <div className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>{children}</div>;
+export function Card({ className, children, ...rest }: HTMLAttributes<HTMLDivElement>) {
+  return <div {...rest} className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>{children}</div>;
 }
 
 export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad'; children: ReactNode }) {
