@@ -1,8 +1,9 @@
 // End to end in real Chromium against the real API and runtime on real Postgres: first-run setup,
 // a flow drawn on the canvas (ask email → condition → say), a validation error pinned on a block
 // and fixed, the preview, a simulator conversation that collects an email, publishing, the run
-// in Results and in the CSV download; then a viewer who cannot edit. Screenshots of the builder,
-// simulator, numbers (QR) and results pages land in docs/screenshots/.
+// in Results and in the CSV download, erasing the contact; the flow list's import, duplicate,
+// rename, export and delete; then a viewer who cannot edit. Screenshots of the builder,
+// simulator, conversations, numbers (QR), results and flows pages land in docs/screenshots/.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -130,6 +131,8 @@ describe('the web app', () => {
     // The contact asks to be forgotten: an admin erases them from the inbox; Results has nothing left of them.
     await page.getByRole('link', { name: 'Conversations' }).click();
     await page.getByRole('button', { name: /Simulator/ }).click();
+    await page.getByText('Thanks ana@example.com!').waitFor();
+    await page.screenshot({ path: `${screenshotsDir}conversations.png` });
     await page.getByRole('button', { name: 'Erase contact' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Erase', exact: true }).click();
     await page.getByText('No conversations').waitFor();
@@ -190,6 +193,7 @@ describe('the web app', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => card('Leads v2').count()).toBe(0);
     expect(await card('Leads').count()).toBe(1);
+    await page.screenshot({ path: `${screenshotsDir}flows.png` });
   });
 
   it('shows a viewer the flows without any edit control', async () => {
