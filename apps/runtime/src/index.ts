@@ -10,5 +10,5 @@ export { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/ad
 export { generateWebhookSecret } from './integrations/webhooks/signing.ts';
 export { enqueueWebhookEvent, type WebhookEvent } from './integrations/webhooks/enqueue-event.ts';
 export { LATENCY_BUCKETS_MS, type HistogramSnapshot } from './observability/counters.ts';
-export { eraseContactData } from './retention/erase-contact.ts';
+export { eraseContactData, eraseWhatsAppId } from './retention/erase-contact.ts';
 export { RetentionSweeper } from './retention/retention-sweeper.ts';

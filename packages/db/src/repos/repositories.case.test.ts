@@ -171,7 +171,7 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       expect(await eraseContact(client.db, other.wsId, ana.contactId)).toBeUndefined();
 
       const erased = await eraseContact(client.db, wsId, ana.contactId);
-      expect(erased).toEqual({ numberId, waId: '34600000001@c.us', conversations: 1, messages: 3, results: 1, inboundEvents: 2, webhookDeliveries: 1 });
+      expect(erased).toEqual({ contactId: ana.contactId, numberId, waId: '34600000001@c.us', conversations: 1, messages: 3, results: 1, inboundEvents: 2, webhookDeliveries: 1 });
       const anaWa = '34600000001@c.us';
       expect(await count('contacts', 'id = $1', [ana.contactId])).toBe(0);
       expect(await count('conversations', 'contact_id = $1', [ana.contactId])).toBe(0);

@@ -9,6 +9,8 @@ import * as schema from '../schema/index.ts';
 import { enqueueWebhookEvents } from './webhook-events.ts';
 
 export interface ErasedContact {
+  /** The contact erased; null when the number knew the WhatsApp id only from messages sent to it. */
+  contactId: string | null;
   numberId: string;
   waId: string;
   conversations: number;
@@ -28,34 +30,44 @@ export async function findContact(db: Database, workspaceId: string, contactId: 
 }
 
 /**
- * Deletes a contact and everything kept about them, in one transaction: their conversations
- * (with checkpoints, transcript, results, timers and outbox rows), the messages that reached no
- * conversation, their inbound events, what was queued for them without a conversation, and the
- * webhook deliveries that carried their conversations or number; their number leaves the audit
- * log's entries (the entries stay); subscribed endpoints get `contact.erased`. The caller holds the contact's
- * conversation lock, so no turn of theirs is half-way. Undefined when the contact is unknown.
+ * Deletes a contact and everything kept about them (see eraseFromNumber). Undefined when the
+ * contact is not one of the workspace's.
  */
 export async function eraseContact(db: Database, workspaceId: string, contactId: string): Promise<ErasedContact | undefined> {
+  const contact = await findContact(db, workspaceId, contactId);
+  return contact ? eraseFromNumber(db, workspaceId, contact.numberId, contact.waId) : undefined;
+}
+
+/**
+ * Deletes everything a number keeps about one WhatsApp id, in one transaction: the contact and
+ * their conversations (with checkpoints, transcript, results, timers and outbox rows), the
+ * messages that reached no conversation, their inbound events, what was queued for them without
+ * a conversation (an integrator's message to someone who never wrote), and the workspace's
+ * webhook deliveries that carried their conversations or number; their number leaves the audit
+ * log's entries (the entries stay); subscribed endpoints get `contact.erased` when there was a
+ * contact. The caller holds the contact's conversation lock, so no turn of theirs is half-way.
+ */
+export async function eraseFromNumber(db: Database, workspaceId: string, numberId: string, waId: string): Promise<ErasedContact> {
   return db.transaction(async (tx) => {
-    const [c] = await executeRows<{ number_id: string; wa_id: string }>(
+    const [c] = await executeRows<{ id: string }>(
       tx,
-      sql`select number_id, wa_id from ${schema.contacts} where id = ${contactId} and workspace_id = ${workspaceId} for update`,
+      sql`select id from ${schema.contacts} where number_id = ${numberId} and wa_id = ${waId} and workspace_id = ${workspaceId} for update`,
     );
-    if (!c) return undefined;
+    const contactId = c?.id ?? null;
     const [counts] = await executeRows<{ conversations: number; messages: number; results: number; inbound_events: number; webhook_deliveries: number }>(
       tx,
       sql`
         with convs as (
-          select id from ${schema.conversations} where contact_id = ${contactId}
+          select id from ${schema.conversations} where contact_id = ${contactId}::uuid
         ), events as (
-          select id, wa_message_id from ${schema.inboundEvents} where number_id = ${c.number_id} and from_wa_id = ${c.wa_id}
+          select id, wa_message_id from ${schema.inboundEvents} where number_id = ${numberId} and from_wa_id = ${waId}
         ), loose_outbox as (
-          delete from ${schema.outbox} o where o.number_id = ${c.number_id} and o.conversation_id is null and o.payload->>'to' = ${c.wa_id}
+          delete from ${schema.outbox} o where o.number_id = ${numberId} and o.conversation_id is null and o.payload->>'to' = ${waId}
           returning o.message_id
         ), msgs as (
           delete from ${schema.messages} m
           where m.conversation_id in (select id from convs)
-            or (m.number_id = ${c.number_id} and m.conversation_id is null and m.wa_message_id in (select wa_message_id from events))
+            or (m.number_id = ${numberId} and m.conversation_id is null and m.wa_message_id in (select wa_message_id from events))
             or m.id in (select message_id from loose_outbox)
           returning m.id
         ), res as (
@@ -64,11 +76,11 @@ export async function eraseContact(db: Database, workspaceId: string, contactId:
           delete from ${schema.webhookDeliveries} d
           using ${schema.webhookEndpoints} ep
           where ep.id = d.endpoint_id and ep.workspace_id = ${workspaceId}
-            and (d.payload->'data'->>'conversationId' in (select id::text from convs) or d.payload->'data'->>'contact' = ${c.wa_id})
+            and (d.payload->'data'->>'conversationId' in (select id::text from convs) or d.payload->'data'->>'contact' = ${waId})
           returning d.id
         ), audited as (
           update ${schema.auditLog} set after = after - 'contact' - 'to'
-          where workspace_id = ${workspaceId} and (after->>'contact' = ${c.wa_id} or after->>'to' = ${c.wa_id})
+          where workspace_id = ${workspaceId} and (after->>'contact' = ${waId} or after->>'to' = ${waId})
           returning id
         ), inbound as (
           delete from ${schema.inboundEvents} where id in (select id from events)
@@ -78,16 +90,18 @@ export async function eraseContact(db: Database, workspaceId: string, contactId:
           (select n from res) as results, (select count(*)::int from inbound) as inbound_events,
           (select count(*)::int from deliveries) as webhook_deliveries, (select count(*)::int from audited) as audited`,
     );
-    // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
-    await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
-    // Integrators erase them too: told in the same transaction (after their deliveries went).
-    await enqueueWebhookEvents(tx, [
-      { id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, occurredAt: new Date(), data: { contactId, numberId: c.number_id, contact: c.wa_id, conversations: Number(counts?.conversations ?? 0) } },
-    ]);
+    const conversations = Number(counts?.conversations ?? 0);
+    if (contactId) {
+      // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
+      await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
+      // Integrators erase them too: told in the same transaction (after their deliveries went).
+      await enqueueWebhookEvents(tx, [{ id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, occurredAt: new Date(), data: { contactId, numberId, contact: waId, conversations } }]);
+    }
     return {
-      numberId: c.number_id,
-      waId: c.wa_id,
-      conversations: Number(counts?.conversations ?? 0),
+      contactId,
+      numberId,
+      waId,
+      conversations,
       messages: Number(counts?.messages ?? 0),
       results: Number(counts?.results ?? 0),
       inboundEvents: Number(counts?.inbound_events ?? 0),

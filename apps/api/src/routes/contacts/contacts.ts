@@ -21,7 +21,7 @@ export function registerContacts(route: RouteFn, deps: Deps): void {
       const workspaceId = c.get('workspaceId');
       const erased = isUuid(id) ? await eraseContactData(deps.client.db, deps.coord ?? deps.runtime?.coord, workspaceId, id) : undefined;
       if (!erased) throw notFound('The contact');
-      const { numberId, waId: _waId, ...deleted } = erased;
+      const { numberId, waId: _waId, contactId: _contactId, ...deleted } = erased;
       await audit(c, deps.client.db, { action: 'contact.erase', entityType: 'contact', entityId: id, after: { numberId, ...deleted } });
       return c.json({ id, deleted });
     },

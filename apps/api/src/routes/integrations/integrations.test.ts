@@ -273,4 +273,34 @@ describe('the integrator API', () => {
     expect(refused.status).toBe(401);
     expect((refused.body.error as Json).message).toMatch(/revoked/);
   });
+
+  it('erases a person by phone on every number, including messages sent to someone who never wrote', async () => {
+    const key = await freshKey();
+    const contactsOf = async (waId: string) => (await h.client.db.select().from(schema.contacts).where(eq(schema.contacts.waId, waId))).length;
+    expect(await contactsOf(ana)).toBeGreaterThan(0);
+
+    const erased = await h.call('DELETE', '/api/v1/integrations/contacts/+34%20600%20123%20456', { token: key });
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ contacts: 1, deleted: { conversations: expect.any(Number), messages: expect.any(Number) } });
+    expect((erased.body.deleted as Json).conversations).toBeGreaterThanOrEqual(1);
+    expect(await contactsOf(ana)).toBe(0);
+    expect((await h.client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.fromWaId, ana))).length).toBe(0);
+    const audit = await h.client.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'integration.contact.erase'));
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain('600123456');
+    expect(JSON.stringify(await h.client.db.select().from(schema.auditLog))).not.toContain('34600123456@c.us');
+
+    // Only an integrator's message reached this phone: no contact, but the message goes too.
+    const loose = await h.call('DELETE', '/api/v1/integrations/contacts/34600999888', { token: key });
+    expect(loose.status).toBe(200);
+    expect(loose.body).toMatchObject({ contacts: 0 });
+    expect((loose.body.deleted as Json).messages).toBeGreaterThanOrEqual(1);
+    expect((await h.client.db.select().from(schema.messages).where(eq(schema.messages.body, 'Your order shipped.'))).length).toBe(0);
+
+    expect((await h.call('DELETE', '/api/v1/integrations/contacts/34600999888', { token: key })).status).toBe(404);
+    const bad = await h.call('DELETE', '/api/v1/integrations/contacts/not-a-phone', { token: key });
+    expect(bad.status).toBe(400);
+    expect((bad.body.error as Json).message).toMatch(/country code/);
+    expect((await h.call('DELETE', '/api/v1/integrations/contacts/34600999888')).status).toBe(401);
+  });
 });

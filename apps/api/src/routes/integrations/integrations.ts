@@ -6,7 +6,7 @@ import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { z } from 'zod/v4';
 import { findOpenConversation, insertInboundEvent, schema, transcript } from '@waflow/db';
-import { queueMessage } from '@waflow/runtime';
+import { eraseWhatsAppId, queueMessage } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -188,6 +188,26 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
         await deps.runtime?.submit(number.id, waId, eventId, payload).catch((err: unknown) => c.get('log').warn({ err, numberId: number.id }, 'api start hand-off to the runtime failed; recovery will run it'));
         return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
       }),
+  });
+
+  route({
+    method: 'delete',
+    path: `${base}/contacts/:phone`,
+    access: 'apiKey',
+    tag,
+    summary: 'Erase a person by phone (a right-to-erasure request): on every number of the workspace, their contact, conversations, messages, results, queued messages and webhook deliveries',
+    description:
+      'Each erased contact also sends contact.erased to subscribed endpoints. The audit log records the erasure without the phone. ' +
+      'Errors: 400 when the phone is not one (country code and number, e.g. +34600123456), 404 NOT_FOUND when the workspace keeps nothing about it; 429 RATE_LIMITED with Retry-After.',
+    responses: [{ status: 200, description: 'Erased', schema: z.object({ contacts: z.number(), deleted: z.record(z.string(), z.number()) }) }],
+    handler: async (c) => {
+      const parsed = phone.safeParse(decodeURIComponent(c.req.param('phone') ?? ''));
+      if (!parsed.success) throw new AppError(400, 'INVALID_PHONE', 'phone is the contact’s number with country code, e.g. +34600123456');
+      const erased = await eraseWhatsAppId(deps.client.db, deps.coord ?? deps.runtime?.coord, c.get('workspaceId'), `${parsed.data}@c.us`);
+      if (erased.contacts === 0 && Object.values(erased.deleted).every((n) => n === 0)) throw notFound('A contact with this phone');
+      await audit(c, deps.client.db, { action: 'integration.contact.erase', entityType: 'contact', after: erased });
+      return c.json(erased);
+    },
   });
 
   route({
