@@ -196,6 +196,28 @@ describe('the web app', () => {
     await page.screenshot({ path: `${screenshotsDir}flows.png` });
   });
 
+  it('reads long lists a page at a time: Show more brings the next', async () => {
+    // 60 finished conversations with their results, more than a page (50).
+    await product.client.query(`
+      with n as (select id, workspace_id from numbers where label = 'Sales line'),
+      c as (insert into contacts (workspace_id, number_id, wa_id, name)
+            select n.workspace_id, n.id, '3460000' || lpad(g::text, 4, '0') || '@c.us', 'Bulk ' || g from n, generate_series(1, 60) g returning id, workspace_id, number_id),
+      v as (insert into conversations (workspace_id, number_id, contact_id, status) select workspace_id, number_id, id, 'completed' from c returning id, workspace_id, contact_id)
+      insert into results (workspace_id, conversation_id, contact_id, status, variables) select workspace_id, id, contact_id, 'completed', '{"email": "bulk@example.com"}' from v`);
+    await page.getByRole('link', { name: 'Results' }).click();
+    const rows = page.getByTestId('results').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(60);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Conversations' }).click();
+    const items = page.getByRole('button', { name: /^Bulk \d+/ });
+    await expect.poll(() => items.count()).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => items.count()).toBe(60);
+  });
+
   it('shows a viewer the flows without any edit control', async () => {
     const invite = await page.evaluate(async () => {
       const r = await fetch('/api/v1/auth/refresh', { method: 'POST' });

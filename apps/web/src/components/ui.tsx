@@ -53,6 +53,16 @@ export function Card({ className, children, ...rest }: HTMLAttributes<HTMLDivEle
   return <div {...rest} className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>{children}</div>;
 }
 
+/** "Show more" under a list read a page at a time (see usePagedList). */
+export function ShowMore({ list }: { list: { hasMore: boolean; loadingMore: boolean; loadMore: () => void } }) {
+  if (!list.hasMore) return null;
+  return (
+    <div className="flex justify-center border-t border-line p-2">
+      <Button size="sm" variant="ghost" onClick={list.loadMore} disabled={list.loadingMore}>{list.loadingMore ? 'Loading…' : 'Show more'}</Button>
+    </div>
+  );
+}
+
 export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad'; children: ReactNode }) {
   return (
     <span

@@ -3,7 +3,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
-import { Badge, Button, Card, cx, Empty, Input, Modal, Select, Spinner, useToast } from '../components/ui.tsx';
+import { Badge, Button, Card, cx, Empty, Input, Modal, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
+import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 
@@ -29,7 +30,7 @@ export function ConversationsPage() {
   const [reply, setReply] = useState('');
   const [erasing, setErasing] = useState(false);
   const qs = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) }).toString();
-  const list = useQuery({ queryKey: [ws, 'conversations', qs], queryFn: () => api.get<{ items: Conv[] }>(`${ws}/conversations?limit=100&${qs}`), refetchInterval: 5000 });
+  const list = usePagedList<Conv>([ws, 'conversations', qs], `${ws}/conversations${qs ? `?${qs}` : ''}`, { refetchInterval: 5000 });
   const detail = useQuery({ queryKey: [ws, 'conversation', openId], queryFn: () => api.get<ConvDetail>(`${ws}/conversations/${openId}`), enabled: !!openId, refetchInterval: 3000 });
   const act = (path: string, body?: unknown) =>
     api
@@ -48,9 +49,9 @@ export function ConversationsPage() {
       </div>
       <div className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card className="max-h-[70vh] overflow-y-auto">
-          {list.isLoading ? <Spinner /> : !list.data?.items.length ? <div className="p-4"><Empty title="No conversations">They appear as contacts write to your numbers.</Empty></div> : (
+          {list.isLoading ? <Spinner /> : !list.items.length ? <div className="p-4"><Empty title="No conversations">They appear as contacts write to your numbers.</Empty></div> : (
             <ul>
-              {list.data.items.map((c) => (
+              {list.items.map((c) => (
                 <li key={c.id}>
                   <button onClick={() => setOpenId(c.id)} className={cx('flex w-full items-center justify-between gap-2 border-b border-line px-3 py-2 text-left text-sm last:border-0 hover:bg-bg', openId === c.id && 'bg-bg')}>
                     <span>{c.contact.name ?? c.contact.waId.replace(/@.*/, '')}</span>
@@ -60,6 +61,7 @@ export function ConversationsPage() {
               ))}
             </ul>
           )}
+          {list.items.length ? <ShowMore list={list} /> : null}
         </Card>
         <Card className="flex max-h-[70vh] flex-col p-3">
           {!openId ? <p className="text-sm text-muted">Pick a conversation.</p> : !d ? <Spinner /> : (

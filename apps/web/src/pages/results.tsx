@@ -2,7 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, download } from '../api.ts';
-import { Badge, Button, Card, Empty, Select, Spinner, useToast } from '../components/ui.tsx';
+import { Badge, Button, Card, Empty, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
+import { usePagedList } from '../paged-list.ts';
 import { useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 
@@ -21,8 +22,8 @@ export function ResultsPage() {
   const [status, setStatus] = useState('');
   const qs = new URLSearchParams({ ...(flowId ? { flowId } : {}), ...(status ? { status } : {}) }).toString();
   const flows = useQuery({ queryKey: [ws, 'flows'], queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`) });
-  const results = useQuery({ queryKey: [ws, 'results', qs], queryFn: () => api.get<{ items: ResultRow[] }>(`${ws}/results?limit=100&${qs}`) });
-  const columns = [...new Set((results.data?.items ?? []).flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')))].sort();
+  const results = usePagedList<ResultRow>([ws, 'results', qs], `${ws}/results${qs ? `?${qs}` : ''}`);
+  const columns = [...new Set(results.items.flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')))].sort();
   return (
     <Page
       title="Results"
@@ -41,7 +42,7 @@ export function ResultsPage() {
         </div>
       }
     >
-      {results.isLoading ? <Spinner /> : !results.data?.items.length ? <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
+      {results.isLoading ? <Spinner /> : !results.items.length ? <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
         <Card className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="results">
             <thead className="border-b border-line text-left text-xs text-muted uppercase">
@@ -54,7 +55,7 @@ export function ResultsPage() {
               </tr>
             </thead>
             <tbody>
-              {results.data.items.map((r) => (
+              {results.items.map((r) => (
                 <tr key={r.id} className="border-b border-line last:border-0">
                   <td className="px-3 py-2">{r.contact?.name ?? r.contact?.waId.replace(/@.*/, '') ?? '—'}</td>
                   <td className="px-3 py-2">{r.flowName ?? '—'}</td>
@@ -65,6 +66,7 @@ export function ResultsPage() {
               ))}
             </tbody>
           </table>
+          <ShowMore list={results} />
         </Card>
       )}
     </Page>
