@@ -210,6 +210,16 @@ describe('the web app', () => {
     await page.getByRole('button', { name: 'Show more' }).click();
     await expect.poll(() => rows.count()).toBe(60);
     expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    // Days, as the browser's calendar has them: until yesterday nothing, from today everything.
+    const day = (offset: number) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    await page.getByLabel('Updated until').fill(day(-1));
+    await page.getByText('No results match these filters').waitFor();
+    await page.getByLabel('Updated until').fill(day(0));
+    await page.getByLabel('Updated from').fill(day(0));
+    await expect.poll(() => rows.count()).toBe(50);
 
     await page.getByRole('link', { name: 'Conversations' }).click();
     const items = page.getByRole('button', { name: /^Bulk \d+/ });

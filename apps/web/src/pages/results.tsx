@@ -1,8 +1,9 @@
-// Results: one row per run with the variables it collected; filter by flow and status; CSV.
+// Results: one row per run with the variables it collected; filter by flow, status and the days
+// it was updated; CSV of what the filters show.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, download } from '../api.ts';
-import { Badge, Button, Card, Empty, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
+import { Badge, Button, Card, Empty, Input, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
 import { usePagedList } from '../paged-list.ts';
 import { useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
@@ -20,7 +21,15 @@ export function ResultsPage() {
   const ws = useWs();
   const [flowId, setFlowId] = useState('');
   const [status, setStatus] = useState('');
-  const qs = new URLSearchParams({ ...(flowId ? { flowId } : {}), ...(status ? { status } : {}) }).toString();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  // Days as the admin means them: from the start of the first to the end of the last, local time.
+  const qs = new URLSearchParams({
+    ...(flowId ? { flowId } : {}),
+    ...(status ? { status } : {}),
+    ...(from ? { from: new Date(`${from}T00:00:00`).toISOString() } : {}),
+    ...(to ? { to: new Date(`${to}T23:59:59.999`).toISOString() } : {}),
+  }).toString();
   const flows = useQuery({ queryKey: [ws, 'flows'], queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`) });
   const results = usePagedList<ResultRow>([ws, 'results', qs], `${ws}/results${qs ? `?${qs}` : ''}`);
   const columns = [...new Set(results.items.flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')))].sort();
@@ -38,11 +47,13 @@ export function ResultsPage() {
             <option value="completed">Completed</option>
             <option value="partial">Partial</option>
           </Select>
+          <label className="flex items-center gap-1.5 text-sm text-muted">From <Input aria-label="Updated from" type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="w-40" /></label>
+          <label className="flex items-center gap-1.5 text-sm text-muted">until <Input aria-label="Updated until" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} className="w-40" /></label>
           <CsvButton path={`${ws}/results.csv?${qs}`} />
         </div>
       }
     >
-      {results.isLoading ? <Spinner /> : !results.items.length ? <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
+      {results.isLoading ? <Spinner /> : !results.items.length ? qs ? <Empty title="No results match these filters">Change the flow, status or days above.</Empty> : <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
         <Card className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="results">
             <thead className="border-b border-line text-left text-xs text-muted uppercase">
