@@ -60,6 +60,11 @@ export interface RuntimeOptions {
   humanReplyPauseMs?: number;
   /** How often the coordinator's health is checked when it is Redis (ms, default 1 s). */
   coordHealthMs?: number;
+  /**
+   * Apply the workspaces' retention periods from this runtime's timer loop (default on). The
+   * WhatsApp number workers turn it off: their host sweeps once for all of them.
+   */
+  retention?: boolean;
 }
 
 interface Attached {
@@ -77,7 +82,7 @@ export class Runtime {
   readonly egress: EgressClient;
   private readonly timers: TimerWorker;
   private readonly webhooks: WebhookDeliverer | undefined;
-  private readonly retention: RetentionSweeper;
+  private readonly retention: RetentionSweeper | undefined;
   private readonly attached = new Map<string, Attached>();
   private readonly ingest: IngestQueue;
   private timerLoop: NodeJS.Timeout | undefined;
@@ -132,7 +137,7 @@ export class Runtime {
       numberIds: () => [...this.attached.keys()],
       onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
     });
-    this.retention = new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now });
+    this.retention = opts.retention === false ? undefined : new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now });
     this.webhooks = opts.keyring ? new WebhookDeliverer({ db: opts.client.db, keyring: opts.keyring, egress: this.egress, log: this.log, now: this.now }) : undefined;
   }
 
@@ -155,7 +160,7 @@ export class Runtime {
       try {
         await this.timers.tick();
         await this.webhooks?.tick();
-        await this.retention.tick();
+        await this.retention?.tick();
       } catch (err) {
         this.log.error({ err }, 'timer tick failed');
       }

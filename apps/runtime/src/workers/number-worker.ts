@@ -29,7 +29,7 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; on
     await recordNumberRestart(client, env.numberId, `worker process restarted by pm2 (restart ${env.pmRestarts})`).catch((err: unknown) => log.error({ err }, 'restart count update failed'));
   }
 
-  const runtime = new Runtime({ client, coord, log, keyring });
+  const runtime = new Runtime({ client, coord, log, keyring, retention: false });
   const channel = new WhatsAppChannel({
     numberId: env.numberId,
     db: client,
