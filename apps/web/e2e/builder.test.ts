@@ -40,7 +40,7 @@ describe('the web app', () => {
     await page.getByRole('heading', { name: 'Flows' }).waitFor();
 
     await page.getByRole('button', { name: 'New flow' }).click();
-    await page.getByLabel('Name').fill('Leads');
+    await page.getByLabel('Name', { exact: true }).fill('Leads');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByTestId('canvas').waitFor();
     await block('welcome').waitFor();
@@ -193,6 +193,16 @@ describe('the web app', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => card('Leads v2').count()).toBe(0);
     expect(await card('Leads').count()).toBe(1);
+
+    // From a template: laid out, valid, ready to publish.
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await page.getByRole('radio', { name: /Support with human handoff/ }).check();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await page.getByTestId('canvas').waitFor();
+    await page.getByText('Ready to publish').waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
+    await page.getByRole('link', { name: 'Flows' }).first().click();
+    await card('Support with human handoff').waitFor();
     await page.screenshot({ path: `${screenshotsDir}flows.png` });
   });
 

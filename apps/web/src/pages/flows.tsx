@@ -1,9 +1,13 @@
-// The flows of the workspace: open one in the builder, create one, import one (an export or a
-// bare flow config), and per flow rename, duplicate, export and delete (editors).
+// The flows of the workspace: open one in the builder, create one (blank or from a template),
+// import one (an export or a bare flow config), and per flow rename, duplicate, export and
+// delete (editors).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api, ApiError, download } from '../api.ts';
-import { Badge, Button, Card, Empty, Field, Input, Modal, Spinner, useToast } from '../components/ui.tsx';
+import { flowTemplates } from '@waflow/flow/templates';
+import { Badge, Button, Card, cx, Empty, Field, Input, Modal, Spinner, useToast } from '../components/ui.tsx';
+import type { FlowConfig } from '../builder/graph.ts';
+import { tidyPositions } from '../builder/layout.ts';
 import { Link, navigate } from '../router.tsx';
 import { parseFlowFile } from './flow-file.ts';
 import { useSession, useWs } from '../session.tsx';
@@ -28,8 +32,13 @@ export function FlowsPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: [ws, 'flows'] });
   const fail = (fallback: string) => (err: unknown) => toast('bad', err instanceof ApiError ? err.message : fallback);
+  const [templateId, setTemplateId] = useState('');
   const create = useMutation({
-    mutationFn: () => api.post<{ id: string }>(`${ws}/flows`, { name }),
+    mutationFn: () => {
+      const t = flowTemplates.find((x) => x.id === templateId);
+      const flowName = name.trim() || t?.name || '';
+      return api.post<{ id: string }>(`${ws}/flows`, t ? { name: flowName, config: fromTemplate(t.config, flowName) } : { name: flowName });
+    },
     onSuccess: (f) => {
       refresh();
       navigate(`/flows/${f.id}`);
@@ -75,7 +84,19 @@ export function FlowsPage() {
           }}
           className="space-y-4"
         >
-          <Field label="Name" htmlFor="flow-name" help="What the bot does, e.g. Lead capture."><Input id="flow-name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus /></Field>
+          <fieldset className="space-y-1.5">
+            <legend className="mb-1 text-sm font-medium">Start from</legend>
+            {[{ id: '', name: 'A blank flow', description: 'A welcome message to build on.' }, ...flowTemplates].map((t) => (
+              <label key={t.id} className={cx('flex cursor-pointer gap-2 rounded-md border p-2 text-sm', templateId === t.id ? 'border-brand bg-brand/5' : 'border-line')}>
+                <input type="radio" name="template" value={t.id} checked={templateId === t.id} onChange={() => setTemplateId(t.id)} className="mt-1" />
+                <span>
+                  <span className="block font-medium">{t.name}</span>
+                  <span className="block text-xs text-muted">{t.description}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <Field label="Name" htmlFor="flow-name" help="What the bot does, e.g. Lead capture. Empty: the template's name."><Input id="flow-name" value={name} onChange={(e) => setName(e.target.value)} required={templateId === ''} autoFocus /></Field>
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
             <Button type="submit" disabled={create.isPending}>Create</Button>
@@ -145,4 +166,12 @@ function FlowCard({ flow: f, editable, onChanged, onError }: { flow: FlowRow; ed
       </Modal>
     </Card>
   );
+}
+
+/** A template's config for a new flow: named as the admin chose, laid out when it has no positions. */
+function fromTemplate(config: Record<string, unknown>, name: string): Record<string, unknown> {
+  const c = structuredClone(config) as FlowConfig;
+  const positions = c.ui?.positions;
+  if (!positions || Object.keys(positions).length === 0) c.ui = { ...c.ui, positions: tidyPositions(c) };
+  return { ...c, name };
 }
