@@ -201,6 +201,12 @@ describe('the web app', () => {
     await page.getByTestId('canvas').waitFor();
     await page.getByText('Ready to publish').waitFor();
     expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
+    // The flow's conversation settings, a form like a block's.
+    await page.getByTestId('flow-settings').locator('summary').click();
+    await page.getByLabel('Start over when the contact writes').fill('menu\nstart');
+    await page.getByLabel('Say when the bot cannot use a message').fill('Sorry, I did not get that.');
+    await saved();
+    await expect.poll(async () => (await product.client.query<{ s: Record<string, unknown> }>(`select draft->'settings' as s from flows where name = 'Support with human handoff'`))[0]?.s).toMatchObject({ restartKeywords: ['menu', 'start'], fallbackText: 'Sorry, I did not get that.' });
     await page.getByRole('link', { name: 'Flows' }).first().click();
     await card('Support with human handoff').waitFor();
     await page.screenshot({ path: `${screenshotsDir}flows.png` });

@@ -4,7 +4,7 @@
 // copy/paste, publish with a changelog, version history with rollback, preview and simulator.
 import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { blockSchemas, blockTypes } from '@waflow/flow/schemas';
+import { blockSchemas, blockTypes, flowSchema } from '@waflow/flow/schemas';
 import { api, ApiError, request } from '../api.ts';
 import { Badge, Button, cx, Field, Input, Modal, Spinner, useToast } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
@@ -12,7 +12,7 @@ import { useSession, useWs } from '../session.tsx';
 import { BLOCK_DEFAULTS, newId, portsOf, removeNode, setPath, summary, withDeclaredVariables, type FlowConfig, type Json } from './graph.ts';
 import { START_ID, tidyPositions } from './layout.ts';
 import { Preview } from './preview.tsx';
-import { blockSchema, SchemaForm } from './schema-form.tsx';
+import { blockSchema, SchemaForm, type FormContext } from './schema-form.tsx';
 import { Simulator } from './simulator.tsx';
 
 interface FlowError {
@@ -399,6 +399,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
               <FlowSettings
                 config={config}
                 editable={editable}
+                ctx={{ variables, nodeIds: config.nodes.map((n) => String(n.id)), errors: {}, onCanvas: false }}
                 onChange={(c) => {
                   kept.current = new Set(c.variables.map((v) => v.name));
                   change(c);
@@ -436,7 +437,10 @@ function Inspector({ node, editable, errors, ctx, onChange, onDelete }: { node: 
   );
 }
 
-function FlowSettings({ config, editable, onChange }: { config: FlowConfig; editable: boolean; onChange: (c: FlowConfig) => void }) {
+/** The flow's conversation settings (timeout, restart and stop words, fallback text…), a form from their schema. */
+const settingsSchema = ((flowSchema as Json).$defs as Record<string, Json>).settings as Parameters<typeof SchemaForm>[0]['schema'];
+
+function FlowSettings({ config, editable, ctx, onChange }: { config: FlowConfig; editable: boolean; ctx: FormContext; onChange: (c: FlowConfig) => void }) {
   const keywords = config.triggers.filter((t) => t.type === 'keyword').flatMap((t) => (t.keywords as string[] | undefined) ?? []);
   const any = config.triggers.some((t) => t.type === 'any');
   return (
@@ -454,6 +458,17 @@ function FlowSettings({ config, editable, onChange }: { config: FlowConfig; edit
       <Field label="Variables" htmlFor="vars" help="Names this flow collects, comma-separated (questions add theirs).">
         <Input id="vars" defaultValue={config.variables.map((v) => v.name).join(', ')} onBlur={(e) => onChange({ ...config, variables: e.target.value.split(',').map((n) => n.trim()).filter(Boolean).map((n) => ({ name: n, type: config.variables.find((v) => v.name === n)?.type ?? 'string' })) })} />
       </Field>
+      <details className="rounded-md border border-line p-3" data-testid="flow-settings">
+        <summary className="cursor-pointer text-sm font-medium">Conversation settings</summary>
+        <div className="mt-3">
+          <SchemaForm
+            schema={settingsSchema}
+            value={(config.settings ?? {}) as Json}
+            ctx={ctx}
+            onChange={(v) => onChange({ ...config, settings: Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0))) })}
+          />
+        </div>
+      </details>
       <p className="text-xs text-muted">Select a block to edit it. Keyboard: Ctrl+Z / Ctrl+Shift+Z undo and redo, Ctrl+C / Ctrl+V copy a block, Delete removes it.</p>
     </fieldset>
   );

@@ -28,6 +28,8 @@ export interface FormContext {
   nodeIds: string[];
   /** Problems of this block by field path (from the validator). */
   errors: Record<string, string>;
+  /** "Go to" fields are drawn as edges on the canvas (a block's outputs; not the flow's settings). */
+  onCanvas?: boolean;
 }
 
 const commonDefs = (commonSchema as Json).$defs as Record<string, Schema>;
@@ -136,7 +138,7 @@ function Property({ name, schema, required, value, onChange, ctx, path }: { name
 
   if (isNodeRef) {
     return (
-      <Field label={label} htmlFor={id} help="Or connect it on the canvas." error={error}>
+      <Field label={label} htmlFor={id} help={ctx.onCanvas === false ? undefined : 'Or connect it on the canvas.'} error={error}>
         <Select id={id} value={String(value ?? '')} onChange={(e) => onChange(e.target.value || undefined)}>
           <option value="">— not connected —</option>
           {ctx.nodeIds.map((n) => <option key={n} value={n}>{n}</option>)}
