@@ -207,6 +207,18 @@ describe('the web app', () => {
     await page.getByLabel('Say when the bot cannot use a message').fill('Sorry, I did not get that.');
     await saved();
     await expect.poll(async () => (await product.client.query<{ s: Record<string, unknown> }>(`select draft->'settings' as s from flows where name = 'Support with human handoff'`))[0]?.s).toMatchObject({ restartKeywords: ['menu', 'start'], fallbackText: 'Sorry, I did not get that.' });
+    // A time zone it does not know is a problem in plain words; a real one is fine.
+    await page.getByLabel(/^Time zone of now/).fill('Mars/Olympus');
+    await page.getByText('"Mars/Olympus" is not a time zone').waitFor();
+    await page.getByLabel(/^Time zone of now/).fill('Europe/Madrid');
+    await page.getByText('Ready to publish').waitFor();
+    // A rule on the time of the message, said in words on the canvas.
+    await block('route').click();
+    await page.getByLabel('Variable', { exact: true }).first().selectOption('now.weekday');
+    await page.getByLabel('Operator').first().selectOption({ label: 'is more than' });
+    await page.getByLabel('Value').first().fill('5');
+    await expect.poll(() => block('route').textContent()).toContain('now.weekday is more than 5');
+    await saved();
     await page.getByRole('link', { name: 'Flows' }).first().click();
     await card('Support with human handoff').waitFor();
     await page.screenshot({ path: `${screenshotsDir}flows.png` });

@@ -2,9 +2,22 @@
 // helpers the block executors share. Nothing here touches the outside world.
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
 import type { ConversationState, Effect, EndReason, SubflowMap } from './types.ts';
+import { clockAt, type Clock } from './clock.ts';
 
 /** What a block executor decides. `go: undefined` means this path ends here. */
 export type Step = { go: string | undefined } | { wait: true } | { end: EndReason };
+
+/** Whether a flow's blocks read `now` (a rule's {"var": "now…"}, a {{now…}} in text), per flow object. */
+const nowUsers = new WeakMap<FlowConfig, boolean>();
+const READS_NOW = /"var":\[?"now(?:\.|")|\{\{\s*now[\s.}]/;
+function usesNow(flow: FlowConfig): boolean {
+  let uses = nowUsers.get(flow);
+  if (uses === undefined) {
+    uses = READS_NOW.test(JSON.stringify(flow.nodes));
+    nowUsers.set(flow, uses);
+  }
+  return uses;
+}
 
 /** Blocks by id, per flow object (flows are immutable once loaded). */
 const nodeIndex = new WeakMap<FlowConfig, Map<string, FlowNode>>();
@@ -36,6 +49,20 @@ export class Run {
     }
     return index.get(id);
   }
+
+  /**
+   * What rules and text read: the variables and, in a flow that uses it, the built-in `now` (the
+   * time in the main flow's time zone). Payloads sent elsewhere (webhooks, http bodies) use the
+   * variables themselves. A flow without `now` reads the variables as they are: no copy.
+   */
+  get scope(): Record<string, unknown> {
+    const flow = this.flow ?? this.main;
+    if (!usesNow(flow)) return this.state.vars;
+    this.clock ??= clockAt(this.now, this.main.settings?.timezone);
+    return { ...this.state.vars, now: this.clock };
+  }
+
+  private clock: Clock | undefined;
 
   nextId(): string {
     this.state.seq += 1;

@@ -2,7 +2,7 @@
 // and the fields that name a variable. Built-in roots (`contact`, `last_message`) are always there.
 import type { FlowNode } from '../schema/types.ts';
 
-export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['contact', 'last_message']);
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['contact', 'last_message', 'now']);
 
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z0-9_.]+)?\s*\}\}/g;
 

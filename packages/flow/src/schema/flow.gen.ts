@@ -51,6 +51,10 @@ export type StartOverWhenTheContactWrites = string[];
  */
 export type StopWhenTheContactWrites = string[];
 export type SayWhenTheBotCannotUseAMessage = string;
+/**
+ * A time zone name like Europe/Madrid or America/Mexico_City; empty: UTC. Rules read now.hour, now.minute, now.weekday (1 = Monday … 7 = Sunday), now.date (YYYY-MM-DD) and now.time (HH:MM) in it.
+ */
+export type TimeZoneOfNowRulesAndNowTime = string;
 export type MostBlocksRunForOneMessage = number;
 export type JoinQuickMessagesMs = number;
 /**
@@ -325,6 +329,7 @@ export interface FlowSettings {
   restartKeywords?: StartOverWhenTheContactWrites;
   stopKeywords?: StopWhenTheContactWrites;
   fallbackText?: SayWhenTheBotCannotUseAMessage;
+  timezone?: TimeZoneOfNowRulesAndNowTime;
   maxStepsPerMessage?: MostBlocksRunForOneMessage;
   debounceMs?: JoinQuickMessagesMs;
 }

@@ -11,6 +11,7 @@ export type FlowErrorCode =
   | 'SUBFLOW_NOT_FOUND'
   | 'LOOP_WITHOUT_INPUT'
   | 'INVALID_REGEX'
+  | 'INVALID_TIMEZONE'
   | 'INVALID_CONDITION'
   | 'INVALID_PATH'
   | 'NO_TRIGGER';

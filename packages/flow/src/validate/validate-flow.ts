@@ -2,6 +2,7 @@
 // between blocks, reachability, declared variables, sub-flows, loops that would spin.
 import { edgesOf, waitsForOutside } from '../graph/edges.ts';
 import { BUILTIN_VARIABLES, variableUses } from '../graph/variables.ts';
+import { isTimeZone } from '../engine/clock.ts';
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
 import type { FlowError } from './flow-error.ts';
 import { schemaErrors } from './schema-errors.ts';
@@ -94,6 +95,10 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
   });
   const timeoutNode = flow.settings?.timeoutNode;
   if (timeoutNode !== undefined && !byId.has(timeoutNode)) linkMissing(undefined, 'settings.timeoutNode', timeoutNode);
+  const timeZone = flow.settings?.timezone;
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    errors.push({ code: 'INVALID_TIMEZONE', field: 'settings.timezone', message: `"${timeZone}" is not a time zone: write one like Europe/Madrid or America/Mexico_City.` });
+  }
 
   for (const node of byId.values()) {
     for (const e of edgesOf(node)) if (!byId.has(e.target)) linkMissing(node.id, e.field, e.target);

@@ -18,7 +18,7 @@ export function questionText(node: AskNode, vars: Readonly<Record<string, unknow
 }
 
 export function executeAsk(node: AskNode, run: Run): Step {
-  run.say(questionText(node, run.state.vars));
+  run.say(questionText(node, run.scope));
   const timer = node.timeoutSeconds ? run.setTimer(node.timeoutSeconds, 'ask_timeout') : undefined;
   run.state.wait = timer ? { k: 'input', node: node.id, timer } : { k: 'input', node: node.id };
   delete run.state.tries;
@@ -46,7 +46,7 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
     return { end: 'completed' };
   }
   run.state.tries = tries;
-  const retry = node.retryPrompt ? questionText(node, run.state.vars, node.retryPrompt) : `Sorry, that doesn't look right. ${questionText(node, run.state.vars)}`;
+  const retry = node.retryPrompt ? questionText(node, run.scope, node.retryPrompt) : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
   run.say(retry);
   return { wait: true };
 }

@@ -13,8 +13,9 @@ export function evaluateLogic(rule: unknown, vars: Record<string, unknown>): unk
 }
 
 export function executeCondition(node: ConditionNode, run: Run): Step {
+  const scope = run.scope;
   for (const b of node.branches) {
-    if (jsonLogic.truthy(evaluateLogic(b.when, run.state.vars))) return { go: b.next };
+    if (jsonLogic.truthy(evaluateLogic(b.when, scope))) return { go: b.next };
   }
   return { go: node.else };
 }

@@ -4,6 +4,6 @@ import type { Run, Step } from '../../engine/run.ts';
 import { render } from '../../engine/template.ts';
 
 export function executeEnd(node: EndNode, run: Run): Step {
-  if (node.message) run.say(render(node.message, run.state.vars));
+  if (node.message) run.say(render(node.message, run.scope));
   return { end: 'completed' };
 }

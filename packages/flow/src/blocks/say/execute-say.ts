@@ -5,7 +5,7 @@ import { render, renderUrl } from '../../engine/template.ts';
 
 export function executeSay(node: SayNode, run: Run): Step {
   const m = node.message;
-  const vars = run.state.vars;
+  const vars = run.scope;
   if (m.kind === 'text') run.say(render(m.text, vars));
   else if (m.kind === 'media') {
     run.emit({

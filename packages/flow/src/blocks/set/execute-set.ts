@@ -6,7 +6,7 @@ import { evaluateLogic } from '../condition/execute-condition.ts';
 
 export function executeSet(node: SetNode, run: Run): Step {
   for (const a of node.assignments) {
-    const value = a.expression !== undefined ? evaluateLogic(a.expression, run.state.vars) : renderValue(a.value ?? null, run.state.vars);
+    const value = a.expression !== undefined ? evaluateLogic(a.expression, run.scope) : renderValue(a.value ?? null, run.scope);
     run.state.vars[a.variable] = value ?? null;
   }
   return { go: node.next };
