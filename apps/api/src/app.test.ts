@@ -117,6 +117,15 @@ describe('the API', () => {
     expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(200);
   });
 
+  it('creates a blank flow in the time zone the web app sends, and refuses one that is not', async () => {
+    const made = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Opening hours', timezone: 'America/Mexico_City' });
+    expect(made.status).toBe(201);
+    expect(((await made.json()) as { draft: { settings?: { timezone?: string } } }).draft.settings?.timezone).toBe('America/Mexico_City');
+    const bad = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Nowhere', timezone: 'Mars/Olympus' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/time zone name like Europe\/Madrid/);
+  });
+
   it('publishes a flow the runtime loader then serves, after refusing an invalid one with block-level errors', async () => {
     const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Leads' });
     expect(created.status).toBe(201);

@@ -18,3 +18,4 @@ export { matchChoice, normalize } from './engine/text-match.ts';
 export { render } from './engine/template.ts';
 export { edgesOf } from './graph/edges.ts';
 export { diffFlows, type FlowDiff } from './graph/diff.ts';
+export { clockAt, isTimeZone, type Clock } from './engine/clock.ts';

@@ -37,7 +37,9 @@ export function FlowsPage() {
     mutationFn: () => {
       const t = flowTemplates.find((x) => x.id === templateId);
       const flowName = name.trim() || t?.name || '';
-      return api.post<{ id: string }>(`${ws}/flows`, t ? { name: flowName, config: fromTemplate(t.config, flowName) } : { name: flowName });
+      // A new flow's `now` is the admin's local time (changeable in its conversation settings).
+      const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      return api.post<{ id: string }>(`${ws}/flows`, t ? { name: flowName, config: fromTemplate(t.config, flowName, timezone) } : { name: flowName, ...(timezone ? { timezone } : {}) });
     },
     onSuccess: (f) => {
       refresh();
@@ -168,10 +170,15 @@ function FlowCard({ flow: f, editable, onChanged, onError }: { flow: FlowRow; ed
   );
 }
 
-/** A template's config for a new flow: named as the admin chose, laid out when it has no positions. */
-function fromTemplate(config: Record<string, unknown>, name: string): Record<string, unknown> {
+/**
+ * A template's config for a new flow: named as the admin chose, in their time zone unless the
+ * template sets one, laid out when it has no positions.
+ */
+function fromTemplate(config: Record<string, unknown>, name: string, timezone: string | undefined): Record<string, unknown> {
   const c = structuredClone(config) as FlowConfig;
   const positions = c.ui?.positions;
   if (!positions || Object.keys(positions).length === 0) c.ui = { ...c.ui, positions: tidyPositions(c) };
+  const settings = (c.settings ?? {}) as Record<string, unknown>;
+  if (timezone && settings.timezone === undefined) c.settings = { ...settings, timezone };
   return { ...c, name };
 }

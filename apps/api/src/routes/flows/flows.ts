@@ -4,7 +4,7 @@
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { createFlow, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
-import { diffFlows, validateFlow } from '@waflow/flow';
+import { diffFlows, isTimeZone, validateFlow } from '@waflow/flow';
 import { enqueueWebhookEvent } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
@@ -17,17 +17,23 @@ import type { AppEnv } from '../../context.ts';
 
 export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
 
-const emptyFlow = (name: string) => ({
+const emptyFlow = (name: string, timezone: string | undefined) => ({
   schemaVersion: 1,
   name,
   triggers: [{ type: 'any' }],
   variables: [],
+  ...(timezone ? { settings: { timezone } } : {}),
   start: 'welcome',
   nodes: [{ id: 'welcome', type: 'end', message: 'Hello!' }],
 });
 
 const config = z.record(z.string(), z.unknown()).describe('A flow config (schemas/flow.schema.json).');
-const createBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120), config: config.optional() });
+const createBody = z.object({
+  name: z.string().trim().min(1, 'name the flow').max(120),
+  config: config.optional(),
+  /** The time zone of a new blank flow's `now` (the web app sends the browser's). */
+  timezone: z.string().max(64).refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid').optional(),
+});
 const importBody = z.object({ name: z.string().trim().min(1, 'name the imported flow').max(120), config });
 const renameBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120) });
 const publishBody = z.object({ changelog: z.string().trim().max(500, 'keep the changelog under 500 characters').default('') });
@@ -121,7 +127,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     body: createBody,
     responses: [{ status: 201, description: 'The new flow with its draft; ETag carries the revision' }],
     handler: async (c, { body }) => {
-      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config ?? emptyFlow(body.name) });
+      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config ?? emptyFlow(body.name, body.timezone) });
       await audit(c, deps.client.db, { action: 'flow.create', entityType: 'flow', entityId: flow.id, after: { name: flow.name } });
       c.header('ETag', `"${flow.draftRevision}"`);
       return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, publishedVersionId: null }, 201);
