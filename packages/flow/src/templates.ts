@@ -4,6 +4,7 @@
 import leadCapture from '../../../schemas/examples/lead-capture.flow.json';
 import supportHandoff from '../../../schemas/examples/support-handoff.flow.json';
 import appointmentBooking from '../../../schemas/examples/appointment-booking.flow.json';
+import outOfHours from '../../../schemas/examples/out-of-hours.flow.json';
 
 export interface FlowTemplate {
   id: string;
@@ -18,4 +19,5 @@ export const flowTemplates: readonly FlowTemplate[] = [
   template('lead-capture', leadCapture),
   template('support-handoff', supportHandoff),
   template('appointment-booking', appointmentBooking),
+  template('office-hours', outOfHours),
 ];

@@ -87,6 +87,9 @@ export function variableUses(node: FlowNode): { reads: VariableUse[]; writes: Va
       if (node.saveStatusAs) writes.push({ field: 'saveStatusAs', name: node.saveStatusAs });
       break;
     case 'handoff':
+      fromValue('message', node.message, reads);
+      fromValue('reason', node.reason, reads);
+      break;
     case 'end':
       fromValue('message', node.message, reads);
       break;

@@ -263,6 +263,9 @@ export type BlockId20 = string;
  * Text with {{variable}} placeholders.
  */
 export type Text5 = string;
+/**
+ * Sent with the handoff.requested webhook; text with {{variable}} placeholders.
+ */
 export type NoteForTheTeam = string;
 /**
  * Use only letters, digits, - and _ (at most 64).
