@@ -137,7 +137,7 @@ export class Runtime {
       numberIds: () => [...this.attached.keys()],
       onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
     });
-    this.retention = opts.retention === false ? undefined : new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now });
+    this.retention = opts.retention === false ? undefined : new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now, counters: this.counters });
     this.webhooks = opts.keyring ? new WebhookDeliverer({ db: opts.client.db, keyring: opts.keyring, egress: this.egress, log: this.log, now: this.now }) : undefined;
   }
 

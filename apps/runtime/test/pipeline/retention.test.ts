@@ -40,6 +40,7 @@ describe('retention', () => {
       expect(await count('select count(*)::int as n from contacts where number_id = $1', [brief.numberId])).toBe(0);
       expect(await count('select count(*)::int as n from inbound_events where number_id = $1', [brief.numberId])).toBe(0);
       expect(await conversations(keeps.numberId)).toBe(1);
+      expect(runtime.counters.snapshot()).toMatchObject({ retention_deleted_conversations: 1, retention_deleted_contacts: 1 });
       expect(await count('select count(*)::int as n from messages where number_id = $1', [keeps.numberId])).toBe(2);
     } finally {
       await runtime.stop();
