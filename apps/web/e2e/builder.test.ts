@@ -61,6 +61,11 @@ describe('the web app', () => {
 
     await dropBlock('say', 420, 520);
     await block('say_1').waitFor();
+    // Typing {{ offers the variables, the contact's fields and the time.
+    await page.getByLabel('Text', { exact: true }).fill('It is {{');
+    await page.getByRole('listbox', { name: 'Variables' }).getByRole('option', { name: '{{now.time}}' }).click();
+    expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe('It is {{now.time}}');
+    expect(await page.getByRole('listbox', { name: 'Variables' }).count()).toBe(0);
     await page.getByLabel('Text', { exact: true }).fill('Thanks {{email}}!');
 
     // Edges drawn on the canvas (everything in view first).

@@ -192,6 +192,8 @@ function Property({ name, schema, required, value, onChange, ctx, path }: { name
 function TemplateInput({ id, label, help, error, value, onChange, variables, multiline, placeholder }: { id: string; label: string; help?: string | undefined; error?: string | undefined; value: string; onChange: (v: string) => void; variables: string[]; multiline: boolean; placeholder?: string | undefined }) {
   const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const [open, setOpen] = useState(false);
+  // The contact's fields and the time stand for themselves in text ({{contact}} alone is an object).
+  const suggestions = [...new Set([...variables.filter((v) => v !== 'contact'), 'contact.name', 'contact.phone', 'now.time', 'now.date'])];
   const insert = (v: string) => {
     const el = ref.current;
     const at = el?.selectionStart ?? value.length;
@@ -212,9 +214,9 @@ function TemplateInput({ id, label, help, error, value, onChange, variables, mul
         ) : (
           <Input id={id} ref={ref} value={value} placeholder={placeholder} onChange={(e) => onText(e.target.value, e.target.selectionStart ?? e.target.value.length)} onBlur={() => setTimeout(() => setOpen(false), 150)} />
         )}
-        {open && variables.length ? (
+        {open ? (
           <ul role="listbox" aria-label="Variables" className="absolute z-10 mt-1 max-h-40 w-full overflow-auto rounded-md border border-line bg-panel shadow">
-            {variables.map((v) => (
+            {suggestions.map((v) => (
               <li key={v}>
                 <button type="button" role="option" aria-selected={false} className="w-full px-3 py-1.5 text-left text-sm hover:bg-bg" onMouseDown={(e) => e.preventDefault()} onClick={() => insert(v)}>
                   {`{{${v}}}`}
