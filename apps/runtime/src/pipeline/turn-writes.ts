@@ -61,7 +61,8 @@ export interface TurnWrites {
   cancelTimers: { conversationId: string; key: string; at: Date }[];
   results: { workspaceId: string; flowId: string; flowVersionId: string; conversationId: string; contactId: string; status: 'partial' | 'completed'; variables: Record<string, unknown>; at: Date }[];
   webhookEvents: WebhookEvent[];
-  conversationUpdate?: { id: string; status?: ConversationStatus; at: Date };
+  /** `handoffReason`: set by a handoff block this turn (its note for the team, or null). */
+  conversationUpdate?: { id: string; status?: ConversationStatus; at: Date; handoffReason?: string | null };
   /**
    * The number's sender reserved pacing for the replies (OutboxSender.reserve): the commit writes
    * them as `sending`, the first recorded as handed, unless one of the contact's rows is still
@@ -102,6 +103,7 @@ export function inboundRow(workspaceId: string, numberId: string, conversationId
 /** Adds what advance() decided to the turn's rows: outbox and transcript, timers, results, events. */
 export function addEffects(turn: TurnWrites, ctx: TurnContext, state: ConversationState, effects: Effect[]): void {
   const key = (e: Effect) => `${ctx.conversationId}:${e.id}`;
+  let handoffReason: string | null | undefined;
   for (const e of effects) {
     switch (e.type) {
       case 'send':
@@ -136,7 +138,8 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
         turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { ...e.payload, conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId } });
         break;
       case 'handoff':
-        // The status itself follows the state (conversationUpdate below).
+        // The status itself follows the state (conversationUpdate below); the inbox shows the reason.
+        handoffReason = e.reason ?? null;
         turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'handoff.requested', workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, contact: ctx.contactWaId, reason: e.reason ?? null } });
         break;
       case 'results':
@@ -155,7 +158,7 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
       }
     }
   }
-  turn.conversationUpdate = { id: ctx.conversationId, status: conversationStatus(state), at: ctx.now };
+  turn.conversationUpdate = { id: ctx.conversationId, status: conversationStatus(state), at: ctx.now, ...(handoffReason === undefined ? {} : { handoffReason }) };
 }
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
@@ -194,13 +197,15 @@ const commitStatement = statement<{
   at: string;
 }>(sql`
   with opened as (
-    insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at)
-    select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at
+    insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at, handoff_reason)
+    select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at, c.reason
     from jsonb_to_recordset(${sql.placeholder('conversations')}::jsonb)
-      as c(id uuid, workspace_id uuid, number_id uuid, contact_id uuid, flow_id uuid, flow_version_id uuid, status text, at timestamptz)
+      as c(id uuid, workspace_id uuid, number_id uuid, contact_id uuid, flow_id uuid, flow_version_id uuid, status text, at timestamptz, reason text)
   ), touched as (
-    update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at
-    from jsonb_to_recordset(${sql.placeholder('updates')}::jsonb) as u(id uuid, status text, at timestamptz)
+    -- A handoff block sets the reason; leaving handoff clears it.
+    update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at,
+      handoff_reason = case when u.reason_set then u.reason when u.status is not null and u.status <> 'handoff' then null else c.handoff_reason end
+    from jsonb_to_recordset(${sql.placeholder('updates')}::jsonb) as u(id uuid, status text, at timestamptz, reason_set boolean, reason text)
     where c.id = u.id and c.id = any(${sql.placeholder('updateIds')}::uuid[])
   ), fenced as (
     select * from jsonb_to_recordset(${sql.placeholder('checkpoints')}::jsonb) as f(id uuid, state jsonb, fence bigint)
@@ -344,10 +349,10 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
           const c = t.newConversation;
           if (!c) return [];
           const u = t.conversationUpdate?.id === c.id ? t.conversationUpdate : undefined;
-          return [{ id: c.id, workspace_id: c.workspaceId, number_id: c.numberId, contact_id: c.contactId, flow_id: c.flowId, flow_version_id: c.flowVersionId, status: u?.status ?? 'active', at: u?.at ?? at }];
+          return [{ id: c.id, workspace_id: c.workspaceId, number_id: c.numberId, contact_id: c.contactId, flow_id: c.flowId, flow_version_id: c.flowVersionId, status: u?.status ?? 'active', at: u?.at ?? at, reason: u?.handoffReason ?? null }];
         }),
       ),
-      updates: json(touched.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at }))),
+      updates: json(touched.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at, reason_set: u.handoffReason !== undefined, reason: u.handoffReason ?? null }))),
       updateIds: uuidArrayText(touched.map((u) => u.id)),
       checkpoints: json(turns.flatMap((t) => (t.checkpoint ? [{ id: t.checkpoint.conversationId, state: t.checkpoint.state, fence: t.checkpoint.fence }] : []))),
       outbox: json(outbox),

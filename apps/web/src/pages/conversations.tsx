@@ -15,6 +15,7 @@ interface Conv {
   contact: { id: string; waId: string; name: string | null };
 }
 interface ConvDetail extends Conv {
+  handoffReason: string | null;
   variables: Record<string, unknown>;
   messages: { id: string; direction: 'in' | 'out'; author: string; body: string | null; status: string; createdAt: string }[];
 }
@@ -95,7 +96,7 @@ export function ConversationsPage() {
                   </Button>
                 </div>
               </Modal>
-              {d.status === 'handoff' ? <p className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">A person has this conversation: the bot stays quiet.</p> : null}
+              {d.status === 'handoff' ? <p className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200" data-testid="handoff-banner">A person has this conversation: the bot stays quiet.{d.handoffReason ? <> The flow says: <strong>{d.handoffReason}</strong></> : null}</p> : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
                 {d.messages.map((m) => (
                   <div key={m.id} className={cx('max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap', m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40')}>

@@ -41,6 +41,8 @@ export const conversations = pgTable(
     flowVersionId: uuid('flow_version_id').references(() => flowVersions.id, { onDelete: 'set null' }),
     status: conversationStatusEnum('status').notNull().default('active'),
     handoffUntil: ts('handoff_until'),
+    /** Why the flow passed the conversation to a person (its handoff block's note), while in handoff. */
+    handoffReason: text('handoff_reason'),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },

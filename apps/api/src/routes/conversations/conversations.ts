@@ -28,6 +28,7 @@ const listColumns = {
   flowId: schema.conversations.flowId,
   flowVersionId: schema.conversations.flowVersionId,
   handoffUntil: schema.conversations.handoffUntil,
+  handoffReason: schema.conversations.handoffReason,
   lastActivityAt: schema.conversations.lastActivityAt,
   createdAt: schema.conversations.createdAt,
   contact: { id: schema.contacts.id, waId: schema.contacts.waId, name: schema.contacts.name },
@@ -99,7 +100,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
 
   async function takeOver(c: Parameters<Parameters<RouteFn>[0]['handler']>[0], conv: Awaited<ReturnType<typeof load>>) {
     if (conv.status === 'completed' || conv.status === 'expired') throw new AppError(409, 'CONVERSATION_CLOSED', 'This conversation has ended: there is nothing to take over.');
-    await deps.client.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: null }).where(eq(schema.conversations.id, conv.id));
+    await deps.client.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
     await audit(c, deps.client.db, { action: 'conversation.handoff', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
   }
 
@@ -128,7 +129,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       const eventId = `release:${conv.id}:${randomUUID()}`;
       const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
       await deps.client.db.transaction(async (tx) => {
-        await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null }).where(eq(schema.conversations.id, conv.id));
+        await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
         // Persisted like any inbound event: the runtime that serves the number takes it up.
         await insertInboundEvent(tx, { numberId: conv.numberId, waMessageId: eventId, fromWaId: conv.contact.waId, kind: payload.kind, payload });
         await audit(c, tx, { action: 'conversation.release', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });

@@ -121,6 +121,22 @@ describe('the inbox and results', () => {
     expect(audit.map((a) => a.action)).toEqual(['conversation.release', 'conversation.reply', 'conversation.handoff']);
   });
 
+  it('shows why the flow handed a conversation to a person, until it is given back', async () => {
+    const from = '34600000005@c.us';
+    await say(from, 'my order', 1);
+    await say(from, '54321', 1);
+    await say(from, '2', 1);
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000005`)).items as { id: string }[];
+    const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
+    const handed = await until(async () => {
+      const d = await json('GET', path);
+      return d.status === 'handoff' ? d : undefined;
+    }, 'the handoff');
+    expect(handed.handoffReason).toBe('Order not delivered');
+    expect((await json('POST', `${path}/release`)).status).toBe('waiting');
+    expect((await json('GET', path)).handoffReason).toBeNull();
+  });
+
   it('lists results with filters and exports them as CSV', async () => {
     const from = '34600000004@c.us';
     await say(from, 'order', 1);
