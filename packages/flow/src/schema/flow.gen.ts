@@ -264,7 +264,7 @@ export type BlockId20 = string;
  */
 export type Text5 = string;
 /**
- * Sent with the handoff.requested webhook; text with {{variable}} placeholders.
+ * Shown in the inbox and sent with the handoff.requested webhook; text with {{variable}} placeholders.
  */
 export type NoteForTheTeam = string;
 /**
