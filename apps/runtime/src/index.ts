@@ -11,4 +11,3 @@ export { generateWebhookSecret } from './integrations/webhooks/signing.ts';
 export { enqueueWebhookEvent, type WebhookEvent } from './integrations/webhooks/enqueue-event.ts';
 export { LATENCY_BUCKETS_MS, type HistogramSnapshot } from './observability/counters.ts';
 export { eraseContactData, eraseWhatsAppId } from './retention/erase-contact.ts';
-export { RetentionSweeper } from './retention/retention-sweeper.ts';

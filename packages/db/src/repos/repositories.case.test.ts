@@ -12,7 +12,7 @@ import { createConversation, findOpenConversation, upsertContact } from './conve
 import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, publishFlowVersion, saveDraft } from './flows.ts';
 import { insertInboundEvent } from './inbound-events.ts';
 import { insertMessage, transcript } from './messages.ts';
-import { eraseContact, purgeExpired } from './retention.ts';
+import { eraseFromNumber, findContact, purgeExpired } from './retention.ts';
 import { deleteSessionArchive, loadSessionArchive, saveSessionArchive } from './session-store.ts';
 import { addMember, createUser, createWorkspace } from './workspaces.ts';
 
@@ -166,11 +166,13 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       const ana = await seedContact(wsId, numberId, endpointId, '34600000001@c.us', 0);
       const bea = await seedContact(wsId, numberId, endpointId, '34600000002@c.us', 0);
 
-      expect(await eraseContact(client.db, wsId, '00000000-0000-4000-8000-000000000000')).toBeUndefined();
+      // Who to lock and erase: a contact of this workspace only.
+      expect(await findContact(client.db, wsId, '00000000-0000-4000-8000-000000000000')).toBeUndefined();
       const other = await workspaceWithNumber('Someone else');
-      expect(await eraseContact(client.db, other.wsId, ana.contactId)).toBeUndefined();
+      expect(await findContact(client.db, other.wsId, ana.contactId)).toBeUndefined();
+      expect(await findContact(client.db, wsId, ana.contactId)).toEqual({ id: ana.contactId, numberId, waId: '34600000001@c.us' });
 
-      const erased = await eraseContact(client.db, wsId, ana.contactId);
+      const erased = await eraseFromNumber(client.db, wsId, numberId, '34600000001@c.us');
       expect(erased).toEqual({ contactId: ana.contactId, numberId, waId: '34600000001@c.us', conversations: 1, messages: 3, results: 1, inboundEvents: 2, webhookDeliveries: 1 });
       const anaWa = '34600000001@c.us';
       expect(await count('contacts', 'id = $1', [ana.contactId])).toBe(0);
@@ -192,7 +194,9 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       expect(await count('inbound_events', 'from_wa_id = $1', ['34600000002@c.us'])).toBe(2);
       expect(await count('outbox', `payload->>'to' = $1`, ['34600000002@c.us'])).toBe(2);
       expect(await count('webhook_deliveries', `payload->'data'->>'contact' = $1`, ['34600000002@c.us'])).toBe(1);
-      expect(await eraseContact(client.db, wsId, ana.contactId)).toBeUndefined();
+      expect(await findContact(client.db, wsId, ana.contactId)).toBeUndefined();
+      expect(await eraseFromNumber(client.db, wsId, numberId, '34600000001@c.us')).toMatchObject({ contactId: null, conversations: 0, messages: 0, inboundEvents: 0, webhookDeliveries: 0 });
+      expect(await count('webhook_deliveries', `event_type = 'contact.erased' and payload->'data'->>'contactId' = $1`, [ana.contactId])).toBe(1);
     });
 
     it('deletes what is older than a workspace keeps, and only where a retention period is set', async () => {

@@ -30,15 +30,6 @@ export async function findContact(db: Database, workspaceId: string, contactId: 
 }
 
 /**
- * Deletes a contact and everything kept about them (see eraseFromNumber). Undefined when the
- * contact is not one of the workspace's.
- */
-export async function eraseContact(db: Database, workspaceId: string, contactId: string): Promise<ErasedContact | undefined> {
-  const contact = await findContact(db, workspaceId, contactId);
-  return contact ? eraseFromNumber(db, workspaceId, contact.numberId, contact.waId) : undefined;
-}
-
-/**
  * Deletes everything a number keeps about one WhatsApp id, in one transaction: the contact and
  * their conversations (with checkpoints, transcript, results, timers and outbox rows), the
  * messages that reached no conversation, their inbound events, what was queued for them without
@@ -77,6 +68,8 @@ export async function eraseFromNumber(db: Database, workspaceId: string, numberI
           using ${schema.webhookEndpoints} ep
           where ep.id = d.endpoint_id and ep.workspace_id = ${workspaceId}
             and (d.payload->'data'->>'conversationId' in (select id::text from convs) or d.payload->'data'->>'contact' = ${waId})
+            -- An earlier erasure's notice stays until delivered (a repeated request must not take it back).
+            and d.event_type <> 'contact.erased'
           returning d.id
         ), audited as (
           update ${schema.auditLog} set after = after - 'contact' - 'to'
