@@ -58,6 +58,24 @@ describe('now', () => {
     expect(reply(long, '2026-12-01T12:30:00Z')).toEqual(['Open.']);
   });
 
+  it('is read by a webhook block\'s fields too, while its all-variables payload stays the variables', () => {
+    const f = {
+      schemaVersion: 1,
+      triggers: [{ type: 'any' }],
+      variables: [{ name: 'x', type: 'string', default: 'y' }],
+      settings: { timezone: 'Europe/Madrid' },
+      start: 'a',
+      nodes: [
+        { id: 'a', type: 'webhook', event: 'visit', payload: { at: '{{now.date}} {{now.time}}' }, next: 'b' },
+        { id: 'b', type: 'webhook', event: 'all', next: 'c' },
+        { id: 'c', type: 'end' },
+      ],
+    } as FlowConfig;
+    const r = advance(f, null, { type: 'message', message: { kind: 'text', text: 'hi' } }, Date.parse('2026-12-01T08:30:00Z'));
+    const hooks = r.effects.flatMap((e) => (e.type === 'webhook' ? [e.payload] : []));
+    expect(hooks).toEqual([{ at: '2026-12-01 09:30' }, { x: 'y', last_message: 'hi' }]);
+  });
+
   it('follows daylight saving time and the date line', () => {
     expect(clockAt(Date.parse('2026-07-01T08:30:00Z'), 'Europe/Madrid')).toMatchObject({ hour: 10, time: '10:30', weekday: 3 });
     expect(clockAt(Date.parse('2026-12-31T23:30:00Z'), 'Pacific/Auckland')).toEqual({ hour: 12, minute: 30, weekday: 5, date: '2027-01-01', time: '12:30' });

@@ -39,7 +39,9 @@ export function isTimeZone(name: string): boolean {
 
 export function clockAt(nowMs: number, timeZone = 'UTC'): Clock {
   const parts: Record<string, string> = {};
-  for (const p of (isTimeZone(timeZone) ? formatter(timeZone) : formatter('UTC')).formatToParts(nowMs)) parts[p.type] = p.value;
+  // An unknown zone (the validator refuses one) reads as UTC rather than failing the turn.
+  const f = isTimeZone(timeZone) ? (formatters.get(timeZone) as Intl.DateTimeFormat) : formatter('UTC');
+  for (const p of f.formatToParts(nowMs)) parts[p.type] = p.value;
   const hour = Number(parts.hour);
   const minute = Number(parts.minute);
   return {

@@ -52,8 +52,8 @@ export class Run {
 
   /**
    * What rules and text read: the variables and, in a flow that uses it, the built-in `now` (the
-   * time in the main flow's time zone). Payloads sent elsewhere (webhooks, http bodies) use the
-   * variables themselves. A flow without `now` reads the variables as they are: no copy.
+   * time in the main flow's time zone), for every template and rule; a webhook's "all variables"
+   * payload is the variables themselves. A flow without `now` reads the variables as they are: no copy.
    */
   get scope(): Record<string, unknown> {
     const flow = this.flow ?? this.main;

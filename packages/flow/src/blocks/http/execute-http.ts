@@ -9,7 +9,7 @@ import { render, renderUrl, renderValue } from '../../engine/template.ts';
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
 export function executeHttp(node: HttpNode, run: Run): Step {
-  const vars = run.state.vars;
+  const vars = run.scope;
   const headers = Object.fromEntries(Object.entries(node.headers ?? {}).map(([k, v]) => [k, render(v ?? '', vars)]));
   const req = run.emit({
     type: 'http_request',

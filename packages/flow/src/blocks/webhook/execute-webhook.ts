@@ -4,10 +4,11 @@ import type { Run, Step } from '../../engine/run.ts';
 import { render } from '../../engine/template.ts';
 
 export function executeWebhook(node: WebhookNode, run: Run): Step {
-  const vars = run.state.vars;
+  // Fields are templates (they may read now); "all variables" is the variables themselves.
+  const scope = run.scope;
   const payload = node.payload
-    ? Object.fromEntries(Object.entries(node.payload).map(([k, t]) => [k, render(t ?? '', vars)]))
-    : { ...vars };
+    ? Object.fromEntries(Object.entries(node.payload).map(([k, t]) => [k, render(t ?? '', scope)]))
+    : { ...run.state.vars };
   run.emit({ type: 'webhook', event: node.event, payload });
   return { go: node.next };
 }
