@@ -96,15 +96,18 @@ export function streamEvents(path: string, onEvent: (event: string, data: unknow
   })();
 }
 
-/** Saves a file the API serves (a plain link cannot carry the access token). */
-export async function download(path: string, fileName: string): Promise<void> {
+/**
+ * Saves a file the API serves (a plain link cannot carry the access token), named `fileName` or
+ * as the API's Content-Disposition says.
+ */
+export async function download(path: string, fileName?: string): Promise<void> {
   let res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
   if (res.status === 401 && (await refresh())) res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
   if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD_FAILED', `The download failed (${res.status}): try again.`);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileName;
+  a.download = fileName ?? /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
   document.body.append(a);
   a.click();
   a.remove();

@@ -115,7 +115,6 @@ function FlowCard({ flow: f, editable, onChanged, onError }: { flow: FlowRow; ed
   const [renaming, setRenaming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [newName, setNewName] = useState(f.name);
-  const fileName = `${f.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'flow'}.flow.json`;
   const duplicate = async () => {
     const exported = await api.get<{ name: string; config: Record<string, unknown> }>(`${ws}/flows/${f.id}/export`).catch(onError('Could not read the flow.'));
     if (!exported) return;
@@ -137,7 +136,7 @@ function FlowCard({ flow: f, editable, onChanged, onError }: { flow: FlowRow; ed
         <div className="flex flex-wrap gap-1 border-t border-line px-2 py-1.5">
           <Button size="sm" variant="ghost" onClick={() => setRenaming(true)}>Rename</Button>
           <Button size="sm" variant="ghost" onClick={() => void duplicate()}>Duplicate</Button>
-          <Button size="sm" variant="ghost" onClick={() => void download(`${ws}/flows/${f.id}/export`, fileName).catch(onError('Could not export the flow.'))}>Export</Button>
+          <Button size="sm" variant="ghost" onClick={() => void download(`${ws}/flows/${f.id}/export`).catch(onError('Could not export the flow.'))}>Export</Button>
           <Button size="sm" variant="ghost" className="ml-auto text-danger" onClick={() => setDeleting(true)}>Delete</Button>
         </div>
       ) : null}
