@@ -9,7 +9,7 @@ import { api, ApiError, request } from '../api.ts';
 import { Badge, Button, cx, Field, Input, Modal, Spinner, useToast } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
 import { useSession, useWs } from '../session.tsx';
-import { BLOCK_DEFAULTS, newId, portsOf, removeNode, setPath, summary, withDeclaredVariables, type FlowConfig, type Json } from './graph.ts';
+import { BLOCK_DEFAULTS, getPath, newId, portsOf, removeNode, setPath, summary, withDeclaredVariables, type FlowConfig, type Json } from './graph.ts';
 import { START_ID, tidyPositions } from './layout.ts';
 import { Preview } from './preview.tsx';
 import { blockSchema, SchemaForm, type FormContext } from './schema-form.tsx';
@@ -236,7 +236,7 @@ function BuilderInner({ flowId }: { flowId: string }) {
     const out: Edge[] = config.start ? [{ id: 'start', source: START_ID, sourceHandle: 'start', target: config.start, animated: true }] : [];
     for (const n of config.nodes) {
       for (const p of portsOf(n)) {
-        const target = p.field.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), n);
+        const target = getPath(n, p.field);
         if (typeof target === 'string' && target) out.push({ id: `${String(n.id)}:${p.field}`, source: String(n.id), sourceHandle: p.field, target, label: p.label });
       }
     }
