@@ -168,10 +168,10 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
     return { turn, advanced: false };
   }
   const loaded: LoadedFlow | undefined = conversation?.flowVersionId
-    ? await deps.flows.byVersion(conversation.flowVersionId)
+    ? await deps.flows.byVersion(workspaceId, conversation.flowVersionId)
     : payload.kind === 'api_start' && payload.flowId
-      ? await deps.flows.forFlow(payload.flowId)
-      : await deps.flows.forNumber(ev.numberId);
+      ? await deps.flows.forFlow(workspaceId, payload.flowId)
+      : await deps.flows.forNumber(workspaceId, ev.numberId);
   if (!loaded) {
     settle(conversation?.id ?? null, 'no published flow for this number');
     return { turn, advanced: false };

@@ -73,13 +73,17 @@ export async function publishFlowVersion(
   });
 }
 
-/** The published version a flow serves now, or undefined when it was never published. */
-export async function loadPublishedVersion(db: Database, flowId: string) {
+/**
+ * The published version a flow of `workspaceId` serves now, or undefined when it was never
+ * published or belongs to another workspace: every flow load is scoped to the workspace that
+ * runs it (a sub-flow id in a config is data, and must never reach another workspace's flow).
+ */
+export async function loadPublishedVersion(db: Database, workspaceId: string, flowId: string) {
   const [row] = await db
     .select({ version: flowVersions })
     .from(flows)
     .innerJoin(flowVersions, eq(flowVersions.id, flows.publishedVersionId))
-    .where(and(eq(flows.id, flowId), isNull(flows.deletedAt)));
+    .where(and(eq(flows.id, flowId), eq(flows.workspaceId, workspaceId), isNull(flows.deletedAt)));
   return row?.version;
 }
 
@@ -98,22 +102,29 @@ export async function snapshotDraft(db: Database, input: { flowId: string; confi
  * else the published version of its bound flow.
  */
 export async function loadPublishedVersionForNumber(db: Database, numberId: string) {
+  // Both joins keep to the number's own workspace's flows.
   const [pinned] = await db
     .select({ version: flowVersions })
     .from(numbers)
     .innerJoin(flowVersions, eq(flowVersions.id, numbers.pinnedVersionId))
+    .innerJoin(flows, and(eq(flows.id, flowVersions.flowId), eq(flows.workspaceId, numbers.workspaceId)))
     .where(eq(numbers.id, numberId));
   if (pinned) return pinned.version;
   const [row] = await db
     .select({ version: flowVersions })
     .from(numbers)
-    .innerJoin(flows, eq(flows.id, numbers.flowId))
+    .innerJoin(flows, and(eq(flows.id, numbers.flowId), eq(flows.workspaceId, numbers.workspaceId)))
     .innerJoin(flowVersions, eq(flowVersions.id, flows.publishedVersionId))
     .where(and(eq(numbers.id, numberId), isNull(flows.deletedAt)));
   return row?.version;
 }
 
-export async function loadVersion(db: Database, versionId: string) {
-  const [row] = await db.select().from(flowVersions).where(eq(flowVersions.id, versionId));
-  return row;
+/** A version of a flow of `workspaceId` (any status), or undefined when it is another workspace's. */
+export async function loadVersion(db: Database, workspaceId: string, versionId: string) {
+  const [row] = await db
+    .select({ version: flowVersions })
+    .from(flowVersions)
+    .innerJoin(flows, eq(flows.id, flowVersions.flowId))
+    .where(and(eq(flowVersions.id, versionId), eq(flows.workspaceId, workspaceId)));
+  return row?.version;
 }

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { statement, uuidArrayText } from '../sql-rows.ts';
 import { readCheckpoint, writeCheckpoint, writeCheckpoints } from './checkpoints.ts';
 import { createConversation, findOpenConversation, upsertContact } from './conversations.ts';
-import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, publishFlowVersion, saveDraft } from './flows.ts';
+import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, loadVersion, publishFlowVersion, saveDraft } from './flows.ts';
 import { insertInboundEvent } from './inbound-events.ts';
 import { insertMessage, transcript } from './messages.ts';
 import { eraseFromNumber, findContact, purgeExpired } from './retention.ts';
@@ -40,7 +40,11 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       const v2 = await publishFlowVersion(db, { flowId: flow.id, config: { ...draft, name: 'second' } });
       expect([v1.version, v2.version]).toEqual([1, 2]);
       expect(v1.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect((await loadPublishedVersion(db, flow.id))?.id).toBe(v2.id);
+      expect((await loadPublishedVersion(db, ws.id, flow.id))?.id).toBe(v2.id);
+      const elsewhere = await createWorkspace(db, 'Other');
+      expect(await loadPublishedVersion(db, elsewhere.id, flow.id)).toBeUndefined();
+      expect((await loadVersion(db, ws.id, v1.id))?.version).toBe(1);
+      expect(await loadVersion(db, elsewhere.id, v1.id)).toBeUndefined();
 
       const [number] = await db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'Sales', flowId: flow.id }).returning();
       if (!number) throw new Error('no number');

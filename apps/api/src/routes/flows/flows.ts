@@ -77,7 +77,8 @@ function invalid(errors: unknown) {
   return new AppError(422, 'FLOW_INVALID', 'The flow has problems to fix before this: see details, each names the block and the field.', errors);
 }
 
-async function flowIds(deps: Deps, workspaceId: string): Promise<string[]> {
+/** The ids of the workspace's flows: the only flows its sub-flow blocks may call. */
+export async function flowIds(deps: Deps, workspaceId: string): Promise<string[]> {
   const rows = await deps.client.db.select({ id: schema.flows.id }).from(schema.flows).where(and(eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
   return rows.map((r) => r.id);
 }

@@ -11,7 +11,7 @@ import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { loadFlow } from '../flows/flows.ts';
+import { flowIds, loadFlow } from '../flows/flows.ts';
 
 export const SIMULATOR_CONTACT = 'simulator@c.us';
 const sendBody = z.object({ text: z.string().min(1, 'type a message').max(4096) });
@@ -66,7 +66,8 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
     handler: async (c) => {
       const runtime = runtimeOf(deps);
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-      const v = validateFlow(flow.draft);
+      // Sub-flows are checked against the workspace's own flows, as at publish.
+      const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
       if (!v.ok)
         throw new AppError(
           422,
