@@ -1,5 +1,6 @@
 // The one place process.env is read: every variable, its default, and a clear message when a
 // value is wrong. The README's configuration table lists the same.
+import { readEgressPolicy, type EgressPolicy } from '@waflow/runtime';
 export interface Env {
   port: number;
   host: string;
@@ -12,8 +13,8 @@ export interface Env {
   logLevel: string;
   /** `json` (default) or `pretty` (readable lines, what `npm run dev` uses). */
   logFormat: 'json' | 'pretty';
-  egressAllowHosts: string[];
-  egressAllowCidrs: string[];
+  /** WAFLOW_EGRESS_ALLOW_HOSTS / _CIDRS, read as every process reads them (number workers too). */
+  egressPolicy: EgressPolicy;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -28,9 +29,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   const logFormat = env.LOG_FORMAT || 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
-  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  const egressAllowCidrs = list(env.WAFLOW_EGRESS_ALLOW_CIDRS);
-  for (const c of egressAllowCidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
+  const egressPolicy = readEgressPolicy(env, problems);
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -43,7 +42,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     webDist: env.WAFLOW_WEB_DIST,
     logLevel,
     logFormat: logFormat as 'json' | 'pretty',
-    egressAllowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()),
-    egressAllowCidrs,
+    egressPolicy,
   };
 }

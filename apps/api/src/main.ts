@@ -21,7 +21,7 @@ const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
 if (generated) log.warn({ file: join(env.dataDir, 'secret.key') }, 'WAFLOW_SECRET_KEY is not set: generated a secret key and stored it in the data folder (back it up with the data)');
 
 const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
-const egressPolicy = { allowHosts: env.egressAllowHosts, allowCidrs: env.egressAllowCidrs };
+const { egressPolicy } = env;
 const runtime = new Runtime({
   client,
   coord,

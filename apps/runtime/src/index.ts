@@ -6,7 +6,7 @@ export { createLogger, type Logger } from './observability/logger.ts';
 export { queueMessage, type QueuedMessage } from './outbox/queue-message.ts';
 export { isPausedForPerson } from './pipeline/process-event.ts';
 export { checkDestination, EgressError } from './integrations/egress/guarded-fetch.ts';
-export { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
+export { defaultEgressPolicy, readEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
 export { generateWebhookSecret } from './integrations/webhooks/signing.ts';
 export { enqueueWebhookEvent, type WebhookEvent } from './integrations/webhooks/enqueue-event.ts';
 export { LATENCY_BUCKETS_MS, type HistogramSnapshot } from './observability/counters.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
 import { readWorkerEnv } from './env.ts';
+import { workerEnvFromProcess } from './supervise.ts';
 
 const base = { WAFLOW_NUMBER_ID: '00000000-0000-4000-8000-000000000001', DATABASE_URL: 'postgres://x@127.0.0.1/db' };
 
@@ -18,5 +19,16 @@ describe('the worker environment', () => {
   it('says what to set when the number or the database is missing', () => {
     expect(() => readWorkerEnv({ DATABASE_URL: base.DATABASE_URL })).toThrow(/WAFLOW_NUMBER_ID must be the id/);
     expect(() => readWorkerEnv({ WAFLOW_NUMBER_ID: base.WAFLOW_NUMBER_ID })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+  });
+
+  it('reads the operator’s egress allow-lists, as the API does, and says what is wrong with a bad range', () => {
+    expect(readWorkerEnv(base).egressPolicy).toEqual({ allowHosts: [], allowCidrs: [] });
+    expect(readWorkerEnv({ ...base, WAFLOW_EGRESS_ALLOW_HOSTS: 'CRM.internal, erp.lan', WAFLOW_EGRESS_ALLOW_CIDRS: '10.20.0.0/16' }).egressPolicy).toEqual({ allowHosts: ['crm.internal', 'erp.lan'], allowCidrs: ['10.20.0.0/16'] });
+    expect(() => readWorkerEnv({ ...base, WAFLOW_EGRESS_ALLOW_CIDRS: '10.20.0.0' })).toThrow('WAFLOW_EGRESS_ALLOW_CIDRS: "10.20.0.0" is not a CIDR range like 10.0.0.0/8');
+  });
+
+  it('hands the host’s egress allow-lists on to its number workers', () => {
+    const forwarded = workerEnvFromProcess({ WAFLOW_EGRESS_ALLOW_HOSTS: 'crm.internal', WAFLOW_EGRESS_ALLOW_CIDRS: '10.20.0.0/16', WAFLOW_WA_HEARTBEAT_MS: '500', HOME: '/root' });
+    expect(forwarded).toEqual({ WAFLOW_EGRESS_ALLOW_HOSTS: 'crm.internal', WAFLOW_EGRESS_ALLOW_CIDRS: '10.20.0.0/16', WAFLOW_WA_HEARTBEAT_MS: '500' });
   });
 });

@@ -1,5 +1,6 @@
 // The one place a number worker reads process.env: every variable, its default, and a message
 // that says what to set when one is wrong.
+import { readEgressPolicy, type EgressPolicy } from '../integrations/egress/address-policy.ts';
 
 export interface WorkerEnv {
   numberId: string;
@@ -32,6 +33,8 @@ export interface WorkerEnv {
    * lease TTL. The worker stops itself when the host stops renewing.
    */
   lease: { hostId: string; ttlMs: number } | undefined;
+  /** The operator's egress allow-lists: http blocks, webhooks and media URLs of this number obey them. */
+  egressPolicy: EgressPolicy;
 }
 
 /** The exit code of a worker that stopped because its host's lease lapsed: pm2 does not restart it. */
@@ -77,6 +80,9 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   if (!databaseUrl.startsWith('postgres')) throw new WorkerEnvError('DATABASE_URL must be a postgres:// URL: number workers share the database with the API');
   const session = env.WAFLOW_WA_SESSION ?? 'remote';
   if (session !== 'remote' && session !== 'local') throw new WorkerEnvError('WAFLOW_WA_SESSION must be "remote" (encrypted in Postgres) or "local" (development)');
+  const problems: string[] = [];
+  const egressPolicy = readEgressPolicy(env, problems);
+  if (problems.length > 0) throw new WorkerEnvError(problems.join('; '));
   return {
     numberId,
     databaseUrl,
@@ -95,5 +101,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     logLevel: env.LOG_LEVEL || 'info',
     pmRestarts: Number(env.restart_time ?? 0) || 0,
     lease: env.WAFLOW_LEASE_HOST ? { hostId: env.WAFLOW_LEASE_HOST, ttlMs: positive(env, 'WAFLOW_LEASE_TTL_MS', 15_000) } : undefined,
+    egressPolicy,
   };
 }

@@ -29,12 +29,13 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; on
     await recordNumberRestart(client, env.numberId, `worker process restarted by pm2 (restart ${env.pmRestarts})`).catch((err: unknown) => log.error({ err }, 'restart count update failed'));
   }
 
-  const runtime = new Runtime({ client, coord, log, keyring, retention: false });
+  const runtime = new Runtime({ client, coord, log, keyring, retention: false, egressPolicy: env.egressPolicy });
   const channel = new WhatsAppChannel({
     numberId: env.numberId,
     db: client,
     log,
     dataDir: env.dataDir,
+    egress: runtime.egress,
     session: env.session === 'local' ? { kind: 'local' } : { kind: 'remote', keyring, firstSaveDelayMs: env.sessionFirstSaveMs },
     chromium: { executablePath: env.chromiumPath, args: [...(env.chromiumSingleProcess ? CHROMIUM_ARGS : CHROMIUM_MULTI_PROCESS_ARGS), ...env.chromiumExtraArgs] },
     ...(env.webVersion && env.webVersionCacheDir

@@ -28,12 +28,13 @@ export interface SuperviseOptions {
 }
 
 /**
- * The worker settings this host's environment carries (WAFLOW_WA_*, WAFLOW_CHROMIUM_*,
- * PUPPETEER_EXECUTABLE_PATH), handed to its workers explicitly rather than through pm2's daemon.
+ * The worker settings this host's environment carries (WAFLOW_WA_*, WAFLOW_CHROMIUM_*, the egress
+ * allow-lists WAFLOW_EGRESS_*, PUPPETEER_EXECUTABLE_PATH), handed to its workers explicitly rather
+ * than through pm2's daemon.
  */
 export function workerEnvFromProcess(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && /^(WAFLOW_WA_|WAFLOW_CHROMIUM_|PUPPETEER_EXECUTABLE_PATH$)/.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && /^(WAFLOW_WA_|WAFLOW_CHROMIUM_|WAFLOW_EGRESS_|PUPPETEER_EXECUTABLE_PATH$)/.test(k)) out[k] = v;
   return out;
 }
 

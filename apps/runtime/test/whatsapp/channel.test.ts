@@ -2,14 +2,16 @@
 // Chromium) attached to a real Runtime on Postgres. One number, one story: link, converse,
 // a person takes over from the phone, Chromium is killed mid-conversation, the phone logs out.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createInProcessCoordinator, type Coordinator } from '@waflow/coord';
-import { NUMBER_STATUS_CHANNEL, schema, type DbClient } from '@waflow/db';
+import { createFlow, NUMBER_STATUS_CHANNEL, publishFlowVersion, schema, type DbClient } from '@waflow/db';
 import { Runtime } from '../../src/runtime.ts';
-import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
+import { freshDatabase, rebindNumber, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 import { channelOnDouble, numberRow, testLog, transitions, type ChannelOnDouble } from './harness.ts';
 
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -61,7 +63,7 @@ describe('a WhatsApp number on the double, end to end', () => {
     await client.listen(NUMBER_STATUS_CHANNEL, (payload) => notified.push(payload));
     runtime = new Runtime({ client, coord, log: testLog, outbox: { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 200, maxMs: 1_000 } }, humanReplyPauseMs: 10 * 60_000 });
     await runtime.start();
-    wa = await channelOnDouble({ db: client, numberId });
+    wa = await channelOnDouble({ db: client, numberId, egress: runtime.egress });
   });
 
   afterAll(async () => {
@@ -197,6 +199,44 @@ describe('a WhatsApp number on the double, end to end', () => {
     expect(await pendingEvents()).toBe(0);
     const inbound = await client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.fromWaId, from));
     expect(inbound).toHaveLength(3);
+  });
+
+  it('refuses a media URL on a private address: nothing fetched, the send failed with the reason, the next reply still goes', async () => {
+    let hits = 0;
+    const inside = createServer((_req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from(PNG_B64, 'base64'));
+    });
+    await new Promise<void>((r) => inside.listen(0, '127.0.0.1', r));
+    const { port } = inside.address() as AddressInfo;
+    try {
+      const mediaFlow = {
+        schemaVersion: 1,
+        name: 'Media from inside',
+        triggers: [{ type: 'any' }],
+        variables: [],
+        start: 'pic',
+        nodes: [
+          { id: 'pic', type: 'say', message: { kind: 'media', mediaType: 'image', url: `http://127.0.0.1:${port}/secret.png` }, next: 'after' },
+          { id: 'after', type: 'end', message: 'after the picture' },
+        ],
+      };
+      const flowRow = await createFlow(client.db, { workspaceId, name: 'Media from inside', draft: mediaFlow });
+      await publishFlowVersion(client.db, { flowId: flowRow.id, config: mediaFlow });
+      await rebindNumber(client, numberId, flowRow.id);
+      const from = '34600000004@c.us';
+      await say(from, 'show me', 1);
+      expect(await bodiesTo(from)).toEqual(['after the picture']);
+      expect(hits).toBe(0);
+      const rows = await waitFor(async () => {
+        const r = await client.db.select().from(schema.outbox).where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'failed')));
+        return r.length > 0 ? r : undefined;
+      }, 15_000, 'the media send marked failed');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.error).toMatch(/127\.0\.0\.1.*(loopback|internal)/);
+    } finally {
+      inside.close();
+    }
   });
 
   it('on a logout from the phone: logged_out, the session archive deleted, a new QR offered', async () => {

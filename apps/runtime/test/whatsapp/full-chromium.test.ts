@@ -45,6 +45,7 @@ describe('a number on the full Chromium (the fallback browser)', () => {
       db: client,
       numberId,
       dataDir,
+      egress: runtime.egress,
       overrides: {
         chromium: { executablePath: full, args: [...CHROMIUM_ARGS, ...DOUBLE_CHROMIUM_ARGS] },
         clientOptions: { ...options, puppeteer: { ...options.puppeteer, headless: true, executablePath: full } },

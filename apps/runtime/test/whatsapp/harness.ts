@@ -11,6 +11,7 @@ import { WhatsAppChannel, type WhatsAppChannelOptions } from '../../src/channels
 import { CHROMIUM_ARGS } from '../../src/channels/whatsapp/chromium.ts';
 import { DOUBLE_CHROMIUM_ARGS, WaDouble, chromiumPath, doubleClientOptions, writeDoubleWebCache } from '../wa-double/wa-double.ts';
 import type { NumberStatus } from '../../src/channels/channel.ts';
+import type { EgressClient } from '../../src/integrations/egress/guarded-fetch.ts';
 
 export const testLog = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
@@ -28,7 +29,7 @@ export interface ChannelOnDouble {
   dataDir: string;
 }
 
-export async function channelOnDouble(opts: { db: DbClient; numberId: string; keyring?: Keyring; dataDir?: string; overrides?: Partial<WhatsAppChannelOptions> }): Promise<ChannelOnDouble> {
+export async function channelOnDouble(opts: { db: DbClient; numberId: string; egress: EgressClient; keyring?: Keyring; dataDir?: string; overrides?: Partial<WhatsAppChannelOptions> }): Promise<ChannelOnDouble> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'wa-channel-')));
   const cacheDir = await writeDoubleWebCache(join(dataDir, 'web-cache'));
   const clients: Client[] = [];
@@ -38,6 +39,7 @@ export async function channelOnDouble(opts: { db: DbClient; numberId: string; ke
     db: opts.db,
     log: testLog,
     dataDir,
+    egress: opts.egress,
     session: { kind: 'remote', keyring: opts.keyring ?? testKeyring(), firstSaveDelayMs: 100 },
     // The flags production runs with (memory flags included), plus the double's offline ones.
     chromium: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...DOUBLE_CHROMIUM_ARGS] },

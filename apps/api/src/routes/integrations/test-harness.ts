@@ -102,7 +102,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const env = readEnv({ WAFLOW_EGRESS_ALLOW_CIDRS: '127.0.0.0/8' });
-  const egressPolicy: EgressPolicy = { allowHosts: env.egressAllowHosts, allowCidrs: env.egressAllowCidrs };
+  const { egressPolicy } = env;
   const receiver = await new Receiver().start();
   const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
   await migrate(client);

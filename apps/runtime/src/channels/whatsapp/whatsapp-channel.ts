@@ -10,6 +10,7 @@ import { recordNumberRestart, reportNumberStatus, type DbClient, type Keyring, t
 import { ChannelEmitter } from '../channel-emitter.ts';
 import { ChannelSendError, type AckLevel, type Channel, type InboundMessage, type NumberStatus, type OutboundMessage } from '../channel.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { EgressError, type EgressClient } from '../../integrations/egress/guarded-fetch.ts';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
@@ -36,11 +37,19 @@ export interface WhatsAppChannelOptions {
   /** Delay before restart attempt n (1-based). */
   restartDelayMs?: (attempt: number) => number;
   manners?: Partial<Manners>;
-  /** How outbound media given by URL is fetched (the runtime passes its egress-guarded fetch). */
-  fetchMedia?: (url: string) => Promise<{ data: Buffer; mimeType: string; fileName?: string }>;
+  /**
+   * Outbound media given by URL is fetched through this guard (the runtime's `egress`): the
+   * operator's allow-lists, no private addresses, redirects re-checked, a size cap. A say block's
+   * URL can come from a variable, so there is no unguarded path.
+   */
+  egress: EgressClient;
   /** Told about every new Client (tests drive the double through it; the worker watches Chromium). */
   onClient?: (client: Client) => void;
 }
+
+/** WhatsApp's own limits: 16 MB for images, audio and video, 100 MB for documents. */
+const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE']);
 
@@ -380,7 +389,9 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     try {
       content = await this.content(message, options);
     } catch (err) {
-      throw new ChannelSendError(`the media could not be prepared: ${errorText(err)}`, true);
+      // A URL the egress policy refuses (or too big, or malformed) will not change on a retry.
+      const permanent = err instanceof EgressError && err.code !== 'EGRESS_TIMEOUT' && err.code !== 'EGRESS_NETWORK';
+      throw new ChannelSendError(`the media could not be prepared: ${errorText(err)}`, !permanent);
     }
     await this.showTyping(client, chatId, message.type === 'text' ? message.text : message.type === 'media' ? (message.caption ?? '') : '');
     if (this.client !== client || !this.ready) throw new ChannelSendError('WhatsApp reconnected while the reply was being typed', true);
@@ -410,7 +421,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       case 'media': {
         const file = isMediaRef(message.url)
           ? { data: await this.media.read(message.url), mimeType: guessMime(message.url), fileName: message.fileName ?? message.url.split('/').pop() }
-          : await this.fetchMedia(message.url);
+          : await this.fetchMedia(message.url, message.mediaType);
         if (message.caption) options.caption = message.caption;
         if (message.mediaType === 'document') options.sendMediaAsDocument = true;
         return new wwebjs.MessageMedia(file.mimeType, file.data.toString('base64'), message.fileName ?? file.fileName ?? null);
@@ -418,12 +429,11 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     }
   }
 
-  private async fetchMedia(url: string): Promise<{ data: Buffer; mimeType: string; fileName?: string }> {
-    if (this.opts.fetchMedia) return this.opts.fetchMedia(url);
-    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-    if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-    const fileName = new URL(url).pathname.split('/').pop();
-    return { data: Buffer.from(await res.arrayBuffer()), mimeType: res.headers.get('content-type') ?? 'application/octet-stream', ...(fileName ? { fileName } : {}) };
+  private async fetchMedia(url: string, mediaType: string): Promise<{ data: Buffer; mimeType: string; fileName?: string }> {
+    const res = await this.opts.egress.fetch({ url, timeoutMs: 30_000, maxRedirects: 3, maxResponseBytes: mediaType === 'document' ? MAX_DOCUMENT_BYTES : MAX_MEDIA_BYTES });
+    if (res.status < 200 || res.status >= 300) throw new Error(`GET ${url} answered ${res.status}`);
+    const fileName = new URL(res.url).pathname.split('/').pop();
+    return { data: res.bytes, mimeType: res.headers['content-type'] ?? 'application/octet-stream', ...(fileName ? { fileName } : {}) };
   }
 
   private async showTyping(client: Client, chatId: string, text: string): Promise<void> {

@@ -12,6 +12,18 @@ export interface EgressPolicy {
 
 export const defaultEgressPolicy: EgressPolicy = { allowHosts: [], allowCidrs: [] };
 
+/**
+ * The operator's egress policy from WAFLOW_EGRESS_ALLOW_HOSTS / WAFLOW_EGRESS_ALLOW_CIDRS: the one
+ * reading every process uses (the API with its embedded runtime, and each number worker), so an
+ * http block or a webhook is judged the same wherever it runs. Bad entries go into `problems`.
+ */
+export function readEgressPolicy(env: NodeJS.ProcessEnv, problems: string[]): EgressPolicy {
+  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const allowCidrs = list(env.WAFLOW_EGRESS_ALLOW_CIDRS);
+  for (const c of allowCidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
+  return { allowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()), allowCidrs };
+}
+
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;

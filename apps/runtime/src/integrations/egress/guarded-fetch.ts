@@ -40,6 +40,8 @@ export interface GuardedResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The same answer as bytes (media). */
+  bytes: Buffer;
   /** The URL that answered (after redirects). */
   url: string;
 }
@@ -166,7 +168,8 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
           for (const [k, v] of Object.entries(res.headers)) {
             if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
           }
-          return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), url: url.toString() };
+          const bytes = Buffer.concat(chunks);
+          return { status: res.statusCode, headers, body: bytes.toString('utf8'), bytes, url: url.toString() };
         }
       } catch (err) {
         if (err instanceof EgressError) throw err;
