@@ -81,7 +81,8 @@ describe('a WhatsApp number on the double, end to end', () => {
     });
     expect(withQr.qr).toMatch(/^2@[^,]+,[^,]+,[^,]+,[^,]+,WEB$/);
     expect(withQr.qrUpdatedAt).toBeInstanceOf(Date);
-    expect(notified).toContain(JSON.stringify({ numberId }));
+    // The notification travels on its own connection: it may land a moment after the row reads back.
+    await waitFor(() => notified.includes(JSON.stringify({ numberId })) || undefined, 15_000, 'the number_status notification');
 
     await wa.double.pair({ me: '15550001111@c.us' });
     const ready = await waitFor(async () => {
