@@ -2,8 +2,8 @@
 // the outbox senders, timers and hot reload for them. One instance serves the numbers of one
 // worker process (or, in `npm start`, every number, embedded next to the API).
 import { and, eq } from 'drizzle-orm';
-import type { Coordinator } from '@waflow/coord';
-import { createConversation, findOpenConversation, schema, upsertContact, upsertContacts, type DbClient, type Keyring } from '@waflow/db';
+import { withConversationLock, type Coordinator } from '@waflow/coord';
+import { createConversation, findOpenConversation, handConversationToPerson, schema, upsertContact, upsertContacts, type DbClient, type Keyring } from '@waflow/db';
 import type { Channel, InboundMessage, NumberStatus } from './channels/channel.ts';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
@@ -18,7 +18,7 @@ import { IngestQueue } from './pipeline/ingest.ts';
 import type { InboundPayload } from './pipeline/inbound-payload.ts';
 import { Batcher } from './batching/batcher.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
-import { lockKey, type ContactInput } from './pipeline/process-event.ts';
+import type { ContactInput } from './pipeline/process-event.ts';
 import { commitTurns, type TurnWrites } from './pipeline/turn-writes.ts';
 import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/claim-event.ts';
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
@@ -285,12 +285,12 @@ export class Runtime {
     const minutes = number.settings.humanReplyPauseMinutes;
     const pauseMs = typeof minutes === 'number' ? minutes * 60_000 : (this.opts.humanReplyPauseMs ?? 60 * 60_000);
     const until = new Date(this.now() + pauseMs);
-    await this.opts.coord.withLock(lockKey(numberId, waId), async () => {
+    await withConversationLock(this.opts.coord, numberId, waId, async (lock) => {
       const contact = await upsertContact(this.db, { workspaceId: number.workspaceId, numberId, waId });
       const open = await findOpenConversation(this.db, numberId, contact.id);
-      if (open && open.status === 'handoff' && open.handoffUntil === null) return; // taken over in the web app: until released
       const conversation = open ?? (await createConversation(this.db, { workspaceId: number.workspaceId, numberId, contactId: contact.id, flowId: null, flowVersionId: null }));
-      await this.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: until, lastActivityAt: new Date(this.now()) }).where(eq(schema.conversations.id, conversation.id));
+      // A take-over in the web app is kept (it lasts until released).
+      await handConversationToPerson(this.db, conversation.id, { until, keepTakeOver: true, at: new Date(this.now()), ...(lock ? { fence: lock.fence } : {}) });
     });
     this.counters.inc('human_reply_pauses_total');
   }

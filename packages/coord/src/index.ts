@@ -4,3 +4,4 @@ export { CoordError, CoordUnavailableError, LockLostError, LockTimeoutError, typ
 export { createInProcessCoordinator } from './in-process.ts';
 export { createRedisCoordinator, type RedisCoordinatorOptions } from './redis.ts';
 export { createCoordinator, type CreateCoordinatorOptions } from './create-coordinator.ts';
+export { conversationLockKey, withConversationLock } from './conversation-lock.ts';

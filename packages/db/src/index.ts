@@ -5,6 +5,7 @@ export * as schema from './schema/index.ts';
 export * from './repos/workspaces.ts';
 export * from './repos/flows.ts';
 export * from './repos/conversations.ts';
+export * from './repos/handoff.ts';
 export * from './repos/checkpoints.ts';
 export * from './repos/messages.ts';
 export * from './repos/inbound-events.ts';

@@ -6,3 +6,4 @@ export { createTestDatabase, type TestDatabase } from './database.ts';
 export { ensureDebianPackage } from './debian.ts';
 export { freePort, waitForPort } from './ports.ts';
 export { echoFlow } from './flows.ts';
+export { until } from './until.ts';

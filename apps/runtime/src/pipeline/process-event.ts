@@ -4,7 +4,7 @@
 // committing at the same moment (group commit). See ARCHITECTURE.md, "Inbound path".
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Coordinator } from '@waflow/coord';
+import { conversationLockKey, type Coordinator } from '@waflow/coord';
 import { executeRows, schema, type Database } from '@waflow/db';
 import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
 import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
@@ -68,8 +68,6 @@ export interface ContactInput {
   name: string | null;
 }
 
-export const lockKey = (numberId: string, waId: string) => `${numberId}:${waId}`;
-
 function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
   switch (p.kind) {
     case 'message': {
@@ -93,7 +91,7 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
 /** Processes the contact's next event under its conversation lock. */
 export async function processNext(deps: PipelineDeps, numberId: string, fromWaId: string): Promise<ProcessOutcome> {
   const waitStarted = deps.now();
-  return deps.coord.withLock(lockKey(numberId, fromWaId), async ({ fence }) => {
+  return deps.coord.withLock(conversationLockKey(numberId, fromWaId), async ({ fence }) => {
     deps.counters.observe('lock_wait', deps.now() - waitStarted);
     // Claimed under the lock: another holder may have processed it meanwhile.
     const ev = await deps.claims.add({ numberId, fromWaId });

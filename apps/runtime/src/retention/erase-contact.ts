@@ -1,18 +1,15 @@
 // Erasing a contact on request (the right to erasure): under the contact's conversation lock, so
 // no turn of theirs is half-way while their rows go, then everything kept about them is deleted
 // in one transaction (eraseFromNumber in @waflow/db).
-import type { Coordinator } from '@waflow/coord';
+import { withConversationLock, type Coordinator } from '@waflow/coord';
 import { eraseFromNumber, executeRows, findContact, schema, type Database, type ErasedContact } from '@waflow/db';
 import { sql } from 'drizzle-orm';
-import { lockKey } from '../pipeline/process-event.ts';
-
-const underLock = <T>(coord: Coordinator | undefined, numberId: string, waId: string, fn: () => Promise<T>): Promise<T> => (coord ? coord.withLock(lockKey(numberId, waId), fn) : fn());
 
 /** Erases one contact of the workspace (undefined when it is not one of its contacts). */
 export async function eraseContactData(db: Database, coord: Coordinator | undefined, workspaceId: string, contactId: string): Promise<ErasedContact | undefined> {
   const contact = await findContact(db, workspaceId, contactId);
   if (!contact) return undefined;
-  return underLock(coord, contact.numberId, contact.waId, () => eraseFromNumber(db, workspaceId, contact.numberId, contact.waId));
+  return withConversationLock(coord, contact.numberId, contact.waId, () => eraseFromNumber(db, workspaceId, contact.numberId, contact.waId));
 }
 
 export type ErasedCounts = Omit<ErasedContact, 'contactId' | 'numberId' | 'waId'>;
@@ -27,7 +24,7 @@ export async function eraseWhatsAppId(db: Database, coord: Coordinator | undefin
   const deleted: ErasedCounts = { conversations: 0, messages: 0, results: 0, inboundEvents: 0, webhookDeliveries: 0 };
   let contacts = 0;
   for (const n of numbers) {
-    const r = await underLock(coord, n.id, waId, () => eraseFromNumber(db, workspaceId, n.id, waId));
+    const r = await withConversationLock(coord, n.id, waId, () => eraseFromNumber(db, workspaceId, n.id, waId));
     if (r.contactId) contacts++;
     for (const k of Object.keys(deleted) as (keyof ErasedCounts)[]) deleted[k] += r[k];
   }

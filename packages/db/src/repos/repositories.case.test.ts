@@ -10,6 +10,7 @@ import { statement, uuidArrayText } from '../sql-rows.ts';
 import { readCheckpoint, writeCheckpoint, writeCheckpoints } from './checkpoints.ts';
 import { createConversation, findOpenConversation, upsertContact } from './conversations.ts';
 import { createFlow, loadPublishedVersion, loadPublishedVersionForNumber, loadVersion, publishFlowVersion, saveDraft } from './flows.ts';
+import { handConversationToPerson } from './handoff.ts';
 import { insertInboundEvent } from './inbound-events.ts';
 import { insertMessage, transcript } from './messages.ts';
 import { eraseFromNumber, findContact, purgeExpired } from './retention.ts';
@@ -81,6 +82,15 @@ export function runContract({ name, create }: { name: string; create: () => Prom
       expect([...written]).toEqual([other.id]);
       expect(await readCheckpoint(db, conv.id)).toMatchObject({ state: { node: 'c' }, fence: 7 });
       expect(await readCheckpoint(db, other.id)).toMatchObject({ state: { node: 'x' }, fence: 1 });
+
+      // A take-over under a newer lock raises the fence: the older holder's checkpoint is refused.
+      expect(await handConversationToPerson(db, conv.id, { until: null, fence: 9 })).toEqual({ kind: 'handed', before: 'active' });
+      expect(await writeCheckpoint(db, conv.id, { node: 'older holder' }, 8)).toBe(false);
+      expect(await readCheckpoint(db, conv.id)).toMatchObject({ state: { node: 'c' }, fence: 9 });
+      expect((await findOpenConversation(db, number.id, contact.id))).toMatchObject({ status: 'handoff', handoffUntil: null });
+      // A reply from the phone keeps the take-over (it lasts until released).
+      await handConversationToPerson(db, conv.id, { until: new Date(Date.now() + 60_000), keepTakeOver: true });
+      expect((await findOpenConversation(db, number.id, contact.id))?.handoffUntil).toBeNull();
     });
 
     it('refuses to change a published flow version', async () => {

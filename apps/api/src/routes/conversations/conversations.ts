@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod/v4';
-import { insertInboundEvent, schema, transcript } from '@waflow/db';
+import { withConversationLock } from '@waflow/coord';
+import { handConversationToPerson, insertInboundEvent, schema, transcript } from '@waflow/db';
 import { queueMessage } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
@@ -98,10 +99,22 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     },
   });
 
+  /**
+   * Under the conversation's lock (the one a turn holds from claim to commit) and fenced by it:
+   * a turn already under way commits first and the take-over follows it; a turn whose lock ran
+   * out is refused at its commit. The person always wins.
+   */
   async function takeOver(c: Parameters<Parameters<RouteFn>[0]['handler']>[0], conv: Awaited<ReturnType<typeof load>>) {
-    if (conv.status === 'completed' || conv.status === 'expired') throw new AppError(409, 'CONVERSATION_CLOSED', 'This conversation has ended: there is nothing to take over.');
-    await deps.client.db.update(schema.conversations).set({ status: 'handoff', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
-    await audit(c, deps.client.db, { action: 'conversation.handoff', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
+    const coord = deps.coord ?? deps.runtime?.coord;
+    const outcome = await withConversationLock(coord, conv.numberId, conv.contact.waId, (lock) =>
+      deps.client.db.transaction(async (tx) => {
+        const r = await handConversationToPerson(tx, conv.id, { until: null, ...(lock ? { fence: lock.fence } : {}) });
+        if (r.kind === 'handed') await audit(c, tx, { action: 'conversation.handoff', entityType: 'conversation', entityId: conv.id, before: { status: r.before } });
+        return r;
+      }),
+    );
+    if (outcome.kind === 'missing') throw notFound('The conversation');
+    if (outcome.kind === 'closed') throw new AppError(409, 'CONVERSATION_CLOSED', 'This conversation has ended: there is nothing to take over.');
   }
 
   route({
@@ -128,12 +141,15 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       if (conv.status !== 'handoff') throw new AppError(409, 'NOT_IN_HANDOFF', 'The bot already has this conversation: there is nothing to release.');
       const eventId = `release:${conv.id}:${randomUUID()}`;
       const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
-      await deps.client.db.transaction(async (tx) => {
-        await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
-        // Persisted like any inbound event: the runtime that serves the number takes it up.
-        await insertInboundEvent(tx, { numberId: conv.numberId, waMessageId: eventId, fromWaId: conv.contact.waId, kind: payload.kind, payload });
-        await audit(c, tx, { action: 'conversation.release', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
-      });
+      // Under the conversation's lock too: a status has one writer at a time.
+      await withConversationLock(deps.coord ?? deps.runtime?.coord, conv.numberId, conv.contact.waId, () =>
+        deps.client.db.transaction(async (tx) => {
+          await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
+          // Persisted like any inbound event: the runtime that serves the number takes it up.
+          await insertInboundEvent(tx, { numberId: conv.numberId, waMessageId: eventId, fromWaId: conv.contact.waId, kind: payload.kind, payload });
+          await audit(c, tx, { action: 'conversation.release', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
+        }),
+      );
       // The embedded runtime handles it now rather than at its next sweep (submit is idempotent).
       await deps.runtime?.submit(conv.numberId, conv.contact.waId, eventId, payload);
       return c.json({ id: conv.id, status: 'waiting' });

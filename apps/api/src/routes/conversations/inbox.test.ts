@@ -8,21 +8,11 @@ import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
 import { Runtime, type SandboxChannel } from '@waflow/runtime';
-import { createTestDatabase } from '@waflow/testkit';
+import { createTestDatabase, until } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
 
 type Json = Record<string, unknown>;
 const example = (name: string) => JSON.parse(readFileSync(new URL(`../../../../../schemas/examples/${name}.flow.json`, import.meta.url), 'utf8')) as Json;
-
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the inbox and results', () => {
   let client: DbClient;

@@ -65,16 +65,7 @@ export class Receiver {
   }
 }
 
-/** Polls `check` until it returns something (bounded), never a fixed sleep. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '@waflow/testkit';
 
 /** The lead-capture example: keyword, first-message and `api` triggers (integrators may start it). */
 export const leadFlow = (): Json => JSON.parse(readFileSync(new URL('../../../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Json;
