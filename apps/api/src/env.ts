@@ -1,6 +1,7 @@
 // The one place process.env is read: every variable, its default, and a clear message when a
 // value is wrong. The README's configuration table lists the same.
 import { readEgressPolicy, type EgressPolicy } from '@waflow/runtime';
+import { readHostLease, type HostLease } from '@waflow/runtime/workers';
 export interface Env {
   port: number;
   host: string;
@@ -15,6 +16,10 @@ export interface Env {
   logFormat: 'json' | 'pretty';
   /** WAFLOW_EGRESS_ALLOW_HOSTS / _CIDRS, read as every process reads them (number workers too). */
   egressPolicy: EgressPolicy;
+  /** WAFLOW_WHATSAPP_WORKERS: `on` (default) supervises a pm2 worker per WhatsApp number when DATABASE_URL is set. */
+  whatsappWorkers: boolean;
+  /** WAFLOW_HOST_ID, WAFLOW_LEASE_TTL_MS, WAFLOW_NUMBERS_PER_HOST: this host's share of the numbers. */
+  lease: HostLease;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -30,6 +35,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const logFormat = env.LOG_FORMAT || 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
   const egressPolicy = readEgressPolicy(env, problems);
+  const workers = env.WAFLOW_WHATSAPP_WORKERS?.trim() || 'on';
+  if (workers !== 'on' && workers !== 'off') problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
+  const lease = readHostLease(env, problems);
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -43,5 +51,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     logFormat: logFormat as 'json' | 'pretty',
     egressPolicy,
+    whatsappWorkers: workers !== 'off',
+    lease,
   };
 }

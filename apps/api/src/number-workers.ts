@@ -2,7 +2,6 @@
 // pm2 worker per WhatsApp number (started when a number is added, stopped when it is removed,
 // checked every 30 s); with the embedded database it cannot (workers are separate processes that
 // share the database), so WhatsApp numbers carry a last_error saying what to set instead.
-import { hostname } from 'node:os';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { schema, type DbClient } from '@waflow/db';
@@ -14,7 +13,7 @@ export const EMBEDDED_NO_WHATSAPP =
   'Linking WhatsApp numbers needs a real Postgres shared with the number workers: set DATABASE_URL (see the README, "Linking a WhatsApp number") and restart. With the embedded database, use sandbox numbers and the simulator.';
 
 export async function startNumberWorkers(client: DbClient, env: Env, log: Logger): Promise<() => Promise<void>> {
-  if (process.env.WAFLOW_WHATSAPP_WORKERS === 'off') return async () => undefined;
+  if (!env.whatsappWorkers) return async () => undefined;
   if (!env.databaseUrl) {
     const mark = () =>
       client.db
@@ -34,6 +33,6 @@ export async function startNumberWorkers(client: DbClient, env: Env, log: Logger
     logLevel: env.logLevel,
     log: log.child({ component: 'supervisor' }),
     // Leases, so runtime hosts added later share the numbers with this one instead of doubling them.
-    lease: { hostId: process.env.WAFLOW_HOST_ID || `${hostname()}-${process.pid}`, ttlMs: Number(process.env.WAFLOW_LEASE_TTL_MS ?? 15_000), ...(process.env.WAFLOW_NUMBERS_PER_HOST ? { capacity: Number(process.env.WAFLOW_NUMBERS_PER_HOST) } : {}) },
+    lease: env.lease,
   });
 }

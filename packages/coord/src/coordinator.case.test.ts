@@ -18,16 +18,6 @@ function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
   return { promise, open };
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export function runContract({ name, create }: ContractOptions): void {
   describe(`${name} coordination`, () => {
     let c: Coordinator;
@@ -46,18 +36,23 @@ export function runContract({ name, create }: ContractOptions): void {
       const entered: Array<{ i: number; fence: number }> = [];
       await Promise.all(
         Array.from({ length: 25 }, (_, i) =>
-          c.withLock(k, async ({ fence }) => {
-            inside += 1;
-            maxInside = Math.max(maxInside, inside);
-            entered.push({ i, fence });
-            await new Promise((r) => setImmediate(r));
-            inside -= 1;
-          }, { waitMs: 30_000 }),
+          c.withLock(
+            k,
+            async ({ fence }) => {
+              inside += 1;
+              maxInside = Math.max(maxInside, inside);
+              entered.push({ i, fence });
+              await new Promise((r) => setImmediate(r));
+              inside -= 1;
+            },
+            { waitMs: 30_000 },
+          ),
         ),
       );
       expect(maxInside).toBe(1);
       expect(entered.map((e) => e.i)).toEqual(Array.from({ length: 25 }, (_, i) => i));
-      for (let i = 1; i < entered.length; i += 1) expect(entered[i]?.fence).toBeGreaterThan(entered[i - 1]?.fence ?? Infinity);
+      for (let i = 1; i < entered.length; i += 1)
+        expect(entered[i]?.fence).toBeGreaterThan(entered[i - 1]?.fence ?? Infinity);
     });
 
     it('keeps fences growing for a key across separate holds and across a restarted coordinator', async () => {
@@ -78,7 +73,9 @@ export function runContract({ name, create }: ContractOptions): void {
       const a = key();
       const held = gate();
       const first = c.withLock(a, () => held.promise);
-      const second = await c.withLock(key(), async () => 'b ran while a was held', { waitMs: 5_000 });
+      const second = await c.withLock(key(), async () => 'b ran while a was held', {
+        waitMs: 5_000,
+      });
       held.open();
       await first;
       expect(second).toBe('b ran while a was held');
@@ -106,8 +103,12 @@ export function runContract({ name, create }: ContractOptions): void {
 
     it('releases the lock when the holder throws, and passes the error on', async () => {
       const k = key();
-      await expect(c.withLock(k, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-      await expect(c.withLock(k, async () => 'free again', { waitMs: 5_000 })).resolves.toBe('free again');
+      await expect(c.withLock(k, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+        'boom',
+      );
+      await expect(c.withLock(k, async () => 'free again', { waitMs: 5_000 })).resolves.toBe(
+        'free again',
+      );
     });
 
     it('lets a holder extend its lock', async () => {
@@ -119,75 +120,14 @@ export function runContract({ name, create }: ContractOptions): void {
       expect(result).toBe(false);
     });
 
-    it('refuses a state write with a fence older than the stored one', async () => {
-      const k = key();
-      expect(await c.getState(k)).toBeUndefined();
-      expect(await c.setState(k, { node: 'a' }, 5)).toBe(true);
-      expect(await c.setState(k, { node: 'b' }, 4)).toBe(false);
-      expect(await c.setState(k, { node: 'c', seen: [1, 2], nested: { ok: true } }, 5)).toBe(true);
-      expect(await c.getState(k)).toEqual({ value: { node: 'c', seen: [1, 2], nested: { ok: true } }, fence: 5 });
-      expect(await c.setState(k, { node: 'd' }, 6)).toBe(true);
-      expect(await c.getState(k)).toEqual({ value: { node: 'd' }, fence: 6 });
-      await c.deleteState(k);
-      expect(await c.getState(k)).toBeUndefined();
-    });
-
-    it('keeps state as JSON, so both implementations give back the same shapes', async () => {
-      const k = key();
-      await c.setState(k, { at: new Date(0), gone: undefined, list: [1, 'two'] }, 1);
-      expect(await c.getState(k)).toEqual({ value: { at: '1970-01-01T00:00:00.000Z', list: [1, 'two'] }, fence: 1 });
-      await expect(c.setState(k, undefined, 2)).rejects.toBeInstanceOf(TypeError);
-    });
-
-    it('forgets state after its TTL', async () => {
-      const k = key();
-      await c.setState(k, { node: 'a' }, 1, 50);
-      await eventually(async () => ((await c.getState(k)) === undefined ? true : undefined), 'the state to expire');
-      // Expired state does not hold back an older fence either.
-      expect(await c.setState(k, { node: 'b' }, 0)).toBe(true);
-    });
-
-    it('delivers published messages, in order, to subscribers until they unsubscribe', async () => {
-      const channel = `flows-${name}-${Date.now()}`;
-      const marker = `${channel}-marker`;
-      const got: string[] = [];
-      const second: string[] = [];
-      const three = gate();
-      const both = () => {
-        if (got.length === 3 && second.length === 3) three.open();
-      };
-      const unsubscribe = await c.subscribe(channel, (m) => {
-        got.push(m);
-        both();
-      });
-      const unsubscribeSecond = await c.subscribe(channel, (m) => {
-        second.push(m);
-        both();
-      });
-      await c.publish(channel, 'flow-1@v2');
-      await c.publish(channel, 'flow-1@v3');
-      await c.publish(channel, 'flow-2@v1');
-      await three.promise;
-      await unsubscribe();
-      await unsubscribeSecond();
-      // Delivery is in publish order: once the marker arrives, 'after' would have arrived first.
-      const markerSeen = gate();
-      const unsubscribeMarker = await c.subscribe(marker, () => markerSeen.open());
-      await c.publish(channel, 'after');
-      await c.publish(marker, 'done');
-      await markerSeen.promise;
-      await unsubscribeMarker();
-      expect(got).toEqual(['flow-1@v2', 'flow-1@v3', 'flow-2@v1']);
-      expect(second).toEqual(got);
-    });
-
     it('reports healthy while open, and refuses work once closed', async () => {
       expect(await c.health()).toEqual({ ok: true });
       const other = await create();
       await other.close();
       expect((await other.health()).ok).toBe(false);
-      await expect(other.withLock(key(), async () => 'closed')).rejects.toMatchObject({ code: 'COORD_UNAVAILABLE' });
-      await expect(other.getState(key())).rejects.toMatchObject({ code: 'COORD_UNAVAILABLE' });
+      await expect(other.withLock(key(), async () => 'closed')).rejects.toMatchObject({
+        code: 'COORD_UNAVAILABLE',
+      });
     });
   });
 }

@@ -1,5 +1,5 @@
 // The coordination interface the runtime uses: one lock per conversation handing out fencing
-// tokens, a state cache that refuses writes with an older token, and pub/sub for hot reload.
+// tokens (the checkpoint in Postgres refuses a write with an older one), and its health.
 
 export interface HeldLock {
   /**
@@ -28,27 +28,12 @@ export type LockWaitOutcome = 'acquired' | 'timeout' | 'unavailable';
 export interface CoordinatorEvents {
   /** Time spent waiting for a lock, and how the wait ended (for metrics). */
   onLockWait?: (ms: number, outcome: LockWaitOutcome) => void;
-  /** A subscriber's handler threw; the other handlers and the publisher are not affected. */
-  onError?: (err: unknown) => void;
-}
-
-export interface StoredState<T> {
-  value: T;
-  fence: number;
 }
 
 export interface Coordinator {
   readonly kind: 'redis' | 'in-process';
   /** Runs `fn` holding the key's lock, waiting (bounded) while another holder has it. */
   withLock<T>(key: string, fn: (lock: HeldLock) => Promise<T>, opts?: LockOptions): Promise<T>;
-  /** The cached state, as JSON round-tripped it (the caller validates its shape). */
-  getState<T = unknown>(key: string): Promise<StoredState<T> | undefined>;
-  /** Stores `value` (JSON) unless a newer fence is already stored; false when refused. TTL default 24 h. */
-  setState(key: string, value: unknown, fence: number, ttlMs?: number): Promise<boolean>;
-  deleteState(key: string): Promise<void>;
-  publish(channel: string, message: string): Promise<void>;
-  /** Resolves once subscribed; the returned function unsubscribes. Delivery is asynchronous. */
-  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
   health(): Promise<{ ok: boolean; detail?: string }>;
   /** Further calls fail with COORD_UNAVAILABLE. */
   close(): Promise<void>;
@@ -56,11 +41,3 @@ export interface Coordinator {
 
 export const DEFAULT_TTL_MS = 10_000;
 export const DEFAULT_WAIT_MS = 10_000;
-export const DEFAULT_STATE_TTL_MS = 24 * 3600_000;
-
-/** The state as the cache keeps it: JSON text (so both implementations return the same shapes). */
-export function encodeState(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError('setState needs a JSON value (got undefined or a function)');
-  return text;
-}

@@ -12,5 +12,7 @@ export interface CreateCoordinatorOptions extends CoordinatorEvents {
 
 export function createCoordinator(opts: CreateCoordinatorOptions = {}): Coordinator {
   const { redisUrl, ...rest } = opts;
-  return redisUrl ? createRedisCoordinator({ ...rest, url: redisUrl }) : createInProcessCoordinator(rest);
+  return redisUrl
+    ? createRedisCoordinator({ ...rest, url: redisUrl })
+    : createInProcessCoordinator(rest);
 }

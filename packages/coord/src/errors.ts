@@ -19,7 +19,10 @@ export class LockTimeoutError extends CoordError {
     readonly key: string,
     readonly waitMs: number,
   ) {
-    super('LOCK_TIMEOUT', `The conversation lock "${key}" stayed held by another worker for more than ${waitMs} ms; try again later or raise waitMs.`);
+    super(
+      'LOCK_TIMEOUT',
+      `The conversation lock "${key}" stayed held by another worker for more than ${waitMs} ms; try again later or raise waitMs.`,
+    );
     this.name = 'LockTimeoutError';
   }
 }
@@ -30,7 +33,11 @@ export class LockLostError extends CoordError {
     readonly key: string,
     options?: ErrorOptions,
   ) {
-    super('LOCK_LOST', `The conversation lock "${key}" was lost (it expired or another worker took it); this holder must stop.`, options);
+    super(
+      'LOCK_LOST',
+      `The conversation lock "${key}" was lost (it expired or another worker took it); this holder must stop.`,
+      options,
+    );
     this.name = 'LockLostError';
   }
 }

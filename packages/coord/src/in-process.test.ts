@@ -15,7 +15,7 @@ it('keeps no trace of a key once its holders and waiters are gone', async () => 
   expect(q.size()).toBe(0);
 });
 
-it('hands a timed-out waiter\'s turn to the next one in line', async () => {
+it("hands a timed-out waiter's turn to the next one in line", async () => {
   const q = createKeyQueue();
   const release = await q.acquire('k', 1000);
   const impatient = q.acquire('k', 10);

@@ -38,11 +38,14 @@ export function createKeyQueue(): KeyQueue {
           clearTimeout(timer);
           resolve(releaser(key));
         };
-        const timer = setTimeout(() => {
-          const i = waiting.indexOf(grant);
-          if (i >= 0) waiting.splice(i, 1);
-          reject(new LockTimeoutError(key, waitMs));
-        }, Math.max(0, waitMs));
+        const timer = setTimeout(
+          () => {
+            const i = waiting.indexOf(grant);
+            if (i >= 0) waiting.splice(i, 1);
+            reject(new LockTimeoutError(key, waitMs));
+          },
+          Math.max(0, waitMs),
+        );
         waiting.push(grant);
       });
     },

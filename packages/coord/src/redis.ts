@@ -1,21 +1,19 @@
 // Redis coordination for several processes and hosts: redlock locks renewed while held, fences
-// issued only to the current holder, state with a Lua compare-and-set on the fence, pub/sub.
+// issued only to the current holder.
 // Meant for one Redis (or one primary): redlock's quorum over several is not used here.
 import { randomBytes } from 'node:crypto';
 import { Lock, Redlock } from '@sesamecare-oss/redlock';
 import { Redis } from 'ioredis';
 import {
-  DEFAULT_STATE_TTL_MS,
   DEFAULT_TTL_MS,
   DEFAULT_WAIT_MS,
-  encodeState,
   type Coordinator,
   type CoordinatorEvents,
   type HeldLock,
   type LockOptions,
   type LockWaitOutcome,
 } from './coordinator.ts';
-import { CoordError, CoordUnavailableError, LockLostError, LockTimeoutError } from './errors.ts';
+import { CoordUnavailableError, LockLostError, LockTimeoutError } from './errors.ts';
 import { createKeyQueue } from './key-queue.ts';
 
 // Takes the lock and its fence in one step: sets KEYS[1] to our value unless someone holds it,
@@ -30,13 +28,6 @@ local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, floor)
 redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[3])
 return fence`;
-
-const SET_IF_NOT_OLDER = `
-local cur = redis.call('HGET', KEYS[1], 'fence')
-if cur and tonumber(cur) > tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'fence', ARGV[2], 'value', ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`;
 
 const FENCE_KEY_TTL_MS = 24 * 3600_000;
 /** redlock's default clock drift allowance. */
@@ -87,9 +78,6 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
   const redlockSettings = { retryCount: 0 };
   const redlock = new Redlock([redis], redlockSettings);
   const waiters = createKeyQueue();
-  let subscriber: Redis | undefined;
-  const handlers = new Map<string, Set<(m: string) => void>>();
-  const pending = new Map<string, Promise<unknown>>();
   let closed = false;
 
   function unavailable(err?: unknown): CoordUnavailableError {
@@ -135,18 +123,13 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
     });
   }
 
-  /** Runs one command, turning a Redis failure into COORD_UNAVAILABLE. */
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    await ready();
-    try {
-      return await run();
-    } catch (err) {
-      throw err instanceof CoordError ? err : unavailable(err);
-    }
-  }
-
   /** Takes the Redis lock and its fence, retrying with jitter until `deadline` (performance.now()). */
-  async function acquire(key: string, ttl: number, waitMs: number, deadline: number): Promise<{ lock: Lock; fence: number }> {
+  async function acquire(
+    key: string,
+    ttl: number,
+    waitMs: number,
+    deadline: number,
+  ): Promise<{ lock: Lock; fence: number }> {
     const lockKey = `${prefix}lock:${key}`;
     for (let attempt = 0; ; attempt += 1) {
       await ready(Math.min(connectWaitMs, deadline - performance.now()));
@@ -155,14 +138,25 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
       let fence: unknown;
       try {
         coalesceWrites();
-        fence = await redis.eval(ACQUIRE_WITH_FENCE, 2, lockKey, `${prefix}fence:${key}`, value, String(ttl), String(FENCE_KEY_TTL_MS));
+        fence = await redis.eval(
+          ACQUIRE_WITH_FENCE,
+          2,
+          lockKey,
+          `${prefix}fence:${key}`,
+          value,
+          String(ttl),
+          String(FENCE_KEY_TTL_MS),
+        );
       } catch (err) {
         throw unavailable(err);
       }
       if (typeof fence === 'number') {
         // As redlock counts it: the time the call took and the clock drift come off the TTL.
         const expiration = start + ttl - (Math.round(DRIFT_FACTOR * ttl) + 2);
-        return { lock: new Lock(redlock, [lockKey], value, [], expiration, redlockSettings), fence };
+        return {
+          lock: new Lock(redlock, [lockKey], value, [], expiration, redlockSettings),
+          fence,
+        };
       }
       const left = deadline - performance.now();
       if (left <= 0) throw new LockTimeoutError(key, waitMs);
@@ -172,12 +166,17 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
 
   return {
     kind: 'redis',
-    async withLock<T>(key: string, fn: (lock: HeldLock) => Promise<T>, lockOpts: LockOptions = {}): Promise<T> {
+    async withLock<T>(
+      key: string,
+      fn: (lock: HeldLock) => Promise<T>,
+      lockOpts: LockOptions = {},
+    ): Promise<T> {
       if (closed) throw unavailable();
       const ttl = Math.max(MIN_TTL_MS, Math.round(lockOpts.ttlMs ?? DEFAULT_TTL_MS));
       const waitMs = lockOpts.waitMs ?? DEFAULT_WAIT_MS;
       const started = performance.now();
-      const waited = (outcome: LockWaitOutcome) => opts.onLockWait?.(performance.now() - started, outcome);
+      const waited = (outcome: LockWaitOutcome) =>
+        opts.onLockWait?.(performance.now() - started, outcome);
       // Waiters in this process queue here first: they enter in arrival order and only the
       // first of them polls Redis.
       let releaseLocal: () => void;
@@ -224,9 +223,12 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
       };
       const autoExtend = lockOpts.autoExtend ?? true;
       const renew = autoExtend
-        ? setInterval(() => {
-            extend().catch(() => clearInterval(renew));
-          }, Math.max(MIN_TTL_MS / 3, Math.floor(ttl / 3)))
+        ? setInterval(
+            () => {
+              extend().catch(() => clearInterval(renew));
+            },
+            Math.max(MIN_TTL_MS / 3, Math.floor(ttl / 3)),
+          )
         : undefined;
 
       try {
@@ -242,61 +244,6 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
         releaseLocal();
       }
     },
-    async getState(key) {
-      const [fence, value] = await call(() => redis.hmget(`${prefix}state:${key}`, 'fence', 'value'));
-      if (fence == null || value == null) return undefined;
-      return { value: JSON.parse(value), fence: Number(fence) };
-    },
-    async setState(key, value, fence, ttlMs = DEFAULT_STATE_TTL_MS) {
-      const text = encodeState(value);
-      const ok = await call(() => redis.eval(SET_IF_NOT_OLDER, 1, `${prefix}state:${key}`, text, String(fence), String(Math.max(1, Math.round(ttlMs)))));
-      return ok === 1;
-    },
-    async deleteState(key) {
-      await call(() => redis.del(`${prefix}state:${key}`));
-    },
-    async publish(channel, message) {
-      await call(() => redis.publish(`${prefix}${channel}`, message));
-    },
-    async subscribe(channel, handler) {
-      if (closed) throw unavailable();
-      if (!subscriber) {
-        // Its own connection (a subscribed connection can do nothing else); it queues while
-        // Redis is away and subscribes again by itself after a reconnect.
-        const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-        sub.on('error', () => undefined);
-        sub.on('message', (ch: string, msg: string) => {
-          for (const h of [...(handlers.get(ch) ?? [])]) {
-            try {
-              h(msg);
-            } catch (err) {
-              opts.onError?.(err);
-            }
-          }
-        });
-        subscriber = sub;
-      }
-      const sub = subscriber;
-      const full = `${prefix}${channel}`;
-      let own = handlers.get(full);
-      if (!own) {
-        own = new Set();
-        handlers.set(full, own);
-        pending.set(full, sub.subscribe(full));
-      }
-      // A second subscriber to a channel still being subscribed waits for the same answer.
-      await pending.get(full);
-      const subscription = (m: string) => handler(m);
-      own.add(subscription);
-      return async () => {
-        own.delete(subscription);
-        if (own.size === 0 && handlers.get(full) === own) {
-          handlers.delete(full);
-          pending.delete(full);
-          await sub.unsubscribe(full).catch(() => undefined);
-        }
-      };
-    },
     async health() {
       if (closed) return { ok: false, detail: 'the Redis coordinator was closed' };
       if (redis.status !== 'ready') return { ok: false, detail: unavailable().message };
@@ -308,7 +255,12 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
             timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS);
           }),
         ]);
-        return pong === 'PONG' ? { ok: true } : { ok: false, detail: `Redis at ${where} did not answer PING within ${PING_TIMEOUT_MS} ms` };
+        return pong === 'PONG'
+          ? { ok: true }
+          : {
+              ok: false,
+              detail: `Redis at ${where} did not answer PING within ${PING_TIMEOUT_MS} ms`,
+            };
       } catch (err) {
         return { ok: false, detail: unavailable(err).message };
       } finally {
@@ -318,15 +270,8 @@ export function createRedisCoordinator(opts: RedisCoordinatorOptions): Coordinat
     async close() {
       if (closed) return;
       closed = true;
-      handlers.clear();
-      pending.clear();
-      await Promise.all(
-        [redis, subscriber].map(async (client) => {
-          if (!client) return;
-          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-          else client.disconnect();
-        }),
-      );
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }
@@ -339,4 +284,3 @@ function redisHost(url: string): string {
     return 'the configured address';
   }
 }
-

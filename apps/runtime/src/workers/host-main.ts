@@ -1,8 +1,8 @@
 // A runtime-only host (the Docker runtime image, or any host added to serve numbers): applies no
 // migrations and serves no HTTP; it supervises one pm2 worker per WhatsApp number. Needs
 // DATABASE_URL (the API's Postgres) and the same WAFLOW_SECRET_KEY as the API.
-import { hostname } from 'node:os';
 import { createDb } from '@waflow/db';
+import { readHostLease } from './host-env.ts';
 import { superviseNumbers } from './supervise.ts';
 import { createLogger } from '../observability/logger.ts';
 
@@ -10,6 +10,12 @@ const log = createLogger({ name: 'waflow-runtime-host' });
 const databaseUrl = process.env.DATABASE_URL ?? '';
 if (!databaseUrl.startsWith('postgres')) {
   log.fatal('DATABASE_URL must be the postgres:// URL of the database the API uses');
+  process.exit(1);
+}
+const problems: string[] = [];
+const lease = readHostLease(process.env, problems);
+if (problems.length > 0) {
+  log.fatal(`Configuration problems: ${problems.join('; ')}`);
   process.exit(1);
 }
 const client = await createDb({ url: databaseUrl });
@@ -21,11 +27,7 @@ const stop = await superviseNumbers(client, {
   logLevel: process.env.LOG_LEVEL,
   log,
   // Every runtime host takes leases, so hosts share the numbers and take over a dead one's.
-  lease: {
-    hostId: process.env.WAFLOW_HOST_ID || `${hostname()}-${process.pid}`,
-    ttlMs: Number(process.env.WAFLOW_LEASE_TTL_MS ?? 15_000),
-    ...(process.env.WAFLOW_NUMBERS_PER_HOST ? { capacity: Number(process.env.WAFLOW_NUMBERS_PER_HOST) } : {}),
-  },
+  lease,
 });
 log.info('runtime host supervising WhatsApp number workers');
 const shutdown = async () => {

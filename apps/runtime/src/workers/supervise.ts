@@ -6,6 +6,8 @@ import { claimNumberLeases, releaseNumberLeases, type DbClient } from '@waflow/d
 import type { Logger } from '../observability/logger.ts';
 import { Supervisor } from './supervisor.ts';
 
+export { readHostLease, type HostLease } from './host-env.ts';
+
 export const NUMBERS_CHANGED_CHANNEL = 'numbers_changed';
 
 export interface SuperviseOptions {
