@@ -6,12 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { createDb, createKeyring, createWorkspace, migrate, schema } from '@waflow/db';
+import { createDb, createKeyring, createWorkspace, enqueueWebhookEvent, migrate, schema } from '@waflow/db';
 import { createTestDatabase, startPostgres } from '@waflow/testkit';
-import { createEgressClient } from '../../apps/runtime/src/integrations/egress/guarded-fetch.ts';
+import { createEgressClient } from '@waflow/egress';
 import { WebhookDeliverer } from '../../apps/runtime/src/integrations/webhooks/deliverer.ts';
-import { enqueueWebhookEvent } from '../../apps/runtime/src/integrations/webhooks/enqueue-event.ts';
-import { generateWebhookSecret } from '../../apps/runtime/src/integrations/webhooks/signing.ts';
+import { generateWebhookSecret } from '@waflow/egress';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 

@@ -2,8 +2,9 @@
 // `npm start`; absent when the runtime runs in other processes), and the caller once known.
 import type { Coordinator } from '@waflow/coord';
 import type { DbClient, Keyring } from '@waflow/db';
-import type { EgressPolicy, Runtime } from '@waflow/runtime';
+import type { EgressPolicy } from '@waflow/egress';
 import type { Logger } from 'pino';
+import type { RuntimePort } from './runtime-port.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -11,7 +12,7 @@ export interface Deps {
   client: DbClient;
   keyring: Keyring;
   log: Logger;
-  runtime?: Runtime;
+  runtime?: RuntimePort;
   /** The conversation coordinator (Redis when configured): /ready reports on it. */
   coord?: Coordinator;
   /** Secure cookies (https); off for http://127.0.0.1 in development and tests. */

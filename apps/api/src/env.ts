@@ -1,7 +1,7 @@
 // The one place process.env is read: every variable, its default, and a clear message when a
 // value is wrong. The README's configuration table lists the same.
-import { readEgressPolicy, type EgressPolicy } from '@waflow/runtime';
-import { readHostLease, type HostLease } from '@waflow/runtime/workers';
+import { readHostLease, type HostLease } from '@waflow/db';
+import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
 export interface Env {
   port: number;
   host: string;

@@ -4,10 +4,9 @@
 // share the database), so WhatsApp numbers carry a last_error saying what to set instead.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { schema, type DbClient } from '@waflow/db';
+import { NUMBERS_CHANGED_CHANNEL, schema, type DbClient } from '@waflow/db';
 import { superviseNumbers } from '@waflow/runtime/workers';
 import type { Env } from './env.ts';
-import { NUMBERS_CHANGED_CHANNEL } from './routes/numbers/numbers.ts';
 
 export const EMBEDDED_NO_WHATSAPP =
   'Linking WhatsApp numbers needs a real Postgres shared with the number workers: set DATABASE_URL (see the README, "Linking a WhatsApp number") and restart. With the embedded database, use sandbox numbers and the simulator.';

@@ -3,19 +3,18 @@
 // worker process (or, in `npm start`, every number, embedded next to the API).
 import { and, eq } from 'drizzle-orm';
 import { withConversationLock, type Coordinator } from '@waflow/coord';
-import { createConversation, findOpenConversation, handConversationToPerson, schema, upsertContact, upsertContacts, type DbClient, type Keyring } from '@waflow/db';
-import type { Channel, InboundMessage, NumberStatus } from './channels/channel.ts';
+import { createConversation, findOpenConversation, FLOW_PUBLISHED_CHANNEL, handConversationToPerson, schema, upsertContact, upsertContacts, type DbClient, type InboundPayload, type Keyring } from '@waflow/db';
+import type { Channel, InboundMessage, NumberStatus } from '@waflow/channel';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
-import { defaultEgressPolicy, type EgressPolicy } from './integrations/egress/address-policy.ts';
-import { createEgressClient, type EgressClient } from './integrations/egress/guarded-fetch.ts';
-import { Counters } from './observability/counters.ts';
+import { defaultEgressPolicy, type EgressPolicy } from '@waflow/egress';
+import { createEgressClient, type EgressClient } from '@waflow/egress';
+import { Counters } from '@waflow/telemetry';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { defaultOutboxOptions, type OutboxRow, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
 import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
-import type { InboundPayload } from './pipeline/inbound-payload.ts';
 import { Batcher } from './batching/batcher.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
 import type { ContactInput } from './pipeline/process-event.ts';
@@ -24,9 +23,8 @@ import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/cl
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
-import { enqueueWebhookEvent } from './integrations/webhooks/enqueue-event.ts';
+import { enqueueWebhookEvent } from '@waflow/db';
 
-export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
 
 /**
  * Thrown by `receive(…, { canWait: true })` while the coordinator (Redis) is unreachable: the

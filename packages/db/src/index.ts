@@ -15,3 +15,8 @@ export * from './repos/number-leases.ts';
 export * from './repos/numbers.ts';
 export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './crypto/index.ts';
 export * from './repos/retention.ts';
+export { FLOW_PUBLISHED_CHANNEL, NUMBERS_CHANGED_CHANNEL } from './notify-channels.ts';
+export { readHostLease, type HostLease } from './host-lease-env.ts';
+export * from './repos/queue-message.ts';
+export * from './repos/erase-contact.ts';
+export { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { migrationsFolder } from '@waflow/db';
-import { LATENCY_BUCKETS_MS } from '@waflow/runtime';
+import { LATENCY_BUCKETS_MS } from '@waflow/telemetry';
 import type { AppEnv, Deps } from '../context.ts';
 
 function expectedMigrations(): number {

@@ -1,5 +1,5 @@
 // A small typed event emitter the channel implementations share.
-import type { ChannelEvents } from './channel.ts';
+import type { ChannelEvents } from '@waflow/channel';
 
 type Listeners = { [E in keyof ChannelEvents]: Set<ChannelEvents[E]> };
 

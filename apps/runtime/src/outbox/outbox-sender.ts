@@ -2,7 +2,7 @@
 // backoff on transient failures, failed with the reason after the maximum, and each row sent at
 // most once — the provider's message id is recorded before the row counts as sent, and a row
 // found in `sending` after a crash is resolved by the store (see OutboxStore.recoverSending).
-import { ChannelSendError, type Channel, type OutboundMessage } from '../channels/channel.ts';
+import { ChannelSendError, type Channel, type OutboundMessage } from '@waflow/channel';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { TokenBucket, type TokenBucketOptions } from './token-bucket.ts';
 

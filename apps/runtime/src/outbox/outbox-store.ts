@@ -2,9 +2,9 @@
 // FOR UPDATE SKIP LOCKED, so two senders never take the same row.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, statement, subscribedEndpoints, uuidArrayText, type Database } from '@waflow/db';
-import type { OutboundMessage } from '../channels/channel.ts';
+import type { OutboundMessage } from '@waflow/channel';
 import { Batcher } from '../batching/batcher.ts';
-import { enqueueWebhookEvent } from '../integrations/webhooks/enqueue-event.ts';
+import { enqueueWebhookEvent } from '@waflow/db';
 import type { OutboxRow, OutboxStore } from './outbox-sender.ts';
 
 // The sender's statements, rendered once (see Statement in @waflow/db).

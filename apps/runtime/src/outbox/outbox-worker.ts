@@ -2,7 +2,7 @@
 // turn queues more (wake()), and polls now and then for retries coming due. A turn's replies that
 // pacing lets through at once skip the queue: the commit writes them as `sending` and hands them
 // over here (reserve, handOver).
-import type { Channel } from '../channels/channel.ts';
+import type { Channel } from '@waflow/channel';
 import type { Logger } from '../observability/logger.ts';
 import { OutboxSender, type OutboxRow, type OutboxSenderOptions, type OutboxStore } from './outbox-sender.ts';
 

@@ -1,7 +1,7 @@
 // Step one of the inbound path: persist the event before anything else happens to it. The
 // unique (number, message id) stops duplicates here; a crash after this line replays, never drops.
 import { insertInboundEvent, insertInboundEvents, type Database } from '@waflow/db';
-import type { InboundPayload } from './inbound-payload.ts';
+import type { InboundPayload } from '@waflow/db';
 
 export interface IngestInput {
   numberId: string;

@@ -8,12 +8,12 @@ import { conversationLockKey, type Coordinator } from '@waflow/coord';
 import { executeRows, schema, type Database } from '@waflow/db';
 import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
 import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
-import type { Counters } from '../observability/counters.ts';
+import type { Counters } from '@waflow/telemetry';
 import type { Logger } from '../observability/logger.ts';
 import { asDate, type ClaimedEvent, type ClaimKey } from './claim-event.ts';
 import type { Batcher } from '../batching/batcher.ts';
-import { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
-import type { InboundMessage } from '../channels/channel.ts';
+import { parseInboundPayload, type InboundPayload } from '@waflow/db';
+import type { InboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
 import { addEffects, emptyTurn, inboundRow, type TurnWrites } from './turn-writes.ts';
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { envelope, fencedCheckpointWrite, schema, statement, subscribedEndpoints, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
-import type { InboundMessage, OutboundMessage } from '../channels/channel.ts';
+import type { InboundMessage, OutboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
 
 export class StaleFenceError extends Error {

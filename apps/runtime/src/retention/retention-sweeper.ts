@@ -3,7 +3,7 @@
 // is deleted (see purgeExpired in @waflow/db). Idempotent: several runtimes sweeping the same
 // database delete each row once.
 import { purgeExpired, type Database } from '@waflow/db';
-import type { Counters } from '../observability/counters.ts';
+import type { Counters } from '@waflow/telemetry';
 import type { Logger } from '../observability/logger.ts';
 
 export const RETENTION_SWEEP_EVERY_MS = 3600_000;

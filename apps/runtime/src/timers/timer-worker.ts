@@ -3,11 +3,11 @@
 // event (unique per timer), which the pipeline handles like any message.
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { schema, type Database } from '@waflow/db';
-import type { EgressClient } from '../integrations/egress/guarded-fetch.ts';
-import { EgressError } from '../integrations/egress/guarded-fetch.ts';
+import type { EgressClient } from '@waflow/egress';
+import { EgressError } from '@waflow/egress';
 import type { Logger } from '../observability/logger.ts';
 import { ingest } from '../pipeline/ingest.ts';
-import type { InboundPayload } from '../pipeline/inbound-payload.ts';
+import type { InboundPayload } from '@waflow/db';
 
 export interface TimerWorkerDeps {
   db: Database;

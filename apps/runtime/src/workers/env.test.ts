@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
 import { readWorkerEnv } from './env.ts';
-import { readHostLease } from './host-env.ts';
+import { readHostLease } from '@waflow/db';
 import { workerEnvFromProcess } from './supervise.ts';
 
 const base = { WAFLOW_NUMBER_ID: '00000000-0000-4000-8000-000000000001', DATABASE_URL: 'postgres://x@127.0.0.1/db' };

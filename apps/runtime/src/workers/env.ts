@@ -1,6 +1,6 @@
 // The one place a number worker reads process.env: every variable, its default, and a message
 // that says what to set when one is wrong.
-import { readEgressPolicy, type EgressPolicy } from '../integrations/egress/address-policy.ts';
+import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
 
 export interface WorkerEnv {
   numberId: string;

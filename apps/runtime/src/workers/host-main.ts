@@ -1,8 +1,7 @@
 // A runtime-only host (the Docker runtime image, or any host added to serve numbers): applies no
 // migrations and serves no HTTP; it supervises one pm2 worker per WhatsApp number. Needs
 // DATABASE_URL (the API's Postgres) and the same WAFLOW_SECRET_KEY as the API.
-import { createDb } from '@waflow/db';
-import { readHostLease } from './host-env.ts';
+import { createDb, readHostLease } from '@waflow/db';
 import { superviseNumbers } from './supervise.ts';
 import { createLogger } from '../observability/logger.ts';
 

@@ -2,13 +2,10 @@
 // API says numbers changed (NOTIFY numbers_changed) and every 30 s. Used by `npm start` (the API
 // process) and by a runtime-only host (`host-main.ts`, the Docker runtime image).
 import { resolve } from 'node:path';
-import { claimNumberLeases, releaseNumberLeases, type DbClient } from '@waflow/db';
+import { claimNumberLeases, NUMBERS_CHANGED_CHANNEL, releaseNumberLeases, type DbClient } from '@waflow/db';
 import type { Logger } from '../observability/logger.ts';
 import { Supervisor } from './supervisor.ts';
 
-export { readHostLease, type HostLease } from './host-env.ts';
-
-export const NUMBERS_CHANGED_CHANNEL = 'numbers_changed';
 
 export interface SuperviseOptions {
   databaseUrl: string;

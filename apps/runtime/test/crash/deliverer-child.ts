@@ -2,7 +2,7 @@
 // left half-delivered, then delivers until killed.
 import pino from 'pino';
 import { createDb, createKeyring } from '@waflow/db';
-import { createEgressClient } from '../../src/integrations/egress/guarded-fetch.ts';
+import { createEgressClient } from '@waflow/egress';
 import { WebhookDeliverer } from '../../src/integrations/webhooks/deliverer.ts';
 
 const client = await createDb({ url: process.env.DATABASE_URL ?? '' });

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createKeyring, createWorkspace, schema, type DbClient } from '@waflow/db';
-import { enqueueWebhookEvent } from '../../src/integrations/webhooks/enqueue-event.ts';
-import { generateWebhookSecret } from '../../src/integrations/webhooks/signing.ts';
+import { enqueueWebhookEvent } from '@waflow/db';
+import { generateWebhookSecret } from '@waflow/egress';
 import { freshDatabase, waitFor } from '../fixtures.ts';
 
 const EVENTS = 300;

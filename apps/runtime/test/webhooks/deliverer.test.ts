@@ -9,10 +9,10 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { createKeyring, createWorkspace, schema, type DbClient } from '@waflow/db';
-import { createEgressClient } from '../../src/integrations/egress/guarded-fetch.ts';
+import { createEgressClient } from '@waflow/egress';
 import { WebhookDeliverer } from '../../src/integrations/webhooks/deliverer.ts';
-import { enqueueWebhookEvent } from '../../src/integrations/webhooks/enqueue-event.ts';
-import { generateWebhookSecret } from '../../src/integrations/webhooks/signing.ts';
+import { enqueueWebhookEvent } from '@waflow/db';
+import { generateWebhookSecret } from '@waflow/egress';
 import { RETRY_SCHEDULE_MS } from '../../src/integrations/webhooks/delivery-policy.ts';
 import { freshDatabase } from '../fixtures.ts';
 

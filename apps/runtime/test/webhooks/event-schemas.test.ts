@@ -11,7 +11,7 @@ import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createKeyring, schema, type DbClient } from '@waflow/db';
 import { Runtime } from '../../src/runtime.ts';
-import { eraseContactData } from '../../src/retention/erase-contact.ts';
+import { eraseContactData } from '@waflow/db';
 import type { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
 import { exampleFlow, freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 

@@ -10,8 +10,8 @@ import { createKeyring, schema, type DbClient, type Keyring } from '@waflow/db';
 import { WhatsAppChannel, type WhatsAppChannelOptions } from '../../src/channels/whatsapp/whatsapp-channel.ts';
 import { CHROMIUM_ARGS } from '../../src/channels/whatsapp/chromium.ts';
 import { DOUBLE_CHROMIUM_ARGS, WaDouble, chromiumPath, doubleClientOptions, writeDoubleWebCache } from '../wa-double/wa-double.ts';
-import type { NumberStatus } from '../../src/channels/channel.ts';
-import type { EgressClient } from '../../src/integrations/egress/guarded-fetch.ts';
+import type { NumberStatus } from '@waflow/channel';
+import type { EgressClient } from '@waflow/egress';
 
 export const testLog = pino({ level: process.env.TEST_LOG ?? 'silent' });
 

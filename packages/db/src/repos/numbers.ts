@@ -6,7 +6,8 @@ import type { Database, DbClient } from '../client.ts';
 import { enqueueWebhookEvent } from './webhook-events.ts';
 import { numbers } from '../schema/index.ts';
 
-export const NUMBER_STATUS_CHANNEL = 'number_status';
+export { NUMBER_STATUS_CHANNEL } from '../notify-channels.ts';
+import { NUMBER_STATUS_CHANNEL } from '../notify-channels.ts';
 
 export type NumberStatusValue = (typeof numbers.$inferSelect)['status'];
 

@@ -2,7 +2,7 @@
 // conversations, transcript, results, queued messages, inbound events, webhook deliveries — under
 // their conversation lock, so no turn of theirs is half-way. The audit log records the erasure
 // with what was deleted, never the contact's number.
-import { eraseContactData } from '@waflow/runtime';
+import { eraseContactData } from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';

@@ -3,9 +3,8 @@
 // diff of two versions, rollback (an old version published as a new one), import and export.
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod/v4';
-import { createFlow, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
+import { createFlow, enqueueWebhookEvent, FLOW_PUBLISHED_CHANNEL, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
 import { diffFlows, isTimeZone, validateFlow } from '@waflow/flow';
-import { enqueueWebhookEvent } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -15,7 +14,6 @@ import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 
-export const FLOW_PUBLISHED_CHANNEL = 'flow_published';
 
 const emptyFlow = (name: string, timezone: string | undefined) => ({
   schemaVersion: 1,

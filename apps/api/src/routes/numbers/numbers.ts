@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod/v4';
-import { deleteSessionArchive, schema } from '@waflow/db';
+import { deleteSessionArchive, NUMBER_STATUS_CHANNEL, NUMBERS_CHANGED_CHANNEL, schema } from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
@@ -14,8 +14,6 @@ import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { loadFlow } from '../flows/flows.ts';
 
-export const NUMBER_STATUS_CHANNEL = 'number_status';
-export const NUMBERS_CHANGED_CHANNEL = 'numbers_changed';
 
 const createBody = z.object({
   label: z.string().trim().min(1, 'give the number a label').max(80, 'keep the label under 80 characters'),

@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod/v4';
 import { schema, snapshotDraft } from '@waflow/db';
 import { validateFlow } from '@waflow/flow';
-import { RuntimeNotReadyError, type SandboxSent } from '@waflow/runtime';
+import { isRuntimeNotReady, type SandboxReply } from '../../runtime-port.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
@@ -113,7 +113,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
         // The simulator can wait: while Redis is down it is refused rather than queued.
         await runtime.receive(s.id, { messageId: id, from: SIMULATOR_CONTACT, contactName: 'Simulator', type: 'text', text: body.text, timestamp: Date.now() }, { canWait: true });
       } catch (err) {
-        if (!(err instanceof RuntimeNotReadyError)) throw err;
+        if (!isRuntimeNotReady(err)) throw err;
         c.header('Retry-After', String(err.retryAfterSeconds));
         throw new AppError(503, err.code, err.message);
       }
@@ -136,7 +136,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
       const sandbox = await runtime.attachSandbox(s.id);
       return streamSSE(c, async (stream) => {
-        const queue: SandboxSent[] = [];
+        const queue: SandboxReply[] = [];
         let wake: (() => void) | undefined;
         const off = sandbox.onSent((sent) => {
           queue.push(sent);

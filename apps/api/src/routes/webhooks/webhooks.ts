@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { schema } from '@waflow/db';
-import { checkDestination, defaultEgressPolicy, EgressError, generateWebhookSecret } from '@waflow/runtime';
+import { checkDestination, defaultEgressPolicy, EgressError, generateWebhookSecret } from '@waflow/egress';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';

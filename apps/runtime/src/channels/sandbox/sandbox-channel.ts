@@ -3,7 +3,7 @@
 // or the `onSent` listeners.
 import { randomUUID } from 'node:crypto';
 import { ChannelEmitter } from '../channel-emitter.ts';
-import { ChannelSendError, type Channel, type InboundMessage, type OutboundMessage } from '../channel.ts';
+import { ChannelSendError, type Channel, type InboundMessage, type OutboundMessage } from '@waflow/channel';
 
 export interface SandboxSent {
   providerMessageId: string;

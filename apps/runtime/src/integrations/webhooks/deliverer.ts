@@ -4,11 +4,11 @@
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { executeRows, schema, type Database, type Keyring } from '@waflow/db';
-import type { EgressClient } from '../egress/guarded-fetch.ts';
+import type { EgressClient } from '@waflow/egress';
 import type { Logger } from '../../observability/logger.ts';
 import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
-import { enqueueWebhookEvent } from './enqueue-event.ts';
-import { signatureHeaders } from './signing.ts';
+import { enqueueWebhookEvent } from '@waflow/db';
+import { signatureHeaders } from '@waflow/egress';
 
 const RESPONSE_BODY_KEPT = 1024;
 /** Attempts (status, latency, truncated response) are kept this long, then pruned. */

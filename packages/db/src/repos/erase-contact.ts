@@ -1,9 +1,12 @@
 // Erasing a contact on request (the right to erasure): under the contact's conversation lock, so
 // no turn of theirs is half-way while their rows go, then everything kept about them is deleted
-// in one transaction (eraseFromNumber in @waflow/db).
+// in one transaction (eraseFromNumber).
 import { withConversationLock, type Coordinator } from '@waflow/coord';
-import { eraseFromNumber, executeRows, findContact, schema, type Database, type ErasedContact } from '@waflow/db';
 import { sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import * as schema from '../schema/index.ts';
+import { executeRows } from '../sql-rows.ts';
+import { eraseFromNumber, findContact, type ErasedContact } from './retention.ts';
 
 /** Erases one contact of the workspace (undefined when it is not one of its contacts). */
 export async function eraseContactData(db: Database, coord: Coordinator | undefined, workspaceId: string, contactId: string): Promise<ErasedContact | undefined> {

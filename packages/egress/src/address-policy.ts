@@ -18,10 +18,19 @@ export const defaultEgressPolicy: EgressPolicy = { allowHosts: [], allowCidrs: [
  * http block or a webhook is judged the same wherever it runs. Bad entries go into `problems`.
  */
 export function readEgressPolicy(env: NodeJS.ProcessEnv, problems: string[]): EgressPolicy {
-  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const allowCidrs = list(env.WAFLOW_EGRESS_ALLOW_CIDRS);
-  for (const c of allowCidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
-  return { allowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()), allowCidrs };
+  for (const c of allowCidrs)
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c))
+      problems.push(`WAFLOW_EGRESS_ALLOW_CIDRS: "${c}" is not a CIDR range like 10.0.0.0/8`);
+  return {
+    allowHosts: list(env.WAFLOW_EGRESS_ALLOW_HOSTS).map((h) => h.toLowerCase()),
+    allowCidrs,
+  };
 }
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -34,7 +43,10 @@ function embeddedIPv4(addr: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   const range = addr.range();
   const parts = addr.parts;
   // NAT64 (64:ff9b::/96) and IPv4-compatible (::/96, deprecated) carry it in the low 32 bits.
-  if (range === 'rfc6052' || (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1))) {
+  if (
+    range === 'rfc6052' ||
+    (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1))
+  ) {
     const hi = parts[6] ?? 0;
     const lo = parts[7] ?? 0;
     return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
@@ -57,7 +69,11 @@ const privateRanges = new Set(['private', 'carrierGradeNat', 'uniqueLocal']);
  * Judges one IP address (v4 or v6, any notation ipaddr.js parses) against the policy.
  * `allowedByName`: the host was named in `allowHosts`, so private ranges pass.
  */
-export function checkAddress(ip: string, policy: EgressPolicy, allowedByName = false): AddressVerdict {
+export function checkAddress(
+  ip: string,
+  policy: EgressPolicy,
+  allowedByName = false,
+): AddressVerdict {
   let addr: Parsed;
   try {
     addr = ipaddr.parse(ip.replace(/^\[|\]$/g, ''));
@@ -69,7 +85,9 @@ export function checkAddress(ip: string, policy: EgressPolicy, allowedByName = f
     const inner = embeddedIPv4(addr);
     if (inner) {
       const verdict = checkAddress(inner.toString(), policy, allowedByName);
-      return verdict.allowed ? verdict : { allowed: false, reason: `${ip} embeds ${inner.toString()}: ${verdict.reason}` };
+      return verdict.allowed
+        ? verdict
+        : { allowed: false, reason: `${ip} embeds ${inner.toString()}: ${verdict.reason}` };
     }
   }
   const range = addr.range();

@@ -4,7 +4,10 @@ import { generateWebhookSecret, isWebhookSecret, signatureHeaders } from './sign
 
 describe('Standard Webhooks signing, verified with the official library', () => {
   const secret = generateWebhookSecret();
-  const body = JSON.stringify({ type: 'conversation.completed', data: { email: 'ana@example.com' } });
+  const body = JSON.stringify({
+    type: 'conversation.completed',
+    data: { email: 'ana@example.com' },
+  });
   const now = Math.floor(Date.now() / 1000);
 
   it('makes secrets of whsec_ and at least 24 random bytes', () => {

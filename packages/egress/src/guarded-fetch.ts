@@ -7,11 +7,22 @@ import type { LookupAddress } from 'node:dns';
 // undici is loaded on the first call (its ~9 MB stay out of number workers whose flows never call
 // out): type-only here.
 import type { Agent as UndiciAgent, request as undiciRequest } from 'undici';
-import { checkAddress, isHostAllowedByName, isIpLiteral, type EgressPolicy } from './address-policy.ts';
+import {
+  checkAddress,
+  isHostAllowedByName,
+  isIpLiteral,
+  type EgressPolicy,
+} from './address-policy.ts';
 
 export class EgressError extends Error {
   constructor(
-    readonly code: 'EGRESS_BLOCKED' | 'EGRESS_TIMEOUT' | 'EGRESS_TOO_LARGE' | 'EGRESS_BAD_URL' | 'EGRESS_TOO_MANY_REDIRECTS' | 'EGRESS_NETWORK',
+    readonly code:
+      | 'EGRESS_BLOCKED'
+      | 'EGRESS_TIMEOUT'
+      | 'EGRESS_TOO_LARGE'
+      | 'EGRESS_BAD_URL'
+      | 'EGRESS_TOO_MANY_REDIRECTS'
+      | 'EGRESS_NETWORK',
     message: string,
   ) {
     super(message);
@@ -22,7 +33,9 @@ export type Resolver = (host: string) => Promise<LookupAddress[]>;
 
 const systemResolver: Resolver = (host) =>
   new Promise((resolve, reject) => {
-    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses),
+    );
   });
 
 export interface GuardedRequest {
@@ -56,10 +69,16 @@ function parseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new EgressError('EGRESS_BAD_URL', `"${raw}" is not a valid URL: write it as https://host/path`);
+    throw new EgressError(
+      'EGRESS_BAD_URL',
+      `"${raw}" is not a valid URL: write it as https://host/path`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EgressError('EGRESS_BAD_URL', `only http and https URLs can be called, not ${url.protocol}`);
+    throw new EgressError(
+      'EGRESS_BAD_URL',
+      `only http and https URLs can be called, not ${url.protocol}`,
+    );
   }
   if (url.username || url.password) {
     throw new EgressError('EGRESS_BAD_URL', 'put credentials in a header, not in the URL');
@@ -72,60 +91,90 @@ function parseUrl(raw: string): URL {
  * its host resolves to now. A host that does not resolve yet is let through: each request is
  * checked again when it is made.
  */
-export async function checkDestination(raw: string, policy: EgressPolicy, resolver: Resolver = systemResolver): Promise<void> {
+export async function checkDestination(
+  raw: string,
+  policy: EgressPolicy,
+  resolver: Resolver = systemResolver,
+): Promise<void> {
   const url = parseUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const byName = isHostAllowedByName(host, policy);
-  const addresses = isIpLiteral(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await resolver(host).catch(() => []);
+  const addresses = isIpLiteral(host)
+    ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
+    : await resolver(host).catch(() => []);
   for (const a of addresses) {
     const verdict = checkAddress(a.address, policy, byName);
-    if (!verdict.allowed) throw new EgressError('EGRESS_BLOCKED', `${url.host} is not a public address (${verdict.reason}): use a public URL, or allow it with WAFLOW_EGRESS_ALLOW_HOSTS / WAFLOW_EGRESS_ALLOW_CIDRS`);
+    if (!verdict.allowed)
+      throw new EgressError(
+        'EGRESS_BLOCKED',
+        `${url.host} is not a public address (${verdict.reason}): use a public URL, or allow it with WAFLOW_EGRESS_ALLOW_HOSTS / WAFLOW_EGRESS_ALLOW_CIDRS`,
+      );
   }
 }
 
-export function createEgressClient(policy: EgressPolicy, resolver: Resolver = systemResolver): EgressClient {
+export function createEgressClient(
+  policy: EgressPolicy,
+  resolver: Resolver = systemResolver,
+): EgressClient {
   // The connector's lookup is the only DNS resolution used for a connection: what it checked is
   // what the socket connects to.
-  const makeAgent = (Agent: typeof UndiciAgent) => new Agent({
-    connect: {
-      lookup(hostname, options, callback) {
-        const byName = isHostAllowedByName(hostname, policy);
-        // Node asks for every address (`all`) when it races IPv4 and IPv6 (autoSelectFamily).
-        const fail = (err: Error) => (options.all ? callback(err, []) : callback(err, '', 4));
-        resolver(hostname).then(
-          (addresses) => {
-            if (addresses.length === 0) return fail(new EgressError('EGRESS_NETWORK', `${hostname} has no address`));
-            for (const a of addresses) {
-              const verdict = checkAddress(a.address, policy, byName);
-              if (!verdict.allowed) {
-                return fail(
-                  new EgressError('EGRESS_BLOCKED', `${hostname} resolves to ${verdict.reason}; calls to internal networks are refused`),
-                );
+  const makeAgent = (Agent: typeof UndiciAgent) =>
+    new Agent({
+      connect: {
+        lookup(hostname, options, callback) {
+          const byName = isHostAllowedByName(hostname, policy);
+          // Node asks for every address (`all`) when it races IPv4 and IPv6 (autoSelectFamily).
+          const fail = (err: Error) => (options.all ? callback(err, []) : callback(err, '', 4));
+          resolver(hostname).then(
+            (addresses) => {
+              if (addresses.length === 0)
+                return fail(new EgressError('EGRESS_NETWORK', `${hostname} has no address`));
+              for (const a of addresses) {
+                const verdict = checkAddress(a.address, policy, byName);
+                if (!verdict.allowed) {
+                  return fail(
+                    new EgressError(
+                      'EGRESS_BLOCKED',
+                      `${hostname} resolves to ${verdict.reason}; calls to internal networks are refused`,
+                    ),
+                  );
+                }
               }
-            }
-            if (options.all) return callback(null, addresses);
-            const first = addresses[0]!;
-            return callback(null, first.address, first.family);
-          },
-          (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
-        );
+              if (options.all) return callback(null, addresses);
+              const first = addresses[0]!;
+              return callback(null, first.address, first.family);
+            },
+            (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
+          );
+        },
       },
-    },
-  });
+    });
 
   function checkLiteral(url: URL): void {
     const host = url.hostname;
     if (!isIpLiteral(host)) return;
     const verdict = checkAddress(host, policy, isHostAllowedByName(host, policy));
     if (!verdict.allowed) {
-      throw new EgressError('EGRESS_BLOCKED', `${verdict.reason}; calls to internal networks are refused`);
+      throw new EgressError(
+        'EGRESS_BLOCKED',
+        `${verdict.reason}; calls to internal networks are refused`,
+      );
     }
   }
 
   let client: Promise<{ agent: UndiciAgent; request: typeof undiciRequest }> | undefined;
-  async function once(url: URL, req: GuardedRequest, signal: AbortSignal, method: string, body: string | undefined) {
+  async function once(
+    url: URL,
+    req: GuardedRequest,
+    signal: AbortSignal,
+    method: string,
+    body: string | undefined,
+  ) {
     checkLiteral(url);
-    client ??= import('undici').then(({ Agent, request }) => ({ agent: makeAgent(Agent), request }));
+    client ??= import('undici').then(({ Agent, request }) => ({
+      agent: makeAgent(Agent),
+      request,
+    }));
     const { agent, request } = await client;
     // undici's request() never follows redirects itself: the loop in fetch() does, hop by hop.
     return request(url, { method, headers: req.headers, body, dispatcher: agent, signal });
@@ -141,13 +190,24 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
         for (let hop = 0; ; hop++) {
           const res = await once(url, req, signal, method, body);
           const location = res.headers['location'];
-          if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string' && req.maxRedirects > 0) {
+          if (
+            res.statusCode >= 300 &&
+            res.statusCode < 400 &&
+            typeof location === 'string' &&
+            req.maxRedirects > 0
+          ) {
             await res.body.dump();
             if (hop >= req.maxRedirects) {
-              throw new EgressError('EGRESS_TOO_MANY_REDIRECTS', `more than ${req.maxRedirects} redirects`);
+              throw new EgressError(
+                'EGRESS_TOO_MANY_REDIRECTS',
+                `more than ${req.maxRedirects} redirects`,
+              );
             }
             url = parseUrl(new URL(location, url).toString());
-            if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+            if (
+              res.statusCode === 303 ||
+              ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+            ) {
               method = 'GET';
               body = undefined;
             }
@@ -160,7 +220,10 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
             size += buf.length;
             if (size > req.maxResponseBytes) {
               res.body.destroy();
-              throw new EgressError('EGRESS_TOO_LARGE', `the answer is larger than ${req.maxResponseBytes} bytes`);
+              throw new EgressError(
+                'EGRESS_TOO_LARGE',
+                `the answer is larger than ${req.maxResponseBytes} bytes`,
+              );
             }
             chunks.push(buf);
           }
@@ -169,13 +232,23 @@ export function createEgressClient(policy: EgressPolicy, resolver: Resolver = sy
             if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
           }
           const bytes = Buffer.concat(chunks);
-          return { status: res.statusCode, headers, body: bytes.toString('utf8'), bytes, url: url.toString() };
+          return {
+            status: res.statusCode,
+            headers,
+            body: bytes.toString('utf8'),
+            bytes,
+            url: url.toString(),
+          };
         }
       } catch (err) {
         if (err instanceof EgressError) throw err;
-        const cause = err instanceof Error && 'cause' in err && err.cause instanceof EgressError ? err.cause : undefined;
+        const cause =
+          err instanceof Error && 'cause' in err && err.cause instanceof EgressError
+            ? err.cause
+            : undefined;
         if (cause) throw cause;
-        if (signal.aborted) throw new EgressError('EGRESS_TIMEOUT', `no answer within ${req.timeoutMs} ms`);
+        if (signal.aborted)
+          throw new EgressError('EGRESS_TIMEOUT', `no answer within ${req.timeoutMs} ms`);
         throw new EgressError('EGRESS_NETWORK', err instanceof Error ? err.message : String(err));
       }
     },

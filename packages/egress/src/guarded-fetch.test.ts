@@ -105,14 +105,22 @@ describe('the egress guard refuses every SSRF bypass vector', () => {
   });
 
   it('refuses schemes other than http and https, and credentials in the URL', async () => {
-    await expect(client.fetch({ ...base, url: 'file:///etc/passwd' })).rejects.toMatchObject({ code: 'EGRESS_BAD_URL' });
-    await expect(client.fetch({ ...base, url: 'gopher://x/' })).rejects.toMatchObject({ code: 'EGRESS_BAD_URL' });
-    await expect(client.fetch({ ...base, url: 'http://u:p@example.com/' })).rejects.toMatchObject({ code: 'EGRESS_BAD_URL' });
+    await expect(client.fetch({ ...base, url: 'file:///etc/passwd' })).rejects.toMatchObject({
+      code: 'EGRESS_BAD_URL',
+    });
+    await expect(client.fetch({ ...base, url: 'gopher://x/' })).rejects.toMatchObject({
+      code: 'EGRESS_BAD_URL',
+    });
+    await expect(client.fetch({ ...base, url: 'http://u:p@example.com/' })).rejects.toMatchObject({
+      code: 'EGRESS_BAD_URL',
+    });
   });
 
   it('judges public unicast addresses allowed', () => {
     expect(checkAddress('93.184.216.34', defaultEgressPolicy)).toEqual({ allowed: true });
-    expect(checkAddress('2606:2800:220:1:248:1893:25c8:1946', defaultEgressPolicy)).toEqual({ allowed: true });
+    expect(checkAddress('2606:2800:220:1:248:1893:25c8:1946', defaultEgressPolicy)).toEqual({
+      allowed: true,
+    });
   });
 });
 
@@ -125,19 +133,30 @@ describe('explicitly allowed local receivers', () => {
   afterAll(() => client.close());
 
   it('lets an allowed host through and returns its answer', async () => {
-    const res = await client.fetch({ ...base, url: `http://hooks.example.com:${port}/hook`, method: 'POST', body: '{}' });
+    const res = await client.fetch({
+      ...base,
+      url: `http://hooks.example.com:${port}/hook`,
+      method: 'POST',
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ ok: true });
   });
 
   it('re-checks every redirect hop: a redirect to the metadata address is refused', async () => {
-    await expect(client.fetch({ ...base, url: `http://127.0.0.1:${port}/to-metadata` })).rejects.toMatchObject({
+    await expect(
+      client.fetch({ ...base, url: `http://127.0.0.1:${port}/to-metadata` }),
+    ).rejects.toMatchObject({
       code: 'EGRESS_BLOCKED',
     });
   });
 
   it('returns a 3xx as is when redirects are not followed (webhooks)', async () => {
-    const res = await client.fetch({ ...base, maxRedirects: 0, url: `http://127.0.0.1:${port}/to-metadata` });
+    const res = await client.fetch({
+      ...base,
+      maxRedirects: 0,
+      url: `http://127.0.0.1:${port}/to-metadata`,
+    });
     expect(res.status).toBe(302);
   });
 

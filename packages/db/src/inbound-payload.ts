@@ -2,7 +2,7 @@
 // the same persisted queue (messages, fired timers, HTTP answers, handoff releases, API starts),
 // so a crash replays them all the same way.
 import type { ContactInfo } from '@waflow/flow';
-import type { InboundMessage } from '../channels/channel.ts';
+import type { InboundMessage } from '@waflow/channel';
 
 export type InboundPayload =
   | { kind: 'message'; message: InboundMessage }

@@ -2,7 +2,8 @@
 // the caller's transaction; the number's outbox sender (polling every second) sends it with the
 // same pacing, retries and at-most-once guarantee as the bot's replies.
 import { eq } from 'drizzle-orm';
-import { schema, type Database } from '@waflow/db';
+import type { Database } from '../client.ts';
+import * as schema from '../schema/index.ts';
 
 export interface QueuedMessage {
   workspaceId: string;

@@ -20,7 +20,14 @@ export interface InboundMessage {
 /** What the runtime asks the channel to send. */
 export type OutboundMessage =
   | { to: string; type: 'text'; text: string }
-  | { to: string; type: 'media'; url: string; mediaType: 'image' | 'document' | 'audio' | 'video'; caption?: string; fileName?: string }
+  | {
+      to: string;
+      type: 'media';
+      url: string;
+      mediaType: 'image' | 'document' | 'audio' | 'video';
+      caption?: string;
+      fileName?: string;
+    }
   | { to: string; type: 'location'; latitude: number; longitude: number; name?: string };
 
 export type AckLevel = 'sent' | 'delivered' | 'read' | 'failed';

@@ -16,12 +16,15 @@ export function isWebhookSecret(value: string): boolean {
 }
 
 function key(secret: string): Buffer {
-  if (!isWebhookSecret(secret)) throw new Error('a webhook secret is "whsec_" followed by at least 24 bytes in base64');
+  if (!isWebhookSecret(secret))
+    throw new Error('a webhook secret is "whsec_" followed by at least 24 bytes in base64');
   return Buffer.from(secret.slice(PREFIX.length), 'base64');
 }
 
 export function sign(secret: string, id: string, timestampSec: number, body: string): string {
-  const mac = createHmac('sha256', key(secret)).update(`${id}.${timestampSec}.${body}`).digest('base64');
+  const mac = createHmac('sha256', key(secret))
+    .update(`${id}.${timestampSec}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 

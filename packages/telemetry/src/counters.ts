@@ -16,16 +16,23 @@ export class Counters {
   /** Records one duration in the named histogram (pipeline latency, lock wait). */
   observe(name: string, ms: number): void {
     let h = this.histograms.get(name);
-    if (!h) this.histograms.set(name, (h = { buckets: LATENCY_BUCKETS_MS.map(() => 0), count: 0, sumMs: 0 }));
+    if (!h)
+      this.histograms.set(
+        name,
+        (h = { buckets: LATENCY_BUCKETS_MS.map(() => 0), count: 0, sumMs: 0 }),
+      );
     LATENCY_BUCKETS_MS.forEach((le, i) => {
-      if (ms <= le) (h as HistogramSnapshot).buckets[i] = ((h as HistogramSnapshot).buckets[i] ?? 0) + 1;
+      if (ms <= le)
+        (h as HistogramSnapshot).buckets[i] = ((h as HistogramSnapshot).buckets[i] ?? 0) + 1;
     });
     h.count += 1;
     h.sumMs += ms;
   }
 
   histogramSnapshot(): Record<string, HistogramSnapshot> {
-    return Object.fromEntries([...this.histograms].map(([k, v]) => [k, { ...v, buckets: [...v.buckets] }]));
+    return Object.fromEntries(
+      [...this.histograms].map(([k, v]) => [k, { ...v, buckets: [...v.buckets] }]),
+    );
   }
 
   inc(name: string, by = 1): void {

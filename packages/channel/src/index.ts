@@ -1,0 +1,9 @@
+export {
+  ChannelSendError,
+  type AckLevel,
+  type Channel,
+  type ChannelEvents,
+  type InboundMessage,
+  type NumberStatus,
+  type OutboundMessage,
+} from './channel.ts';

@@ -1,0 +1,1 @@
+export { Counters, LATENCY_BUCKETS_MS, type HistogramSnapshot } from './counters.ts';
