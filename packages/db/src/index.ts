@@ -20,3 +20,4 @@ export { readHostLease, type HostLease } from './host-lease-env.ts';
 export * from './repos/queue-message.ts';
 export * from './repos/erase-contact.ts';
 export { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
+export type * from './webhooks.gen.ts';

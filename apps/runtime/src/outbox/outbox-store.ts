@@ -4,7 +4,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, statement, subscribedEndpoints, uuidArrayText, type Database } from '@waflow/db';
 import type { OutboundMessage } from '@waflow/channel';
 import { Batcher } from '../batching/batcher.ts';
-import { enqueueWebhookEvent } from '@waflow/db';
+import { enqueueWebhookEvent, type MessageFailedEvent } from '@waflow/db';
+
+type MessageFailedData = MessageFailedEvent['data'];
 import type { OutboxRow, OutboxStore } from './outbox-sender.ts';
 
 // The sender's statements, rendered once (see Statement in @waflow/db).
@@ -116,7 +118,7 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
           type: 'message.failed',
           workspaceId: number.workspaceId,
           occurredAt: new Date(),
-          data: { messageId: row.messageId, numberId: row.numberId, conversationId: row.conversationId, contact: (row.payload as OutboundMessage).to, type: msg?.type ?? 'text', text: msg?.body ?? null, author: msg?.author ?? 'bot', error },
+          data: { messageId: row.messageId, numberId: row.numberId, conversationId: row.conversationId, contact: (row.payload as OutboundMessage).to, type: (msg?.type ?? 'text') as MessageFailedData['type'], text: msg?.body ?? null, author: (msg?.author ?? 'bot') as MessageFailedData['author'], error },
         });
       });
     },

@@ -3,7 +3,7 @@
 // once, always under its own stable webhook-id, and every delivery row says delivered.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ describe('webhook deliveries when the process is killed', () => {
     await client.db.insert(schema.webhookEndpoints).values({ workspaceId: ws.id, url: `http://127.0.0.1:${port}/hook`, secret: keyring.encrypt(generateWebhookSecret()), events: ['*'] });
     const ids = Array.from({ length: EVENTS }, (_, i) => `evt_kill_${i}`);
     await client.db.transaction(async (tx) => {
-      for (const [i, id] of ids.entries()) await enqueueWebhookEvent(tx, { id, type: 'message.received', workspaceId: ws.id, occurredAt: new Date(), data: { n: i } });
+      for (const [i, id] of ids.entries()) await enqueueWebhookEvent(tx, { id, type: 'message.received', workspaceId: ws.id, occurredAt: new Date(), data: { numberId: randomUUID(), contact: `3460000${i}@c.us`, type: 'text', text: `n${i}` } });
     });
 
     let seed = 11;

@@ -3,7 +3,7 @@
 // whole retry schedule, and rows a dead process left half-delivered.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -62,7 +62,7 @@ describe('webhook deliverer', () => {
     const [ep] = await client.db.insert(schema.webhookEndpoints).values({ workspaceId, url: `http://127.0.0.1:${port}/hook`, secret: keyring.encrypt(secret), events }).returning();
     if (!ep) throw new Error('no endpoint');
     const eventId = `evt_${randomBytes(6).toString('hex')}`;
-    await enqueueWebhookEvent(client.db, { id: eventId, type: 'lead.captured', workspaceId, occurredAt: new Date(clock), data: { email: 'ana@example.com' } });
+    await enqueueWebhookEvent(client.db, { id: eventId, type: 'lead.captured', workspaceId, occurredAt: new Date(clock), data: { conversationId: randomUUID(), contact: '34600000001@c.us', flowId: null, email: 'ana@example.com' } });
     const [delivery] = await client.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.endpointId, ep.id));
     if (!delivery) throw new Error('no delivery');
     return { ep, secret, delivery };

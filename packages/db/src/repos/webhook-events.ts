@@ -4,15 +4,24 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { executeRows } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
+import type { FlowWebhookEvent, WebhookEventType, WebhookPayloads } from '../webhooks.gen.ts';
 
-export interface WebhookEvent {
+interface QueuedEvent<T extends string, D> {
   /** Stable id (the `webhook-id` header): the same on every attempt, so receivers can deduplicate. */
   id: string;
-  type: string;
+  type: T;
   workspaceId: string;
-  data: Record<string, unknown>;
+  data: D;
   occurredAt: Date;
 }
+
+/**
+ * An event as it is queued, its `data` typed by the event's schema (schemas/webhooks/, generated
+ * into webhooks.gen.ts): a platform event, or a flow's own event named by its webhook block.
+ */
+export type WebhookEvent =
+  | { [T in WebhookEventType]: QueuedEvent<T, WebhookPayloads[T]> }[WebhookEventType]
+  | QueuedEvent<string, FlowWebhookEvent['data']>;
 
 /** The JSON body every endpoint receives: `{ id, type, timestamp, data }`. */
 export function envelope(e: WebhookEvent): Record<string, unknown> {
