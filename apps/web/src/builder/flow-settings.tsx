@@ -4,7 +4,8 @@
 import { flowSchema } from '@waflow/flow/schemas';
 import { Field, Input } from '../components/ui.tsx';
 import type { FlowConfig, Json } from './graph.ts';
-import { SchemaForm, type FormContext } from './schema-form.tsx';
+import type { FormContext } from './form-schema.ts';
+import { SchemaForm } from './schema-form.tsx';
 
 const settingsSchema = ((flowSchema as Json).$defs as Record<string, Json>).settings as Parameters<
   typeof SchemaForm

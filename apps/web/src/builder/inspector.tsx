@@ -2,7 +2,8 @@
 import { Button } from '../components/ui.tsx';
 import { blockName } from './block-ui.ts';
 import type { Json } from './graph.ts';
-import { blockSchema, SchemaForm } from './schema-form.tsx';
+import { blockSchema } from './form-schema.ts';
+import { SchemaForm } from './schema-form.tsx';
 import type { FlowError } from './use-flow-draft.ts';
 
 export function Inspector({
