@@ -1,0 +1,66 @@
+// The flow config as React Flow's nodes and edges: the start and a node per block (where the
+// admin put it, with its problems), an edge per connected output.
+import type { Edge, Node } from '@xyflow/react';
+import { getPath, portsOf, type FlowConfig } from './graph.ts';
+import { START_ID } from './layout.ts';
+import type { FlowError } from './use-flow-draft.ts';
+
+export type Sizes = Record<string, { width: number; height: number }>;
+
+/** `measured`: the sizes React Flow reported, so that a rebuilt node is not hidden until it is measured again. */
+export function canvasNodes(
+  config: FlowConfig,
+  errors: FlowError[],
+  selected: string | null,
+  measured: Sizes,
+): Node[] {
+  const pos = config.ui?.positions ?? {};
+  const size = (id: string) => (measured[id] ? { measured: measured[id] } : {});
+  const start: Node = {
+    id: START_ID,
+    type: 'start',
+    position: pos[START_ID] ?? { x: 0, y: -140 },
+    data: { triggers: config.triggers },
+    deletable: false,
+    ...size(START_ID),
+  };
+  return [
+    start,
+    ...config.nodes.map((n, i): Node => ({
+      id: String(n.id),
+      type: 'block',
+      position: pos[String(n.id)] ?? { x: (i % 3) * 280, y: Math.floor(i / 3) * 200 },
+      data: { node: n, errors: errors.filter((e) => e.nodeId === n.id) },
+      selected: selected === n.id,
+      ...size(String(n.id)),
+    })),
+  ];
+}
+
+export function canvasEdges(config: FlowConfig): Edge[] {
+  const out: Edge[] = config.start
+    ? [
+        {
+          id: 'start',
+          source: START_ID,
+          sourceHandle: 'start',
+          target: config.start,
+          animated: true,
+        },
+      ]
+    : [];
+  for (const n of config.nodes) {
+    for (const p of portsOf(n)) {
+      const target = getPath(n, p.field);
+      if (typeof target === 'string' && target)
+        out.push({
+          id: `${String(n.id)}:${p.field}`,
+          source: String(n.id),
+          sourceHandle: p.field,
+          target,
+          label: p.label,
+        });
+    }
+  }
+  return out;
+}
