@@ -1,7 +1,7 @@
 // A condition's rule as a non-coder sees it: "variable · operator · value". The JSONLogic
 // underneath ({"==": [{"var": "x"}, 1]}, {"in": ["@", {"var": "email"}]}) is read and written here
-// only, by the rule editor and by the canvas's one-line summary of a condition.
-import type { Json } from './graph.ts';
+// only, by the builder's rule editor and by the canvas's one-line summary of a condition.
+import type { Draft as Json } from '../block-meta.ts';
 
 export const RULE_OPERATORS: [op: string, words: string][] = [
   ['==', 'is'],

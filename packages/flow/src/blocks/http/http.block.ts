@@ -1,10 +1,15 @@
 // http: ask the runtime to call an API, wait for its answer, keep fields of the JSON answer
 // in variables, and branch on success, failure or timeout (missing branches continue at next).
 import { JSONPath } from 'jsonpath-plus';
-import type { HttpNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
-import type { FlowEvent } from '../../engine/types.ts';
 import { render, renderUrl, renderValue } from '../../engine/template.ts';
+import { templateReads } from '../../graph/variable-refs.ts';
+import { JSON_PATH } from '../../validate/rule-checks.ts';
+import type { BlockDefinition, BlockIssue, HttpResponseEvent } from '../block-definition.ts';
+import { httpMeta } from './http.meta.ts';
+
+type HttpNode = NodeOf<'http'>;
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
@@ -23,7 +28,7 @@ export function executeHttp(node: HttpNode, run: Run): Step {
   return { wait: true };
 }
 
-export function resumeHttp(node: HttpNode, run: Run, event: Extract<FlowEvent, { type: 'http_response' }>): Step {
+export function resumeHttp(node: HttpNode, run: Run, event: HttpResponseEvent): Step {
   delete run.state.wait;
   if (node.saveStatusAs) run.state.vars[node.saveStatusAs] = event.status ?? 0;
   if (event.outcome === 'timeout') return { go: node.onTimeout ?? node.onFailure ?? node.next };
@@ -41,3 +46,27 @@ export function resumeHttp(node: HttpNode, run: Run, event: Extract<FlowEvent, {
   }
   return { go: node.next };
 }
+
+export const httpBlock: BlockDefinition<HttpNode> = {
+  meta: httpMeta,
+  variables(node) {
+    const uses = templateReads([
+      ['url', node.url],
+      ['headers', node.headers],
+      ['body', node.body],
+    ]);
+    (node.mappings ?? []).forEach((m, i) => uses.writes.push({ field: `mappings[${i}].variable`, name: m.variable }));
+    if (node.saveStatusAs) uses.writes.push({ field: 'saveStatusAs', name: node.saveStatusAs });
+    return uses;
+  },
+  waits: true,
+  check(node) {
+    const issues: BlockIssue[] = [];
+    (node.mappings ?? []).forEach((m, i) => {
+      if (!JSON_PATH.test(m.path)) issues.push({ code: 'INVALID_PATH', field: `mappings[${i}].path`, message: `"${m.path}" is not a path into the answer: write it like $.data.items[0].name.` });
+    });
+    return issues;
+  },
+  execute: executeHttp,
+  resume: { http_response: resumeHttp },
+};

@@ -1,5 +1,8 @@
 // return: leave the sub-flow (dropping any loops inside it) and continue in the caller.
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { returnMeta } from './return.meta.ts';
 
 /** Pops back to the caller of the current sub-flow; undefined when not in one. */
 export function returnToCaller(run: Run): Step | undefined {
@@ -22,3 +25,10 @@ export function returnToCaller(run: Run): Step | undefined {
 export function executeReturn(run: Run): Step {
   return returnToCaller(run) ?? { end: 'completed' };
 }
+
+export const returnBlock: BlockDefinition<NodeOf<'return'>> = {
+  meta: returnMeta,
+  variables: () => ({ reads: [], writes: [] }),
+  waits: false,
+  execute: (_node, run) => executeReturn(run),
+};

@@ -1,10 +1,16 @@
 // ask: send the question (choices as a numbered menu: WhatsApp Web no longer delivers buttons
 // or lists), wait for the reply, check it, retry, give up after the maximum, or time out.
-import type { AskNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import type { InboundContent } from '../../engine/types.ts';
 import { render } from '../../engine/template.ts';
+import { templateReads } from '../../graph/variable-refs.ts';
+import { regexError } from '../../validate/rule-checks.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { askMeta } from './ask.meta.ts';
 import { checkAnswer } from './validate-answer.ts';
+
+type AskNode = NodeOf<'ask'>;
 
 export const DEFAULT_MAX_RETRIES = 2;
 
@@ -56,3 +62,23 @@ export function timeoutAsk(node: AskNode, run: Run): Step {
   delete run.state.tries;
   return node.onTimeout ? { go: node.onTimeout } : { end: 'expired' };
 }
+
+export const askBlock: BlockDefinition<AskNode> = {
+  meta: askMeta,
+  variables(node) {
+    const uses = templateReads([
+      ['prompt', node.prompt],
+      ['retryPrompt', node.retryPrompt],
+    ]);
+    uses.writes.push({ field: 'saveAs', name: node.saveAs });
+    return uses;
+  },
+  waits: true,
+  check(node) {
+    if (node.validation.kind !== 'regex') return [];
+    const err = regexError(node.validation.pattern, node.validation.flags);
+    return err ? [{ code: 'INVALID_REGEX', field: 'validation.pattern', message: `This pattern is not a valid regular expression (${err}): correct it.` }] : [];
+  },
+  execute: executeAsk,
+  resume: { message: resumeAsk, timer: timeoutAsk },
+};

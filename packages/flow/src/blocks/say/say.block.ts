@@ -1,7 +1,12 @@
 // say: send text (templated), media or a location, then go on.
-import type { SayNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import { render, renderUrl } from '../../engine/template.ts';
+import { fromValue, type VariableUse } from '../../graph/variable-refs.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { sayMeta } from './say.meta.ts';
+
+type SayNode = NodeOf<'say'>;
 
 export function executeSay(node: SayNode, run: Run): Step {
   const m = node.message;
@@ -23,3 +28,18 @@ export function executeSay(node: SayNode, run: Run): Step {
   }
   return { go: node.next };
 }
+
+export const sayBlock: BlockDefinition<SayNode> = {
+  meta: sayMeta,
+  variables(node) {
+    const reads: VariableUse[] = [];
+    if (node.message.kind === 'text') fromValue('message.text', node.message.text, reads);
+    if (node.message.kind === 'media') {
+      fromValue('message.url', node.message.url, reads);
+      fromValue('message.caption', node.message.caption, reads);
+    }
+    return { reads, writes: [] };
+  },
+  waits: false,
+  execute: executeSay,
+};
