@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { format, resolveConfig } from 'prettier';
 
 const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 const BANNER = 'Generated from schemas/blocks/ by `npm run gen -w @waflow/flow`. Do not edit';
@@ -23,14 +24,20 @@ function readJson(path: string): Record<string, unknown> {
 
 /** The blocks of schemas/blocks/ in palette order; a schema whose `type` const is not its file name is refused. */
 export function blockFiles(): BlockFile[] {
-  const files = readdirSync(`${schemasDir}blocks/`).filter((f) => f.endsWith('.schema.json') && f !== 'common.schema.json');
+  const files = readdirSync(`${schemasDir}blocks/`).filter(
+    (f) => f.endsWith('.schema.json') && f !== 'common.schema.json',
+  );
   const blocks = files.map((file) => {
     const type = file.replace(/\.schema\.json$/, '');
     const schema = readJson(`${schemasDir}blocks/${file}`);
     const props = schema.properties as Record<string, { const?: unknown }> | undefined;
-    if (props?.type?.const !== type) throw new Error(`schemas/blocks/${file}: "type" must be { "const": "${type}" }`);
+    if (props?.type?.const !== type)
+      throw new Error(`schemas/blocks/${file}: "type" must be { "const": "${type}" }`);
     const ui = schema['x-ui'] as { order?: unknown } | undefined;
-    if (typeof ui?.order !== 'number') throw new Error(`schemas/blocks/${file}: "x-ui" needs a numeric "order" (its place in the palette)`);
+    if (typeof ui?.order !== 'number')
+      throw new Error(
+        `schemas/blocks/${file}: "x-ui" needs a numeric "order" (its place in the palette)`,
+      );
     const ident = type.replace(/[-_](\w)/g, (_, c: string) => c.toUpperCase());
     return { type, ident, order: ui.order };
   });
@@ -67,7 +74,9 @@ export async function generateFlowTypes(blocks = blockFiles()): Promise<string> 
 export function generateBlockSchemas(blocks = blockFiles()): string {
   return [
     `/* ${BANNER}: add or change a block schema. */`,
-    ...blocks.map((b) => `import ${b.ident}Schema from '../../../../schemas/blocks/${b.type}.schema.json';`),
+    ...blocks.map(
+      (b) => `import ${b.ident}Schema from '../../../../schemas/blocks/${b.type}.schema.json';`,
+    ),
     '',
     '/** Block schemas by node type, in palette order (`x-ui.order`). */',
     'export const blockSchemas = {',
@@ -89,7 +98,10 @@ function registry(blocks: BlockFile[], kind: 'block' | 'meta'): string {
           "import type { NodeOf, NodeType } from '../schema/types.ts';",
           "import type { BlockDefinition } from './block-definition.ts';",
         ]
-      : ["import type { NodeType } from '../schema/types.ts';", "import type { BlockMeta } from './block-meta.ts';"];
+      : [
+          "import type { NodeType } from '../schema/types.ts';",
+          "import type { BlockMeta } from './block-meta.ts';",
+        ];
   const type = kind === 'block' ? 'BlockDefinition<NodeOf<T>>' : 'BlockMeta<T>';
   return [
     `/* ${BANNER}: add the block's folder (src/blocks/<type>/) and its schema. */`,
@@ -98,7 +110,7 @@ function registry(blocks: BlockFile[], kind: 'block' | 'meta'): string {
     '',
     kind === 'block'
       ? '/** Every block type, by node type: what the engine and the validator know of it. */'
-      : '/** Every block type\'s canvas side, by node type (no executors: the web app imports these). */',
+      : "/** Every block type's canvas side, by node type (no executors: the web app imports these). */",
     `export const ${kind === 'block' ? 'blocks' : 'metas'} = {`,
     ...blocks.map((b) => `  ${key(b.type)}: ${b.ident}${suffix},`),
     `} satisfies { readonly [T in NodeType]: ${type} };`,
@@ -106,14 +118,20 @@ function registry(blocks: BlockFile[], kind: 'block' | 'meta'): string {
   ].join('\n');
 }
 
-/** Every generated file, by its path from packages/flow/ (the repository root's schemas/ with ../../). */
+/** Every generated file, by its path from packages/flow/ (the repository root's schemas/ with ../../), as Prettier writes it. */
 export async function generatedFiles(): Promise<Record<string, string>> {
   const blocks = blockFiles();
-  return {
+  const files: Record<string, string> = {
     '../../schemas/flow.schema.json': generateFlowSchema(blocks),
     'src/schema/flow.gen.ts': await generateFlowTypes(blocks),
     'src/schema/block-schemas.gen.ts': generateBlockSchemas(blocks),
     'src/blocks/blocks.gen.ts': registry(blocks, 'block'),
     'src/blocks/metas.gen.ts': registry(blocks, 'meta'),
   };
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  for (const [path, text] of Object.entries(files)) {
+    const filepath = root + path;
+    files[path] = await format(text, { ...(await resolveConfig(filepath)), filepath });
+  }
+  return files;
 }

@@ -21,7 +21,9 @@ export function portsOf(node: Json): Port[] {
 }
 
 /** New blocks with sensible defaults, by type (from each block's meta). */
-export const BLOCK_DEFAULTS: Record<string, (id: string) => Json> = Object.fromEntries(Object.values(metas).map((m) => [m.type, m.defaults]));
+export const BLOCK_DEFAULTS: Record<string, (id: string) => Json> = Object.fromEntries(
+  Object.values(metas).map((m) => [m.type, m.defaults]),
+);
 
 export function newId(config: FlowConfig, type: string): string {
   const taken = new Set(config.nodes.map((n) => String(n.id)));
@@ -33,12 +35,19 @@ export function removeNode(config: FlowConfig, id: string): FlowConfig {
   let nodes = config.nodes.filter((n) => n.id !== id);
   nodes = nodes.map((n) => {
     let out = n;
-    for (const p of portsOf(n)) if (getPath(n, p.field) === id) out = setPath(out, p.field, p.field.endsWith('].next') ? '' : undefined);
+    for (const p of portsOf(n))
+      if (getPath(n, p.field) === id)
+        out = setPath(out, p.field, p.field.endsWith('].next') ? '' : undefined);
     return out;
   });
   const positions = { ...(config.ui?.positions ?? {}) };
   delete positions[id];
-  return { ...config, nodes, start: config.start === id ? (nodes[0]?.id as string | undefined) ?? '' : config.start, ui: { ...config.ui, positions } };
+  return {
+    ...config,
+    nodes,
+    start: config.start === id ? ((nodes[0]?.id as string | undefined) ?? '') : config.start,
+    ui: { ...config.ui, positions },
+  };
 }
 
 /** One line that says what a block does, for the canvas. */
@@ -46,7 +55,13 @@ export function summary(node: Json): string {
   return metaOf(node.type)?.summary(node) ?? '';
 }
 
-const VARIABLE_FIELDS = new Set(['saveAs', 'itemVariable', 'indexVariable', 'variable', 'saveStatusAs']);
+const VARIABLE_FIELDS = new Set([
+  'saveAs',
+  'itemVariable',
+  'indexVariable',
+  'variable',
+  'saveStatusAs',
+]);
 
 /** The variables blocks save into (an answer, a loop item, an assignment…), with a type guess. */
 export function variablesSavedByBlocks(config: FlowConfig): Map<string, string> {
@@ -73,6 +88,7 @@ export function variablesSavedByBlocks(config: FlowConfig): Map<string, string> 
 export function withDeclaredVariables(config: FlowConfig, kept: Set<string>): FlowConfig {
   const saved = variablesSavedByBlocks(config);
   const declared = config.variables.filter((v) => kept.has(v.name) || saved.has(v.name));
-  for (const [name, type] of saved) if (!declared.some((v) => v.name === name)) declared.push({ name, type });
+  for (const [name, type] of saved)
+    if (!declared.some((v) => v.name === name)) declared.push({ name, type });
   return { ...config, variables: declared };
 }

@@ -10,18 +10,26 @@ function Step({ id, step }: { id: string; step: PreviewStep }) {
   if (step.input === 'select') {
     return (
       <Field label={step.label} htmlFor={id}>
-        <Select id={id}>{(step.options ?? []).map((o, i) => <option key={i}>{o}</option>)}</Select>
+        <Select id={id}>
+          {(step.options ?? []).map((o, i) => (
+            <option key={i}>{o}</option>
+          ))}
+        </Select>
       </Field>
     );
   }
-  return <Field label={step.label} htmlFor={id}><Input id={id} type={step.input} /></Field>;
+  return (
+    <Field label={step.label} htmlFor={id}>
+      <Input id={id} type={step.input} />
+    </Field>
+  );
 }
 
 export function Preview({ config }: { config: FlowConfig }) {
   const byId = new Map(config.nodes.map((n) => [String(n.id), n]));
   const steps: Json[] = [];
   const seen = new Set<string>();
-  for (let id: string | undefined = config.start; id && !seen.has(id) && steps.length < 50; ) {
+  for (let id: string | undefined = config.start; id && !seen.has(id) && steps.length < 50;) {
     seen.add(id);
     const n = byId.get(id);
     if (!n) break;
@@ -30,10 +38,13 @@ export function Preview({ config }: { config: FlowConfig }) {
     const next = meta?.mainPath ? meta.mainPath(n) : n.next;
     id = typeof next === 'string' ? next : undefined;
   }
-  if (!steps.length) return <p className="text-sm text-muted">Connect the start to a block to see the preview.</p>;
+  if (!steps.length)
+    return <p className="text-sm text-muted">Connect the start to a block to see the preview.</p>;
   return (
     <div className="space-y-4" data-testid="preview">
-      <p className="text-xs text-muted">The main path of the flow as a form. Conditions follow their first rule.</p>
+      <p className="text-xs text-muted">
+        The main path of the flow as a form. Conditions follow their first rule.
+      </p>
       {steps.map((n) => {
         const step = metaOf(n.type)?.preview?.(n);
         const id = `preview-${String(n.id)}`;

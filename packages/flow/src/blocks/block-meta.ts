@@ -14,7 +14,12 @@ export interface Port {
 
 /** What the form-style preview shows for a block: a question as a form field, or a message. */
 export type PreviewStep =
-  | { kind: 'field'; label: string; input: 'text' | 'email' | 'number' | 'tel' | 'date' | 'select'; options?: string[] }
+  | {
+      kind: 'field';
+      label: string;
+      input: 'text' | 'email' | 'number' | 'tel' | 'date' | 'select';
+      options?: string[];
+    }
   | { kind: 'text'; text: string };
 
 export interface BlockMeta<T extends NodeType> {

@@ -10,7 +10,9 @@ import { metaOf, metas } from './metas.ts';
 function importGraph(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)) {
+  for (const m of readFileSync(file, 'utf8').matchAll(
+    /^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm,
+  )) {
     const spec = m[1] ?? '';
     if (spec.startsWith('.')) importGraph(resolve(dirname(file), spec), seen);
     else seen.add(spec);
@@ -21,7 +23,9 @@ function importGraph(file: string, seen = new Set<string>()): Set<string> {
 describe('block metas', () => {
   it('import nothing of the engine, the validator or an executor (the web app bundles them)', () => {
     const graph = [...importGraph(fileURLToPath(new URL('./metas.ts', import.meta.url)))];
-    const banned = graph.filter((f) => /\/(engine|validate)\/|\.block\.ts$|json-logic|jsonpath|ajv/.test(f));
+    const banned = graph.filter((f) =>
+      /\/(engine|validate)\/|\.block\.ts$|json-logic|jsonpath|ajv/.test(f),
+    );
     expect(banned).toEqual([]);
     expect(graph.filter((f) => f.endsWith('.meta.ts'))).toHaveLength(blockTypes.length);
   });
@@ -46,8 +50,16 @@ describe('block metas', () => {
   it('read half-filled drafts without throwing, and know no type that is not a block', () => {
     for (const type of blockTypes) {
       const meta = metas[type];
-      for (const draft of [{ type }, { type, branches: 'x', validation: 3, message: null, assignments: [1] }]) {
-        expect(() => [meta.ports(draft), meta.summary(draft), meta.preview?.(draft), meta.mainPath?.(draft)]).not.toThrow();
+      for (const draft of [
+        { type },
+        { type, branches: 'x', validation: 3, message: null, assignments: [1] },
+      ]) {
+        expect(() => [
+          meta.ports(draft),
+          meta.summary(draft),
+          meta.preview?.(draft),
+          meta.mainPath?.(draft),
+        ]).not.toThrow();
       }
     }
     expect(metaOf('toString')).toBeUndefined();

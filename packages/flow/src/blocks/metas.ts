@@ -5,4 +5,10 @@ export { isNodeType, metaOf } from './meta-of.ts';
 export type { BlockMeta, Draft, Port, PreviewStep } from './block-meta.ts';
 export type { NodeType } from '../schema/types.ts';
 export { getPath, setPath } from '../graph/field-path.ts';
-export { buildRule, describeRule, parseRule, RULE_OPERATORS, type SimpleRule } from './condition/describe-rule.ts';
+export {
+  buildRule,
+  describeRule,
+  parseRule,
+  RULE_OPERATORS,
+  type SimpleRule,
+} from './condition/describe-rule.ts';

@@ -10,16 +10,61 @@ import type { ConversationState, FlowEvent } from './types.ts';
 describe('triggers', () => {
   const say: FlowNode = { id: 's', type: 'say', message: { kind: 'text', text: 'started' } };
   const cases: { name: string; trigger: Trigger; event: FlowEvent; starts: boolean }[] = [
-    { name: 'exact keyword, case and accents ignored', trigger: { type: 'keyword', keywords: ['Menú'], match: 'exact' }, event: text('  MENU! '), starts: true },
-    { name: 'exact keyword refuses a longer message', trigger: { type: 'keyword', keywords: ['menu'], match: 'exact' }, event: text('menu please'), starts: false },
-    { name: 'contains keyword as whole words', trigger: { type: 'keyword', keywords: ['precio'], match: 'contains' }, event: text('¿Cuál es el PRECIO?'), starts: true },
-    { name: 'contains keyword does not match inside a word', trigger: { type: 'keyword', keywords: ['hi'], match: 'contains' }, event: text('this'), starts: false },
-    { name: 'regex', trigger: { type: 'regex', pattern: '^order\\s+\\d+$', flags: 'i' }, event: text('ORDER 42'), starts: true },
+    {
+      name: 'exact keyword, case and accents ignored',
+      trigger: { type: 'keyword', keywords: ['Menú'], match: 'exact' },
+      event: text('  MENU! '),
+      starts: true,
+    },
+    {
+      name: 'exact keyword refuses a longer message',
+      trigger: { type: 'keyword', keywords: ['menu'], match: 'exact' },
+      event: text('menu please'),
+      starts: false,
+    },
+    {
+      name: 'contains keyword as whole words',
+      trigger: { type: 'keyword', keywords: ['precio'], match: 'contains' },
+      event: text('¿Cuál es el PRECIO?'),
+      starts: true,
+    },
+    {
+      name: 'contains keyword does not match inside a word',
+      trigger: { type: 'keyword', keywords: ['hi'], match: 'contains' },
+      event: text('this'),
+      starts: false,
+    },
+    {
+      name: 'regex',
+      trigger: { type: 'regex', pattern: '^order\\s+\\d+$', flags: 'i' },
+      event: text('ORDER 42'),
+      starts: true,
+    },
     { name: 'any message', trigger: { type: 'any' }, event: text('whatever'), starts: true },
-    { name: 'first message of a contact', trigger: { type: 'first_message' }, event: { type: 'message', message: { kind: 'text', text: 'yo' }, isFirstMessage: true }, starts: true },
-    { name: 'first message trigger ignores returning contacts', trigger: { type: 'first_message' }, event: text('yo'), starts: false },
-    { name: 'api start', trigger: { type: 'api' }, event: { type: 'api_start', variables: { x: 'from api' } }, starts: true },
-    { name: 'api trigger ignores messages', trigger: { type: 'api' }, event: text('hi'), starts: false },
+    {
+      name: 'first message of a contact',
+      trigger: { type: 'first_message' },
+      event: { type: 'message', message: { kind: 'text', text: 'yo' }, isFirstMessage: true },
+      starts: true,
+    },
+    {
+      name: 'first message trigger ignores returning contacts',
+      trigger: { type: 'first_message' },
+      event: text('yo'),
+      starts: false,
+    },
+    {
+      name: 'api start',
+      trigger: { type: 'api' },
+      event: { type: 'api_start', variables: { x: 'from api' } },
+      starts: true,
+    },
+    {
+      name: 'api trigger ignores messages',
+      trigger: { type: 'api' },
+      event: text('hi'),
+      starts: false,
+    },
   ];
   it.each(cases)('$name', ({ trigger, event, starts }) => {
     const r = advance(flow([say], { triggers: [trigger] }), null, event, T0);
@@ -27,15 +72,17 @@ describe('triggers', () => {
   });
 
   it('starts at the trigger target when one is set', () => {
-    const f = flow(
-      [say, { id: 'other', type: 'say', message: { kind: 'text', text: 'other' } }],
-      { triggers: [{ type: 'keyword', keywords: ['x'], match: 'exact', target: 'other' }] },
-    );
+    const f = flow([say, { id: 'other', type: 'say', message: { kind: 'text', text: 'other' } }], {
+      triggers: [{ type: 'keyword', keywords: ['x'], match: 'exact', target: 'other' }],
+    });
     expect(texts(advance(f, null, text('x'), T0).effects)).toEqual(['other']);
   });
 
   it('keeps only declared variables from an API start', () => {
-    const f = flow([{ id: 's', type: 'say', message: { kind: 'text', text: '{{x}}|{{hacker}}' } }], { triggers: [{ type: 'api' }] });
+    const f = flow(
+      [{ id: 's', type: 'say', message: { kind: 'text', text: '{{x}}|{{hacker}}' } }],
+      { triggers: [{ type: 'api' }] },
+    );
     const r = advance(f, null, { type: 'api_start', variables: { x: 'ok', hacker: 'no' } }, T0);
     expect(texts(r.effects)).toEqual(['ok|']);
   });
@@ -44,12 +91,27 @@ describe('triggers', () => {
 describe('flow settings', () => {
   const f = flow(
     [
-      { id: 'q', type: 'ask', prompt: 'Name?', saveAs: 'x', validation: { kind: 'text' }, next: 'd' },
+      {
+        id: 'q',
+        type: 'ask',
+        prompt: 'Name?',
+        saveAs: 'x',
+        validation: { kind: 'text' },
+        next: 'd',
+      },
       { id: 'd', type: 'delay', seconds: 5, next: 'e' },
       { id: 'e', type: 'end', message: 'bye {{x}}' },
       { id: 'late', type: 'end', message: 'closed for silence' },
     ],
-    { settings: { stopKeywords: ['STOP'], restartKeywords: ['reiniciar'], fallbackText: 'wait a moment', conversationTimeoutMinutes: 10, timeoutNode: 'late' } },
+    {
+      settings: {
+        stopKeywords: ['STOP'],
+        restartKeywords: ['reiniciar'],
+        fallbackText: 'wait a moment',
+        conversationTimeoutMinutes: 10,
+        timeoutNode: 'late',
+      },
+    },
   );
 
   it('a stop keyword ends the conversation', () => {
@@ -67,16 +129,31 @@ describe('flow settings', () => {
   });
   it('a silent conversation times out to its timeout path', () => {
     const { all } = play(f, [text('hi'), timerOf('conversation_timeout')]);
-    expect(all[0]?.find((e) => e.type === 'set_timer' && e.purpose === 'conversation_timeout')).toMatchObject({ dueAt: T0 + 1000 + 600_000 });
+    expect(
+      all[0]?.find((e) => e.type === 'set_timer' && e.purpose === 'conversation_timeout'),
+    ).toMatchObject({ dueAt: T0 + 1000 + 600_000 });
     expect(texts(all[1] ?? [])).toEqual(['closed for silence']);
   });
   it('each message moves the conversation timeout', () => {
     const { all } = play(f, [text('hi'), text('Ana')]);
-    expect(all[1]?.filter((e) => e.type === 'cancel_timer' || (e.type === 'set_timer' && e.purpose === 'conversation_timeout')).map((e) => e.type)).toEqual(['cancel_timer', 'set_timer']);
+    expect(
+      all[1]
+        ?.filter(
+          (e) =>
+            e.type === 'cancel_timer' ||
+            (e.type === 'set_timer' && e.purpose === 'conversation_timeout'),
+        )
+        .map((e) => e.type),
+    ).toEqual(['cancel_timer', 'set_timer']);
   });
   it('a completed conversation starts again only through a trigger', () => {
     const { state } = play(f, [text('hi'), text('stop')]);
-    const again = advance({ ...f, triggers: [{ type: 'keyword', keywords: ['hola'], match: 'exact' }] }, state, text('nope'), T0 + 10_000);
+    const again = advance(
+      { ...f, triggers: [{ type: 'keyword', keywords: ['hola'], match: 'exact' }] },
+      state,
+      text('nope'),
+      T0 + 10_000,
+    );
     expect(again.effects).toEqual([]);
   });
 });
@@ -89,11 +166,15 @@ describe('state', () => {
     ]);
     const first = advance(f, null, text('go'), T0);
     const thawed = JSON.parse(JSON.stringify(first.state)) as ConversationState;
-    expect(advance(f, thawed, text('A'), T0 + 1)).toEqual(advance(f, first.state, text('A'), T0 + 1));
+    expect(advance(f, thawed, text('A'), T0 + 1)).toEqual(
+      advance(f, first.state, text('A'), T0 + 1),
+    );
   });
 
   it('does not change the state it was given', () => {
-    const f = flow([{ id: 'q', type: 'ask', prompt: 'Q', saveAs: 'x', validation: { kind: 'text' } }]);
+    const f = flow([
+      { id: 'q', type: 'ask', prompt: 'Q', saveAs: 'x', validation: { kind: 'text' } },
+    ]);
     const first = advance(f, null, text('go'), T0);
     const frozen = JSON.stringify(first.state);
     advance(f, first.state, text('answer'), T0 + 1);

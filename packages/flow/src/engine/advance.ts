@@ -53,7 +53,12 @@ function runFrom(run: Run, first: Step, maxSteps: number): void {
     }
     const node = run.node(step.go);
     if (!node) {
-      run.emit({ type: 'error', code: 'NODE_MISSING', nodeId: step.go, message: `The block "${step.go}" does not exist; the conversation was ended.` });
+      run.emit({
+        type: 'error',
+        code: 'NODE_MISSING',
+        nodeId: step.go,
+        message: `The block "${step.go}" does not exist; the conversation was ended.`,
+      });
       return finish(run, 'error');
     }
     step = blockOf(node).execute(node, run);
@@ -75,10 +80,19 @@ function settingKeywords(flow: FlowConfig): { stop: Set<string>; restart: Set<st
 }
 
 /** Starts a conversation when the event is a trigger of the flow; else nothing happens. */
-function start(flow: FlowConfig, state: ConversationState | null, event: FlowEvent, now: number, subflows: SubflowMap, maxSteps: number): AdvanceResult {
+function start(
+  flow: FlowConfig,
+  state: ConversationState | null,
+  event: FlowEvent,
+  now: number,
+  subflows: SubflowMap,
+  maxSteps: number,
+): AdvanceResult {
   let target: string | undefined;
   if (event.type === 'message') {
-    const trigger = matchTrigger(flow, event.message, { isFirstMessage: event.isFirstMessage === true });
+    const trigger = matchTrigger(flow, event.message, {
+      isFirstMessage: event.isFirstMessage === true,
+    });
     if (!trigger) return { state, effects: [] };
     target = trigger.target ?? flow.start;
   } else if (event.type === 'api_start') {
@@ -92,7 +106,8 @@ function start(flow: FlowConfig, state: ConversationState | null, event: FlowEve
   run.state.vars = initialVariables(flow);
   if (event.type === 'api_start') {
     const declared = new Set(flow.variables.map((v) => v.name));
-    for (const [k, v] of Object.entries(event.variables ?? {})) if (declared.has(k)) run.state.vars[k] = v;
+    for (const [k, v] of Object.entries(event.variables ?? {}))
+      if (declared.has(k)) run.state.vars[k] = v;
   }
   if (event.contact) run.state.vars.contact = { ...event.contact };
   if (event.type === 'message') run.state.vars.last_message = inboundText(event.message);
@@ -129,7 +144,8 @@ export function advance(
       s.vars.last_message = inboundText(event.message);
       const settings = flow.settings;
       const keywords = settingKeywords(flow);
-      const said = keywords.stop.size + keywords.restart.size > 0 ? normalize(inboundText(event.message)) : '';
+      const said =
+        keywords.stop.size + keywords.restart.size > 0 ? normalize(inboundText(event.message)) : '';
       if (said && keywords.stop.has(said)) {
         finish(run, 'stopped');
         break;
@@ -145,7 +161,8 @@ export function advance(
         runFrom(restarted, { go: flow.start }, maxSteps);
         return settle(restarted, flow, event, null);
       }
-      if (waiting && resume?.message) runFrom(run, resume.message(waiting, run, event.message), maxSteps);
+      if (waiting && resume?.message)
+        runFrom(run, resume.message(waiting, run, event.message), maxSteps);
       else if (settings?.fallbackText) run.say(settings.fallbackText);
       break;
     }
@@ -178,7 +195,8 @@ export function advance(
       break;
     }
     case 'handoff_released':
-      if (waiting && resume?.handoff_released) runFrom(run, resume.handoff_released(waiting, run), maxSteps);
+      if (waiting && resume?.handoff_released)
+        runFrom(run, resume.handoff_released(waiting, run), maxSteps);
       break;
     case 'api_start':
       // A conversation is already in progress: the start is ignored (the API says so).

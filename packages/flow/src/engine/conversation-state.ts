@@ -12,11 +12,18 @@ export function freshState(seedText: string): ConversationState {
  * value in place), so copying the containers is enough; the caller's state stays untouched.
  */
 export function clone(state: ConversationState): ConversationState {
-  const copy: ConversationState = { v: 1, status: state.status, vars: { ...state.vars }, seq: state.seq, seed: state.seed };
+  const copy: ConversationState = {
+    v: 1,
+    status: state.status,
+    vars: { ...state.vars },
+    seq: state.seq,
+    seed: state.seed,
+  };
   if (state.flow !== undefined) copy.flow = state.flow;
   if (state.wait) copy.wait = { ...state.wait };
   if (state.tries !== undefined) copy.tries = state.tries;
-  if (state.stack) copy.stack = state.stack.map((f) => (f.k === 'sub' ? { ...f, vars: { ...f.vars } } : { ...f }));
+  if (state.stack)
+    copy.stack = state.stack.map((f) => (f.k === 'sub' ? { ...f, vars: { ...f.vars } } : { ...f }));
   if (state.convTimer !== undefined) copy.convTimer = state.convTimer;
   if (state.endReason !== undefined) copy.endReason = state.endReason;
   return copy;
@@ -38,7 +45,10 @@ export function publicVariables(vars: Record<string, unknown>): Record<string, u
  * Whether the public variables changed. Values are only ever replaced, never changed in place
  * (see clone), so comparing them by identity is exact enough and much cheaper than JSON.
  */
-export function variablesChanged(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+export function variablesChanged(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): boolean {
   let count = 0;
   for (const k in after) {
     if (k === 'last_message') continue;

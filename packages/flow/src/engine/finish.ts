@@ -1,7 +1,12 @@
 // The end of a turn: ending a conversation (cancel its timers, completed results, `end`), and
 // settling one that goes on (partial results when variables changed, the conversation time-out).
 import type { FlowConfig } from '../schema/types.ts';
-import { mainVariables, publicVariables, variablesChanged, waitTimer } from './conversation-state.ts';
+import {
+  mainVariables,
+  publicVariables,
+  variablesChanged,
+  waitTimer,
+} from './conversation-state.ts';
 import type { Run } from './run.ts';
 import type { AdvanceResult, EndReason, FlowEvent } from './types.ts';
 
@@ -25,7 +30,12 @@ export function finish(run: Run, reason: EndReason): void {
 }
 
 /** After the blocks ran: partial results when variables changed, and the conversation timeout. */
-export function settle(run: Run, flow: FlowConfig, event: FlowEvent, varsBefore: Record<string, unknown> | null): AdvanceResult {
+export function settle(
+  run: Run,
+  flow: FlowConfig,
+  event: FlowEvent,
+  varsBefore: Record<string, unknown> | null,
+): AdvanceResult {
   const s = run.state;
   if (s.status !== 'completed') {
     const after = mainVariables(s);

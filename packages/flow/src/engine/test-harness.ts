@@ -28,12 +28,19 @@ export function flow(nodes: FlowNode[], extra: Partial<FlowConfig> = {}): FlowCo
   return f;
 }
 
-export const text = (t: string): FlowEvent => ({ type: 'message', message: { kind: 'text', text: t } });
+export const text = (t: string): FlowEvent => ({
+  type: 'message',
+  message: { kind: 'text', text: t },
+});
 export const texts = (effects: Effect[]) =>
   effects.flatMap((e) => (e.type === 'send' && e.message.kind === 'text' ? [e.message.text] : []));
 
 /** Plays events one after another; returns the effects of each and the last state. */
-export function play(f: FlowConfig, events: (FlowEvent | ((effects: Effect[]) => FlowEvent))[], subflows: SubflowMap = {}) {
+export function play(
+  f: FlowConfig,
+  events: (FlowEvent | ((effects: Effect[]) => FlowEvent))[],
+  subflows: SubflowMap = {},
+) {
   let state: ConversationState | null = null;
   let now = T0;
   const all: Effect[][] = [];
@@ -47,7 +54,9 @@ export function play(f: FlowConfig, events: (FlowEvent | ((effects: Effect[]) =>
   return { all, state };
 }
 
-export const timerOf = (purpose: string) => (effects: Effect[]): FlowEvent => {
-  const t = [...effects].reverse().find((e) => e.type === 'set_timer' && e.purpose === purpose);
-  return { type: 'timer', timerId: t?.id ?? 'none' };
-};
+export const timerOf =
+  (purpose: string) =>
+  (effects: Effect[]): FlowEvent => {
+    const t = [...effects].reverse().find((e) => e.type === 'set_timer' && e.purpose === purpose);
+    return { type: 'timer', timerId: t?.id ?? 'none' };
+  };

@@ -17,4 +17,3 @@ export function edgesOf(node: FlowNode): Edge[] {
   }
   return out;
 }
-

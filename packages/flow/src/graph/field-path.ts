@@ -2,12 +2,15 @@
 // the canvas draws and the links the validator checks are both named this way.
 
 function tokens(path: string): (string | number)[] {
-  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : (m[1] ?? '')));
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : (m[1] ?? ''),
+  );
 }
 
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
-  for (const t of tokens(path)) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[t] : undefined;
+  for (const t of tokens(path))
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[t] : undefined;
   return cur;
 }
 
@@ -16,7 +19,11 @@ export function setPath<T>(obj: T, path: string, value: unknown): T {
   const ts = tokens(path);
   const go = (cur: unknown, i: number): unknown => {
     const t = ts[i] as string | number;
-    const base = (Array.isArray(cur) ? [...(cur as unknown[])] : { ...((cur as Record<string, unknown> | undefined) ?? {}) }) as Record<string | number, unknown>;
+    const base = (
+      Array.isArray(cur)
+        ? [...(cur as unknown[])]
+        : { ...((cur as Record<string, unknown> | undefined) ?? {}) }
+    ) as Record<string | number, unknown>;
     if (i === ts.length - 1) {
       if (value === undefined && !Array.isArray(base)) delete base[t];
       else base[t] = value;

@@ -37,7 +37,8 @@ export function logicVariables(rule: unknown): string[] {
 export function fromValue(field: string, v: unknown, out: VariableUse[]): void {
   if (typeof v === 'string') for (const name of templateVariables(v)) out.push({ field, name });
   else if (Array.isArray(v)) v.forEach((x, i) => fromValue(`${field}[${i}]`, x, out));
-  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) fromValue(`${field}.${k}`, x, out);
+  else if (typeof v === 'object' && v !== null)
+    for (const [k, x] of Object.entries(v)) fromValue(`${field}.${k}`, x, out);
 }
 
 /** Reads of templated fields: `[['message', node.message], …]`. */

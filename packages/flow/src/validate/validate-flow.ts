@@ -11,7 +11,8 @@ import { schemaErrors } from './schema-errors.ts';
 
 export type ValidateContext = CheckContext;
 
-export type ValidationResult = { ok: true; flow: FlowConfig; errors: [] } | { ok: false; errors: FlowError[] };
+export type ValidationResult =
+  { ok: true; flow: FlowConfig; errors: [] } | { ok: false; errors: FlowError[] };
 
 export function validateFlow(doc: unknown, ctx: ValidateContext = {}): ValidationResult {
   const fromSchema = schemaErrors(doc);
@@ -23,17 +24,30 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
 
   for (const node of flow.nodes) {
     if (byId.has(node.id)) {
-      errors.push({ code: 'DUPLICATE_NODE_ID', nodeId: node.id, field: 'id', message: `Two blocks are called "${node.id}": rename one of them.` });
+      errors.push({
+        code: 'DUPLICATE_NODE_ID',
+        nodeId: node.id,
+        field: 'id',
+        message: `Two blocks are called "${node.id}": rename one of them.`,
+      });
     } else byId.set(node.id, node);
   }
 
   const declared = new Set<string>();
   flow.variables.forEach((v, i) => {
     if (declared.has(v.name)) {
-      errors.push({ code: 'DUPLICATE_VARIABLE', field: `variables[${i}].name`, message: `The variable "${v.name}" is declared twice: remove one.` });
+      errors.push({
+        code: 'DUPLICATE_VARIABLE',
+        field: `variables[${i}].name`,
+        message: `The variable "${v.name}" is declared twice: remove one.`,
+      });
     }
     if (BUILTIN_VARIABLES.has(v.name)) {
-      errors.push({ code: 'DUPLICATE_VARIABLE', field: `variables[${i}].name`, message: `"${v.name}" is a built-in variable: pick another name.` });
+      errors.push({
+        code: 'DUPLICATE_VARIABLE',
+        field: `variables[${i}].name`,
+        message: `"${v.name}" is a built-in variable: pick another name.`,
+      });
     }
     declared.add(v.name);
   });
@@ -48,20 +62,35 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
 
   if (!byId.has(flow.start)) linkMissing(undefined, 'start', flow.start);
   if (flow.triggers.length === 0) {
-    errors.push({ code: 'NO_TRIGGER', field: 'triggers', message: 'Nothing starts this flow: add a trigger (for example a keyword).' });
+    errors.push({
+      code: 'NO_TRIGGER',
+      field: 'triggers',
+      message: 'Nothing starts this flow: add a trigger (for example a keyword).',
+    });
   }
   flow.triggers.forEach((t, i) => {
-    if (t.target !== undefined && !byId.has(t.target)) linkMissing(undefined, `triggers[${i}].target`, t.target);
+    if (t.target !== undefined && !byId.has(t.target))
+      linkMissing(undefined, `triggers[${i}].target`, t.target);
     if (t.type === 'regex') {
       const err = regexError(t.pattern, t.flags);
-      if (err) errors.push({ code: 'INVALID_REGEX', field: `triggers[${i}].pattern`, message: `This pattern is not a valid regular expression (${err}): correct it.` });
+      if (err)
+        errors.push({
+          code: 'INVALID_REGEX',
+          field: `triggers[${i}].pattern`,
+          message: `This pattern is not a valid regular expression (${err}): correct it.`,
+        });
     }
   });
   const timeoutNode = flow.settings?.timeoutNode;
-  if (timeoutNode !== undefined && !byId.has(timeoutNode)) linkMissing(undefined, 'settings.timeoutNode', timeoutNode);
+  if (timeoutNode !== undefined && !byId.has(timeoutNode))
+    linkMissing(undefined, 'settings.timeoutNode', timeoutNode);
   const timeZone = flow.settings?.timezone;
   if (timeZone !== undefined && !isTimeZone(timeZone)) {
-    errors.push({ code: 'INVALID_TIMEZONE', field: 'settings.timezone', message: `"${timeZone}" is not a time zone: write one like Europe/Madrid or America/Mexico_City.` });
+    errors.push({
+      code: 'INVALID_TIMEZONE',
+      field: 'settings.timezone',
+      message: `"${timeZone}" is not a time zone: write one like Europe/Madrid or America/Mexico_City.`,
+    });
   }
 
   for (const node of byId.values()) {
@@ -80,12 +109,21 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
     }
 
     const def: BlockDefinition<FlowNode> = blocks[node.type];
-    for (const issue of def.check?.(node, ctx) ?? []) errors.push({ code: issue.code, nodeId: node.id, field: issue.field, message: issue.message });
+    for (const issue of def.check?.(node, ctx) ?? [])
+      errors.push({
+        code: issue.code,
+        nodeId: node.id,
+        field: issue.field,
+        message: issue.message,
+      });
   }
 
   // Reachability from the start and every trigger target.
   const reached = new Set<string>();
-  const queue = [flow.start, ...flow.triggers.map((t) => t.target).filter((t): t is string => t !== undefined)];
+  const queue = [
+    flow.start,
+    ...flow.triggers.map((t) => t.target).filter((t): t is string => t !== undefined),
+  ];
   if (timeoutNode) queue.push(timeoutNode);
   while (queue.length > 0) {
     const id = queue.pop() ?? '';
@@ -97,7 +135,12 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
   }
   for (const node of byId.values()) {
     if (!reached.has(node.id)) {
-      errors.push({ code: 'UNREACHABLE_NODE', nodeId: node.id, field: 'id', message: 'No path leads to this block: connect it or delete it.' });
+      errors.push({
+        code: 'UNREACHABLE_NODE',
+        nodeId: node.id,
+        field: 'id',
+        message: 'No path leads to this block: connect it or delete it.',
+      });
     }
   }
 

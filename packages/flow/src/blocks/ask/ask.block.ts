@@ -14,10 +14,16 @@ type AskNode = NodeOf<'ask'>;
 
 export const DEFAULT_MAX_RETRIES = 2;
 
-export function questionText(node: AskNode, vars: Readonly<Record<string, unknown>>, prefix?: string): string {
+export function questionText(
+  node: AskNode,
+  vars: Readonly<Record<string, unknown>>,
+  prefix?: string,
+): string {
   let text = render(prefix ?? node.prompt, vars);
   if (node.validation.kind === 'choice') {
-    const menu = node.validation.options.map((o, i) => `${i + 1}. ${render(o.label, vars)}`).join('\n');
+    const menu = node.validation.options
+      .map((o, i) => `${i + 1}. ${render(o.label, vars)}`)
+      .join('\n');
     text = `${text}\n\n${menu}\n\nReply with a number.`;
   }
   return text;
@@ -39,7 +45,10 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
     run.state.vars[node.saveAs] = check.value;
     delete run.state.wait;
     delete run.state.tries;
-    const option = node.validation.kind === 'choice' && check.option !== undefined ? node.validation.options[check.option] : undefined;
+    const option =
+      node.validation.kind === 'choice' && check.option !== undefined
+        ? node.validation.options[check.option]
+        : undefined;
     return { go: option?.next ?? node.next };
   }
   const tries = (run.state.tries ?? 0) + 1;
@@ -52,7 +61,9 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
     return { end: 'completed' };
   }
   run.state.tries = tries;
-  const retry = node.retryPrompt ? questionText(node, run.scope, node.retryPrompt) : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
+  const retry = node.retryPrompt
+    ? questionText(node, run.scope, node.retryPrompt)
+    : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
   run.say(retry);
   return { wait: true };
 }
@@ -77,7 +88,15 @@ export const askBlock: BlockDefinition<AskNode> = {
   check(node) {
     if (node.validation.kind !== 'regex') return [];
     const err = regexError(node.validation.pattern, node.validation.flags);
-    return err ? [{ code: 'INVALID_REGEX', field: 'validation.pattern', message: `This pattern is not a valid regular expression (${err}): correct it.` }] : [];
+    return err
+      ? [
+          {
+            code: 'INVALID_REGEX',
+            field: 'validation.pattern',
+            message: `This pattern is not a valid regular expression (${err}): correct it.`,
+          },
+        ]
+      : [];
   },
   execute: executeAsk,
   resume: { message: resumeAsk, timer: timeoutAsk },

@@ -30,7 +30,9 @@ export const conditionBlock: BlockDefinition<ConditionNode> = {
   meta: conditionMeta,
   variables(node) {
     const reads: VariableUse[] = [];
-    node.branches.forEach((b, i) => logicVariables(b.when).forEach((name) => reads.push({ field: `branches[${i}].when`, name })));
+    node.branches.forEach((b, i) =>
+      logicVariables(b.when).forEach((name) => reads.push({ field: `branches[${i}].when`, name })),
+    );
     return { reads, writes: [] };
   },
   waits: false,
@@ -38,7 +40,12 @@ export const conditionBlock: BlockDefinition<ConditionNode> = {
     const issues: BlockIssue[] = [];
     node.branches.forEach((b, i) => {
       const bad = unknownLogicOp(b.when);
-      if (bad) issues.push({ code: 'INVALID_CONDITION', field: `branches[${i}].when`, message: `The rule uses "${bad}", which is not a known operation: rebuild the rule in the editor.` });
+      if (bad)
+        issues.push({
+          code: 'INVALID_CONDITION',
+          field: `branches[${i}].when`,
+          message: `The rule uses "${bad}", which is not a known operation: rebuild the rule in the editor.`,
+        });
     });
     return issues;
   },

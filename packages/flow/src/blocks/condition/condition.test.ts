@@ -6,7 +6,15 @@ describe('condition block', () => {
   it('condition takes the first branch that holds, else the else path', () => {
     const f = flow([
       { id: 'set', type: 'set', assignments: [{ variable: 'n', value: 7 }], next: 'c' },
-      { id: 'c', type: 'condition', branches: [{ when: { '>': [{ var: 'n' }, 10] }, next: 'big' }, { when: { '>': [{ var: 'n' }, 5] }, next: 'mid' }], else: 'small' },
+      {
+        id: 'c',
+        type: 'condition',
+        branches: [
+          { when: { '>': [{ var: 'n' }, 10] }, next: 'big' },
+          { when: { '>': [{ var: 'n' }, 5] }, next: 'mid' },
+        ],
+        else: 'small',
+      },
       { id: 'big', type: 'end', message: 'big' },
       { id: 'mid', type: 'end', message: 'mid' },
       { id: 'small', type: 'end', message: 'small' },

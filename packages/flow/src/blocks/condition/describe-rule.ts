@@ -23,12 +23,17 @@ export function parseRule(rule: Json): SimpleRule {
   const args = Array.isArray(rule[op]) ? (rule[op] as unknown[]) : [];
   const isIn = op === 'in';
   const varArg = (isIn ? args[1] : args[0]) as { var?: unknown } | undefined;
-  return { op, variable: typeof varArg?.var === 'string' ? varArg.var : '', operand: (isIn ? args[0] : args[1]) ?? '' };
+  return {
+    op,
+    variable: typeof varArg?.var === 'string' ? varArg.var : '',
+    operand: (isIn ? args[0] : args[1]) ?? '',
+  };
 }
 
 /** The JSONLogic of a rule typed in the editor: a value that reads as a number is compared as one. */
 export function buildRule(op: string, variable: string, operand: string): Json {
-  const typed: unknown = operand !== '' && !Number.isNaN(Number(operand)) && op !== 'in' ? Number(operand) : operand;
+  const typed: unknown =
+    operand !== '' && !Number.isNaN(Number(operand)) && op !== 'in' ? Number(operand) : operand;
   return op === 'in' ? { in: [typed, { var: variable }] } : { [op]: [{ var: variable }, typed] };
 }
 

@@ -8,7 +8,10 @@ describe('delay block', () => {
       { id: 's', type: 'end', message: 'after the wait' },
     ]);
     const { all } = play(f, [text('go'), timerOf('delay')]);
-    expect(all[0]?.find((e) => e.type === 'set_timer')).toMatchObject({ purpose: 'delay', dueAt: T0 + 1000 + 30_000 });
+    expect(all[0]?.find((e) => e.type === 'set_timer')).toMatchObject({
+      purpose: 'delay',
+      dueAt: T0 + 1000 + 30_000,
+    });
     expect(texts(all[1] ?? [])).toEqual(['after the wait']);
   });
 });

@@ -6,6 +6,7 @@ export const handoffMeta: BlockMeta<'handoff'> = {
   type: 'handoff',
   ports: nextPort,
   defaults: (id) => ({ id, type: 'handoff', message: 'A colleague will answer you shortly.' }),
-  summary: (node) => (typeof node.message === 'string' && node.message ? node.message : String(node.reason ?? '')),
+  summary: (node) =>
+    typeof node.message === 'string' && node.message ? node.message : String(node.reason ?? ''),
   preview: messagePreview,
 };

@@ -15,7 +15,9 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
 export function executeHttp(node: HttpNode, run: Run): Step {
   const vars = run.scope;
-  const headers = Object.fromEntries(Object.entries(node.headers ?? {}).map(([k, v]) => [k, render(v ?? '', vars)]));
+  const headers = Object.fromEntries(
+    Object.entries(node.headers ?? {}).map(([k, v]) => [k, render(v ?? '', vars)]),
+  );
   const req = run.emit({
     type: 'http_request',
     method: node.method,
@@ -32,13 +34,28 @@ export function resumeHttp(node: HttpNode, run: Run, event: HttpResponseEvent): 
   delete run.state.wait;
   if (node.saveStatusAs) run.state.vars[node.saveStatusAs] = event.status ?? 0;
   if (event.outcome === 'timeout') return { go: node.onTimeout ?? node.onFailure ?? node.next };
-  const ok = event.outcome === 'response' && event.status !== undefined && event.status >= 200 && event.status < 300;
+  const ok =
+    event.outcome === 'response' &&
+    event.status !== undefined &&
+    event.status >= 200 &&
+    event.status < 300;
   if (!ok) return { go: node.onFailure ?? node.next };
   for (const m of node.mappings ?? []) {
     let found: unknown;
     try {
-      const hits: unknown = JSONPath({ path: m.path, json: (event.body ?? null) as object, wrap: true, eval: false });
-      found = Array.isArray(hits) ? (hits.length === 1 ? hits[0] : hits.length === 0 ? null : hits) : null;
+      const hits: unknown = JSONPath({
+        path: m.path,
+        json: (event.body ?? null) as object,
+        wrap: true,
+        eval: false,
+      });
+      found = Array.isArray(hits)
+        ? hits.length === 1
+          ? hits[0]
+          : hits.length === 0
+            ? null
+            : hits
+        : null;
     } catch {
       found = null;
     }
@@ -55,7 +72,9 @@ export const httpBlock: BlockDefinition<HttpNode> = {
       ['headers', node.headers],
       ['body', node.body],
     ]);
-    (node.mappings ?? []).forEach((m, i) => uses.writes.push({ field: `mappings[${i}].variable`, name: m.variable }));
+    (node.mappings ?? []).forEach((m, i) =>
+      uses.writes.push({ field: `mappings[${i}].variable`, name: m.variable }),
+    );
     if (node.saveStatusAs) uses.writes.push({ field: 'saveStatusAs', name: node.saveStatusAs });
     return uses;
   },
@@ -63,7 +82,12 @@ export const httpBlock: BlockDefinition<HttpNode> = {
   check(node) {
     const issues: BlockIssue[] = [];
     (node.mappings ?? []).forEach((m, i) => {
-      if (!JSON_PATH.test(m.path)) issues.push({ code: 'INVALID_PATH', field: `mappings[${i}].path`, message: `"${m.path}" is not a path into the answer: write it like $.data.items[0].name.` });
+      if (!JSON_PATH.test(m.path))
+        issues.push({
+          code: 'INVALID_PATH',
+          field: `mappings[${i}].path`,
+          message: `"${m.path}" is not a path into the answer: write it like $.data.items[0].name.`,
+        });
     });
     return issues;
   },

@@ -4,10 +4,13 @@ import { flow, T0, text } from '../../engine/test-harness.ts';
 
 describe('jump block', () => {
   it('a jump loop stops at the step bound with a clear error effect', () => {
-    const f = flow([
-      { id: 'a', type: 'jump', target: 'b' },
-      { id: 'b', type: 'jump', target: 'a' },
-    ], { settings: { maxStepsPerMessage: 20 } });
+    const f = flow(
+      [
+        { id: 'a', type: 'jump', target: 'b' },
+        { id: 'b', type: 'jump', target: 'a' },
+      ],
+      { settings: { maxStepsPerMessage: 20 } },
+    );
     const r = advance(f, null, text('go'), T0);
     const err = r.effects.find((e) => e.type === 'error');
     expect(err).toMatchObject({ code: 'STEP_LIMIT' });

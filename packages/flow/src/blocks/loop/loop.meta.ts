@@ -8,5 +8,8 @@ export const loopMeta: BlockMeta<'loop'> = {
     { field: 'next', label: 'done' },
   ],
   defaults: (id) => ({ id, type: 'loop', list: 'items', itemVariable: 'item', body: '' }),
-  summary: (node) => (node.list ? `Each of ${String(node.list)}${node.itemVariable ? ` as ${String(node.itemVariable)}` : ''}` : ''),
+  summary: (node) =>
+    node.list
+      ? `Each of ${String(node.list)}${node.itemVariable ? ` as ${String(node.itemVariable)}` : ''}`
+      : '',
 };

@@ -12,7 +12,8 @@ export function returnToCaller(run: Run): Step | undefined {
     if (frame?.k !== 'sub') continue;
     const subVars = run.state.vars;
     run.state.vars = frame.vars;
-    for (const [callerVar, subVar] of Object.entries(frame.out ?? {})) run.state.vars[callerVar] = subVars[subVar] ?? null;
+    for (const [callerVar, subVar] of Object.entries(frame.out ?? {}))
+      run.state.vars[callerVar] = subVars[subVar] ?? null;
     if (frame.flow === undefined) delete run.state.flow;
     else run.state.flow = frame.flow;
     if (stack.length === 0) delete run.state.stack;

@@ -24,7 +24,15 @@ export function executeSay(node: SayNode, run: Run): Step {
       },
     });
   } else {
-    run.emit({ type: 'send', message: { kind: 'location', latitude: m.latitude, longitude: m.longitude, ...(m.name ? { name: m.name } : {}) } });
+    run.emit({
+      type: 'send',
+      message: {
+        kind: 'location',
+        latitude: m.latitude,
+        longitude: m.longitude,
+        ...(m.name ? { name: m.name } : {}),
+      },
+    });
   }
   return { go: node.next };
 }

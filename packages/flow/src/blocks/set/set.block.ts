@@ -12,7 +12,10 @@ type SetNode = NodeOf<'set'>;
 
 export function executeSet(node: SetNode, run: Run): Step {
   for (const a of node.assignments) {
-    const value = a.expression !== undefined ? evaluateLogic(a.expression, run.scope) : renderValue(a.value ?? null, run.scope);
+    const value =
+      a.expression !== undefined
+        ? evaluateLogic(a.expression, run.scope)
+        : renderValue(a.value ?? null, run.scope);
     run.state.vars[a.variable] = value ?? null;
   }
   return { go: node.next };
@@ -26,7 +29,9 @@ export const setBlock: BlockDefinition<SetNode> = {
     node.assignments.forEach((a, i) => {
       writes.push({ field: `assignments[${i}].variable`, name: a.variable });
       fromValue(`assignments[${i}].value`, a.value, reads);
-      logicVariables(a.expression).forEach((name) => reads.push({ field: `assignments[${i}].expression`, name }));
+      logicVariables(a.expression).forEach((name) =>
+        reads.push({ field: `assignments[${i}].expression`, name }),
+      );
     });
     return { reads, writes };
   },
@@ -35,7 +40,12 @@ export const setBlock: BlockDefinition<SetNode> = {
     const issues: BlockIssue[] = [];
     node.assignments.forEach((a, i) => {
       const bad = a.expression === undefined ? undefined : unknownLogicOp(a.expression);
-      if (bad) issues.push({ code: 'INVALID_CONDITION', field: `assignments[${i}].expression`, message: `The formula uses "${bad}", which is not a known operation: rebuild it in the editor.` });
+      if (bad)
+        issues.push({
+          code: 'INVALID_CONDITION',
+          field: `assignments[${i}].expression`,
+          message: `The formula uses "${bad}", which is not a known operation: rebuild it in the editor.`,
+        });
     });
     return issues;
   },

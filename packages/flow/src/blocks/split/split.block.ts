@@ -29,7 +29,10 @@ export function executeSplit(node: SplitNode, run: Run): Step {
 
 export const splitBlock: BlockDefinition<SplitNode> = {
   meta: splitMeta,
-  variables: (node) => ({ reads: [], writes: node.saveAs ? [{ field: 'saveAs', name: node.saveAs }] : [] }),
+  variables: (node) => ({
+    reads: [],
+    writes: node.saveAs ? [{ field: 'saveAs', name: node.saveAs }] : [],
+  }),
   waits: false,
   execute: executeSplit,
 };

@@ -3,7 +3,11 @@ import { records, type BlockMeta } from '../block-meta.ts';
 
 export const splitMeta: BlockMeta<'split'> = {
   type: 'split',
-  ports: (node) => records(node.branches).map((b, i) => ({ field: `branches[${i}].next`, label: String(b.label ?? `${String(b.weight ?? '')}%`) })),
+  ports: (node) =>
+    records(node.branches).map((b, i) => ({
+      field: `branches[${i}].next`,
+      label: String(b.label ?? `${String(b.weight ?? '')}%`),
+    })),
   defaults: (id) => ({
     id,
     type: 'split',
@@ -13,7 +17,9 @@ export const splitMeta: BlockMeta<'split'> = {
     ],
   }),
   summary(node) {
-    const weights = records(node.branches).map((b) => (typeof b.weight === 'number' && b.weight > 0 ? b.weight : 0));
+    const weights = records(node.branches).map((b) =>
+      typeof b.weight === 'number' && b.weight > 0 ? b.weight : 0,
+    );
     const total = weights.reduce((a, b) => a + b, 0);
     return total ? weights.map((w) => `${Math.round((w / total) * 100)}%`).join(' · ') : '';
   },

@@ -5,7 +5,15 @@ import { flow, T0, text, texts } from '../../engine/test-harness.ts';
 describe('split block', () => {
   it('random split is deterministic for a given state and follows the weights', () => {
     const f = flow([
-      { id: 'ab', type: 'split', saveAs: 'path', branches: [{ label: 'A', weight: 1, next: 'a' }, { label: 'B', weight: 3, next: 'b' }] },
+      {
+        id: 'ab',
+        type: 'split',
+        saveAs: 'path',
+        branches: [
+          { label: 'A', weight: 1, next: 'a' },
+          { label: 'B', weight: 3, next: 'b' },
+        ],
+      },
       { id: 'a', type: 'end', message: 'A' },
       { id: 'b', type: 'end', message: 'B' },
     ]);

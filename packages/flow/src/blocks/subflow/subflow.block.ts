@@ -13,12 +13,18 @@ type SubflowNode = NodeOf<'subflow'>;
 export function executeSubflow(node: SubflowNode, run: Run): Step {
   const target = run.subflows[node.flowId];
   if (!target) {
-    run.emit({ type: 'error', code: 'SUBFLOW_MISSING', nodeId: node.id, message: `The flow "${node.flowId}" called here is not available; the bot skipped it.` });
+    run.emit({
+      type: 'error',
+      code: 'SUBFLOW_MISSING',
+      nodeId: node.id,
+      message: `The flow "${node.flowId}" called here is not available; the bot skipped it.`,
+    });
     return { go: node.next };
   }
   const callerVars = run.state.vars;
   const vars = initialVariables(target);
-  for (const [name, template] of Object.entries(node.input ?? {})) vars[name] = renderValue(template ?? '', callerVars);
+  for (const [name, template] of Object.entries(node.input ?? {}))
+    vars[name] = renderValue(template ?? '', callerVars);
   if (callerVars.contact !== undefined) vars.contact = callerVars.contact;
   const frame = {
     k: 'sub' as const,
@@ -38,12 +44,21 @@ export const subflowBlock: BlockDefinition<SubflowNode> = {
   variables(node) {
     const reads: VariableUse[] = [];
     fromValue('input', node.input, reads);
-    return { reads, writes: Object.keys(node.output ?? {}).map((k) => ({ field: `output.${k}`, name: k })) };
+    return {
+      reads,
+      writes: Object.keys(node.output ?? {}).map((k) => ({ field: `output.${k}`, name: k })),
+    };
   },
   waits: false,
   check(node, ctx) {
     if (!ctx.flowIds || ctx.flowIds.includes(node.flowId)) return [];
-    return [{ code: 'SUBFLOW_NOT_FOUND', field: 'flowId', message: `The flow "${node.flowId}" does not exist in this workspace: pick another flow.` }];
+    return [
+      {
+        code: 'SUBFLOW_NOT_FOUND',
+        field: 'flowId',
+        message: `The flow "${node.flowId}" does not exist in this workspace: pick another flow.`,
+      },
+    ];
   },
   execute: executeSubflow,
 };

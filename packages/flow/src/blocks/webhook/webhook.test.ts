@@ -10,6 +10,9 @@ describe('webhook block', () => {
       { id: 'e', type: 'end' },
     ]);
     const hooks = advance(f, null, text('go'), T0).effects.filter((e) => e.type === 'webhook');
-    expect(hooks).toMatchObject([{ event: 'lead.new', payload: { who: '!' } }, { event: 'all.vars', payload: { items: ['a', 'b', 'c'] } }]);
+    expect(hooks).toMatchObject([
+      { event: 'lead.new', payload: { who: '!' } },
+      { event: 'all.vars', payload: { items: ['a', 'b', 'c'] } },
+    ]);
   });
 });
