@@ -1,9 +1,12 @@
-// Generates src/schema/flow.gen.ts from schemas/flow.schema.json (json-schema-to-typescript).
-// `npm run gen -w @waflow/flow`; a test fails when the checked-in file is stale.
+// Writes everything generated from schemas/ (see generate.ts): the flow schema's block list, the
+// types, the block schemas' imports and the block registries. `npm run gen -w @waflow/flow`; a
+// test fails when a checked-in file is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateFlowTypes } from './generate.ts';
+import { generatedFiles } from './generate.ts';
 
-const out = fileURLToPath(new URL('../src/schema/flow.gen.ts', import.meta.url));
-writeFileSync(out, await generateFlowTypes());
-console.log(`wrote ${out}`);
+for (const [path, text] of Object.entries(await generatedFiles())) {
+  const out = fileURLToPath(new URL(`../${path}`, import.meta.url));
+  writeFileSync(out, text);
+  console.log(`wrote ${out}`);
+}

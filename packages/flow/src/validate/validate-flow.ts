@@ -1,53 +1,18 @@
 // validateFlow: the JSON Schema (ajv) first, then the checks a schema cannot express — links
 // between blocks, reachability, declared variables, sub-flows, loops that would spin.
-import { edgesOf, waitsForOutside } from '../graph/edges.ts';
+import { blocks, type BlockDefinition, type CheckContext } from '../blocks/index.ts';
+import { edgesOf } from '../graph/edges.ts';
 import { BUILTIN_VARIABLES, variableUses } from '../graph/variables.ts';
 import { isTimeZone } from '../engine/clock.ts';
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
 import type { FlowError } from './flow-error.ts';
+import { regexError } from './rule-checks.ts';
 import { schemaErrors } from './schema-errors.ts';
 
-export interface ValidateContext {
-  /** Ids of the workspace's flows a sub-flow block may call; unset: not checked. */
-  flowIds?: readonly string[];
-}
+export type ValidateContext = CheckContext;
 
-export type ValidationResult = { ok: true; flow: FlowConfig; errors: [] } | { ok: false; errors: FlowError[] };
-
-/** JSONLogic operations a condition may use (json-logic-js's set, less `log`, which does I/O). */
-const LOGIC_OPS = new Set([
-  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:', 'in', 'cat', 'substr',
-  '+', '-', '*', '/', '%', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'all', 'none', 'some',
-  'map', 'reduce', 'filter',
-]);
-
-function unknownLogicOp(rule: unknown): string | undefined {
-  if (Array.isArray(rule)) {
-    for (const r of rule) {
-      const bad = unknownLogicOp(r);
-      if (bad) return bad;
-    }
-    return undefined;
-  }
-  if (typeof rule !== 'object' || rule === null) return undefined;
-  const keys = Object.keys(rule);
-  if (keys.length !== 1) return keys.length === 0 ? undefined : `{${keys.join(', ')}}`;
-  const op = keys[0] ?? '';
-  if (!LOGIC_OPS.has(op)) return op;
-  return unknownLogicOp((rule as Record<string, unknown>)[op]);
-}
-
-function regexError(pattern: string, flags?: string): string | undefined {
-  try {
-    new RegExp(pattern, flags);
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-
-/** Simple JSONPath forms: $.a.b[0]["c d"] (no filters or scripts). */
-const JSON_PATH = /^\$(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\[(?:'[^']*'|"[^"]*")\]|\.\*|\[\*\])*$/;
+export type ValidationResult =
+  { ok: true; flow: FlowConfig; errors: [] } | { ok: false; errors: FlowError[] };
 
 export function validateFlow(doc: unknown, ctx: ValidateContext = {}): ValidationResult {
   const fromSchema = schemaErrors(doc);
@@ -59,17 +24,30 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
 
   for (const node of flow.nodes) {
     if (byId.has(node.id)) {
-      errors.push({ code: 'DUPLICATE_NODE_ID', nodeId: node.id, field: 'id', message: `Two blocks are called "${node.id}": rename one of them.` });
+      errors.push({
+        code: 'DUPLICATE_NODE_ID',
+        nodeId: node.id,
+        field: 'id',
+        message: `Two blocks are called "${node.id}": rename one of them.`,
+      });
     } else byId.set(node.id, node);
   }
 
   const declared = new Set<string>();
   flow.variables.forEach((v, i) => {
     if (declared.has(v.name)) {
-      errors.push({ code: 'DUPLICATE_VARIABLE', field: `variables[${i}].name`, message: `The variable "${v.name}" is declared twice: remove one.` });
+      errors.push({
+        code: 'DUPLICATE_VARIABLE',
+        field: `variables[${i}].name`,
+        message: `The variable "${v.name}" is declared twice: remove one.`,
+      });
     }
     if (BUILTIN_VARIABLES.has(v.name)) {
-      errors.push({ code: 'DUPLICATE_VARIABLE', field: `variables[${i}].name`, message: `"${v.name}" is a built-in variable: pick another name.` });
+      errors.push({
+        code: 'DUPLICATE_VARIABLE',
+        field: `variables[${i}].name`,
+        message: `"${v.name}" is a built-in variable: pick another name.`,
+      });
     }
     declared.add(v.name);
   });
@@ -84,20 +62,35 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
 
   if (!byId.has(flow.start)) linkMissing(undefined, 'start', flow.start);
   if (flow.triggers.length === 0) {
-    errors.push({ code: 'NO_TRIGGER', field: 'triggers', message: 'Nothing starts this flow: add a trigger (for example a keyword).' });
+    errors.push({
+      code: 'NO_TRIGGER',
+      field: 'triggers',
+      message: 'Nothing starts this flow: add a trigger (for example a keyword).',
+    });
   }
   flow.triggers.forEach((t, i) => {
-    if (t.target !== undefined && !byId.has(t.target)) linkMissing(undefined, `triggers[${i}].target`, t.target);
+    if (t.target !== undefined && !byId.has(t.target))
+      linkMissing(undefined, `triggers[${i}].target`, t.target);
     if (t.type === 'regex') {
       const err = regexError(t.pattern, t.flags);
-      if (err) errors.push({ code: 'INVALID_REGEX', field: `triggers[${i}].pattern`, message: `This pattern is not a valid regular expression (${err}): correct it.` });
+      if (err)
+        errors.push({
+          code: 'INVALID_REGEX',
+          field: `triggers[${i}].pattern`,
+          message: `This pattern is not a valid regular expression (${err}): correct it.`,
+        });
     }
   });
   const timeoutNode = flow.settings?.timeoutNode;
-  if (timeoutNode !== undefined && !byId.has(timeoutNode)) linkMissing(undefined, 'settings.timeoutNode', timeoutNode);
+  if (timeoutNode !== undefined && !byId.has(timeoutNode))
+    linkMissing(undefined, 'settings.timeoutNode', timeoutNode);
   const timeZone = flow.settings?.timezone;
   if (timeZone !== undefined && !isTimeZone(timeZone)) {
-    errors.push({ code: 'INVALID_TIMEZONE', field: 'settings.timezone', message: `"${timeZone}" is not a time zone: write one like Europe/Madrid or America/Mexico_City.` });
+    errors.push({
+      code: 'INVALID_TIMEZONE',
+      field: 'settings.timezone',
+      message: `"${timeZone}" is not a time zone: write one like Europe/Madrid or America/Mexico_City.`,
+    });
   }
 
   for (const node of byId.values()) {
@@ -115,35 +108,22 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
       }
     }
 
-    if (node.type === 'ask' && node.validation.kind === 'regex') {
-      const err = regexError(node.validation.pattern, node.validation.flags);
-      if (err) errors.push({ code: 'INVALID_REGEX', nodeId: node.id, field: 'validation.pattern', message: `This pattern is not a valid regular expression (${err}): correct it.` });
-    }
-    if (node.type === 'condition') {
-      node.branches.forEach((b, i) => {
-        const bad = unknownLogicOp(b.when);
-        if (bad) errors.push({ code: 'INVALID_CONDITION', nodeId: node.id, field: `branches[${i}].when`, message: `The rule uses "${bad}", which is not a known operation: rebuild the rule in the editor.` });
+    const def: BlockDefinition<FlowNode> = blocks[node.type];
+    for (const issue of def.check?.(node, ctx) ?? [])
+      errors.push({
+        code: issue.code,
+        nodeId: node.id,
+        field: issue.field,
+        message: issue.message,
       });
-    }
-    if (node.type === 'set') {
-      node.assignments.forEach((a, i) => {
-        const bad = a.expression === undefined ? undefined : unknownLogicOp(a.expression);
-        if (bad) errors.push({ code: 'INVALID_CONDITION', nodeId: node.id, field: `assignments[${i}].expression`, message: `The formula uses "${bad}", which is not a known operation: rebuild it in the editor.` });
-      });
-    }
-    if (node.type === 'http') {
-      (node.mappings ?? []).forEach((m, i) => {
-        if (!JSON_PATH.test(m.path)) errors.push({ code: 'INVALID_PATH', nodeId: node.id, field: `mappings[${i}].path`, message: `"${m.path}" is not a path into the answer: write it like $.data.items[0].name.` });
-      });
-    }
-    if (node.type === 'subflow' && ctx.flowIds && !ctx.flowIds.includes(node.flowId)) {
-      errors.push({ code: 'SUBFLOW_NOT_FOUND', nodeId: node.id, field: 'flowId', message: `The flow "${node.flowId}" does not exist in this workspace: pick another flow.` });
-    }
   }
 
   // Reachability from the start and every trigger target.
   const reached = new Set<string>();
-  const queue = [flow.start, ...flow.triggers.map((t) => t.target).filter((t): t is string => t !== undefined)];
+  const queue = [
+    flow.start,
+    ...flow.triggers.map((t) => t.target).filter((t): t is string => t !== undefined),
+  ];
   if (timeoutNode) queue.push(timeoutNode);
   while (queue.length > 0) {
     const id = queue.pop() ?? '';
@@ -155,7 +135,12 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
   }
   for (const node of byId.values()) {
     if (!reached.has(node.id)) {
-      errors.push({ code: 'UNREACHABLE_NODE', nodeId: node.id, field: 'id', message: 'No path leads to this block: connect it or delete it.' });
+      errors.push({
+        code: 'UNREACHABLE_NODE',
+        nodeId: node.id,
+        field: 'id',
+        message: 'No path leads to this block: connect it or delete it.',
+      });
     }
   }
 
@@ -178,7 +163,8 @@ function findSpinningCycle(byId: Map<string, FlowNode>): string[] | undefined {
   const path: string[] = [];
   const visit = (id: string): string[] | undefined => {
     const node = byId.get(id);
-    if (!node || waitsForOutside(node)) return undefined;
+    const def: BlockDefinition<FlowNode> | undefined = node && blocks[node.type];
+    if (!node || !def || def.waits) return undefined;
     const s = state.get(id);
     if (s === 'done') return undefined;
     if (s === 'open') return [...path.slice(path.indexOf(id)), id];
@@ -186,7 +172,7 @@ function findSpinningCycle(byId: Map<string, FlowNode>): string[] | undefined {
     path.push(id);
     for (const e of edgesOf(node)) {
       // A for-each's body may link back to it: that circle ends with the list (maxItems).
-      if (node.type === 'loop' && e.field === 'body') continue;
+      if (def.boundedPorts?.includes(e.field)) continue;
       const found = visit(e.target);
       if (found) return found;
     }

@@ -1,17 +1,29 @@
 // ask: send the question (choices as a numbered menu: WhatsApp Web no longer delivers buttons
 // or lists), wait for the reply, check it, retry, give up after the maximum, or time out.
-import type { AskNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import type { InboundContent } from '../../engine/types.ts';
 import { render } from '../../engine/template.ts';
+import { templateReads } from '../../graph/variable-refs.ts';
+import { regexError } from '../../validate/rule-checks.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { askMeta } from './ask.meta.ts';
 import { checkAnswer } from './validate-answer.ts';
+
+type AskNode = NodeOf<'ask'>;
 
 export const DEFAULT_MAX_RETRIES = 2;
 
-export function questionText(node: AskNode, vars: Readonly<Record<string, unknown>>, prefix?: string): string {
+export function questionText(
+  node: AskNode,
+  vars: Readonly<Record<string, unknown>>,
+  prefix?: string,
+): string {
   let text = render(prefix ?? node.prompt, vars);
   if (node.validation.kind === 'choice') {
-    const menu = node.validation.options.map((o, i) => `${i + 1}. ${render(o.label, vars)}`).join('\n');
+    const menu = node.validation.options
+      .map((o, i) => `${i + 1}. ${render(o.label, vars)}`)
+      .join('\n');
     text = `${text}\n\n${menu}\n\nReply with a number.`;
   }
   return text;
@@ -33,7 +45,10 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
     run.state.vars[node.saveAs] = check.value;
     delete run.state.wait;
     delete run.state.tries;
-    const option = node.validation.kind === 'choice' && check.option !== undefined ? node.validation.options[check.option] : undefined;
+    const option =
+      node.validation.kind === 'choice' && check.option !== undefined
+        ? node.validation.options[check.option]
+        : undefined;
     return { go: option?.next ?? node.next };
   }
   const tries = (run.state.tries ?? 0) + 1;
@@ -46,7 +61,9 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
     return { end: 'completed' };
   }
   run.state.tries = tries;
-  const retry = node.retryPrompt ? questionText(node, run.scope, node.retryPrompt) : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
+  const retry = node.retryPrompt
+    ? questionText(node, run.scope, node.retryPrompt)
+    : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
   run.say(retry);
   return { wait: true };
 }
@@ -56,3 +73,31 @@ export function timeoutAsk(node: AskNode, run: Run): Step {
   delete run.state.tries;
   return node.onTimeout ? { go: node.onTimeout } : { end: 'expired' };
 }
+
+export const askBlock: BlockDefinition<AskNode> = {
+  meta: askMeta,
+  variables(node) {
+    const uses = templateReads([
+      ['prompt', node.prompt],
+      ['retryPrompt', node.retryPrompt],
+    ]);
+    uses.writes.push({ field: 'saveAs', name: node.saveAs });
+    return uses;
+  },
+  waits: true,
+  check(node) {
+    if (node.validation.kind !== 'regex') return [];
+    const err = regexError(node.validation.pattern, node.validation.flags);
+    return err
+      ? [
+          {
+            code: 'INVALID_REGEX',
+            field: 'validation.pattern',
+            message: `This pattern is not a valid regular expression (${err}): correct it.`,
+          },
+        ]
+      : [];
+  },
+  execute: executeAsk,
+  resume: { message: resumeAsk, timer: timeoutAsk },
+};

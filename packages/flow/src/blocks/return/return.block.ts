@@ -1,5 +1,8 @@
 // return: leave the sub-flow (dropping any loops inside it) and continue in the caller.
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { returnMeta } from './return.meta.ts';
 
 /** Pops back to the caller of the current sub-flow; undefined when not in one. */
 export function returnToCaller(run: Run): Step | undefined {
@@ -9,7 +12,8 @@ export function returnToCaller(run: Run): Step | undefined {
     if (frame?.k !== 'sub') continue;
     const subVars = run.state.vars;
     run.state.vars = frame.vars;
-    for (const [callerVar, subVar] of Object.entries(frame.out ?? {})) run.state.vars[callerVar] = subVars[subVar] ?? null;
+    for (const [callerVar, subVar] of Object.entries(frame.out ?? {}))
+      run.state.vars[callerVar] = subVars[subVar] ?? null;
     if (frame.flow === undefined) delete run.state.flow;
     else run.state.flow = frame.flow;
     if (stack.length === 0) delete run.state.stack;
@@ -22,3 +26,10 @@ export function returnToCaller(run: Run): Step | undefined {
 export function executeReturn(run: Run): Step {
   return returnToCaller(run) ?? { end: 'completed' };
 }
+
+export const returnBlock: BlockDefinition<NodeOf<'return'>> = {
+  meta: returnMeta,
+  variables: () => ({ reads: [], writes: [] }),
+  waits: false,
+  execute: (_node, run) => executeReturn(run),
+};

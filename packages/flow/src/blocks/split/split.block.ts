@@ -1,7 +1,11 @@
 // split: a weighted random path, drawn from the conversation's seed (same draw on a replay).
-import type { SplitNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import { nextRandom } from '../../engine/random.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { splitMeta } from './split.meta.ts';
+
+type SplitNode = NodeOf<'split'>;
 
 export function executeSplit(node: SplitNode, run: Run): Step {
   const { value, seed } = nextRandom(run.state.seed);
@@ -22,3 +26,13 @@ export function executeSplit(node: SplitNode, run: Run): Step {
   }
   return { go: chosen?.next };
 }
+
+export const splitBlock: BlockDefinition<SplitNode> = {
+  meta: splitMeta,
+  variables: (node) => ({
+    reads: [],
+    writes: node.saveAs ? [{ field: 'saveAs', name: node.saveAs }] : [],
+  }),
+  waits: false,
+  execute: executeSplit,
+};

@@ -1,8 +1,13 @@
 // loop (for each): run the body once per item of a list variable; when the body's path ends (or
 // links back to the loop block) the next item starts; after the last one, continue at `next`.
-import type { LoopNode } from '../../schema/types.ts';
+import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import type { Frame } from '../../engine/types.ts';
+import type { VariableUse } from '../../graph/variable-refs.ts';
+import type { BlockDefinition } from '../block-definition.ts';
+import { loopMeta } from './loop.meta.ts';
+
+type LoopNode = NodeOf<'loop'>;
 
 export function executeLoop(node: LoopNode, run: Run): Step {
   const stack = (run.state.stack ??= []);
@@ -39,3 +44,16 @@ export function executeLoop(node: LoopNode, run: Run): Step {
   if (node.indexVariable) run.state.vars[node.indexVariable] = frame.i + 1;
   return { go: node.body };
 }
+
+export const loopBlock: BlockDefinition<LoopNode> = {
+  meta: loopMeta,
+  variables(node) {
+    const writes: VariableUse[] = [{ field: 'itemVariable', name: node.itemVariable }];
+    if (node.indexVariable) writes.push({ field: 'indexVariable', name: node.indexVariable });
+    return { reads: [{ field: 'list', name: node.list }], writes };
+  },
+  waits: false,
+  // Its body may link back to it: that circle ends with the list (maxItems).
+  boundedPorts: ['body'],
+  execute: executeLoop,
+};

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { flow, play, text, texts } from '../../engine/test-harness.ts';
+
+describe('handoff block', () => {
+  it('handoff keeps the bot quiet until released, then continues', () => {
+    const f = flow([
+      { id: 'h', type: 'handoff', message: 'A person will answer', next: 'back' },
+      { id: 'back', type: 'end', message: 'bot is back' },
+    ]);
+    const { all, state } = play(f, [text('go'), text('hello?'), { type: 'handoff_released' }]);
+    expect(all[0]?.some((e) => e.type === 'handoff')).toBe(true);
+    expect(all[1]).toEqual([]);
+    expect(texts(all[2] ?? [])).toEqual(['bot is back']);
+    expect(state?.status).toBe('completed');
+  });
+});
