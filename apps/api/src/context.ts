@@ -4,6 +4,7 @@ import type { Coordinator } from '@waflow/coord';
 import type { DbClient, Keyring } from '@waflow/db';
 import type { EgressPolicy, Runtime } from '@waflow/runtime';
 import type { Logger } from 'pino';
+import type { Limits } from './limits.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -19,6 +20,8 @@ export interface Deps {
   webOrigin?: string;
   /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
   egressPolicy?: EgressPolicy;
+  /** Endpoints per workspace and integrator rates (defaultLimits when absent). */
+  limits?: Limits;
 }
 
 export interface AppEnv {

@@ -28,7 +28,9 @@ const delayFlow = {
 };
 
 /** An HTTP server on 127.0.0.1; `answer: false` makes it a tarpit (reads the request, never replies). */
-async function receiver(answer: boolean): Promise<{ server: Server; url: string; requests: () => number }> {
+async function receiver(
+  answer: boolean,
+): Promise<{ server: Server; url: string; requests: () => number }> {
   let requests = 0;
   const server = createServer((req, res) => {
     requests += 1;
@@ -36,7 +38,11 @@ async function receiver(answer: boolean): Promise<{ server: Server; url: string;
     if (answer) req.on('end', () => res.writeHead(204).end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, requests: () => requests };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    requests: () => requests,
+  };
 }
 
 const closeServer = (server: Server) =>
@@ -63,61 +69,107 @@ describe('webhook delivery isolation', () => {
   afterAll(() => client.close());
 
   const start = async () => {
-    runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, pollMs: 25, recoverMs: 60_000, egressPolicy: { allowHosts: [], allowCidrs: ['127.0.0.0/8'] }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+    runtime = new Runtime({
+      client,
+      coord: createInProcessCoordinator(),
+      keyring,
+      pollMs: 25,
+      recoverMs: 60_000,
+      egressPolicy: { allowHosts: [], allowCidrs: ['127.0.0.0/8'] },
+      log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+    });
     await runtime.start();
     return runtime;
   };
   const endpoint = async (workspaceId: string, url: string) => {
-    const [ep] = await client.db.insert(schema.webhookEndpoints).values({ workspaceId, url, secret: keyring.encrypt(generateWebhookSecret()), events: ['*'] }).returning();
+    const [ep] = await client.db
+      .insert(schema.webhookEndpoints)
+      .values({ workspaceId, url, secret: keyring.encrypt(generateWebhookSecret()), events: ['*'] })
+      .returning();
     if (!ep) throw new Error('no endpoint');
     return ep.id;
   };
   const queueEvents = async (workspaceId: string, n: number) => {
-    for (let i = 0; i < n; i++) await enqueueWebhookEvent(client.db, { id: `evt_${randomBytes(6).toString('hex')}`, type: 'lead.captured', workspaceId, occurredAt: new Date(), data: { n: i } });
+    for (let i = 0; i < n; i++)
+      await enqueueWebhookEvent(client.db, {
+        id: `evt_${randomBytes(6).toString('hex')}`,
+        type: 'lead.captured',
+        workspaceId,
+        occurredAt: new Date(),
+        data: { n: i },
+      });
   };
-  const deliveriesOf = (endpointId: string) => client.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.endpointId, endpointId));
+  const deliveriesOf = (endpointId: string) =>
+    client.db
+      .select()
+      .from(schema.webhookDeliveries)
+      .where(eq(schema.webhookDeliveries.endpointId, endpointId));
   const attemptsOf = async (endpointId: string) => {
     const ids = (await deliveriesOf(endpointId)).map((d) => d.id);
-    return ids.length === 0 ? [] : client.db.select().from(schema.webhookAttempts).where(inArray(schema.webhookAttempts.deliveryId, ids));
+    return ids.length === 0
+      ? []
+      : client.db
+          .select()
+          .from(schema.webhookAttempts)
+          .where(inArray(schema.webhookAttempts.deliveryId, ids));
   };
 
-  it("fires another workspace's delay block and sends its reply while a tarpit endpoint holds its deliveries", { timeout: 60_000 }, async () => {
-    const tarpit = await receiver(false);
-    servers.push(tarpit.server);
-    const b = await createWorkspace(client.db, 'B with a tarpit');
-    const tarpitId = await endpoint(b.id, tarpit.url);
-    await queueEvents(b.id, 10);
-    const a = await seedNumberWithFlow(client, delayFlow);
+  it(
+    "fires another workspace's delay block and sends its reply while a tarpit endpoint holds its deliveries",
+    { timeout: 60_000 },
+    async () => {
+      const tarpit = await receiver(false);
+      servers.push(tarpit.server);
+      const b = await createWorkspace(client.db, 'B with a tarpit');
+      const tarpitId = await endpoint(b.id, tarpit.url);
+      await queueEvents(b.id, 10);
+      const a = await seedNumberWithFlow(client, delayFlow);
 
-    const rt = await start();
-    const channel = await rt.attachSandbox(a.numberId);
-    // The tarpit holds requests: deliveries are under way before A's delay is even set.
-    await waitFor(() => tarpit.requests() >= 1 || undefined, 15_000, 'the tarpit to be called');
-    channel.deliver({ from: '34600555000@c.us', text: 'hi' });
-    await waitFor(() => channel.sent.length >= 1 || undefined, 40_000, "A's reply after its delay");
+      const rt = await start();
+      const channel = await rt.attachSandbox(a.numberId);
+      // The tarpit holds requests: deliveries are under way before A's delay is even set.
+      await waitFor(() => tarpit.requests() >= 1 || undefined, 15_000, 'the tarpit to be called');
+      channel.deliver({ from: '34600555000@c.us', text: 'hi' });
+      await waitFor(
+        () => channel.sent.length >= 1 || undefined,
+        40_000,
+        "A's reply after its delay",
+      );
 
-    expect(channel.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual(['one second later']);
-    // When A's reply went out, not one request to the tarpit had settled.
-    expect(await attemptsOf(tarpitId)).toEqual([]);
-    expect((await deliveriesOf(tarpitId)).some((d) => d.status === 'delivering')).toBe(true);
-  });
+      expect(channel.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual([
+        'one second later',
+      ]);
+      // When A's reply went out, not one request to the tarpit had settled.
+      expect(await attemptsOf(tarpitId)).toEqual([]);
+      expect((await deliveriesOf(tarpitId)).some((d) => d.status === 'delivering')).toBe(true);
+    },
+  );
 
-  it("keeps delivering to a workspace's second endpoint while its first one tarpits", { timeout: 60_000 }, async () => {
-    const tarpit = await receiver(false);
-    const healthy = await receiver(true);
-    servers.push(tarpit.server, healthy.server);
-    const b = await createWorkspace(client.db, 'B with two endpoints');
-    const tarpitId = await endpoint(b.id, tarpit.url);
-    const healthyId = await endpoint(b.id, healthy.url);
-    // More than one claim's worth, so a loop waiting on its slowest request would leave some behind.
-    await queueEvents(b.id, 60);
+  it(
+    "keeps delivering to a workspace's second endpoint while its first one tarpits",
+    { timeout: 60_000 },
+    async () => {
+      const tarpit = await receiver(false);
+      const healthy = await receiver(true);
+      servers.push(tarpit.server, healthy.server);
+      const b = await createWorkspace(client.db, 'B with two endpoints');
+      const tarpitId = await endpoint(b.id, tarpit.url);
+      const healthyId = await endpoint(b.id, healthy.url);
+      // More than one claim's worth, so a loop waiting on its slowest request would leave some behind.
+      await queueEvents(b.id, 60);
 
-    await start();
-    await waitFor(async () => ((await deliveriesOf(healthyId)).every((d) => d.status === 'delivered') ? true : undefined), 40_000, 'every delivery to the healthy endpoint');
+      await start();
+      await waitFor(
+        async () =>
+          (await deliveriesOf(healthyId)).every((d) => d.status === 'delivered') ? true : undefined,
+        40_000,
+        'every delivery to the healthy endpoint',
+      );
 
-    expect(healthy.requests()).toBe(60);
-    // All of that while the tarpit still had not answered a single one.
-    expect(await attemptsOf(tarpitId)).toEqual([]);
-    expect(tarpit.requests()).toBeGreaterThan(0);
-  });
+      expect(healthy.requests()).toBe(60);
+      // All of that while the tarpit still had not answered a single one.
+      expect(await attemptsOf(tarpitId)).toEqual([]);
+      expect(tarpit.requests()).toBeGreaterThan(0);
+    },
+  );
 });

@@ -15,7 +15,11 @@ export interface DeliveryLimits {
   perProcess: number;
 }
 
-export const defaultDeliveryLimits: DeliveryLimits = { perEndpoint: 4, perWorkspace: 16, perProcess: 64 };
+export const defaultDeliveryLimits: DeliveryLimits = {
+  perEndpoint: 4,
+  perWorkspace: 16,
+  perProcess: 64,
+};
 
 /**
  * A claimed delivery is `delivering` with next_attempt_at = the claim's lease: an attempt lasts at
@@ -35,14 +39,22 @@ interface Candidate {
 }
 
 /** Claims at most `room` deliveries due at `now` that fit under the caps; returns their ids. */
-export async function claimDeliveries(db: Database, now: Date, limits: DeliveryLimits, room: number): Promise<string[]> {
+export async function claimDeliveries(
+  db: Database,
+  now: Date,
+  limits: DeliveryLimits,
+  room: number,
+): Promise<string[]> {
   if (room <= 0) return [];
   const at = now.toISOString();
   const lease = new Date(now.getTime() + CLAIM_LEASE_MS).toISOString();
   const d = schema.webhookDeliveries;
   const e = schema.webhookEndpoints;
   return db.transaction(async (tx) => {
-    const [lock] = await executeRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${CLAIM_LOCK}) as ok`);
+    const [lock] = await executeRows<{ ok: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${CLAIM_LOCK}) as ok`,
+    );
     if (!lock?.ok) return [];
     const busy = await executeRows<{ endpoint_id: string; workspace_id: string; n: number }>(
       tx,
