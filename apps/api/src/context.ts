@@ -5,6 +5,7 @@ import type { DbClient, Keyring } from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
 import type { Logger } from 'pino';
 import type { RuntimePort } from './runtime-port.ts';
+import type { Limits } from './limits.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -20,6 +21,8 @@ export interface Deps {
   webOrigin?: string;
   /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
   egressPolicy?: EgressPolicy;
+  /** Endpoints per workspace and integrator rates (defaultLimits when absent). */
+  limits?: Limits;
 }
 
 export interface AppEnv {

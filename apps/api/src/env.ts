@@ -2,6 +2,8 @@
 // value is wrong. The README's configuration table lists the same.
 import { readHostLease, type HostLease } from '@waflow/db';
 import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
+import { readLimits, type Limits } from './limits.ts';
+
 export interface Env {
   port: number;
   host: string;
@@ -20,6 +22,8 @@ export interface Env {
   whatsappWorkers: boolean;
   /** WAFLOW_HOST_ID, WAFLOW_LEASE_TTL_MS, WAFLOW_NUMBERS_PER_HOST: this host's share of the numbers. */
   lease: HostLease;
+  /** WAFLOW_MAX_WEBHOOK_ENDPOINTS and the WAFLOW_API_*_RATE_PER_MIN integrator rates. */
+  limits: Limits;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -38,6 +42,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const workers = env.WAFLOW_WHATSAPP_WORKERS?.trim() || 'on';
   if (workers !== 'on' && workers !== 'off') problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
   const lease = readHostLease(env, problems);
+  const limits = readLimits(env, problems);
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -53,5 +58,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     egressPolicy,
     whatsappWorkers: workers !== 'off',
     lease,
+    limits,
   };
 }

@@ -20,6 +20,7 @@ import { InboundScheduler } from './pipeline/scheduler.ts';
 import type { ContactInput } from './pipeline/process-event.ts';
 import { commitTurns, type TurnWrites } from './pipeline/turn-writes.ts';
 import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/claim-event.ts';
+import { PollLoop } from './loops/poll-loop.ts';
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
@@ -46,7 +47,7 @@ export interface RuntimeOptions {
   now?: () => number;
   egressPolicy?: EgressPolicy;
   outbox?: Partial<OutboxSenderOptions>;
-  /** How often timers and retries are polled (ms). */
+  /** How often timers, webhook deliveries and the retention sweep are polled, each in its own loop (ms). */
   pollMs?: number;
   /** How often unprocessed inbound events written by other processes are looked for (ms). */
   recoverMs?: number;
@@ -59,7 +60,7 @@ export interface RuntimeOptions {
   /** How often the coordinator's health is checked when it is Redis (ms, default 1 s). */
   coordHealthMs?: number;
   /**
-   * Apply the workspaces' retention periods from this runtime's timer loop (default on). The
+   * Apply the workspaces' retention periods from a loop of this runtime (default on). The
    * WhatsApp number workers turn it off: their host sweeps once for all of them.
    */
   retention?: boolean;
@@ -83,7 +84,8 @@ export class Runtime {
   private readonly retention: RetentionSweeper | undefined;
   private readonly attached = new Map<string, Attached>();
   private readonly ingest: IngestQueue;
-  private timerLoop: NodeJS.Timeout | undefined;
+  private timerLoop: PollLoop | undefined;
+  private retentionLoop: PollLoop | undefined;
   private recoverLoop: NodeJS.Timeout | undefined;
   private healthLoop: NodeJS.Timeout | undefined;
   private coordOk = true;
@@ -154,17 +156,16 @@ export class Runtime {
     this.unlisten = await this.opts.client.listen(FLOW_PUBLISHED_CHANNEL, () => this.flows.invalidate());
     const interrupted = await this.webhooks?.recover();
     if (interrupted) this.log.warn({ interrupted }, 'webhook deliveries interrupted by a stop were queued again');
-    const tick = async () => {
-      try {
-        await this.timers.tick();
-        await this.webhooks?.tick();
-        await this.retention?.tick();
-      } catch (err) {
-        this.log.error({ err }, 'timer tick failed');
-      }
-      this.timerLoop = setTimeout(() => void tick(), this.pollMs);
-    };
-    this.timerLoop = setTimeout(() => void tick(), this.pollMs);
+    // Three loops, so nothing waits on another: a webhook endpoint that never answers or a long
+    // retention sweep cannot hold up a timer (timers start their work and never wait for it).
+    this.timerLoop = new PollLoop('timer tick', () => this.timers.tick(), this.pollMs, this.log);
+    this.timerLoop.start();
+    this.webhooks?.start(this.pollMs);
+    const retention = this.retention;
+    if (retention) {
+      this.retentionLoop = new PollLoop('retention sweep', () => retention.tick(), this.pollMs, this.log);
+      this.retentionLoop.start();
+    }
     // Events other processes persist (the API's handoff releases and API starts, a takeover's
     // backlog) are found by this sweep; in-process ones are scheduled at once.
     this.recoverLoop = setInterval(() => {
@@ -329,12 +330,15 @@ export class Runtime {
   }
 
   async stop(): Promise<void> {
-    if (this.timerLoop) clearTimeout(this.timerLoop);
+    await this.timerLoop?.stop();
+    await this.retentionLoop?.stop();
     if (this.recoverLoop) clearInterval(this.recoverLoop);
     if (this.healthLoop) clearInterval(this.healthLoop);
     await this.unlisten?.();
     await this.scheduler.stop();
     await this.timers.idle();
+    // Attempts under way end within their timeout (15 s); their rows are settled before we go.
+    await this.webhooks?.stop();
     for (const id of [...this.attached.keys()]) await this.detach(id);
     await this.egress.close();
   }

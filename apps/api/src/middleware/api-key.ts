@@ -1,57 +1,59 @@
 // Integrators call `/api/v1/integrations/*` with `Authorization: Bearer wf_…`: the key is looked
 // up by its SHA-256 hash (only the hash is stored), bound to one workspace, and rate-limited per
-// key (a token bucket in this process: 120 requests a minute, bursts of 30).
+// key and per workspace (token buckets in this process, see integrator-limits.ts). A client
+// address that keeps sending missing, unknown or revoked keys is refused before any lookup.
 import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { schema } from '@waflow/db';
 import type { AppEnv, Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { clientAddress } from './client-address.ts';
+import { integratorLimiters, rateLimited } from './integrator-limits.ts';
 
 export const API_KEY_PREFIX = 'wf_';
-const RATE_PER_MIN = 120;
-const BURST = 30;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-// One bucket per key across every integrator route of an app (the middleware is built per route).
-const limiters = new WeakMap<Deps, { buckets: Map<string, Bucket>; touched: Map<string, number> }>();
+// last_used_at writes, at most once a minute per key, across every integrator route of an app.
+const touchedByDeps = new WeakMap<Deps, Map<string, number>>();
 
 export function requireApiKey(deps: Deps): MiddlewareHandler<AppEnv> {
-  let limiter = limiters.get(deps);
-  if (!limiter) limiters.set(deps, (limiter = { buckets: new Map(), touched: new Map() }));
-  const { buckets, touched } = limiter;
+  let touched = touchedByDeps.get(deps);
+  if (!touched) touchedByDeps.set(deps, (touched = new Map()));
+  const seen = touched;
+  const limiters = integratorLimiters(deps);
   return async function requireApiKeyMiddleware(c, next) {
+    const now = Date.now();
+    const address = clientAddress(c);
+    const refusedFor = limiters.badKey.wait(address, now);
+    if (refusedFor > 0) throw rateLimited(c, refusedFor, 'TOO_MANY_BAD_KEYS', `More than ${limiters.badKey.perMin} requests a minute from your address had a missing, unknown or revoked API key`);
     const key = /^Bearer (wf_[A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!key) throw new AppError(401, 'UNAUTHENTICATED', 'Send your API key as Authorization: Bearer wf_… (create one under Settings → API keys).');
+    if (!key) {
+      limiters.badKey.take(address, now);
+      throw new AppError(401, 'UNAUTHENTICATED', 'Send your API key as Authorization: Bearer wf_… (create one under Settings → API keys).');
+    }
     const [row] = await deps.client.db
       .select({ id: schema.apiKeys.id, workspaceId: schema.apiKeys.workspaceId })
       .from(schema.apiKeys)
       .where(and(eq(schema.apiKeys.keyHash, hashApiKey(key)), isNull(schema.apiKeys.revokedAt)));
-    if (!row) throw new AppError(401, 'UNAUTHENTICATED', 'This API key is unknown or was revoked: create a new one under Settings → API keys.');
-
-    const now = Date.now();
-    const b = buckets.get(row.id) ?? { tokens: BURST, at: now };
-    b.tokens = Math.min(BURST, b.tokens + ((now - b.at) / 60_000) * RATE_PER_MIN);
-    b.at = now;
-    buckets.set(row.id, b);
-    if (b.tokens < 1) {
-      const wait = Math.ceil(((1 - b.tokens) * 60) / RATE_PER_MIN);
-      c.header('Retry-After', String(wait));
-      throw new AppError(429, 'RATE_LIMITED', `This API key makes more than ${RATE_PER_MIN} requests a minute: wait ${wait} s and slow down.`);
+    if (!row) {
+      limiters.badKey.take(address, now);
+      throw new AppError(401, 'UNAUTHENTICATED', 'This API key is unknown or was revoked: create a new one under Settings → API keys.');
     }
-    b.tokens -= 1;
+
+    const keyWait = limiters.key.wait(row.id, now);
+    if (keyWait > 0) throw rateLimited(c, keyWait, 'RATE_LIMITED', `This API key makes more than ${limiters.key.perMin} requests a minute`);
+    const workspaceWait = limiters.workspace.wait(row.workspaceId, now);
+    if (workspaceWait > 0) throw rateLimited(c, workspaceWait, 'WORKSPACE_RATE_LIMITED', `This workspace’s API keys together make more than ${limiters.workspace.perMin} requests a minute`);
+    limiters.key.take(row.id, now);
+    limiters.workspace.take(row.workspaceId, now);
 
     // last_used_at at most once a minute per key, off the request's path.
-    if (now - (touched.get(row.id) ?? 0) > 60_000) {
-      touched.set(row.id, now);
+    if (now - (seen.get(row.id) ?? 0) > 60_000) {
+      seen.set(row.id, now);
       void deps.client.db.update(schema.apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(schema.apiKeys.id, row.id)).catch(() => undefined);
     }
     c.set('workspaceId', row.workspaceId);

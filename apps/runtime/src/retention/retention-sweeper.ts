@@ -1,5 +1,5 @@
 // Applies the workspaces' retention periods (Settings → Workspace → "Delete conversations after"):
-// at most once an hour, from the runtime's timer loop, what is older than its workspace's period
+// at most once an hour, from a loop of the runtime's own (never the timers'), what is older than its workspace's period
 // is deleted (see purgeExpired in @waflow/db). Idempotent: several runtimes sweeping the same
 // database delete each row once.
 import { purgeExpired, type Database } from '@waflow/db';

@@ -10,6 +10,4 @@ const keyring = createKeyring({ k1: Buffer.from(process.env.KEY_HEX ?? '', 'hex'
 const deliverer = new WebhookDeliverer({ db: client.db, keyring, egress: createEgressClient({ allowHosts: [], allowCidrs: ['127.0.0.0/8'] }), log: pino({ level: 'silent' }), now: Date.now });
 await deliverer.recover();
 process.send?.({ ready: true });
-for (;;) {
-  if ((await deliverer.tick(10, 1)) === 0) await new Promise((r) => setTimeout(r, 50));
-}
+deliverer.start(50);

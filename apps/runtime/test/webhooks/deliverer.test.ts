@@ -32,6 +32,12 @@ describe('webhook deliverer', () => {
   let clock = Date.now();
   let workspaceId = '';
   const deliverer = () => new WebhookDeliverer({ db: client.db, keyring, egress, log: pino({ level: 'silent' }), now: () => clock, random: () => 0.5 });
+  /** One tick, waiting for the attempts it started. */
+  const deliverOnce = async (d = deliverer()) => {
+    const started = await d.tick();
+    await d.idle();
+    return started;
+  };
 
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
@@ -72,7 +78,7 @@ describe('webhook deliverer', () => {
   it('delivers a payload the receiver can verify with the official library', async () => {
     const { secret, delivery } = await endpointWithEvent();
     reply = { status: 204 };
-    expect(await deliverer().tick()).toBeGreaterThanOrEqual(1);
+    expect(await deliverOnce()).toBeGreaterThanOrEqual(1);
     const got = received.find((r) => r.headers['webhook-id'] === delivery.eventId);
     expect(got).toBeDefined();
     const wh = new Webhook(secret);
@@ -91,7 +97,7 @@ describe('webhook deliverer', () => {
       if (d?.status !== 'pending') break;
       clock = Math.max(clock, d.nextAttemptAt.getTime());
       times.push(clock);
-      await deliverer().tick();
+      await deliverOnce();
     }
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
     expect(gaps).toEqual(RETRY_SCHEDULE_MS.slice(1));
@@ -104,14 +110,14 @@ describe('webhook deliverer', () => {
   it('waits as long as Retry-After says on a 429', async () => {
     const { delivery } = await endpointWithEvent();
     reply = { status: 429, headers: { 'retry-after': '120' } };
-    await deliverer().tick();
+    await deliverOnce();
     expect((await deliveryOf(delivery.id))?.nextAttemptAt.getTime()).toBe(clock + 120_000);
   });
 
   it('disables the endpoint on 410 Gone', async () => {
     const { ep, delivery } = await endpointWithEvent();
     reply = { status: 410 };
-    await deliverer().tick();
+    await deliverOnce();
     expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'failed', lastResponseCode: 410 });
     const [after] = await client.db.select().from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.id, ep.id));
     expect(after).toMatchObject({ enabled: false, disabledReason: 'the endpoint answered 410 Gone' });
@@ -120,7 +126,7 @@ describe('webhook deliverer', () => {
   it('does not follow a 302 and counts it as a failure', async () => {
     const { delivery } = await endpointWithEvent();
     reply = { status: 302, headers: { location: 'http://169.254.169.254/' } };
-    await deliverer().tick();
+    await deliverOnce();
     expect(received.filter((r) => r.headers['webhook-id'] === delivery.eventId)).toHaveLength(1);
     const d = await deliveryOf(delivery.id);
     expect(d).toMatchObject({ status: 'pending', lastResponseCode: 302 });
@@ -132,14 +138,14 @@ describe('webhook deliverer', () => {
     await client.db.update(schema.webhookDeliveries).set({ status: 'delivering', attempts: 1 }).where(eq(schema.webhookDeliveries.id, delivery.id));
     const d = deliverer();
     expect(await d.recover()).toBeGreaterThanOrEqual(1);
-    await d.tick();
+    await deliverOnce(d);
     expect(received.map((r) => r.headers['webhook-id'])).toContain(delivery.eventId);
     expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'delivered' });
   });
 
   it('keeps attempts 30 days, then prunes them', async () => {
     const { delivery } = await endpointWithEvent();
-    await deliverer().tick();
+    await deliverOnce();
     const attempts = () => client.db.select().from(schema.webhookAttempts).where(eq(schema.webhookAttempts.deliveryId, delivery.id));
     expect(await attempts()).toHaveLength(1);
     clock += 29 * 24 * 3600_000;

@@ -48,8 +48,11 @@ export const webhookDeliveries = pgTable(
   (t) => [
     uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    // Deliveries a crashed deliverer left half-way, taken back on start.
+    // Deliveries in flight: while `delivering`, next_attempt_at is the claim's lease (a row whose
+    // lease ran out was left by a dead deliverer and is claimed again); counted for the caps.
     index('webhook_deliveries_delivering_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'delivering'`),
+    // Each endpoint's next due deliveries (the deliverer takes a few per endpoint, see claim-deliveries.ts).
+    index('webhook_deliveries_endpoint_due_idx').on(t.endpointId, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'delivering')`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt.desc(), t.id),
   ],
 );

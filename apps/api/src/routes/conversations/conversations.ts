@@ -162,7 +162,8 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Reply as a person (the conversation is taken over first, so the bot does not talk over you)',
     body: replyBody,
-    headers: { 'Idempotency-Key': { description: 'Send the same key when retrying, so the message goes out once' } },
+    description: 'Errors: 409 IDEMPOTENCY_KEY_REUSED when the Idempotency-Key was used for a reply with other text in this conversation.',
+    headers: { 'Idempotency-Key': { description: 'Send the same key when retrying, so the message goes out once: a retry with the same text answers what the first did (header Idempotent-Replayed: true), other text is a 409' } },
     handler: async (c, { body }) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
       if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
@@ -177,10 +178,15 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
           author: 'agent',
           idempotencyKey: `agent:${conv.id}:${key ?? randomUUID()}`,
         });
+        // Queued before under this key: a retry of that reply, or the key reused for another one.
+        if (!r.queued && r.text !== body.text) {
+          throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a reply with other text: use a new key for a new reply (nothing was sent).');
+        }
         await tx.update(schema.conversations).set({ lastActivityAt: new Date() }).where(eq(schema.conversations.id, conv.id));
         if (r.queued) await audit(c, tx, { action: 'conversation.reply', entityType: 'conversation', entityId: conv.id, after: { messageId: r.messageId } });
         return r;
       });
+      if (!queued.queued) c.header('Idempotent-Replayed', 'true');
       return c.json({ messageId: queued.messageId, queued: queued.queued }, 202);
     },
   });

@@ -23,10 +23,10 @@ describe('the inbox and results', () => {
   let sandbox: SandboxChannel;
   let numberId = '';
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return res;
@@ -109,6 +109,36 @@ describe('the inbox and results', () => {
     expect(texts(from).at(-1)).toMatch(/What happened with order 54321/);
     const audit = (await json('GET', `/api/v1/workspaces/${ws}/audit?entity=conversation`)).items as { action: string }[];
     expect(audit.map((a) => a.action)).toEqual(['conversation.release', 'conversation.reply', 'conversation.handoff']);
+  });
+
+  it('sends a reply once per Idempotency-Key: a retry gets the first answer, other text under the same key a 409', async () => {
+    const from = '34600000013@c.us';
+    await say(from, 'my order', 1);
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000013`)).items as { id: string }[];
+    const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
+    const reply = (text: string) => call('POST', `${path}/messages`, { text }, { 'idempotency-key': 'reply-1' });
+
+    const first = await reply('On my way.');
+    expect(first.status).toBe(202);
+    const firstBody = (await first.json()) as Json;
+    const retry = await reply('On my way.');
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retry.json()) as Json).messageId).toBe(firstBody.messageId);
+
+    const other = await reply('Something else entirely.');
+    expect(other.status).toBe(409);
+    const error = ((await other.json()) as { error: Json }).error;
+    expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(error.message).toMatch(/used for a reply with other text: use a new key/);
+
+    await until(() => (texts(from).includes('On my way.') ? true : undefined), 'the reply sent');
+    await runtime.idle();
+    expect(texts(from).filter((t) => t === 'On my way.')).toHaveLength(1);
+    expect(texts(from)).not.toContain('Something else entirely.');
+    const bodies = ((await json('GET', path)).messages as { body: string }[]).map((m) => m.body);
+    expect(bodies.filter((b) => b === 'On my way.')).toHaveLength(1);
+    expect(bodies).not.toContain('Something else entirely.');
   });
 
   it('shows why the flow handed a conversation to a person, until it is given back', async () => {

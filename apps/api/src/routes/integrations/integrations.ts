@@ -10,6 +10,7 @@ import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
+import { takeDestination } from '../../middleware/integrator-limits.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 
@@ -150,7 +151,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     summary: 'Start a published flow (one with an API trigger) for a contact, with initial values for its declared variables; 409 when the contact is already in a conversation on that number',
     description:
       'The conversation runs on the runtime serving the number; follow it with the conversation.started and conversation.completed webhooks, or read it at /api/v1/integrations/conversations/{id}. ' +
-      'Errors: 404 NOT_FOUND (flow or number not in this key’s workspace), 409 FLOW_NOT_PUBLISHED, FLOW_HAS_NO_API_TRIGGER, CONVERSATION_IN_PROGRESS (details.conversationId), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 RATE_LIMITED with Retry-After. ' +
+      'Errors: 404 NOT_FOUND (flow or number not in this key’s workspace), 409 FLOW_NOT_PUBLISHED, FLOW_HAS_NO_API_TRIGGER, CONVERSATION_IN_PROGRESS (details.conversationId), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
       IDEMPOTENCY_NOTE,
     body: startBody,
     headers: idempotencyHeader,
@@ -177,6 +178,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
         const open = await openConversationId(number.id, waId);
         if (open) throw new AppError(409, 'CONVERSATION_IN_PROGRESS', 'This contact is in a conversation on this number: wait until it ends, or read it at /api/v1/integrations/conversations/{id}.', { conversationId: open });
         const payload = { kind: 'api_start' as const, flowId: flow.id, variables: body.variables, contact: { phone: body.contact.phone, ...(body.contact.name ? { name: body.contact.name } : {}) } };
+        takeDestination(c, deps, body.contact.phone);
         // Persisted first, with its audit row; the runtime serving the number runs it (at once when
         // embedded, else when it next polls), through the same pipeline as a contact's message.
         await deps.client.db.transaction(async (tx) => {
@@ -215,7 +217,9 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     access: 'apiKey',
     tag,
     summary: 'Send a text message from a number (paced and retried like the bot’s own replies)',
-    description: 'Errors: 404 NOT_FOUND (number not in this key’s workspace), 409 IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 RATE_LIMITED with Retry-After. ' + IDEMPOTENCY_NOTE,
+    description:
+      'Errors: 404 NOT_FOUND (number not in this key’s workspace), 409 IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
+      IDEMPOTENCY_NOTE,
     body: sendBody,
     headers: idempotencyHeader,
     responses: [{ status: 202, description: 'Queued', schema: z.object({ messageId: z.string(), status: z.literal('queued') }) }],
@@ -225,14 +229,12 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
         const number = await liveNumber(ws, body.numberId);
         const to = `${body.to}@c.us`;
         const conversationId = await openConversationId(number.id, to);
+        takeDestination(c, deps, body.to);
         const r = await deps.client.db.transaction(async (tx) => {
           const outboxKey = `api:${operationId}`;
           const q = await queueMessage(tx, { workspaceId: ws, numberId: number.id, conversationId, to, text: body.text, author: 'integrator', idempotencyKey: outboxKey });
-          if (!q.queued) {
-            // Queued by an earlier attempt that died before answering: answer with that message.
-            const [first] = await tx.select({ messageId: schema.outbox.messageId }).from(schema.outbox).where(eq(schema.outbox.idempotencyKey, outboxKey));
-            return { messageId: first?.messageId ?? q.messageId };
-          }
+          // Queued by an earlier attempt that died before answering: answer with that message.
+          if (!q.queued) return { messageId: q.messageId };
           await audit(c, tx, { action: 'integration.message', entityType: 'number', entityId: number.id, after: { to, messageId: q.messageId } });
           return q;
         });

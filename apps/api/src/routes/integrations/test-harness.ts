@@ -92,8 +92,9 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const env = readEnv({ WAFLOW_EGRESS_ALLOW_CIDRS: '127.0.0.0/8' });
+/** `vars`: more environment variables, read by env.ts as the operator's would be (limits, …). */
+export async function startHarness(vars: Record<string, string> = {}): Promise<Harness> {
+  const env = readEnv({ WAFLOW_EGRESS_ALLOW_CIDRS: '127.0.0.0/8', ...vars });
   const { egressPolicy } = env;
   const receiver = await new Receiver().start();
   const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
@@ -101,7 +102,7 @@ export async function startHarness(): Promise<Harness> {
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
   const runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, egressPolicy, log: pino({ level: process.env.WAFLOW_TEST_LOG ?? 'silent' }), outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, pollMs: 50, recoverMs: 200 });
   await runtime.start();
-  const app = createApp({ client, keyring, log: pino({ level: 'silent' }), runtime, egressPolicy });
+  const app = createApp({ client, keyring, log: pino({ level: 'silent' }), runtime, egressPolicy, limits: env.limits });
 
   const call: Harness['call'] = async (method, path, opts = {}) => {
     const res = await app.request(path, {

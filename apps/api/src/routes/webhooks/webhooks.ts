@@ -3,13 +3,14 @@
 // day), send a test event, read the delivery log with every attempt, replay one delivery, and
 // recover every failed delivery since a time.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { schema } from '@waflow/db';
 import { checkDestination, defaultEgressPolicy, EgressError, generateWebhookSecret } from '@waflow/egress';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { defaultLimits } from '../../limits.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { page, pageQuery, type RouteFn } from '../../routing/route.ts';
@@ -125,15 +126,27 @@ export function registerWebhooks(route: RouteFn, deps: Deps): void {
     access: 'webhooks.create',
     tag,
     summary: 'Add an endpoint: the signing secret (whsec_…) is in this answer only',
+    description: 'Errors: 409 TOO_MANY_WEBHOOK_ENDPOINTS when the workspace has as many endpoints as the operator allows (WAFLOW_MAX_WEBHOOK_ENDPOINTS, 20 by default); 422 URL_NOT_ALLOWED.',
     body: createBody,
     responses: [{ status: 201, description: 'The endpoint and its secret, shown once', schema: endpointView.extend({ secret: shownOnce }) }],
     handler: async (c, { body }) => {
       await checkUrl(body.url);
       const secret = generateWebhookSecret();
-      const [row] = await deps.client.db
-        .insert(schema.webhookEndpoints)
-        .values({ workspaceId: c.get('workspaceId'), url: body.url, description: body.description, events: [...new Set(body.events)], secret: deps.keyring.encrypt(secret) })
-        .returning(endpointColumns);
+      const ws = c.get('workspaceId');
+      const max = (deps.limits ?? defaultLimits).maxWebhookEndpoints;
+      const row = await deps.client.db.transaction(async (tx) => {
+        // Under the workspace row's lock, so two requests at once cannot both take the last place.
+        await tx.select({ id: schema.workspaces.id }).from(schema.workspaces).where(eq(schema.workspaces.id, ws)).for('update');
+        const [existing] = await tx.select({ n: count() }).from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.workspaceId, ws));
+        if ((existing?.n ?? 0) >= max) {
+          throw new AppError(409, 'TOO_MANY_WEBHOOK_ENDPOINTS', `This workspace has ${existing?.n ?? 0} webhook endpoints, the most allowed (${max}): remove one you no longer use, or subscribe an existing endpoint to more events.`, { max });
+        }
+        const [inserted] = await tx
+          .insert(schema.webhookEndpoints)
+          .values({ workspaceId: ws, url: body.url, description: body.description, events: [...new Set(body.events)], secret: deps.keyring.encrypt(secret) })
+          .returning(endpointColumns);
+        return inserted;
+      });
       await audit(c, deps.client.db, { action: 'webhook.create', entityType: 'webhook', entityId: row?.id, after: { url: body.url, events: body.events } });
       return c.json({ ...row, secret }, 201);
     },

@@ -1,11 +1,15 @@
-// Delivers webhook rows: claimed with FOR UPDATE SKIP LOCKED, signed (Standard Webhooks; old and
-// new secret during a rotation), POSTed through the egress guard with no redirects followed,
-// every attempt recorded, then delivered / retried on the schedule / failed / endpoint disabled.
+// Delivers webhook rows: claimed within per-endpoint, per-workspace and per-process caps
+// (claim-deliveries.ts), signed (Standard Webhooks; old and new secret during a rotation), POSTed
+// through the egress guard with no redirects followed, every attempt recorded, then delivered /
+// retried on the schedule / failed / endpoint disabled. Each attempt runs on its own: a tick
+// starts what fits and returns, so an endpoint that never answers holds only its own slots.
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { executeRows, schema, type Database, type Keyring } from '@waflow/db';
+import { schema, type Database, type Keyring } from '@waflow/db';
 import type { EgressClient } from '@waflow/egress';
+import { PollLoop } from '../../loops/poll-loop.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { claimDeliveries, defaultDeliveryLimits, type DeliveryLimits } from './claim-deliveries.ts';
 import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 import { signatureHeaders } from '@waflow/egress';
@@ -22,15 +26,20 @@ export interface DelivererDeps {
   log: Logger;
   now: () => number;
   random?: () => number;
+  limits?: Partial<DeliveryLimits>;
 }
 
 type DeliveryRow = typeof schema.webhookDeliveries.$inferSelect;
 
 export class WebhookDeliverer {
   private readonly random: () => number;
+  private readonly limits: DeliveryLimits;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: PollLoop | undefined;
 
   constructor(private readonly deps: DelivererDeps) {
     this.random = deps.random ?? Math.random;
+    this.limits = { ...defaultDeliveryLimits, ...deps.limits };
   }
 
   private lastPrune = 0;
@@ -53,45 +62,47 @@ export class WebhookDeliverer {
     return rows.length;
   }
 
-  /**
-   * Delivers what is due, `batch` at a time side by side, batch after batch while batches come
-   * back full (at most `maxBatches`); returns how many attempts it made.
-   */
-  async tick(batch = 50, maxBatches = 20): Promise<number> {
-    if (this.deps.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.pruneAttempts();
-    let total = 0;
-    for (let i = 0; i < maxBatches; i++) {
-      const n = await this.deliverBatch(batch);
-      total += n;
-      if (n < batch) break;
-    }
-    return total;
+  /** Delivers in its own loop, every `everyMs` and again as soon as an attempt ends. */
+  start(everyMs: number): void {
+    this.loop = new PollLoop('webhook delivery', () => this.tick(), everyMs, this.deps.log);
+    this.loop.start();
   }
 
-  private async deliverBatch(limit: number): Promise<number> {
-    const now = new Date(this.deps.now());
-    const list = await executeRows<{ id: string }>(
-      this.deps.db,
-      sql`
-      update ${schema.webhookDeliveries} set status = 'delivering', attempts = attempts + 1
-      where id in (
-        select id from ${schema.webhookDeliveries}
-        where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-        order by next_attempt_at
-        limit ${limit}
-        for update skip locked
-      )
-      returning id`,
-    );
-    if (list.length === 0) return 0;
-    // One read for the whole batch, endpoints included.
+  /** Stops the loop and waits for the attempts under way (each ends within its timeout). */
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+    await this.idle();
+  }
+
+  /**
+   * Claims what is due and fits under the caps and starts those attempts; returns how many it
+   * started, without waiting for them (idle() does).
+   */
+  async tick(): Promise<number> {
+    if (this.deps.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.pruneAttempts();
+    const ids = await claimDeliveries(this.deps.db, new Date(this.deps.now()), this.limits, this.limits.perProcess - this.inFlight.size);
+    if (ids.length === 0) return 0;
+    // One read for the whole claim, endpoints included.
     const rows = await this.deps.db
       .select({ delivery: schema.webhookDeliveries, endpoint: schema.webhookEndpoints })
       .from(schema.webhookDeliveries)
       .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
-      .where(inArray(schema.webhookDeliveries.id, list.map((r) => r.id)));
-    await Promise.all(rows.map((r) => this.deliver(r)));
-    return list.length;
+      .where(inArray(schema.webhookDeliveries.id, ids));
+    for (const row of rows) {
+      const attempt: Promise<void> = this.deliver(row)
+        .catch((err: unknown) => this.deps.log.error({ err, endpointId: row.endpoint.id, workspaceId: row.endpoint.workspaceId }, 'webhook delivery failed'))
+        .finally(() => {
+          this.inFlight.delete(attempt);
+          this.loop?.wake();
+        });
+      this.inFlight.add(attempt);
+    }
+    return ids.length;
+  }
+
+  /** Waits until every attempt started has ended. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private async deliver({ delivery, endpoint }: { delivery: DeliveryRow; endpoint: typeof schema.webhookEndpoints.$inferSelect }): Promise<void> {
