@@ -12,6 +12,7 @@ import type { AppEnv, Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { dateParam } from '../../routing/params.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 
 const phone = z
@@ -31,7 +32,7 @@ const sendBody = z.object({
 });
 const resultsQuery = pageQuery.extend({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
-  since: z.coerce.date({ error: 'since is a date or ISO timestamp' }).optional(),
+  since: dateParam('since').optional(),
 });
 const IDEMPOTENCY_NOTE =
   'With an Idempotency-Key, a retry with the same body answers what the first request answered (header Idempotent-Replayed: true) and does nothing twice; the same key with another body is a 409. Keys are remembered for 24 hours.';
@@ -201,7 +202,8 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
       'Errors: 400 when the phone is not one (country code and number, e.g. +34600123456), 404 NOT_FOUND when the workspace keeps nothing about it; 429 RATE_LIMITED with Retry-After.',
     responses: [{ status: 200, description: 'Erased', schema: z.object({ contacts: z.number(), deleted: z.record(z.string(), z.number()) }) }],
     handler: async (c) => {
-      const parsed = phone.safeParse(decodeURIComponent(c.req.param('phone') ?? ''));
+      // Hono has decoded the path already: decoding again would turn `%25` into `%` (and throw).
+      const parsed = phone.safeParse(c.req.param('phone') ?? '');
       if (!parsed.success) throw new AppError(400, 'INVALID_PHONE', 'phone is the contact’s number with country code, e.g. +34600123456');
       const erased = await eraseWhatsAppId(deps.client.db, deps.coord ?? deps.runtime?.coord, c.get('workspaceId'), `${parsed.data}@c.us`);
       if (erased.contacts === 0 && Object.values(erased.deleted).every((n) => n === 0)) throw notFound('A contact with this phone');
