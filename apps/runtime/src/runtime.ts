@@ -309,7 +309,7 @@ export class Runtime {
           .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: at })
           .where(eq(schema.numbers.id, numberId));
         if (before.status !== status) {
-          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
+          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, numberId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
         }
       })
       .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));

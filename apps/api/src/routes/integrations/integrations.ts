@@ -2,10 +2,10 @@
 // way the bot may open a conversation — send a message, read results and conversations. Starts
 // and sends take an Idempotency-Key: a retried request gets the first answer back.
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, not, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { z } from 'zod/v4';
-import { findOpenConversation, insertInboundEvent, schema, transcript } from '@waflow/db';
+import { findOpenConversation, insertInboundEvent, isSimulatorNumber, schema, transcript } from '@waflow/db';
 import { eraseWhatsAppId, queueMessage } from '@waflow/runtime';
 import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
@@ -33,6 +33,7 @@ const sendBody = z.object({
 const resultsQuery = pageQuery.extend({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
   since: dateParam('since').optional(),
+  include: z.enum(['simulator'], { error: 'include=simulator is the one thing to include' }).optional().describe('simulator: also the runs of simulator sessions (left out by default)'),
 });
 const IDEMPOTENCY_NOTE =
   'With an Idempotency-Key, a retry with the same body answers what the first request answered (header Idempotent-Replayed: true) and does nothing twice; the same key with another body is a 409. Keys are remembered for 24 hours.';
@@ -248,7 +249,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     path: `${base}/results`,
     access: 'apiKey',
     tag,
-    summary: 'Results (one per run, with the variables collected), newest first',
+    summary: 'Results (one per run, with the variables collected), newest first; simulator runs only with include=simulator (each item says `simulator`)',
     query: resultsQuery,
     handler: async (c, { query }) => {
       const rows = await deps.client.db
@@ -261,12 +262,16 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
           createdAt: schema.results.createdAt,
           updatedAt: schema.results.updatedAt,
           contact: { waId: schema.contacts.waId, name: schema.contacts.name },
+          simulator: sql<boolean>`${isSimulatorNumber(sql`${schema.conversations.numberId}`)}`,
         })
         .from(schema.results)
         .leftJoin(schema.contacts, eq(schema.contacts.id, schema.results.contactId))
+        .innerJoin(schema.conversations, eq(schema.conversations.id, schema.results.conversationId))
         .where(
           and(
             eq(schema.results.workspaceId, c.get('workspaceId')),
+            // Simulator runs are not production data (isSimulatorNumber): only when asked for.
+            query.include === 'simulator' ? undefined : not(isSimulatorNumber(sql`${schema.conversations.numberId}`)),
             query.flowId ? eq(schema.results.flowId, query.flowId) : undefined,
             query.since ? gte(schema.results.updatedAt, query.since) : undefined,
             afterCursor(query.cursor, schema.results.updatedAt, schema.results.id),
