@@ -30,14 +30,12 @@ describe('the error handler', () => {
     app.onError(errorHandler());
     // The workspace id is no uuid: Postgres refuses it quoting the value (22P02).
     app.post('/boom', async () => {
-      await client.db
-        .insert(schema.contacts)
-        .values({
-          workspaceId: 'whsec_TOPSECRET',
-          numberId: randomUUID(),
-          waId: '+4915112345678',
-          name: 'Ada Lovelace',
-        });
+      await client.db.insert(schema.contacts).values({
+        workspaceId: 'whsec_TOPSECRET',
+        numberId: randomUUID(),
+        waId: '+4915112345678',
+        name: 'Ada Lovelace',
+      });
       throw new Error('unreachable');
     });
     const res = await app.request('/boom', { method: 'POST' });
