@@ -8,6 +8,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
+import { strictTransportSecurity } from './middleware/transport-security.ts';
 import { registerOperations } from './observability/metrics.ts';
 import { registerAuth } from './routes/auth/auth.ts';
 import { registerFlows } from './routes/flows/flows.ts';
@@ -31,7 +32,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestId(deps.log));
-  app.use('*', secureHeaders());
+  // HSTS only when served over https (transport-security.ts); the web app adds its CSP (web-app.ts).
+  app.use('*', secureHeaders({ strictTransportSecurity: false }));
+  app.use('*', strictTransportSecurity(deps));
   if (deps.webOrigin) app.use('/api/*', cors({ origin: deps.webOrigin, credentials: true }));
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,

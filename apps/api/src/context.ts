@@ -16,8 +16,12 @@ export interface Deps {
   runtime?: RuntimePort;
   /** The conversation coordinator (Redis when configured): /ready reports on it. */
   coord?: Coordinator;
-  /** Secure cookies (https); off for http://127.0.0.1 in development and tests. */
+  /** Secure cookies and HSTS whatever the request's protocol (normally derived: transport-security.ts). */
   secureCookies?: boolean;
+  /** WAFLOW_PUBLIC_URL: where users reach waflow; https:// makes cookies Secure and sends HSTS. */
+  publicUrl?: string;
+  /** WAFLOW_METRICS_TOKEN: /metrics asks for it as a Bearer token; unset, /metrics answers loopback only. */
+  metricsToken?: string;
   webOrigin?: string;
   /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
   egressPolicy?: EgressPolicy;

@@ -16,6 +16,10 @@ export interface Env {
   logLevel: string;
   /** `json` (default) or `pretty` (readable lines, what `npm run dev` uses). */
   logFormat: 'json' | 'pretty';
+  /** Where users reach waflow (https:// makes the refresh cookie Secure and turns HSTS on). */
+  publicUrl: string | undefined;
+  /** The Bearer token /metrics asks for; unset, /metrics answers direct loopback connections only. */
+  metricsToken: string | undefined;
   /** WAFLOW_EGRESS_ALLOW_HOSTS / _CIDRS, read as every process reads them (number workers too). */
   egressPolicy: EgressPolicy;
   /** WAFLOW_WHATSAPP_WORKERS: `on` (default) supervises a pm2 worker per WhatsApp number when DATABASE_URL is set. */
@@ -38,6 +42,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   const logFormat = env.LOG_FORMAT || 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
+  const publicUrl = env.WAFLOW_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
+  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) problems.push(`WAFLOW_PUBLIC_URL must be the address users open, e.g. https://bots.example.com, not "${env.WAFLOW_PUBLIC_URL}"`);
+  const metricsToken = env.WAFLOW_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && metricsToken.length < 16) problems.push('WAFLOW_METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)');
   const egressPolicy = readEgressPolicy(env, problems);
   const workers = env.WAFLOW_WHATSAPP_WORKERS?.trim() || 'on';
   if (workers !== 'on' && workers !== 'off') problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
@@ -55,6 +63,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     webDist: env.WAFLOW_WEB_DIST,
     logLevel,
     logFormat: logFormat as 'json' | 'pretty',
+    publicUrl,
+    metricsToken,
     egressPolicy,
     whatsappWorkers: workers !== 'off',
     lease,

@@ -11,6 +11,7 @@ import { defaultEgressPolicy, type EgressPolicy } from '@waflow/egress';
 import { createEgressClient, type EgressClient } from '@waflow/egress';
 import { Counters } from '@waflow/telemetry';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { storableInbound } from './pipeline/inbound-text.ts';
 import { defaultOutboxOptions, type OutboxRow, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
 import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
@@ -252,8 +253,10 @@ export class Runtime {
   }
 
   /** Persist first, then process. Resolves once the event is safely stored. */
-  async receive(numberId: string, message: InboundMessage, opts: { canWait?: boolean } = {}): Promise<{ inserted: boolean }> {
+  async receive(numberId: string, received: InboundMessage, opts: { canWait?: boolean } = {}): Promise<{ inserted: boolean }> {
     if (opts.canWait && !this.coordOk) throw new RuntimeNotReadyError(Math.max(1, Math.ceil((this.opts.coordHealthMs ?? 1_000) / 1000)) * 2);
+    // NULs and lone surrogates (WhatsApp text, profile names) cannot be stored: cleaned, not refused.
+    const message = storableInbound(received);
     const payload: InboundPayload = { kind: 'message', message };
     const r = await this.ingest.add({ numberId, fromWaId: message.from, eventId: message.messageId, payload });
     this.counters.inc(r.inserted ? 'inbound_received_total' : 'inbound_duplicate_total');
@@ -305,7 +308,7 @@ export class Runtime {
           .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: at })
           .where(eq(schema.numbers.id, numberId));
         if (before.status !== status) {
-          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
+          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, numberId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
         }
       })
       .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));

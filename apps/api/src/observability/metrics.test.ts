@@ -2,6 +2,8 @@
 // sandbox conversation (runtime counters, numbers by state, open conversations, queues).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createFlow, createKeyring, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
@@ -58,7 +60,9 @@ describe('operations endpoints', () => {
     while (sandbox.sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await runtime.idle();
 
-    const res = await app.request('/metrics');
+    // As @hono/node-server hands a direct loopback connection over (see 'who may read /metrics').
+    const res = await app.request('/metrics', {}, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+    expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     const value = (line: RegExp) => Number(text.split('\n').find((l) => line.test(l))?.split(' ').pop());
@@ -72,6 +76,50 @@ describe('operations endpoints', () => {
     expect(value(/^waflow_pipeline_latency_seconds_bucket\{le="\+Inf"\}/)).toBe(2);
     expect(value(/^waflow_lock_wait_seconds_count /)).toBe(2);
     expect(value(/^waflow_pipeline_latency_seconds_sum /)).toBeGreaterThan(0);
+  });
+});
+
+describe('who may read /metrics', () => {
+  let client: DbClient;
+  let server: ServerType | undefined;
+  const log = pino({ level: 'silent' });
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
+  const token = 'metrics-token-0123456789abcdef';
+  const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+
+  beforeAll(async () => {
+    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
+    await migrate(client);
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await client.close();
+  });
+
+  it('answers a direct connection from this machine when no token is set, and no one else', async () => {
+    const app = createApp({ client, keyring, log });
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    expect((await fetch(url)).status).toBe(200);
+    // Through a reverse proxy on the same host: loopback too, but forwarded.
+    const proxied = await fetch(url, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(proxied.status).toBe(403);
+    expect(((await proxied.json()) as { error: { message: string } }).error.message).toMatch(/WAFLOW_METRICS_TOKEN/);
+    expect((await app.request('/metrics', {}, from('203.0.113.7'))).status).toBe(403);
+    expect((await app.request('/metrics', {}, from('10.0.0.5'))).status).toBe(403);
+  });
+
+  it('asks everyone for the Bearer token when WAFLOW_METRICS_TOKEN is set', async () => {
+    const app = createApp({ client, keyring, log, metricsToken: token });
+    const none = await app.request('/metrics', {}, from('127.0.0.1'));
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect((await app.request('/metrics', { headers: { authorization: 'Bearer wrong-token' } }, from('203.0.113.7'))).status).toBe(401);
+    const ok = await app.request('/metrics', { headers: { authorization: `Bearer ${token}` } }, from('203.0.113.7'));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^waflow_process_resident_memory_bytes \d+/m);
   });
 });
 

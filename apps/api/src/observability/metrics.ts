@@ -1,5 +1,5 @@
 // Operations endpoints: /health (the process answers), /ready (database reachable, migrations
-// applied, Redis answering when configured) and /metrics (Prometheus, prom-client): process metrics, the runtime's counters, and
+// applied, Redis answering when configured) and /metrics (Prometheus, prom-client; who may read it: metrics-access.ts): process metrics, the runtime's counters, and
 // queue depths/ages, conversations and number states sampled from Postgres on each scrape.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { migrationsFolder } from '@waflow/db';
 import { LATENCY_BUCKETS_MS } from '@waflow/telemetry';
 import type { AppEnv, Deps } from '../context.ts';
+import { requireMetricsAccess } from './metrics-access.ts';
 
 function expectedMigrations(): number {
   const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
@@ -153,5 +154,5 @@ export function registerOperations(app: Hono<AppEnv>, deps: Deps): void {
     const ok = problems.length === 0;
     return c.json({ ok, database, migrations, ...(redis === undefined ? {} : { redis }), ...(ok ? {} : { problems }) }, ok ? 200 : 503);
   });
-  app.get('/metrics', async (c) => c.body((await registry.metrics()) + runtimeHistograms(deps), 200, { 'content-type': registry.contentType }));
+  app.get('/metrics', requireMetricsAccess(deps), async (c) => c.body((await registry.metrics()) + runtimeHistograms(deps), 200, { 'content-type': registry.contentType }));
 }

@@ -2,6 +2,8 @@
 // returned; the cursor is that row's (time, id), opaque to the caller.
 import { and, eq, lt, or, type Column, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../middleware/auth.ts';
+import { isStorableDate } from './params.ts';
 
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
@@ -9,9 +11,10 @@ export function encodeCursor(at: Date, id: string): string {
 
 export function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad');
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const date = new Date(typeof at === 'string' ? at : NaN);
+    // Every list is keyed by a uuid and a stored time: anything else is not a cursor of ours.
+    if (typeof id !== 'string' || !isUuid(id) || !isStorableDate(date)) throw new Error('bad');
     return { at: date, id };
   } catch {
     throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API gave out: pass nextCursor from the previous page as it is.');

@@ -10,6 +10,7 @@ import type { AppEnv, Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireApiKey } from '../middleware/api-key.ts';
 import { requireRole, requireUser } from '../middleware/auth.ts';
+import { checkJsonValue, checkQuery } from './input-text.ts';
 
 export type Access = 'public' | 'user' | 'apiKey' | Permission;
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -44,11 +45,20 @@ export type RouteMeta = Omit<RouteSpec<z.ZodType | undefined, z.ZodType | undefi
 export const registry: RouteMeta[] = [];
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  let body: unknown;
   try {
-    return await c.req.json();
+    body = await c.req.json();
   } catch {
     throw new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON: check quotes, commas and brackets.');
   }
+  checkJsonValue(body);
+  return body;
+}
+
+function readQuery(c: Context<AppEnv>): Record<string, string> {
+  const query = c.req.query();
+  checkQuery(query);
+  return query;
 }
 
 function accessMiddleware(deps: Deps, access: Access): MiddlewareHandler<AppEnv>[] {
@@ -65,7 +75,7 @@ export function defineRoutes(app: Hono<AppEnv>, deps: Deps) {
     if (!registry.some((r) => r.method === meta.method && r.path === meta.path)) registry.push(meta as RouteMeta);
     app.on(meta.method.toUpperCase(), [meta.path], ...accessMiddleware(deps, meta.access), async (c) => {
       const body = meta.body ? meta.body.parse(await readJson(c)) : undefined;
-      const query = meta.query ? meta.query.parse(c.req.query()) : undefined;
+      const query = meta.query ? meta.query.parse(readQuery(c)) : undefined;
       return handler(c, { body, query } as Parameters<typeof handler>[1]);
     });
   };

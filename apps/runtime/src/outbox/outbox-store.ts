@@ -57,7 +57,7 @@ const sentStatement = statement<{ rows: string; ids: string }>(sql`
   from sent
   join msg on msg.outbox_id = sent.id
   join ${schema.numbers} n on n.id = sent.number_id
-  ${subscribedEndpoints(sql`n.workspace_id`, sql`'message.sent'`)}
+  ${subscribedEndpoints(sql`n.workspace_id`, sql`'message.sent'`, sql`n.id`)}
   on conflict do nothing`);
 
 /**

@@ -203,7 +203,7 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
   const conversationId = conversation?.id ?? randomUUID();
   if (!conversation) {
     turn.newConversation = { id: conversationId, workspaceId, numberId: ev.numberId, contactId: contact.id, flowId: loaded.flowId, flowVersionId: loaded.versionId };
-    turn.webhookEvents.push({ id: `evt_${conversationId}_started`, type: 'conversation.started', workspaceId, occurredAt: now, data: { conversationId, flowId: loaded.flowId, flowVersionId: loaded.versionId, contact: ev.fromWaId } });
+    turn.webhookEvents.push({ id: `evt_${conversationId}_started`, type: 'conversation.started', workspaceId, numberId: ev.numberId, occurredAt: now, data: { conversationId, flowId: loaded.flowId, flowVersionId: loaded.versionId, contact: ev.fromWaId } });
   }
   settle(conversationId);
   turn.checkpoint = { conversationId, state: next, fence };

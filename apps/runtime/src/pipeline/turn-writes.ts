@@ -135,17 +135,17 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
         });
         break;
       case 'webhook':
-        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { ...e.payload, conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId } });
+        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { ...e.payload, conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId } });
         break;
       case 'handoff':
         // The status itself follows the state (conversationUpdate below); the inbox shows the reason.
         handoffReason = e.reason ?? null;
-        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'handoff.requested', workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, contact: ctx.contactWaId, reason: e.reason ?? null } });
+        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'handoff.requested', workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, contact: ctx.contactWaId, reason: e.reason ?? null } });
         break;
       case 'results':
         turn.results.push({ workspaceId: ctx.workspaceId, flowId: ctx.flowId, flowVersionId: ctx.flowVersionId, conversationId: ctx.conversationId, contactId: ctx.contactId, status: e.status, variables: e.variables, at: ctx.now });
         if (e.status === 'completed') {
-          turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'conversation.completed', workspaceId: ctx.workspaceId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, flowId: ctx.flowId, flowVersionId: ctx.flowVersionId, contact: ctx.contactWaId, results: e.variables } });
+          turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'conversation.completed', workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, flowId: ctx.flowId, flowVersionId: ctx.flowVersionId, contact: ctx.contactWaId, results: e.variables } });
         }
         break;
       case 'end':
@@ -260,20 +260,20 @@ const commitStatement = statement<{
     from jsonb_to_recordset(${sql.placeholder('settled')}::jsonb) as d(id uuid, status text, error text)
     where e.id = d.id and e.id = any(${sql.placeholder('settledIds')}::uuid[])
   ), events as (
-    select 'evt_in_' || l.id as id, 'message.received' as type, l.workspace_id as workspace_id, ${sql.placeholder('at')}::timestamptz as at,
+    select 'evt_in_' || l.id as id, 'message.received' as type, l.workspace_id as workspace_id, l.number_id as number_id, ${sql.placeholder('at')}::timestamptz as at,
       jsonb_build_object('id', 'evt_in_' || l.id, 'type', 'message.received', 'timestamp', ${sql.placeholder('at')}::text,
         'data', jsonb_build_object('messageId', l.id, 'numberId', l.number_id, 'conversationId', l.conversation_id, 'contact', l.contact,
           'type', l.type, 'text', l.text, 'waMessageId', l.wa_message_id)) as body
     from lines l join written w on w.id = l.id
     where l.direction = 'in'
     union all
-    select e.id, e.type, e.workspace_id, e.at, e.body
-    from jsonb_to_recordset(${sql.placeholder('events')}::jsonb) as e(id text, type text, workspace_id uuid, at timestamptz, body jsonb)
+    select e.id, e.type, e.workspace_id, e.number_id, e.at, e.body
+    from jsonb_to_recordset(${sql.placeholder('events')}::jsonb) as e(id text, type text, workspace_id uuid, number_id uuid, at timestamptz, body jsonb)
   ), delivered as (
     insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
     select ep.id, ev.id, ev.type, ev.body, ev.at
     from events ev
-    ${subscribedEndpoints(sql`ev.workspace_id`, sql`ev.type`)}
+    ${subscribedEndpoints(sql`ev.workspace_id`, sql`ev.type`, sql`ev.number_id`)}
     on conflict do nothing
   ), stale as (
     select waflow_stale_fence(string_agg(f.id::text, ', ')) as raised
@@ -363,7 +363,7 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
       results: json(results.map((r) => ({ workspace_id: r.workspaceId, flow_id: r.flowId, flow_version_id: r.flowVersionId, conversation_id: r.conversationId, contact_id: r.contactId, status: r.status, variables: r.variables, at: r.at }))),
       settled: json(settled),
       settledIds: uuidArrayText(settled.map((e) => e.id)),
-      events: json(turns.flatMap((t) => t.webhookEvents).map((e) => ({ id: e.id, type: e.type, workspace_id: e.workspaceId, at: e.occurredAt.toISOString(), body: envelope(e) }))),
+      events: json(turns.flatMap((t) => t.webhookEvents).map((e) => ({ id: e.id, type: e.type, workspace_id: e.workspaceId, number_id: e.numberId ?? null, at: e.occurredAt.toISOString(), body: envelope(e) }))),
       at,
     });
   } catch (err) {

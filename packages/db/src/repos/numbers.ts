@@ -34,7 +34,7 @@ export async function reportNumberStatus(client: DbClient, numberId: string, pat
     await tx.update(numbers).set(set).where(eq(numbers.id, numberId));
     // Integrators hear of every session state change (number.status_changed), with the change.
     if (before && patch.status !== undefined && before.status !== patch.status) {
-      await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${now.getTime()}_${patch.status}`, type: 'number.status_changed', workspaceId: before.workspaceId, occurredAt: now, data: { numberId, status: patch.status, previous: before.status, detail: patch.lastError ?? null } });
+      await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${now.getTime()}_${patch.status}`, type: 'number.status_changed', workspaceId: before.workspaceId, numberId, occurredAt: now, data: { numberId, status: patch.status, previous: before.status, detail: patch.lastError ?? null } });
     }
   });
   await notifyNumberStatus(client, numberId);

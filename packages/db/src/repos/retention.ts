@@ -88,7 +88,7 @@ export async function eraseFromNumber(db: Database, workspaceId: string, numberI
       // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
       await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
       // Integrators erase them too: told in the same transaction (after their deliveries went).
-      await enqueueWebhookEvents(tx, [{ id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, occurredAt: new Date(), data: { contactId, numberId, contact: waId, conversations } }]);
+      await enqueueWebhookEvents(tx, [{ id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, numberId, occurredAt: new Date(), data: { contactId, numberId, contact: waId, conversations } }]);
     }
     return {
       contactId,

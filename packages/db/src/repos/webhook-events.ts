@@ -13,6 +13,8 @@ interface QueuedEvent<T extends string, D> {
   workspaceId: string;
   data: D;
   occurredAt: Date;
+  /** The number it happened on, when one: a simulator number's events go to no endpoint. */
+  numberId?: string;
 }
 
 /**
@@ -29,13 +31,23 @@ export function envelope(e: WebhookEvent): Record<string, unknown> {
 }
 
 /**
- * Joins the endpoints subscribed to an event — enabled, in the event's workspace, listening to
- * `*` or to its type — as `ep`, in a statement that queues deliveries. `workspaceId` and
- * `eventType` are expressions of that statement (the runtime's commit and sent statements build
- * their events in SQL and join this too).
+ * Simulator traffic is marked by its number: a simulator session is a sandbox number pinned to a
+ * draft snapshot (`numbers.pinned_version_id`, set only by the simulator; versions are never
+ * deleted). Its conversations, messages and results are not production: they reach no webhook
+ * endpoint, and integrator reads leave them out unless asked (`?include=simulator`).
  */
-export function subscribedEndpoints(workspaceId: SQL, eventType: SQL): SQL {
-  return sql`join ${schema.webhookEndpoints} ep on ep.workspace_id = ${workspaceId} and ep.enabled and ('*' = any(ep.events) or ${eventType} = any(ep.events))`;
+export function isSimulatorNumber(numberId: SQL): SQL {
+  return sql`exists (select 1 from ${schema.numbers} sim where sim.id = ${numberId} and sim.pinned_version_id is not null)`;
+}
+
+/**
+ * Joins the endpoints subscribed to an event — enabled, in the event's workspace, listening to
+ * `*` or to its type — as `ep`, in a statement that queues deliveries. `workspaceId`, `eventType`
+ * and `numberId` (the number it happened on, null when none) are expressions of that statement
+ * (the runtime's commit and sent statements build their events in SQL and join this too).
+ */
+export function subscribedEndpoints(workspaceId: SQL, eventType: SQL, numberId: SQL): SQL {
+  return sql`join ${schema.webhookEndpoints} ep on ep.workspace_id = ${workspaceId} and ep.enabled and ('*' = any(ep.events) or ${eventType} = any(ep.events)) and not ${isSimulatorNumber(numberId)}`;
 }
 
 export async function enqueueWebhookEvent(tx: Database, e: WebhookEvent): Promise<number> {
@@ -49,14 +61,14 @@ export async function enqueueWebhookEvent(tx: Database, e: WebhookEvent): Promis
  */
 export async function enqueueWebhookEvents(tx: Database, events: readonly WebhookEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const rows = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, ws: e.workspaceId, at: e.occurredAt.toISOString(), body: envelope(e) })));
+  const rows = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, ws: e.workspaceId, number_id: e.numberId ?? null, at: e.occurredAt.toISOString(), body: envelope(e) })));
   const queued = await executeRows<{ id: string }>(
     tx,
     sql`
       insert into ${schema.webhookDeliveries} (endpoint_id, event_id, event_type, payload, next_attempt_at)
       select ep.id, ev.id, ev.type, ev.body, ev.at
-      from jsonb_to_recordset(${rows}::jsonb) as ev(id text, type text, ws uuid, at timestamptz, body jsonb)
-      ${subscribedEndpoints(sql`ev.ws`, sql`ev.type`)}
+      from jsonb_to_recordset(${rows}::jsonb) as ev(id text, type text, ws uuid, number_id uuid, at timestamptz, body jsonb)
+      ${subscribedEndpoints(sql`ev.ws`, sql`ev.type`, sql`ev.number_id`)}
       on conflict do nothing
       returning id`,
   );

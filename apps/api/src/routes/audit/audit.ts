@@ -4,14 +4,15 @@ import { z } from 'zod/v4';
 import { schema } from '@waflow/db';
 import type { Deps } from '../../context.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { dateParam } from '../../routing/params.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 
 const auditQuery = pageQuery.extend({
   actor: z.string().uuid('actor is a user id').optional(),
   entity: z.string().max(40).optional().describe('Entity type: flow, number, member, invite, webhook, api_key, conversation, workspace'),
   entityId: z.string().max(100).optional(),
-  from: z.coerce.date({ error: 'from is a date or ISO timestamp' }).optional(),
-  to: z.coerce.date({ error: 'to is a date or ISO timestamp' }).optional(),
+  from: dateParam('from').optional(),
+  to: dateParam('to').optional(),
 });
 
 export function registerAudit(route: RouteFn, deps: Deps): void {

@@ -9,6 +9,7 @@ import { schema } from '@waflow/db';
 import { ACCESS_TTL_S, issueAccessToken, issueRefreshToken, REFRESH_TTL_MS, revokeRefreshToken, rotateRefreshToken } from '../../auth/tokens.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { servedOverHttps } from '../../middleware/transport-security.ts';
 import type { RouteFn } from '../../routing/route.ts';
 
 const REFRESH_COOKIE = 'waflow_refresh';
@@ -47,7 +48,7 @@ export async function profile(deps: Deps, userId: string) {
 
 export async function startSession(c: Context<AppEnv>, deps: Deps, userId: string, status: 200 | 201 = 200) {
   const refresh = await issueRefreshToken(deps.client.db, userId);
-  setCookie(c, REFRESH_COOKIE, refresh, { httpOnly: true, sameSite: 'Strict', secure: deps.secureCookies ?? false, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
+  setCookie(c, REFRESH_COOKIE, refresh, { httpOnly: true, sameSite: 'Strict', secure: servedOverHttps(c, deps), path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
   return c.json({ accessToken: await issueAccessToken(deps.keyring, userId), expiresIn: ACCESS_TTL_S, ...(await profile(deps, userId)) }, status);
 }
 
@@ -56,7 +57,7 @@ export function registerAuth(route: RouteFn, deps: Deps): void {
   const perIp = new LoginLimiter(30, 15 * 60_000);
   const tag = 'Auth';
   const setRefresh = (c: Context<AppEnv>, token: string) =>
-    setCookie(c, REFRESH_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: deps.secureCookies ?? false, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
+    setCookie(c, REFRESH_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: servedOverHttps(c, deps), path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
 
   route({
     method: 'post',

@@ -10,6 +10,7 @@ import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
+import { MAX_INT4, versionNumber } from '../../routing/params.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
@@ -35,8 +36,8 @@ const createBody = z.object({
 const importBody = z.object({ name: z.string().trim().min(1, 'name the imported flow').max(120), config });
 const renameBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120) });
 const publishBody = z.object({ changelog: z.string().trim().max(500, 'keep the changelog under 500 characters').default('') });
-const rollbackBody = z.object({ version: z.number().int().min(1, 'versions start at 1'), changelog: z.string().trim().max(500).optional() });
-const diffQuery = z.object({ from: z.coerce.number().int().min(1, 'from is a version number'), to: z.coerce.number().int().min(1, 'to is a version number') });
+const rollbackBody = z.object({ version: versionNumber('version'), changelog: z.string().trim().max(500).optional() });
+const diffQuery = z.object({ from: versionNumber('from', true), to: versionNumber('to', true) });
 
 const flowSummary = z.object({ id: z.string(), name: z.string(), revision: z.number(), publishedVersionId: z.string().nullable(), updatedAt: z.date() });
 const versionSummary = z.object({ id: z.string(), version: z.number(), status: z.string(), changelog: z.string(), publishedAt: z.date().nullable(), checksum: z.string() });
@@ -302,7 +303,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       const n = Number(c.req.param('version'));
-      if (!Number.isInteger(n) || n < 1) throw new AppError(400, 'INVALID_REQUEST', 'The version is a whole number from 1.');
+      if (!Number.isInteger(n) || n < 1 || n > MAX_INT4) throw new AppError(400, 'INVALID_REQUEST', `The version is a whole number from 1 to ${MAX_INT4}.`);
       const v = await loadVersionNumber(deps.client.db, flow.id, n);
       return c.json({ id: v.id, version: v.version, status: v.status, changelog: v.changelog, publishedAt: v.publishedAt, checksum: v.checksum, config: v.config });
     },

@@ -2,16 +2,17 @@
 // way the bot may open a conversation — send a message, read results and conversations. Starts
 // and sends take an Idempotency-Key: a retried request gets the first answer back.
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, not, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { z } from 'zod/v4';
-import { eraseWhatsAppId, findOpenConversation, insertInboundEvent, queueMessage, schema, transcript } from '@waflow/db';
+import { eraseWhatsAppId, findOpenConversation, insertInboundEvent, isSimulatorNumber, queueMessage, schema, transcript } from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { takeDestination } from '../../middleware/integrator-limits.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { dateParam } from '../../routing/params.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 
 const phone = z
@@ -31,7 +32,8 @@ const sendBody = z.object({
 });
 const resultsQuery = pageQuery.extend({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
-  since: z.coerce.date({ error: 'since is a date or ISO timestamp' }).optional(),
+  since: dateParam('since').optional(),
+  include: z.enum(['simulator'], { error: 'include=simulator is the one thing to include' }).optional().describe('simulator: also the runs of simulator sessions (left out by default)'),
 });
 const IDEMPOTENCY_NOTE =
   'With an Idempotency-Key, a retry with the same body answers what the first request answered (header Idempotent-Replayed: true) and does nothing twice; the same key with another body is a 409. Keys are remembered for 24 hours.';
@@ -202,7 +204,8 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
       'Errors: 400 when the phone is not one (country code and number, e.g. +34600123456), 404 NOT_FOUND when the workspace keeps nothing about it; 429 RATE_LIMITED with Retry-After.',
     responses: [{ status: 200, description: 'Erased', schema: z.object({ contacts: z.number(), deleted: z.record(z.string(), z.number()) }) }],
     handler: async (c) => {
-      const parsed = phone.safeParse(decodeURIComponent(c.req.param('phone') ?? ''));
+      // Hono has decoded the path already: decoding again would turn `%25` into `%` (and throw).
+      const parsed = phone.safeParse(c.req.param('phone') ?? '');
       if (!parsed.success) throw new AppError(400, 'INVALID_PHONE', 'phone is the contact’s number with country code, e.g. +34600123456');
       const erased = await eraseWhatsAppId(deps.client.db, deps.coord ?? deps.runtime?.coord, c.get('workspaceId'), `${parsed.data}@c.us`);
       if (erased.contacts === 0 && Object.values(erased.deleted).every((n) => n === 0)) throw notFound('A contact with this phone');
@@ -247,7 +250,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
     path: `${base}/results`,
     access: 'apiKey',
     tag,
-    summary: 'Results (one per run, with the variables collected), newest first',
+    summary: 'Results (one per run, with the variables collected), newest first; simulator runs only with include=simulator (each item says `simulator`)',
     query: resultsQuery,
     handler: async (c, { query }) => {
       const rows = await deps.client.db
@@ -260,12 +263,16 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
           createdAt: schema.results.createdAt,
           updatedAt: schema.results.updatedAt,
           contact: { waId: schema.contacts.waId, name: schema.contacts.name },
+          simulator: sql<boolean>`${isSimulatorNumber(sql`${schema.conversations.numberId}`)}`,
         })
         .from(schema.results)
         .leftJoin(schema.contacts, eq(schema.contacts.id, schema.results.contactId))
+        .innerJoin(schema.conversations, eq(schema.conversations.id, schema.results.conversationId))
         .where(
           and(
             eq(schema.results.workspaceId, c.get('workspaceId')),
+            // Simulator runs are not production data (isSimulatorNumber): only when asked for.
+            query.include === 'simulator' ? undefined : not(isSimulatorNumber(sql`${schema.conversations.numberId}`)),
             query.flowId ? eq(schema.results.flowId, query.flowId) : undefined,
             query.since ? gte(schema.results.updatedAt, query.since) : undefined,
             afterCursor(query.cursor, schema.results.updatedAt, schema.results.id),

@@ -6,14 +6,15 @@ import { z } from 'zod/v4';
 import { schema } from '@waflow/db';
 import type { Deps } from '../../context.ts';
 import { afterCursor, encodeCursor, pageOf } from '../../routing/cursor.ts';
+import { dateParam } from '../../routing/params.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { csvLine } from './csv.ts';
 
 const filters = z.object({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
   status: z.enum(['partial', 'completed']).optional(),
-  from: z.coerce.date({ error: 'from is a date, e.g. 2026-01-31 or an ISO timestamp' }).optional(),
-  to: z.coerce.date({ error: 'to is a date, e.g. 2026-01-31 or an ISO timestamp' }).optional(),
+  from: dateParam('from').optional(),
+  to: dateParam('to').optional(),
 });
 
 const columns = {

@@ -5,6 +5,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { addMember, createUser, schema, type Database } from '@waflow/db';
+import { isTimeZone } from '@waflow/flow';
 import { audit } from '../../audit.ts';
 import { roleAtLeast } from '../../auth/permissions.ts';
 import type { Deps, Role } from '../../context.ts';
@@ -22,7 +23,7 @@ const workspaceBody = z.object({
     .object({
       /** Minutes the bot stays quiet in a conversation after a person replied from the phone. */
       humanReplyPauseMinutes: z.number().int().min(0).max(7 * 24 * 60, 'at most a week (10080 minutes)').optional(),
-      timezone: z.string().max(64).optional(),
+      timezone: z.string().max(64).refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid (IANA)').optional(),
       /** Days conversations, their messages and results are kept after their last activity (null: kept until deleted). */
       retentionDays: z.number().int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days (10 years)').nullable().optional(),
     })
