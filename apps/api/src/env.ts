@@ -1,6 +1,8 @@
 // The one place process.env is read: every variable, its default, and a clear message when a
 // value is wrong. The README's configuration table lists the same.
 import { readEgressPolicy, type EgressPolicy } from '@waflow/runtime';
+import { parseTrustedProxies, type TrustedProxies } from './auth/client-address.ts';
+
 export interface Env {
   port: number;
   host: string;
@@ -15,6 +17,8 @@ export interface Env {
   logFormat: 'json' | 'pretty';
   /** WAFLOW_EGRESS_ALLOW_HOSTS / _CIDRS, read as every process reads them (number workers too). */
   egressPolicy: EgressPolicy;
+  /** WAFLOW_TRUST_PROXY: the reverse proxies whose X-Forwarded-For sign-in throttling believes. */
+  trustedProxies: TrustedProxies;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -30,6 +34,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const logFormat = env.LOG_FORMAT || 'json';
   if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
   const egressPolicy = readEgressPolicy(env, problems);
+  const trustedProxies = parseTrustedProxies(env.WAFLOW_TRUST_PROXY, problems);
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -43,5 +48,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     logFormat: logFormat as 'json' | 'pretty',
     egressPolicy,
+    trustedProxies,
   };
 }
