@@ -10,11 +10,15 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { requestId } from './middleware/request-id.ts';
 import { strictTransportSecurity } from './middleware/transport-security.ts';
 import { registerOperations } from './observability/metrics.ts';
+import { SignInGuard } from './auth/sign-in-guard.ts';
 import { registerAuth } from './routes/auth/auth.ts';
+import { registerOwnAccount } from './routes/auth/password.ts';
 import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
+import { registerJoin } from './routes/team/join.ts';
+import { registerMemberPassword } from './routes/team/member-password.ts';
 import { registerTeam } from './routes/team/team.ts';
 import { registerContacts } from './routes/contacts/contacts.ts';
 import { registerConversations } from './routes/conversations/conversations.ts';
@@ -53,11 +57,16 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   const route = defineRoutes(app, deps);
   registerSetup(route, deps);
-  registerAuth(route, deps);
+  // One throttle for every password typed to prove who one is (sign-in, invites, password change).
+  const guard = new SignInGuard(deps);
+  registerAuth(route, deps, guard);
+  registerOwnAccount(route, deps, guard);
   registerFlows(route, deps);
   registerNumbers(route, deps);
   registerSimulator(route, deps);
   registerTeam(route, deps);
+  registerJoin(route, deps, guard);
+  registerMemberPassword(route, deps);
   registerConversations(route, deps);
   registerContacts(route, deps);
   registerResults(route, deps);

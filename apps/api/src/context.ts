@@ -6,6 +6,7 @@ import type { EgressPolicy } from '@waflow/egress';
 import type { Logger } from 'pino';
 import type { RuntimePort } from './runtime-port.ts';
 import type { Limits } from './limits.ts';
+import type { TrustedProxies } from './auth/client-address.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -23,6 +24,8 @@ export interface Deps {
   /** WAFLOW_METRICS_TOKEN: /metrics asks for it as a Bearer token; unset, /metrics answers loopback only. */
   metricsToken?: string;
   webOrigin?: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (WAFLOW_TRUST_PROXY); none by default. */
+  trustedProxies?: TrustedProxies;
   /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
   egressPolicy?: EgressPolicy;
   /** Endpoints per workspace and integrator rates (defaultLimits when absent). */
@@ -34,6 +37,8 @@ export interface AppEnv {
     requestId: string;
     log: Logger;
     userId: string;
+    /** The caller's session (refresh-token family), set with userId. */
+    sessionId: string;
     workspaceId: string;
     role: Role;
     /** Set for integrator calls (API key) instead of userId/role. */

@@ -3,6 +3,7 @@
 import { readHostLease, type HostLease } from '@waflow/db';
 import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
 import { readLimits, type Limits } from './limits.ts';
+import { parseTrustedProxies, type TrustedProxies } from './auth/client-address.ts';
 
 export interface Env {
   port: number;
@@ -28,6 +29,8 @@ export interface Env {
   lease: HostLease;
   /** WAFLOW_MAX_WEBHOOK_ENDPOINTS and the WAFLOW_API_*_RATE_PER_MIN integrator rates. */
   limits: Limits;
+  /** WAFLOW_TRUST_PROXY: the reverse proxies whose X-Forwarded-For sign-in throttling believes. */
+  trustedProxies: TrustedProxies;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -51,6 +54,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (workers !== 'on' && workers !== 'off') problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
   const lease = readHostLease(env, problems);
   const limits = readLimits(env, problems);
+  const trustedProxies = parseTrustedProxies(env.WAFLOW_TRUST_PROXY, problems);
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -69,5 +73,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     whatsappWorkers: workers !== 'off',
     lease,
     limits,
+    trustedProxies,
   };
 }

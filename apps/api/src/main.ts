@@ -37,7 +37,7 @@ for (const n of sandboxes) await runtime.attachSandbox(n.id);
 // WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
 const stopNumberWorkers = await startNumberWorkers(client, env, log);
 
-const app = createApp({ client, keyring, log, runtime, coord, egressPolicy, limits: env.limits, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}), ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}), ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}) });
+const app = createApp({ client, keyring, log, runtime, coord, egressPolicy, limits: env.limits, trustedProxies: env.trustedProxies, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}), ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}), ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}) });
 const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
 if (!mountWebApp(app, webDist)) {
   log.warn({ webDist }, 'the web app is not built yet: the API runs alone');

@@ -2,7 +2,8 @@
 // a flow drawn on the canvas (ask email → condition → say), a validation error pinned on a block
 // and fixed, the preview, a simulator conversation that collects an email, publishing, the run
 // in Results and in the CSV download, erasing the contact; the flow list's import, duplicate,
-// rename, export and delete; then a viewer who cannot edit. Screenshots of the builder,
+// rename, export and delete; then a viewer who cannot edit, changes their password and signs
+// out everywhere, and whose password the owner resets. Screenshots of the builder,
 // simulator, conversations, numbers (QR), results and flows pages land in docs/screenshots/.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -272,7 +273,7 @@ describe('the web app', () => {
     const viewer = await product.page();
     await viewer.goto(`${product.url}/invite/${invite}`);
     await viewer.getByLabel('Your name').fill('Vic Viewer');
-    await viewer.getByLabel('Choose a password').fill('viewer password 1');
+    await viewer.getByLabel('Password').fill('viewer password 1');
     await viewer.getByRole('button', { name: 'Join workspace' }).click();
     await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'New flow' }).count()).toBe(0);
@@ -290,5 +291,37 @@ describe('the web app', () => {
     const canvas = await viewer.getByTestId('canvas').boundingBox();
     expect(canvas?.width).toBeGreaterThan(300);
     await viewer.screenshot({ path: `${screenshotsDir}builder-tablet.png` });
+  });
+
+  it('lets the viewer change their password and sign out everywhere, and the owner reset it', async () => {
+    const viewer = await product.page();
+    await viewer.goto(`${product.url}/sign-in`);
+    await viewer.getByLabel('Email').fill('vic@acme.test');
+    await viewer.getByLabel('Password').fill('viewer password 1');
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await viewer.getByRole('link', { name: 'Settings' }).click();
+    await viewer.getByRole('tab', { name: 'Account' }).click();
+    await viewer.getByLabel('Current password').fill('viewer password 1');
+    await viewer.getByLabel('New password').fill('Qwertyuiop');
+    await viewer.getByRole('button', { name: 'Change password' }).click();
+    await viewer.getByRole('alert').getByText(/most common passwords/).waitFor();
+    await viewer.getByLabel('New password').fill('viewer second password');
+    await viewer.getByRole('button', { name: 'Change password' }).click();
+    await viewer.getByText('Password changed.', { exact: false }).waitFor();
+    await viewer.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await viewer.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // The owner sets a new one from the team list.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('tab', { name: 'Team' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'vic@acme.test' }).getByRole('button', { name: 'Reset password' }).click();
+    await page.getByLabel('New password').fill('viewer third password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('password was set', { exact: false }).waitFor();
+    await viewer.getByLabel('Email').fill('vic@acme.test');
+    await viewer.getByLabel('Password').fill('viewer third password');
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
   });
 });

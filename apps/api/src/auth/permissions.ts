@@ -9,6 +9,7 @@ export const permissions = {
   'members.list': 'viewer',
   'members.update': 'admin',
   'members.remove': 'admin',
+  'members.resetPassword': 'admin',
   'invites.list': 'admin',
   'invites.create': 'admin',
   'invites.revoke': 'admin',

@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { schema } from '@waflow/db';
 import type { AppEnv, Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { clientAddress } from './client-address.ts';
+import { clientAddress, trustNoProxy } from '../auth/client-address.ts';
 import { integratorLimiters, rateLimited } from './integrator-limits.ts';
 
 export const API_KEY_PREFIX = 'wf_';
@@ -27,7 +27,7 @@ export function requireApiKey(deps: Deps): MiddlewareHandler<AppEnv> {
   const limiters = integratorLimiters(deps);
   return async function requireApiKeyMiddleware(c, next) {
     const now = Date.now();
-    const address = clientAddress(c);
+    const address = clientAddress(c, deps.trustedProxies ?? trustNoProxy);
     const refusedFor = limiters.badKey.wait(address, now);
     if (refusedFor > 0) throw rateLimited(c, refusedFor, 'TOO_MANY_BAD_KEYS', `More than ${limiters.badKey.perMin} requests a minute from your address had a missing, unknown or revoked API key`);
     const key = /^Bearer (wf_[A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];

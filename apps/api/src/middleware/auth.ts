@@ -1,10 +1,13 @@
-// Who is calling: `requireUser` checks the bearer access token; `requireRole(permission)` checks
+// Who is calling: `requireUser` checks the bearer access token and that its session is still open
+// (auth/sessions.ts: sign-out, disabling and a replayed refresh token end access at once);
+// `requireRole(permission)` checks
 // the caller's role in the workspace of the URL against the permission table. A workspace the
 // caller is not a member of answers 404, never revealing that it exists.
 import { and, eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { schema } from '@waflow/db';
 import { allows, type Permission } from '../auth/permissions.ts';
+import { sessionOpen } from '../auth/sessions.ts';
 import { verifyAccessToken } from '../auth/tokens.ts';
 import type { AppEnv, Deps, Role } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -14,7 +17,10 @@ export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (.+)$/.exec(header)?.[1];
     if (!token) throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: this needs an Authorization: Bearer <access token> header.');
-    c.set('userId', await verifyAccessToken(deps.keyring, token));
+    const { userId, sessionId } = await verifyAccessToken(deps.keyring, token);
+    if (!(await sessionOpen(deps.client.db, sessionId, userId))) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
+    c.set('userId', userId);
+    c.set('sessionId', sessionId);
     await next();
   };
 }

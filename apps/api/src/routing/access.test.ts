@@ -9,7 +9,7 @@ import { addMember, createDb, createKeyring, createUser, createWorkspace, migrat
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../app.ts';
 import { allows, permissions, type Permission } from '../auth/permissions.ts';
-import { issueAccessToken } from '../auth/tokens.ts';
+import { issueAccessToken, issueRefreshToken } from '../auth/tokens.ts';
 import type { Deps, Role } from '../context.ts';
 import { registry } from './route.ts';
 
@@ -47,7 +47,7 @@ describe('access to every route', () => {
     for (const role of [...ROLES, 'outsider'] as const) {
       const user = await createUser(client.db, { email: `${role}@matrix.test`, name: role, passwordHash: 'x' });
       if (role !== 'outsider') await addMember(client.db, ws, user.id, role);
-      tokens[role] = await issueAccessToken(keyring, user.id);
+      tokens[role] = await issueAccessToken(keyring, user.id, (await issueRefreshToken(client.db, user.id)).family);
     }
   });
   afterAll(async () => {

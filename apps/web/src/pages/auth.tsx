@@ -1,9 +1,13 @@
-// First run (create the owner and the workspace), sign-in, and accepting an invite.
+// First run (create the owner and the workspace), sign-in, and accepting an invite. The invite
+// page cannot know whether the email already has an account (the API does not say, so a link
+// does not reveal who has one): it asks for a name and a password, and an existing account's
+// password joins that account.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api.ts';
 import { Button, Card, Field, Input } from '../components/ui.tsx';
 import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { PASSWORD_HELP } from './account.tsx';
 
 function AuthCard({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
   return (
@@ -52,7 +56,7 @@ export function SetupPage() {
       <form onSubmit={onSubmit} className="space-y-4">
         <Field label="Your name" htmlFor="name"><Input id="name" value={form.name} onChange={set('name')} autoFocus required /></Field>
         <Field label="Email" htmlFor="email"><Input id="email" type="email" value={form.email} onChange={set('email')} required /></Field>
-        <Field label="Password" htmlFor="password" help="At least 10 characters."><Input id="password" type="password" value={form.password} onChange={set('password')} minLength={10} required /></Field>
+        <Field label="Password" htmlFor="password" help={PASSWORD_HELP}><Input id="password" type="password" value={form.password} onChange={set('password')} minLength={10} required /></Field>
         <Field label="Workspace name" htmlFor="workspace" help="Your company or team, e.g. Acme Support."><Input id="workspace" value={form.workspaceName} onChange={set('workspaceName')} required /></Field>
         {error ? <p role="alert" className="text-sm text-danger">{error}</p> : null}
         <Button type="submit" className="w-full" disabled={busy}>{busy ? 'Creating…' : 'Create workspace'}</Button>
@@ -84,7 +88,7 @@ export function SignInPage() {
 
 export function AcceptInvitePage({ token }: { token: string }) {
   const { signedIn } = useSession();
-  const [invite, setInvite] = useState<{ workspaceName: string; email: string; role: string; existingAccount: boolean } | null>(null);
+  const [invite, setInvite] = useState<{ workspaceName: string; email: string; role: string } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -92,7 +96,7 @@ export function AcceptInvitePage({ token }: { token: string }) {
     api.get<typeof invite>(`/invites/${token}`).then(setInvite, (err: unknown) => setLoadError(err instanceof ApiError ? err.message : 'Could not load the invite.'));
   }, [token]);
   const { error, busy, onSubmit } = useSubmit(async () => {
-    const r = await api.post<{ accessToken: string }>(`/invites/${token}/accept`, invite?.existingAccount ? { password } : { name, password });
+    const r = await api.post<{ accessToken: string }>(`/invites/${token}/accept`, name.trim() ? { name, password } : { password });
     await signedIn(r.accessToken);
     navigate('/flows');
   });
@@ -101,9 +105,9 @@ export function AcceptInvitePage({ token }: { token: string }) {
   return (
     <AuthCard title={`Join ${invite.workspaceName}`} subtitle={`You were invited as ${invite.role} (${invite.email}).`}>
       <form onSubmit={onSubmit} className="space-y-4">
-        {invite.existingAccount ? null : <Field label="Your name" htmlFor="name"><Input id="name" value={name} onChange={(e) => setName(e.target.value)} required /></Field>}
-        <Field label={invite.existingAccount ? 'Your password' : 'Choose a password'} htmlFor="password" help={invite.existingAccount ? undefined : 'At least 10 characters.'}>
-          <Input id="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} minLength={invite.existingAccount ? 1 : 10} required />
+        <Field label="Your name" htmlFor="name" help="Already use waflow with this email? Leave it empty."><Input id="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" /></Field>
+        <Field label="Password" htmlFor="password" help={`New to waflow: choose one. ${PASSWORD_HELP} Already have an account: its password.`}>
+          <Input id="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </Field>
         {error ? <p role="alert" className="text-sm text-danger">{error}</p> : null}
         <Button type="submit" className="w-full" disabled={busy}>Join workspace</Button>

@@ -1,18 +1,21 @@
-// Settings: the team (invite by link, change roles, remove), API keys, webhook endpoints with
-// their delivery log, and the audit log. Viewers see no edit controls.
+// Settings: the team (invite by link, change roles, reset a password, remove), your account,
+// API keys, webhook endpoints with their delivery log, and the audit log. Viewers see no edit
+// controls.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
 import { Badge, Button, Card, cx, Empty, Field, Input, Select, Spinner, useToast } from '../components/ui.tsx';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { AccountSettings } from './account.tsx';
+import { ResetPasswordButton } from './reset-password.tsx';
 
-type Tab = 'workspace' | 'team' | 'keys' | 'webhooks' | 'audit';
+type Tab = 'workspace' | 'team' | 'account' | 'keys' | 'webhooks' | 'audit';
 
 export function SettingsPage() {
   const { can } = useSession();
   const [tab, setTab] = useState<Tab>('workspace');
-  const tabs: [Tab, string][] = [['workspace', 'Workspace'], ['team', 'Team'], ...(can('admin') ? ([['keys', 'API keys'], ['webhooks', 'Webhooks'], ['audit', 'Audit log']] as [Tab, string][]) : [])];
+  const tabs: [Tab, string][] = [['workspace', 'Workspace'], ['team', 'Team'], ['account', 'Account'], ...(can('admin') ? ([['keys', 'API keys'], ['webhooks', 'Webhooks'], ['audit', 'Audit log']] as [Tab, string][]) : [])];
   return (
     <Page title="Settings">
       <div className="mb-4 flex gap-1 border-b border-line" role="tablist">
@@ -20,7 +23,7 @@ export function SettingsPage() {
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} className={cx('px-3 py-2 text-sm', tab === t ? 'border-b-2 border-brand font-medium' : 'text-muted')}>{l}</button>
         ))}
       </div>
-      {tab === 'workspace' ? <WorkspaceSettings /> : tab === 'team' ? <Team /> : tab === 'keys' ? <Keys /> : tab === 'webhooks' ? <Webhooks /> : <Audit />}
+      {tab === 'workspace' ? <WorkspaceSettings /> : tab === 'team' ? <Team /> : tab === 'account' ? <AccountSettings /> : tab === 'keys' ? <Keys /> : tab === 'webhooks' ? <Webhooks /> : <Audit />}
     </Page>
   );
 }
@@ -108,6 +111,7 @@ function Team() {
                 {can('admin') && m.userId !== profile?.user.id ? (
                   <div className="flex gap-2">
                     <Select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void act(() => api.patch(`${ws}/members/${m.userId}`, { role: e.target.value }), 'Role changed.')} className="w-28">{['viewer', 'editor', 'admin', 'owner'].map((r) => <option key={r}>{r}</option>)}</Select>
+                    <ResetPasswordButton member={m} />
                     <Button size="sm" variant="ghost" onClick={() => void act(() => api.del(`${ws}/members/${m.userId}`), `${m.name} was removed.`)}>Remove</Button>
                   </div>
                 ) : <Badge>{m.role}</Badge>}

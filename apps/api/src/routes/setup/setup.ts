@@ -1,8 +1,9 @@
 // First run: while nobody has an account, create the owner and the first workspace.
-import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { addMember, createUser, createWorkspace, schema } from '@waflow/db';
+import { newPassword } from '../../auth/password-policy.ts';
+import { passwords } from '../../auth/passwords.ts';
 import type { Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RouteFn } from '../../routing/route.ts';
@@ -10,7 +11,7 @@ import { startSession } from '../auth/auth.ts';
 
 export const setupBody = z.object({
   email: z.string().trim().email('enter a valid email address'),
-  password: z.string().min(10, 'use at least 10 characters').max(200),
+  password: newPassword,
   name: z.string().trim().min(1, 'enter your name').max(100),
   workspaceName: z.string().trim().min(1, 'name your workspace').max(100),
 });
@@ -45,7 +46,7 @@ export function registerSetup(route: RouteFn, deps: Deps): void {
         const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(schema.users);
         if ((row?.n ?? 0) > 0) throw new AppError(409, 'ALREADY_SET_UP', 'waflow is already set up: sign in instead.');
         const ws = await createWorkspace(tx, body.workspaceName);
-        const user = await createUser(tx, { email: body.email, name: body.name, passwordHash: await hash(body.password) });
+        const user = await createUser(tx, { email: body.email, name: body.name, passwordHash: await passwords.hash(body.password) });
         await addMember(tx, ws.id, user.id, 'owner');
         return { ws, user };
       });

@@ -1,10 +1,10 @@
-// The workspace and its team: settings, members and their roles, invites by link. Nobody can hand
-// out a role above their own, and a workspace always keeps at least one owner.
+// The workspace and its team: settings, members and their roles, invites by link (what the link
+// opens is join.ts). Nobody can hand out a role above their own, and a workspace always keeps at
+// least one owner.
 import { createHash, randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod/v4';
-import { addMember, createUser, schema, type Database } from '@waflow/db';
+import { schema, type Database } from '@waflow/db';
 import { isTimeZone } from '@waflow/flow';
 import { audit } from '../../audit.ts';
 import { roleAtLeast } from '../../auth/permissions.ts';
@@ -12,7 +12,6 @@ import type { Deps, Role } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { forgetMembership, isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
-import { startSession } from '../auth/auth.ts';
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 const role = z.enum(['owner', 'admin', 'editor', 'viewer'], { error: 'role is one of owner, admin, editor, viewer' });
@@ -30,12 +29,8 @@ const workspaceBody = z.object({
     .optional(),
 });
 const inviteBody = z.object({ email: z.string().trim().email('enter a valid email address').max(200), role });
-const acceptBody = z.object({
-  name: z.string().trim().min(1, 'enter your name').max(100).optional(),
-  password: z.string().min(10, 'use at least 10 characters').max(200),
-});
 
-const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
+export const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
 function refuseAbove(caller: Role, wanted: Role): void {
   if (!roleAtLeast(caller, wanted)) throw new AppError(403, 'FORBIDDEN', `Your role (${caller}) cannot grant the ${wanted} role: ask an owner.`);
@@ -47,16 +42,6 @@ async function ownerCount(db: Database, workspaceId: string): Promise<number> {
     .from(schema.memberships)
     .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.role, 'owner')));
   return row?.n ?? 0;
-}
-
-async function loadInvite(db: Database, token: string) {
-  const [row] = await db
-    .select({ invite: schema.invites, workspaceName: schema.workspaces.name })
-    .from(schema.invites)
-    .innerJoin(schema.workspaces, eq(schema.workspaces.id, schema.invites.workspaceId))
-    .where(and(eq(schema.invites.tokenHash, hashToken(token)), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt), gt(schema.invites.expiresAt, new Date())));
-  if (!row) throw new AppError(404, 'INVITE_NOT_FOUND', 'This invite link is unknown, used, revoked or expired: ask for a new one.');
-  return row;
 }
 
 export function registerTeam(route: RouteFn, deps: Deps): void {
@@ -228,57 +213,6 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
       if (!row) throw notFound('The invite');
       await audit(c, deps.client.db, { action: 'invite.revoke', entityType: 'invite', entityId: id, before: { email: row.email } });
       return c.body(null, 204);
-    },
-  });
-
-  route({
-    method: 'get',
-    path: '/api/v1/invites/:token',
-    access: 'public',
-    tag,
-    summary: 'What an invite link is for: the workspace, the role, and whether the email already has an account',
-    handler: async (c) => {
-      const { invite, workspaceName } = await loadInvite(deps.client.db, c.req.param('token') ?? '');
-      const [user] = await deps.client.db.select({ id: schema.users.id }).from(schema.users).where(sql`lower(${schema.users.email}) = ${invite.email.toLowerCase()}`);
-      return c.json({ workspaceName, email: invite.email, role: invite.role, existingAccount: !!user, expiresAt: invite.expiresAt });
-    },
-  });
-
-  route({
-    method: 'post',
-    path: '/api/v1/invites/:token/accept',
-    access: 'public',
-    tag,
-    summary: 'Accept an invite: a new account (name + password), or the existing account’s password; signed in',
-    body: acceptBody,
-    handler: async (c, { body }) => {
-      const token = c.req.param('token') ?? '';
-      const userId = await deps.client.db.transaction(async (tx) => {
-        const { invite } = await loadInvite(tx, token);
-        const [existing] = await tx.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${invite.email.toLowerCase()}`);
-        let id: string;
-        if (existing) {
-          if (!(await verify(existing.passwordHash, body.password).catch(() => false))) {
-            throw new AppError(401, 'BAD_CREDENTIALS', `${invite.email} already has an account: enter its password to join.`);
-          }
-          id = existing.id;
-        } else {
-          if (!body.name) throw new AppError(400, 'INVALID_REQUEST', 'name: enter your name');
-          id = (await createUser(tx, { email: invite.email, name: body.name, passwordHash: await hash(body.password) })).id;
-        }
-        const [member] = await tx
-          .select({ role: schema.memberships.role })
-          .from(schema.memberships)
-          .where(and(eq(schema.memberships.workspaceId, invite.workspaceId), eq(schema.memberships.userId, id)));
-        if (member) throw new AppError(409, 'ALREADY_MEMBER', 'You are already a member of this workspace: sign in.');
-        await addMember(tx, invite.workspaceId, id, invite.role);
-        forgetMembership(invite.workspaceId, id);
-        await tx.update(schema.invites).set({ acceptedAt: new Date() }).where(eq(schema.invites.id, invite.id));
-        c.set('userId', id);
-        await audit(c, tx, { action: 'invite.accept', entityType: 'member', entityId: id, after: { email: invite.email, role: invite.role } }, invite.workspaceId);
-        return id;
-      });
-      return startSession(c, deps, userId, 201);
     },
   });
 }
