@@ -16,7 +16,11 @@ module.exports = {
       cwd: __dirname,
       instances: 1,
       exec_mode: 'fork',
-      env: { NODE_ENV: 'production', HOST: process.env.HOST || '0.0.0.0', PORT: process.env.PORT || '3000' },
+      env: {
+        NODE_ENV: 'production',
+        HOST: process.env.HOST || '0.0.0.0',
+        PORT: process.env.PORT || '3000',
+      },
       max_memory_restart: '1G',
       // Restart with growing delays after a crash (reset after 30 s up), never a tight loop.
       exp_backoff_restart_delay: 500,

@@ -17,21 +17,46 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   // Apps depend on packages, never on another app: what two apps share lives in packages/.
   // The composition (the API's main.ts and number workers) and tests may assemble apps.
   {
     files: ['apps/**/*.{ts,tsx}'],
-    ignores: ['apps/api/src/main.ts', 'apps/api/src/number-workers.ts', 'apps/**/*.test.ts', 'apps/**/test/**', 'apps/**/e2e/**', 'apps/api/src/**/test-harness.ts'],
+    ignores: [
+      'apps/api/src/main.ts',
+      'apps/api/src/number-workers.ts',
+      'apps/**/*.test.ts',
+      'apps/**/test/**',
+      'apps/**/e2e/**',
+      'apps/api/src/**/test-harness.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@waflow/api', '@waflow/api/*', '@waflow/runtime', '@waflow/runtime/*', '@waflow/web', '@waflow/web/*'], message: 'Apps depend on packages, not on another app: move what is shared into packages/ (or compose it in apps/api/src/main.ts).' },
-            { regex: '^(\\.\\./)+(apps/)?(api|runtime|web)/', message: 'Apps depend on packages, not on another app’s files: move what is shared into packages/.' },
+            {
+              group: [
+                '@waflow/api',
+                '@waflow/api/*',
+                '@waflow/runtime',
+                '@waflow/runtime/*',
+                '@waflow/web',
+                '@waflow/web/*',
+              ],
+              message:
+                'Apps depend on packages, not on another app: move what is shared into packages/ (or compose it in apps/api/src/main.ts).',
+            },
+            {
+              regex: '^(\\.\\./)+(apps/)?(api|runtime|web)/',
+              message:
+                'Apps depend on packages, not on another app’s files: move what is shared into packages/.',
+            },
           ],
         },
       ],

@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 
 const children = [
   // Readable log lines in development (JSON in production: LOG_FORMAT unset).
-  spawn('npx', ['tsx', 'watch', 'apps/api/src/main.ts'], { stdio: 'inherit', env: { LOG_FORMAT: 'pretty', ...process.env } }),
+  spawn('npx', ['tsx', 'watch', 'apps/api/src/main.ts'], {
+    stdio: 'inherit',
+    env: { LOG_FORMAT: 'pretty', ...process.env },
+  }),
   spawn('npm', ['run', 'dev', '-w', '@waflow/web'], { stdio: 'inherit' }),
 ];
 const stop = () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check every workspace, run every vitest project against real services
+// `npm test`: type-check every workspace, lint, check formatting, run every vitest project against real services
 // (started by @waflow/testkit), then print one plain closing line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,10 @@ const results = '.test-results/vitest.json';
 rmSync(results, { force: true });
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
   return r.status ?? 1;
 }
 
@@ -24,6 +27,13 @@ if (lint !== 0) {
   console.error('\nLint failed: fix the problems above before the tests run.');
   console.log('0 passed, 1 failed');
   process.exit(lint);
+}
+
+const format = run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+if (format !== 0) {
+  console.error('\nFormatting differs from .prettierrc in the files above: run `npm run format`.');
+  console.log('0 passed, 1 failed');
+  process.exit(format);
 }
 
 const extra = process.argv.slice(2);

@@ -7,7 +7,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
-    proxy: { '/api': { target: process.env.WAFLOW_API ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+    proxy: {
+      '/api': { target: process.env.WAFLOW_API ?? 'http://127.0.0.1:3000', changeOrigin: false },
+    },
     fs: { allow: ['../..'] },
   },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },

@@ -27,7 +27,9 @@ for (const script of scripts) {
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const rate = Math.round(messages / seconds);
-  console.log(`${script.name.padEnd(22)} ${String(rate).padStart(9)} msgs/s   max state ${maxBytes} bytes`);
+  console.log(
+    `${script.name.padEnd(22)} ${String(rate).padStart(9)} msgs/s   max state ${maxBytes} bytes`,
+  );
   if (script.name === 'lead-capture') lead = { rate, bytes: maxBytes };
 }
 console.log(`engine_msgs_per_s=${lead.rate} state_bytes=${lead.bytes}`);

@@ -6,7 +6,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { createDb, createKeyring, createWorkspace, enqueueWebhookEvent, migrate, schema } from '@waflow/db';
+import {
+  createDb,
+  createKeyring,
+  createWorkspace,
+  enqueueWebhookEvent,
+  migrate,
+  schema,
+} from '@waflow/db';
 import { createTestDatabase, startPostgres } from '@waflow/testkit';
 import { createEgressClient } from '@waflow/egress';
 import { WebhookDeliverer } from '../../apps/runtime/src/integrations/webhooks/deliverer.ts';
@@ -28,19 +35,47 @@ const port = (server.address() as AddressInfo).port;
 const pg = await startPostgres();
 const egress = createEgressClient({ allowHosts: [], allowCidrs: ['127.0.0.0/8'] });
 try {
-  const client = await createDb({ url: (await createTestDatabase(pg.url, 'bench_hooks')).url, max: 20 });
+  const client = await createDb({
+    url: (await createTestDatabase(pg.url, 'bench_hooks')).url,
+    max: 20,
+  });
   await migrate(client);
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
   const ws = await createWorkspace(client.db, 'bench');
-  await client.db.insert(schema.webhookEndpoints).values({ workspaceId: ws.id, url: `http://127.0.0.1:${port}/hook`, secret: keyring.encrypt(generateWebhookSecret()), events: ['*'] });
+  await client.db.insert(schema.webhookEndpoints).values({
+    workspaceId: ws.id,
+    url: `http://127.0.0.1:${port}/hook`,
+    secret: keyring.encrypt(generateWebhookSecret()),
+    events: ['*'],
+  });
   for (let i = 0; i < EVENTS; i += 500) {
     await client.db.transaction(async (tx) => {
       for (let j = i; j < Math.min(EVENTS, i + 500); j++) {
-        await enqueueWebhookEvent(tx, { id: `evt_bench_${j}`, type: 'message.received', workspaceId: ws.id, occurredAt: new Date(), data: { numberId: ws.id, contact: `346${String(j).padStart(8, '0')}@c.us`, type: 'text', text: 'hello from the benchmark' } });
+        await enqueueWebhookEvent(tx, {
+          id: `evt_bench_${j}`,
+          type: 'message.received',
+          workspaceId: ws.id,
+          occurredAt: new Date(),
+          data: {
+            numberId: ws.id,
+            contact: `346${String(j).padStart(8, '0')}@c.us`,
+            type: 'text',
+            text: 'hello from the benchmark',
+          },
+        });
       }
     });
   }
-  const deliverer = new WebhookDeliverer({ db: client.db, keyring, egress, log: pino({ level: 'silent' }), now: Date.now, ...(process.env.BENCH_PER_ENDPOINT ? { limits: { perEndpoint: Number(process.env.BENCH_PER_ENDPOINT) } } : {}) });
+  const deliverer = new WebhookDeliverer({
+    db: client.db,
+    keyring,
+    egress,
+    log: pino({ level: 'silent' }),
+    now: Date.now,
+    ...(process.env.BENCH_PER_ENDPOINT
+      ? { limits: { perEndpoint: Number(process.env.BENCH_PER_ENDPOINT) } }
+      : {}),
+  });
   const started = performance.now();
   // Its own loop, as in the runtime: a tick starts what fits under the caps, each attempt that
   // ends starts the next (one endpoint: defaultDeliveryLimits.perEndpoint requests at a time).
@@ -55,9 +90,12 @@ try {
        from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id`,
   );
   const delivered = Number(stats?.delivered ?? 0);
-  if (delivered !== EVENTS || received !== EVENTS) throw new Error(`delivered ${delivered} and received ${received} of ${EVENTS}`);
+  if (delivered !== EVENTS || received !== EVENTS)
+    throw new Error(`delivered ${delivered} and received ${received} of ${EVENTS}`);
   const rate = Math.round(EVENTS / seconds);
-  console.log(`${EVENTS} deliveries in ${seconds.toFixed(2)} s: ${rate}/s, attempt latency p50 ${Math.round(Number(stats?.p50))} ms, p99 ${Math.round(Number(stats?.p99))} ms`);
+  console.log(
+    `${EVENTS} deliveries in ${seconds.toFixed(2)} s: ${rate}/s, attempt latency p50 ${Math.round(Number(stats?.p50))} ms, p99 ${Math.round(Number(stats?.p99))} ms`,
+  );
   console.log(`webhook_deliveries_per_s=${rate}`);
   await client.close();
 } finally {

@@ -5,14 +5,28 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { hash } from '@node-rs/argon2';
 import { createInProcessCoordinator } from '@waflow/coord';
-import { addMember, createDb, createKeyring, createUser, loadPublishedVersionForNumber, migrate, schema, type DbClient } from '@waflow/db';
+import {
+  addMember,
+  createDb,
+  createKeyring,
+  createUser,
+  loadPublishedVersionForNumber,
+  migrate,
+  schema,
+  type DbClient,
+} from '@waflow/db';
 import { Runtime } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './app.ts';
 import { issueAccessToken, issueRefreshToken } from './auth/tokens.ts';
 
-const lead = JSON.parse(readFileSync(new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const lead = JSON.parse(
+  readFileSync(
+    new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url),
+    'utf8',
+  ),
+) as Record<string, unknown>;
 
 describe('the API', () => {
   let client: DbClient;
@@ -23,17 +37,33 @@ describe('the API', () => {
   const log = pino({ level: 'silent' });
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
 
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     app.request(path, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
 
   beforeAll(async () => {
     client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
     await migrate(client);
-    runtime = new Runtime({ client, coord: createInProcessCoordinator(), log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    runtime = new Runtime({
+      client,
+      coord: createInProcessCoordinator(),
+      log,
+      outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+    });
     await runtime.start();
     app = createApp({ client, keyring, log, runtime });
   });
@@ -44,17 +74,35 @@ describe('the API', () => {
 
   it('sets up the first owner once, then refuses a second setup', async () => {
     expect(await (await call('GET', '/api/v1/setup')).json()).toEqual({ needsSetup: true });
-    const bad = await call('POST', '/api/v1/setup', { email: 'not-an-email', password: 'short', name: 'O', workspaceName: 'Acme' });
+    const bad = await call('POST', '/api/v1/setup', {
+      email: 'not-an-email',
+      password: 'short',
+      name: 'O',
+      workspaceName: 'Acme',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/email/);
-    const res = await call('POST', '/api/v1/setup', { email: 'owner@acme.test', password: 'correct horse battery', name: 'Olga', workspaceName: 'Acme' });
+    const res = await call('POST', '/api/v1/setup', {
+      email: 'owner@acme.test',
+      password: 'correct horse battery',
+      name: 'Olga',
+      workspaceName: 'Acme',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('set-cookie')).toMatch(/waflow_refresh=.*HttpOnly.*SameSite=Strict/i);
-    const body = (await res.json()) as { accessToken: string; workspaces: { id: string; role: string }[] };
+    const body = (await res.json()) as {
+      accessToken: string;
+      workspaces: { id: string; role: string }[];
+    };
     token = body.accessToken;
     ws = body.workspaces[0]?.id ?? '';
     expect(body.workspaces[0]?.role).toBe('owner');
-    const again = await call('POST', '/api/v1/setup', { email: 'x@acme.test', password: 'correct horse battery', name: 'X', workspaceName: 'B' });
+    const again = await call('POST', '/api/v1/setup', {
+      email: 'x@acme.test',
+      password: 'correct horse battery',
+      name: 'X',
+      workspaceName: 'B',
+    });
     expect(again.status).toBe(409);
   });
 
@@ -63,9 +111,23 @@ describe('the API', () => {
     token = '';
     // Frozen: the sixth attempt comes within the first backoff step however slow the machine is.
     vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
-    expect((await call('POST', '/api/v1/auth/login', { email: 'OWNER@acme.test', password: 'correct horse battery' })).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await call('POST', '/api/v1/auth/login', { email: 'owner@acme.test', password: 'wrong' })).status).toBe(401);
-    const limited = await call('POST', '/api/v1/auth/login', { email: 'owner@acme.test', password: 'wrong' });
+    expect(
+      (
+        await call('POST', '/api/v1/auth/login', {
+          email: 'OWNER@acme.test',
+          password: 'correct horse battery',
+        })
+      ).status,
+    ).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await call('POST', '/api/v1/auth/login', { email: 'owner@acme.test', password: 'wrong' }))
+          .status,
+      ).toBe(401);
+    const limited = await call('POST', '/api/v1/auth/login', {
+      email: 'owner@acme.test',
+      password: 'wrong',
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     vi.useRealTimers();
@@ -74,9 +136,16 @@ describe('the API', () => {
 
   it('rotates the refresh cookie, lets two tabs refresh at once, and closes a session whose old token is replayed', async () => {
     // (The previous test left this account's sign-in rate-limited: a session is issued as sign-in does.)
-    const { sub } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
-    const cookieOf = (res: Response) => /waflow_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
-    const refresh = (cookie: string) => app.request('/api/v1/auth/refresh', { method: 'POST', headers: { cookie: `waflow_refresh=${cookie}` } });
+    const { sub } = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { sub: string };
+    const cookieOf = (res: Response) =>
+      /waflow_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    const refresh = (cookie: string) =>
+      app.request('/api/v1/auth/refresh', {
+        method: 'POST',
+        headers: { cookie: `waflow_refresh=${cookie}` },
+      });
     const { token: first } = await issueRefreshToken(client.db, sub);
 
     const rotated = await refresh(first);
@@ -92,10 +161,14 @@ describe('the API', () => {
     expect((await refresh(first)).status).toBe(200);
 
     // The same token a minute after it was swapped is a replay: the whole session is closed.
-    await client.query(`update refresh_sessions set rotated_at = now() - interval '1 minute' where rotated_at is not null`);
+    await client.query(
+      `update refresh_sessions set rotated_at = now() - interval '1 minute' where rotated_at is not null`,
+    );
     const replay = await refresh(first);
     expect(replay.status).toBe(401);
-    expect(((await replay.json()) as { error: { message: string } }).error.message).toMatch(/used twice/);
+    expect(((await replay.json()) as { error: { message: string } }).error.message).toMatch(
+      /used twice/,
+    );
     expect((await refresh(cookieOf(a))).status).toBe(401);
   });
 
@@ -109,24 +182,42 @@ describe('the API', () => {
   });
 
   it('refuses an access token past its 15 minutes, saying to sign in again', async () => {
-    const { sub, sid } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string; sid: string };
+    const { sub, sid } = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { sub: string; sid: string };
     // A token issued 16 minutes ago by this server, correctly signed.
     vi.useFakeTimers({ now: Date.now() - 16 * 60_000, toFake: ['Date'] });
     const old = await issueAccessToken(keyring, sub, sid);
     vi.useRealTimers();
-    const r = await app.request(`/api/v1/workspaces/${ws}/flows`, { headers: { authorization: `Bearer ${old}` } });
+    const r = await app.request(`/api/v1/workspaces/${ws}/flows`, {
+      headers: { authorization: `Bearer ${old}` },
+    });
     expect(r.status).toBe(401);
-    expect(((await r.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('sign in again') });
+    expect(((await r.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringContaining('sign in again'),
+    });
     expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(200);
   });
 
   it('creates a blank flow in the time zone the web app sends, and refuses one that is not', async () => {
-    const made = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Opening hours', timezone: 'America/Mexico_City' });
+    const made = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'Opening hours',
+      timezone: 'America/Mexico_City',
+    });
     expect(made.status).toBe(201);
-    expect(((await made.json()) as { draft: { settings?: { timezone?: string } } }).draft.settings?.timezone).toBe('America/Mexico_City');
-    const bad = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Nowhere', timezone: 'Mars/Olympus' });
+    expect(
+      ((await made.json()) as { draft: { settings?: { timezone?: string } } }).draft.settings
+        ?.timezone,
+    ).toBe('America/Mexico_City');
+    const bad = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'Nowhere',
+      timezone: 'Mars/Olympus',
+    });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/time zone name like Europe\/Madrid/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /time zone name like Europe\/Madrid/,
+    );
   });
 
   it('publishes a flow the runtime loader then serves, after refusing an invalid one with block-level errors', async () => {
@@ -135,9 +226,19 @@ describe('the API', () => {
     const { id } = (await created.json()) as { id: string };
     const etag = created.headers.get('etag') ?? '';
 
-    const broken = { ...lead, nodes: [...(lead.nodes as object[]), { id: 'orphan', type: 'say', message: { kind: 'text', text: 'x' } }] };
-    const before = (await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as { draft: { nodes: unknown[] } };
-    const saved = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, broken, { 'if-match': etag });
+    const broken = {
+      ...lead,
+      nodes: [
+        ...(lead.nodes as object[]),
+        { id: 'orphan', type: 'say', message: { kind: 'text', text: 'x' } },
+      ],
+    };
+    const before = (await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as {
+      draft: { nodes: unknown[] };
+    };
+    const saved = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, broken, {
+      'if-match': etag,
+    });
     expect(saved.status).toBe(200);
     // A read after a save serves the new draft (the API keeps the text it last served per revision).
     const read = await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`);
@@ -145,53 +246,104 @@ describe('the API', () => {
     const after = (await read.json()) as { draft: { nodes: { id: string }[] } };
     expect(after.draft.nodes.map((n) => n.id)).toContain('orphan');
     expect(before.draft.nodes).not.toContainEqual(expect.objectContaining({ id: 'orphan' }));
-    expect(((await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as typeof after).draft).toEqual(after.draft);
-    const stale = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, { 'if-match': etag });
+    expect(
+      ((await (await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).json()) as typeof after)
+        .draft,
+    ).toEqual(after.draft);
+    const stale = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, {
+      'if-match': etag,
+    });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('DRAFT_CONFLICT');
 
-    const refused = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, { changelog: 'try' });
+    const refused = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, {
+      changelog: 'try',
+    });
     expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { error: { details: unknown[] } }).error.details).toContainEqual({ code: 'UNREACHABLE_NODE', nodeId: 'orphan', field: 'id', message: 'No path leads to this block: connect it or delete it.' });
+    expect(
+      ((await refused.json()) as { error: { details: unknown[] } }).error.details,
+    ).toContainEqual({
+      code: 'UNREACHABLE_NODE',
+      nodeId: 'orphan',
+      field: 'id',
+      message: 'No path leads to this block: connect it or delete it.',
+    });
 
-    const fixed = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, { 'if-match': saved.headers.get('etag') ?? '' });
+    const fixed = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, {
+      'if-match': saved.headers.get('etag') ?? '',
+    });
     expect(fixed.status).toBe(200);
-    const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, { changelog: 'first version' });
+    const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, {
+      changelog: 'first version',
+    });
     expect(published.status).toBe(201);
     const version = (await published.json()) as { id: string; version: number };
     expect(version.version).toBe(1);
 
-    const number = await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Sales', flowId: id });
+    const number = await call('POST', `/api/v1/workspaces/${ws}/numbers`, {
+      label: 'Sales',
+      flowId: id,
+    });
     const { id: numberId } = (await number.json()) as { id: string };
     expect((await loadPublishedVersionForNumber(client.db, numberId))?.id).toBe(version.id);
   });
 
   it('chats with a draft in the simulator through the sandbox channel', async () => {
-    const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Sim', config: lead });
+    const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'Sim',
+      config: lead,
+    });
     const { id } = (await created.json()) as { id: string };
     const started = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/simulator`);
     expect(started.status).toBe(201);
     const { sessionId } = (await started.json()) as { sessionId: string };
     const sandbox = await runtime.attachSandbox(sessionId);
-    expect((await call('POST', `/api/v1/workspaces/${ws}/simulator/${sessionId}/messages`, { text: 'hi' })).status).toBe(202);
+    expect(
+      (
+        await call('POST', `/api/v1/workspaces/${ws}/simulator/${sessionId}/messages`, {
+          text: 'hi',
+        })
+      ).status,
+    ).toBe(202);
     const deadline = Date.now() + 10_000;
-    while (sandbox.sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(sandbox.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual(["Hi! I'm the Acme assistant. I'll ask three quick questions.", "What's your name?"]);
+    while (sandbox.sent.length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(sandbox.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual([
+      "Hi! I'm the Acme assistant. I'll ask three quick questions.",
+      "What's your name?",
+    ]);
   });
 
   it('answers malformed JSON, wrong types, oversized bodies, unknown ids and other workspaces clearly', async () => {
     const malformed = await call('POST', `/api/v1/workspaces/${ws}/flows`, '{"name":');
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_JSON');
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe(
+      'MALFORMED_JSON',
+    );
     const wrongType = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 42 });
     expect(wrongType.status).toBe(400);
-    const wrong = ((await wrongType.json()) as { error: { code: string; message: string; details: { field: string }[] } }).error;
-    expect(wrong).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('name') });
+    const wrong = (
+      (await wrongType.json()) as {
+        error: { code: string; message: string; details: { field: string }[] };
+      }
+    ).error;
+    expect(wrong).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('name'),
+    });
     expect(wrong.details.map((d) => d.field)).toContain('name');
-    const big = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'x'.repeat(2 * 1024 * 1024) });
+    const big = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'x'.repeat(2 * 1024 * 1024),
+    });
     expect(big.status).toBe(413);
-    expect((await call('GET', `/api/v1/workspaces/${ws}/flows/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
-    const [other] = await client.db.insert(schema.workspaces).values({ name: 'Someone else' }).returning();
+    expect(
+      (await call('GET', `/api/v1/workspaces/${ws}/flows/00000000-0000-0000-0000-000000000000`))
+        .status,
+    ).toBe(404);
+    const [other] = await client.db
+      .insert(schema.workspaces)
+      .values({ name: 'Someone else' })
+      .returning();
     expect((await call('GET', `/api/v1/workspaces/${other?.id}/flows`)).status).toBe(404);
     const res = await call('GET', '/api/v1/nowhere');
     expect(res.status).toBe(404);
@@ -199,16 +351,25 @@ describe('the API', () => {
   });
 
   it('lets a viewer read flows but not change them', async () => {
-    const viewer = await createUser(client.db, { email: 'viewer@acme.test', name: 'Vic', passwordHash: await hash('viewer password 1') });
+    const viewer = await createUser(client.db, {
+      email: 'viewer@acme.test',
+      name: 'Vic',
+      passwordHash: await hash('viewer password 1'),
+    });
     await addMember(client.db, ws, viewer.id, 'viewer');
     const saved = token;
     token = '';
-    const login = await call('POST', '/api/v1/auth/login', { email: 'viewer@acme.test', password: 'viewer password 1' });
+    const login = await call('POST', '/api/v1/auth/login', {
+      email: 'viewer@acme.test',
+      password: 'viewer password 1',
+    });
     token = ((await login.json()) as { accessToken: string }).accessToken;
     expect((await call('GET', `/api/v1/workspaces/${ws}/flows`)).status).toBe(200);
     const denied = await call('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Nope' });
     expect(denied.status).toBe(403);
-    expect(((await denied.json()) as { error: { message: string } }).error.message).toMatch(/viewer/);
+    expect(((await denied.json()) as { error: { message: string } }).error.message).toMatch(
+      /viewer/,
+    );
     token = saved;
   });
 });

@@ -43,7 +43,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new AppError(413, 'BODY_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`);
+      throw new AppError(
+        413,
+        'BODY_TOO_LARGE',
+        `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`,
+      );
     },
   });
   // Reads (GET, HEAD) take no body: skipping the limit there spares every read building a full
@@ -81,6 +85,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.get('/api/openapi.json', (c) => c.json(openapi()));
   app.get('/api/docs', (c) => c.html(docsPage(openapi())));
 
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `There is no ${c.req.method} ${c.req.path}.` } }, 404));
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'NOT_FOUND', message: `There is no ${c.req.method} ${c.req.path}.` } },
+      404,
+    ),
+  );
   return app;
 }

@@ -13,7 +13,12 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function audit(c: Context<AppEnv>, db: Database, entry: AuditEntry, workspaceId: string | null = c.get('workspaceId') ?? null): Promise<void> {
+export async function audit(
+  c: Context<AppEnv>,
+  db: Database,
+  entry: AuditEntry,
+  workspaceId: string | null = c.get('workspaceId') ?? null,
+): Promise<void> {
   await db.insert(schema.auditLog).values({
     workspaceId,
     actorUserId: c.get('userId') ?? null,

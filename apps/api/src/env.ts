@@ -36,22 +36,36 @@ export interface Env {
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const problems: string[] = [];
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number (1-65535), not "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    problems.push(`PORT must be a port number (1-65535), not "${env.PORT}"`);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// (leave it unset for the embedded database)');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push(
+      'DATABASE_URL must start with postgres:// (leave it unset for the embedded database)',
+    );
   const redisUrl = env.REDIS_URL?.trim() || undefined;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss:// (leave it unset for in-process locks)');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    problems.push(
+      'REDIS_URL must start with redis:// or rediss:// (leave it unset for in-process locks)',
+    );
   const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   const logFormat = env.LOG_FORMAT || 'json';
-  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be "json" or "pretty"');
+  if (logFormat !== 'json' && logFormat !== 'pretty')
+    problems.push('LOG_FORMAT must be "json" or "pretty"');
   const publicUrl = env.WAFLOW_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
-  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl)) problems.push(`WAFLOW_PUBLIC_URL must be the address users open, e.g. https://bots.example.com, not "${env.WAFLOW_PUBLIC_URL}"`);
+  if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl))
+    problems.push(
+      `WAFLOW_PUBLIC_URL must be the address users open, e.g. https://bots.example.com, not "${env.WAFLOW_PUBLIC_URL}"`,
+    );
   const metricsToken = env.WAFLOW_METRICS_TOKEN?.trim() || undefined;
-  if (metricsToken && metricsToken.length < 16) problems.push('WAFLOW_METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)');
+  if (metricsToken && metricsToken.length < 16)
+    problems.push('WAFLOW_METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)');
   const egressPolicy = readEgressPolicy(env, problems);
   const workers = env.WAFLOW_WHATSAPP_WORKERS?.trim() || 'on';
-  if (workers !== 'on' && workers !== 'off') problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
+  if (workers !== 'on' && workers !== 'off')
+    problems.push(`WAFLOW_WHATSAPP_WORKERS must be "on" or "off" (got "${workers}")`);
   const lease = readHostLease(env, problems);
   const limits = readLimits(env, problems);
   const trustedProxies = parseTrustedProxies(env.WAFLOW_TRUST_PROXY, problems);

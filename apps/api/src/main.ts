@@ -15,10 +15,16 @@ import { readEnv } from './env.ts';
 const env = readEnv();
 const log = createLogger({ name: 'waflow', level: env.logLevel, format: env.logFormat });
 
-const client = await createDb(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: join(env.dataDir, 'pglite') });
+const client = await createDb(
+  env.databaseUrl ? { url: env.databaseUrl } : { dataDir: join(env.dataDir, 'pglite') },
+);
 await migrate(client);
 const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
-if (generated) log.warn({ file: join(env.dataDir, 'secret.key') }, 'WAFLOW_SECRET_KEY is not set: generated a secret key and stored it in the data folder (back it up with the data)');
+if (generated)
+  log.warn(
+    { file: join(env.dataDir, 'secret.key') },
+    'WAFLOW_SECRET_KEY is not set: generated a secret key and stored it in the data folder (back it up with the data)',
+  );
 
 const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
 const { egressPolicy } = env;
@@ -31,20 +37,37 @@ const runtime = new Runtime({
 });
 await runtime.start();
 // Sandbox numbers (and simulator sessions) are served by this process.
-const sandboxes = await client.db.select({ id: schema.numbers.id }).from(schema.numbers).where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
+const sandboxes = await client.db
+  .select({ id: schema.numbers.id })
+  .from(schema.numbers)
+  .where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
 for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
 // WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
 const stopNumberWorkers = await startNumberWorkers(client, env, log);
 
-const app = createApp({ client, keyring, log, runtime, coord, egressPolicy, limits: env.limits, trustedProxies: env.trustedProxies, ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}), ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}), ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}) });
+const app = createApp({
+  client,
+  keyring,
+  log,
+  runtime,
+  coord,
+  egressPolicy,
+  limits: env.limits,
+  trustedProxies: env.trustedProxies,
+  ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}),
+  ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
+  ...(env.metricsToken ? { metricsToken: env.metricsToken } : {}),
+});
 const webDist = resolve(env.webDist ?? fileURLToPath(new URL('../../web/dist', import.meta.url)));
 if (!mountWebApp(app, webDist)) {
   log.warn({ webDist }, 'the web app is not built yet: the API runs alone');
 }
 
 const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
-  log.info(`waflow is running at http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`);
+  log.info(
+    `waflow is running at http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`,
+  );
   console.log(`\n  waflow is running at http://${env.host}:${info.port}\n`);
 });
 

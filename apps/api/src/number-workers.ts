@@ -11,14 +11,24 @@ import type { Env } from './env.ts';
 export const EMBEDDED_NO_WHATSAPP =
   'Linking WhatsApp numbers needs a real Postgres shared with the number workers: set DATABASE_URL (see the README, "Linking a WhatsApp number") and restart. With the embedded database, use sandbox numbers and the simulator.';
 
-export async function startNumberWorkers(client: DbClient, env: Env, log: Logger): Promise<() => Promise<void>> {
+export async function startNumberWorkers(
+  client: DbClient,
+  env: Env,
+  log: Logger,
+): Promise<() => Promise<void>> {
   if (!env.whatsappWorkers) return async () => undefined;
   if (!env.databaseUrl) {
     const mark = () =>
       client.db
         .update(schema.numbers)
         .set({ lastError: EMBEDDED_NO_WHATSAPP })
-        .where(and(eq(schema.numbers.channel, 'whatsapp'), isNull(schema.numbers.deletedAt), eq(schema.numbers.status, 'new')))
+        .where(
+          and(
+            eq(schema.numbers.channel, 'whatsapp'),
+            isNull(schema.numbers.deletedAt),
+            eq(schema.numbers.status, 'new'),
+          ),
+        )
         .catch((err: unknown) => log.error({ err }, 'could not mark WhatsApp numbers'));
     await mark();
     const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void mark());

@@ -3,7 +3,18 @@
 // worker process (or, in `npm start`, every number, embedded next to the API).
 import { and, eq } from 'drizzle-orm';
 import { withConversationLock, type Coordinator } from '@waflow/coord';
-import { createConversation, findOpenConversation, FLOW_PUBLISHED_CHANNEL, handConversationToPerson, schema, upsertContact, upsertContacts, type DbClient, type InboundPayload, type Keyring } from '@waflow/db';
+import {
+  createConversation,
+  findOpenConversation,
+  FLOW_PUBLISHED_CHANNEL,
+  handConversationToPerson,
+  schema,
+  upsertContact,
+  upsertContacts,
+  type DbClient,
+  type InboundPayload,
+  type Keyring,
+} from '@waflow/db';
 import type { Channel, InboundMessage, NumberStatus } from '@waflow/channel';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
@@ -12,7 +23,11 @@ import { createEgressClient, type EgressClient } from '@waflow/egress';
 import { Counters } from '@waflow/telemetry';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { storableInbound } from './pipeline/inbound-text.ts';
-import { defaultOutboxOptions, type OutboxRow, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
+import {
+  defaultOutboxOptions,
+  type OutboxRow,
+  type OutboxSenderOptions,
+} from './outbox/outbox-sender.ts';
 import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
@@ -27,7 +42,6 @@ import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 
-
 /**
  * Thrown by `receive(…, { canWait: true })` while the coordinator (Redis) is unreachable: the
  * caller (the simulator, an agent in the web app) is told to try again, nothing was stored.
@@ -37,7 +51,9 @@ import { enqueueWebhookEvent } from '@waflow/db';
 export class RuntimeNotReadyError extends Error {
   readonly code = 'RUNTIME_NOT_READY';
   constructor(readonly retryAfterSeconds: number) {
-    super('Conversations are paused: the runtime cannot reach Redis. Nothing was stored; try again in a few seconds.');
+    super(
+      'Conversations are paused: the runtime cannot reach Redis. Nothing was stored; try again in a few seconds.',
+    );
   }
 }
 
@@ -107,7 +123,9 @@ export class Runtime {
       log: this.log,
       counters: this.counters,
       now: this.now,
-      contacts: new Batcher<ContactInput, { id: string; name: string | null }>((inputs) => upsertContacts(opts.client.db, inputs)),
+      contacts: new Batcher<ContactInput, { id: string; name: string | null }>((inputs) =>
+        upsertContacts(opts.client.db, inputs),
+      ),
       // Contacts whose locks were taken at the same moment claim their events in one statement, and
       // turns ready at the same moment commit in one; what comes while the batcher is busy joins
       // the next batch, so batches grow with the load. Measured in pairs (bench:pipeline): a second
@@ -115,17 +133,29 @@ export class Runtime {
       // throughput; a second commit in flight (the commit is one statement) keeps the throughput
       // and Postgres's CPU and takes ~5 ms off the p99: a turn ready during a commit does not wait
       // for all of it.
-      claims: new Batcher<ClaimKey, ClaimedEvent | undefined>((keys) => claimNextEvents(opts.client.db, keys)),
-      committer: new Batcher<TurnWrites, OutboxRow[]>((turns) => commitTurns(opts.client.db, turns), { concurrency: 2 }),
+      claims: new Batcher<ClaimKey, ClaimedEvent | undefined>((keys) =>
+        claimNextEvents(opts.client.db, keys),
+      ),
+      committer: new Batcher<TurnWrites, OutboxRow[]>(
+        (turns) => commitTurns(opts.client.db, turns),
+        { concurrency: 2 },
+      ),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
       senders: {
-        reserve: (numberId, contact, count) => this.attached.get(numberId)?.outbox.reserve(contact, count) ?? false,
+        reserve: (numberId, contact, count) =>
+          this.attached.get(numberId)?.outbox.reserve(contact, count) ?? false,
         release: (numberId, count) => this.attached.get(numberId)?.outbox.release(count),
         handOver: (numberId, rows) => {
           const outbox = this.attached.get(numberId)?.outbox;
           if (outbox) outbox.handOver(rows);
           // Detached while the turn committed: nothing went out, the rows wait for the next sender.
-          else requeueUnsent(this.db, rows.map((r) => r.id)).catch((err: unknown) => this.log.error({ err, numberId }, 'requeueing unsent replies failed'));
+          else
+            requeueUnsent(
+              this.db,
+              rows.map((r) => r.id),
+            ).catch((err: unknown) =>
+              this.log.error({ err, numberId }, 'requeueing unsent replies failed'),
+            );
         },
       },
       ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
@@ -138,8 +168,24 @@ export class Runtime {
       numberIds: () => [...this.attached.keys()],
       onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
     });
-    this.retention = opts.retention === false ? undefined : new RetentionSweeper({ db: opts.client.db, log: this.log, now: this.now, counters: this.counters });
-    this.webhooks = opts.keyring ? new WebhookDeliverer({ db: opts.client.db, keyring: opts.keyring, egress: this.egress, log: this.log, now: this.now }) : undefined;
+    this.retention =
+      opts.retention === false
+        ? undefined
+        : new RetentionSweeper({
+            db: opts.client.db,
+            log: this.log,
+            now: this.now,
+            counters: this.counters,
+          });
+    this.webhooks = opts.keyring
+      ? new WebhookDeliverer({
+          db: opts.client.db,
+          keyring: opts.keyring,
+          egress: this.egress,
+          log: this.log,
+          now: this.now,
+        })
+      : undefined;
   }
 
   get db() {
@@ -154,9 +200,12 @@ export class Runtime {
   async start(): Promise<void> {
     // Hot reload: a publish anywhere makes sub-flow lookups fresh (numbers always read the
     // version they serve at the start of a conversation).
-    this.unlisten = await this.opts.client.listen(FLOW_PUBLISHED_CHANNEL, () => this.flows.invalidate());
+    this.unlisten = await this.opts.client.listen(FLOW_PUBLISHED_CHANNEL, () =>
+      this.flows.invalidate(),
+    );
     const interrupted = await this.webhooks?.recover();
-    if (interrupted) this.log.warn({ interrupted }, 'webhook deliveries interrupted by a stop were queued again');
+    if (interrupted)
+      this.log.warn({ interrupted }, 'webhook deliveries interrupted by a stop were queued again');
     // Three loops, so nothing waits on another: a webhook endpoint that never answers or a long
     // retention sweep cannot hold up a timer (timers start their work and never wait for it).
     this.timerLoop = new PollLoop('timer tick', () => this.timers.tick(), this.pollMs, this.log);
@@ -164,20 +213,34 @@ export class Runtime {
     this.webhooks?.start(this.pollMs);
     const retention = this.retention;
     if (retention) {
-      this.retentionLoop = new PollLoop('retention sweep', () => retention.tick(), this.pollMs, this.log);
+      this.retentionLoop = new PollLoop(
+        'retention sweep',
+        () => retention.tick(),
+        this.pollMs,
+        this.log,
+      );
       this.retentionLoop.start();
     }
     // Events other processes persist (the API's handoff releases and API starts, a takeover's
     // backlog) are found by this sweep; in-process ones are scheduled at once.
     this.recoverLoop = setInterval(() => {
-      this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
+      this.scheduler
+        .recover([...this.attached.keys()])
+        .catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
     }, this.opts.recoverMs ?? 2_000);
     if (this.opts.coord.kind === 'redis') {
       // The connection may still be opening: give it a few seconds before calling Redis down.
       const deadline = Date.now() + 5_000;
-      while (!(await this.opts.coord.health().catch(() => ({ ok: false }))).ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (
+        !(await this.opts.coord.health().catch(() => ({ ok: false }))).ok &&
+        Date.now() < deadline
+      )
+        await new Promise((r) => setTimeout(r, 100));
       await this.checkCoordination();
-      this.healthLoop = setInterval(() => void this.checkCoordination(), this.opts.coordHealthMs ?? 1_000);
+      this.healthLoop = setInterval(
+        () => void this.checkCoordination(),
+        this.opts.coordHealthMs ?? 1_000,
+      );
     }
   }
 
@@ -192,13 +255,22 @@ export class Runtime {
 
   /** Checks the coordinator now; on recovery, schedules every pending conversation at once. */
   async checkCoordination(): Promise<boolean> {
-    const h = await this.opts.coord.health().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
+    const h = await this.opts.coord.health().catch((err: unknown) => ({
+      ok: false,
+      detail: err instanceof Error ? err.message : String(err),
+    }));
     if (h.ok !== this.coordOk) {
       this.coordOk = h.ok;
       if (h.ok) {
         this.log.info('Redis is reachable again: conversations resume');
-        await this.scheduler.recover([...this.attached.keys()]).catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
-      } else this.log.warn({ detail: h.detail }, 'Redis is unreachable: conversations wait (inbound is kept), the simulator is refused');
+        await this.scheduler
+          .recover([...this.attached.keys()])
+          .catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
+      } else
+        this.log.warn(
+          { detail: h.detail },
+          'Redis is unreachable: conversations wait (inbound is kept), the simulator is refused',
+        );
     }
     return h.ok;
   }
@@ -215,15 +287,31 @@ export class Runtime {
     if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
     const store = createOutboxStore(this.db);
     const interrupted = await store.recoverSending(numberId);
-    if (interrupted > 0) this.log.warn({ numberId, interrupted }, 'outbox rows interrupted while sending were failed, not resent');
-    const outbox = new OutboxWorker(store, channel, { ...defaultOutboxOptions, ...this.opts.outbox, now: this.now }, this.log);
+    if (interrupted > 0)
+      this.log.warn(
+        { numberId, interrupted },
+        'outbox rows interrupted while sending were failed, not resent',
+      );
+    const outbox = new OutboxWorker(
+      store,
+      channel,
+      { ...defaultOutboxOptions, ...this.opts.outbox, now: this.now },
+      this.log,
+    );
     const off = [
       channel.on('inbound', (m) => void this.receive(numberId, m)),
       channel.on('ack', (id, level) => void this.ack(numberId, id, level)),
-      channel.on('humanReply', (to) => void this.pauseForPerson(numberId, to).catch((err: unknown) => this.log.error({ err, numberId }, 'pausing the bot for a person failed'))),
+      channel.on(
+        'humanReply',
+        (to) =>
+          void this.pauseForPerson(numberId, to).catch((err: unknown) =>
+            this.log.error({ err, numberId }, 'pausing the bot for a person failed'),
+          ),
+      ),
     ];
     // The WhatsApp channel writes the number's row itself (QR, phone, restarts, in order).
-    if (!('writesStatusRow' in channel && channel.writesStatusRow === true)) off.push(channel.on('status', (s, detail) => void this.setStatus(numberId, s, detail)));
+    if (!('writesStatusRow' in channel && channel.writesStatusRow === true))
+      off.push(channel.on('status', (s, detail) => void this.setStatus(numberId, s, detail)));
     this.attached.set(numberId, { channel, outbox, off });
     outbox.start();
     await channel.start();
@@ -253,19 +341,36 @@ export class Runtime {
   }
 
   /** Persist first, then process. Resolves once the event is safely stored. */
-  async receive(numberId: string, received: InboundMessage, opts: { canWait?: boolean } = {}): Promise<{ inserted: boolean }> {
-    if (opts.canWait && !this.coordOk) throw new RuntimeNotReadyError(Math.max(1, Math.ceil((this.opts.coordHealthMs ?? 1_000) / 1000)) * 2);
+  async receive(
+    numberId: string,
+    received: InboundMessage,
+    opts: { canWait?: boolean } = {},
+  ): Promise<{ inserted: boolean }> {
+    if (opts.canWait && !this.coordOk)
+      throw new RuntimeNotReadyError(
+        Math.max(1, Math.ceil((this.opts.coordHealthMs ?? 1_000) / 1000)) * 2,
+      );
     // NULs and lone surrogates (WhatsApp text, profile names) cannot be stored: cleaned, not refused.
     const message = storableInbound(received);
     const payload: InboundPayload = { kind: 'message', message };
-    const r = await this.ingest.add({ numberId, fromWaId: message.from, eventId: message.messageId, payload });
+    const r = await this.ingest.add({
+      numberId,
+      fromWaId: message.from,
+      eventId: message.messageId,
+      payload,
+    });
     this.counters.inc(r.inserted ? 'inbound_received_total' : 'inbound_duplicate_total');
     this.scheduler.schedule(numberId, message.from);
     return r;
   }
 
   /** Other events a conversation reacts to (handoff release, API start), same persisted path. */
-  async submit(numberId: string, fromWaId: string, eventId: string, payload: InboundPayload): Promise<{ inserted: boolean }> {
+  async submit(
+    numberId: string,
+    fromWaId: string,
+    eventId: string,
+    payload: InboundPayload,
+  ): Promise<{ inserted: boolean }> {
     const r = await this.ingest.add({ numberId, fromWaId, eventId, payload });
     this.scheduler.schedule(numberId, fromWaId);
     return r;
@@ -285,14 +390,32 @@ export class Runtime {
     if (!number) return;
     // The workspace's setting (Settings → Workspace in the web app), else the runtime's default.
     const minutes = number.settings.humanReplyPauseMinutes;
-    const pauseMs = typeof minutes === 'number' ? minutes * 60_000 : (this.opts.humanReplyPauseMs ?? 60 * 60_000);
+    const pauseMs =
+      typeof minutes === 'number' ? minutes * 60_000 : (this.opts.humanReplyPauseMs ?? 60 * 60_000);
     const until = new Date(this.now() + pauseMs);
     await withConversationLock(this.opts.coord, numberId, waId, async (lock) => {
-      const contact = await upsertContact(this.db, { workspaceId: number.workspaceId, numberId, waId });
+      const contact = await upsertContact(this.db, {
+        workspaceId: number.workspaceId,
+        numberId,
+        waId,
+      });
       const open = await findOpenConversation(this.db, numberId, contact.id);
-      const conversation = open ?? (await createConversation(this.db, { workspaceId: number.workspaceId, numberId, contactId: contact.id, flowId: null, flowVersionId: null }));
+      const conversation =
+        open ??
+        (await createConversation(this.db, {
+          workspaceId: number.workspaceId,
+          numberId,
+          contactId: contact.id,
+          flowId: null,
+          flowVersionId: null,
+        }));
       // A take-over in the web app is kept (it lasts until released).
-      await handConversationToPerson(this.db, conversation.id, { until, keepTakeOver: true, at: new Date(this.now()), ...(lock ? { fence: lock.fence } : {}) });
+      await handConversationToPerson(this.db, conversation.id, {
+        until,
+        keepTakeOver: true,
+        at: new Date(this.now()),
+        ...(lock ? { fence: lock.fence } : {}),
+      });
     });
     this.counters.inc('human_reply_pauses_total');
   }
@@ -301,29 +424,54 @@ export class Runtime {
     const at = new Date(this.now());
     await this.db
       .transaction(async (tx) => {
-        const [before] = await tx.select({ status: schema.numbers.status, workspaceId: schema.numbers.workspaceId }).from(schema.numbers).where(eq(schema.numbers.id, numberId)).for('update');
+        const [before] = await tx
+          .select({ status: schema.numbers.status, workspaceId: schema.numbers.workspaceId })
+          .from(schema.numbers)
+          .where(eq(schema.numbers.id, numberId))
+          .for('update');
         if (!before) return;
         await tx
           .update(schema.numbers)
           .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: at })
           .where(eq(schema.numbers.id, numberId));
         if (before.status !== status) {
-          await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${at.getTime()}_${status}`, type: 'number.status_changed', workspaceId: before.workspaceId, numberId, occurredAt: at, data: { numberId, status, previous: before.status, detail: detail ?? null } });
+          await enqueueWebhookEvent(tx, {
+            id: `evt_status_${numberId}_${at.getTime()}_${status}`,
+            type: 'number.status_changed',
+            workspaceId: before.workspaceId,
+            numberId,
+            occurredAt: at,
+            data: { numberId, status, previous: before.status, detail: detail ?? null },
+          });
         }
       })
       .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));
   }
 
-  private async ack(numberId: string, providerMessageId: string, level: 'sent' | 'delivered' | 'read' | 'failed'): Promise<void> {
+  private async ack(
+    numberId: string,
+    providerMessageId: string,
+    level: 'sent' | 'delivered' | 'read' | 'failed',
+  ): Promise<void> {
     // "sent" is written by the outbox with the provider id (OutboxStore.markSent); writing it again
     // here costs a query per reply and could step back over a "delivered" that came first.
     if (level === 'sent') return;
     const at = new Date(this.now());
-    const set = level === 'delivered' ? { status: level, deliveredAt: at } : level === 'read' ? { status: level, readAt: at } : { status: level };
+    const set =
+      level === 'delivered'
+        ? { status: level, deliveredAt: at }
+        : level === 'read'
+          ? { status: level, readAt: at }
+          : { status: level };
     await this.db
       .update(schema.messages)
       .set(set)
-      .where(and(eq(schema.messages.numberId, numberId), eq(schema.messages.waMessageId, providerMessageId)))
+      .where(
+        and(
+          eq(schema.messages.numberId, numberId),
+          eq(schema.messages.waMessageId, providerMessageId),
+        ),
+      )
       .catch((err: unknown) => this.log.error({ err, numberId }, 'ack update failed'));
   }
 

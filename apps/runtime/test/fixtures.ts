@@ -1,6 +1,14 @@
 // Test fixtures: a migrated database with a workspace, a published flow and a number bound to it.
 import { readFileSync } from 'node:fs';
-import { createDb, createFlow, createWorkspace, migrate, publishFlowVersion, schema, type DbClient } from '@waflow/db';
+import {
+  createDb,
+  createFlow,
+  createWorkspace,
+  migrate,
+  publishFlowVersion,
+  schema,
+  type DbClient,
+} from '@waflow/db';
 import { createTestDatabase } from '@waflow/testkit';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -11,7 +19,10 @@ import { Runtime } from '../src/runtime.ts';
 export const examplesDir = new URL('../../../schemas/examples/', import.meta.url);
 
 export function exampleFlow(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.flow.json`, examplesDir), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`${name}.flow.json`, examplesDir), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A flow that asks one question and ends, thanking the contact by the answer. */
@@ -22,7 +33,14 @@ export const askThenEndFlow = {
   variables: [{ name: 'x', type: 'string' }],
   start: 'q',
   nodes: [
-    { id: 'q', type: 'ask', prompt: 'your name?', saveAs: 'x', validation: { kind: 'text' }, next: 'bye' },
+    {
+      id: 'q',
+      type: 'ask',
+      prompt: 'your name?',
+      saveAs: 'x',
+      validation: { kind: 'text' },
+      next: 'bye',
+    },
     { id: 'bye', type: 'end', message: 'bye {{x}}' },
   ],
 };
@@ -34,7 +52,14 @@ export const askThenEndFlow = {
 export async function runtimeOnClock(serverUrl: string, now: () => number) {
   const client = await freshDatabase(serverUrl);
   const coord = createInProcessCoordinator();
-  const runtime = new Runtime({ client, coord, now, recoverMs: 60_000, outbox: { pacing: { ratePerSec: 10_000, burst: 10_000 } }, log: pino({ level: 'silent' }) });
+  const runtime = new Runtime({
+    client,
+    coord,
+    now,
+    recoverMs: 60_000,
+    outbox: { pacing: { ratePerSec: 10_000, burst: 10_000 } },
+    log: pino({ level: 'silent' }),
+  });
   await runtime.start();
   return {
     client,
@@ -69,9 +94,16 @@ export async function freshDatabase(serverUrl: string): Promise<DbClient> {
 
 export async function seedNumberWithFlow(client: DbClient, config: Record<string, unknown>) {
   const ws = await createWorkspace(client.db, 'Test workspace');
-  const flow = await createFlow(client.db, { workspaceId: ws.id, name: String(config.name ?? 'flow'), draft: config });
+  const flow = await createFlow(client.db, {
+    workspaceId: ws.id,
+    name: String(config.name ?? 'flow'),
+    draft: config,
+  });
   const version = await publishFlowVersion(client.db, { flowId: flow.id, config });
-  const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'Test number', channel: 'sandbox', flowId: flow.id }).returning();
+  const [number] = await client.db
+    .insert(schema.numbers)
+    .values({ workspaceId: ws.id, label: 'Test number', channel: 'sandbox', flowId: flow.id })
+    .returning();
   if (!number) throw new Error('no number');
   return { workspaceId: ws.id, flowId: flow.id, versionId: version.id, numberId: number.id };
 }
@@ -81,7 +113,11 @@ export async function rebindNumber(client: DbClient, numberId: string, flowId: s
 }
 
 /** Polls `check` until it returns a value, at most `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -4,5 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 export async function setup(): Promise<void> {
-  await build({ root: fileURLToPath(new URL('..', import.meta.url)), logLevel: 'warn', ...(process.env.WAFLOW_E2E_DEBUG ? { build: { minify: false } } : {}) });
+  await build({
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    logLevel: 'warn',
+    ...(process.env.WAFLOW_E2E_DEBUG ? { build: { minify: false } } : {}),
+  });
 }

@@ -24,10 +24,14 @@ describe('the web app', () => {
 
   const block = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
   async function connect(from: string, handle: string, to: string) {
-    await block(from).locator(`.react-flow__handle[data-handleid="${handle}"]`).dragTo(block(to).locator('.react-flow__handle.target'));
+    await block(from)
+      .locator(`.react-flow__handle[data-handleid="${handle}"]`)
+      .dragTo(block(to).locator('.react-flow__handle.target'));
   }
   async function dropBlock(type: string, x: number, y: number) {
-    await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+    await page
+      .getByTestId(`palette-${type}`)
+      .dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
   }
   const saved = () => page.getByTestId('save-state').getByText('All changes saved').waitFor();
 
@@ -64,7 +68,10 @@ describe('the web app', () => {
     await block('say_1').waitFor();
     // Typing {{ offers the variables, the contact's fields and the time.
     await page.getByLabel('Text', { exact: true }).fill('It is {{');
-    await page.getByRole('listbox', { name: 'Variables' }).getByRole('option', { name: '{{now.time}}' }).click();
+    await page
+      .getByRole('listbox', { name: 'Variables' })
+      .getByRole('option', { name: '{{now.time}}' })
+      .click();
     expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe('It is {{now.time}}');
     expect(await page.getByRole('listbox', { name: 'Variables' }).count()).toBe(0);
     await page.getByLabel('Text', { exact: true }).fill('Thanks {{email}}!');
@@ -77,28 +84,47 @@ describe('the web app', () => {
     await saved();
 
     // The old welcome block is now unreachable: the problem is pinned on it, in plain words.
-    await expect.poll(() => block('welcome').getByRole('alert').textContent()).toMatch(/No path leads to this block/);
+    await expect
+      .poll(() => block('welcome').getByRole('alert').textContent())
+      .toMatch(/No path leads to this block/);
 
     // Tidy up: Start, then each block a row below the one leading to it, none on top of another;
     // the block nothing leads to goes below the rest.
     await page.getByRole('button', { name: 'Tidy up' }).click();
     await saved();
-    await expect.poll(async () => {
-      const boxes = await Promise.all(['__start__', 'ask_1', 'condition_1', 'say_1', 'welcome'].map(async (id) => (await block(id).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }));
-      const below = boxes.every((b, i) => i === 0 || b.y >= (boxes[i - 1]?.y ?? 0) + (boxes[i - 1]?.height ?? 0));
-      return below && boxes.every((b) => b.width > 0);
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const boxes = await Promise.all(
+          ['__start__', 'ask_1', 'condition_1', 'say_1', 'welcome'].map(
+            async (id) => (await block(id).boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 },
+          ),
+        );
+        const below = boxes.every(
+          (b, i) => i === 0 || b.y >= (boxes[i - 1]?.y ?? 0) + (boxes[i - 1]?.height ?? 0),
+        );
+        return below && boxes.every((b) => b.width > 0);
+      })
+      .toBe(true);
     await page.screenshot({ path: `${screenshotsDir}builder.png` });
     await connect('condition_1', 'else', 'welcome');
     await saved();
     await page.getByRole('button', { name: 'Tidy up' }).click();
     await saved();
-    await expect.poll(async () => Math.abs(((await block('welcome').boundingBox())?.y ?? 0) - ((await block('say_1').boundingBox())?.y ?? 1))).toBeLessThan(1);
+    await expect
+      .poll(async () =>
+        Math.abs(
+          ((await block('welcome').boundingBox())?.y ?? 0) -
+            ((await block('say_1').boundingBox())?.y ?? 1),
+        ),
+      )
+      .toBeLessThan(1);
     await expect.poll(() => block('welcome').getByRole('alert').count()).toBe(0);
     await page.getByText('Ready to publish').waitFor();
 
     await page.getByRole('tab', { name: 'Preview' }).click();
-    expect(await page.getByTestId('preview').getByLabel("What's your email?").getAttribute('type')).toBe('email');
+    expect(
+      await page.getByTestId('preview').getByLabel("What's your email?").getAttribute('type'),
+    ).toBe('email');
 
     // A conversation with the draft through the sandbox channel.
     await page.getByRole('tab', { name: 'Simulator' }).click();
@@ -125,11 +151,17 @@ describe('the web app', () => {
     await page.getByRole('link', { name: 'Results' }).click();
     await page.getByTestId('results').getByText('ana@example.com').waitFor();
     // The filters sit side by side at the width they were given, not one per line.
-    const [flowBox, statusBox] = await Promise.all([page.getByLabel('Flow', { exact: true }).boundingBox(), page.getByLabel('Status', { exact: true }).boundingBox()]);
+    const [flowBox, statusBox] = await Promise.all([
+      page.getByLabel('Flow', { exact: true }).boundingBox(),
+      page.getByLabel('Status', { exact: true }).boundingBox(),
+    ]);
     expect(flowBox?.y).toBe(statusBox?.y);
     expect(flowBox?.width).toBe(176);
     await page.screenshot({ path: `${screenshotsDir}results.png` });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path()) ?? '', 'utf8');
     expect(csv.split('\r\n')[0]).toContain('email');
     expect(csv).toContain('ana@example.com');
@@ -150,10 +182,18 @@ describe('the web app', () => {
     await page.getByLabel('Delete conversations after (days)').fill('90');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Workspace settings saved.').waitFor();
-    expect((await product.client.query<{ days: string }>(`select settings->>'retentionDays' as days from workspaces`))[0]?.days).toBe('90');
+    expect(
+      (
+        await product.client.query<{ days: string }>(
+          `select settings->>'retentionDays' as days from workspaces`,
+        )
+      )[0]?.days,
+    ).toBe('90');
     // A reload keeps the session (and the page).
     await page.reload();
-    await expect.poll(() => page.getByLabel('Delete conversations after (days)').inputValue()).toBe('90');
+    await expect
+      .poll(() => page.getByLabel('Delete conversations after (days)').inputValue())
+      .toBe('90');
 
     // Numbers: a WhatsApp number offers its QR code live (the worker's part is played here).
     await page.getByRole('link', { name: 'Numbers' }).click();
@@ -161,7 +201,10 @@ describe('the web app', () => {
     await page.getByLabel('Label').fill('Sales line');
     await page.getByRole('dialog').getByRole('button', { name: 'Add' }).click();
     await page.getByText('Sales line').waitFor();
-    const rows = await product.client.query<{ id: string }>(`update numbers set status = 'qr', qr = $1, qr_updated_at = now() where label = 'Sales line' returning id`, ['2@waflow-e2e-qr,abcdefghijklmnop,qrstuvwxyz0123456789=,ABCDEFGHIJ=']);
+    const rows = await product.client.query<{ id: string }>(
+      `update numbers set status = 'qr', qr = $1, qr_updated_at = now() where label = 'Sales line' returning id`,
+      ['2@waflow-e2e-qr,abcdefghijklmnop,qrstuvwxyz0123456789=,ABCDEFGHIJ='],
+    );
     await product.client.notify('number_status', JSON.stringify({ numberId: rows[0]?.id }));
     await page.getByTestId('qr').waitFor();
     await page.getByText('Scan the QR code').waitFor();
@@ -179,17 +222,31 @@ describe('the web app', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
     await card('Leads v2').waitFor();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), card('Leads').getByRole('button', { name: 'Export' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      card('Leads').getByRole('button', { name: 'Export' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('Leads.flow.json');
-    const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as { name: string; config: { nodes: { id: string }[] } };
+    const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as {
+      name: string;
+      config: { nodes: { id: string }[] };
+    };
     expect(exported.name).toBe('Leads');
     expect(exported.config.nodes.map((n) => n.id)).toContain('ask_1');
 
     // A file that is not a flow says so; an export comes back as a draft, opened in the builder.
     const input = page.getByLabel('Flow file to import');
-    await input.setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('not json') });
+    await input.setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('not json'),
+    });
     await page.getByText('notes.json is not JSON').waitFor();
-    await input.setInputFiles({ name: 'welcome.flow.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...exported, name: 'Welcome' })) });
+    await input.setInputFiles({
+      name: 'welcome.flow.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...exported, name: 'Welcome' })),
+    });
     await block('ask_1').waitFor();
     await page.getByText('Imported as a draft.').waitFor();
     await page.getByRole('link', { name: 'Flows' }).first().click();
@@ -210,9 +267,23 @@ describe('the web app', () => {
     // The flow's conversation settings, a form like a block's.
     await page.getByTestId('flow-settings').locator('summary').click();
     await page.getByLabel('Start over when the contact writes').fill('menu\nstart');
-    await page.getByLabel('Say when the bot cannot use a message').fill('Sorry, I did not get that.');
+    await page
+      .getByLabel('Say when the bot cannot use a message')
+      .fill('Sorry, I did not get that.');
     await saved();
-    await expect.poll(async () => (await product.client.query<{ s: Record<string, unknown> }>(`select draft->'settings' as s from flows where name = 'Support with human handoff'`))[0]?.s).toMatchObject({ restartKeywords: ['menu', 'start'], fallbackText: 'Sorry, I did not get that.' });
+    await expect
+      .poll(
+        async () =>
+          (
+            await product.client.query<{ s: Record<string, unknown> }>(
+              `select draft->'settings' as s from flows where name = 'Support with human handoff'`,
+            )
+          )[0]?.s,
+      )
+      .toMatchObject({
+        restartKeywords: ['menu', 'start'],
+        fallbackText: 'Sorry, I did not get that.',
+      });
     // A time zone it does not know is a problem in plain words; a real one is fine.
     await page.getByLabel(/^Time zone of now/).fill('Mars/Olympus');
     await page.getByText('"Mars/Olympus" is not a time zone').waitFor();
@@ -266,8 +337,14 @@ describe('the web app', () => {
     const invite = await page.evaluate(async () => {
       const r = await fetch('/api/v1/auth/refresh', { method: 'POST' });
       const { accessToken } = (await r.json()) as { accessToken: string };
-      const me = (await (await fetch('/api/v1/me', { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { workspaces: { id: string }[] };
-      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'vic@acme.test', role: 'viewer' }) });
+      const me = (await (
+        await fetch('/api/v1/me', { headers: { authorization: `Bearer ${accessToken}` } })
+      ).json()) as { workspaces: { id: string }[] };
+      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/invites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'vic@acme.test', role: 'viewer' }),
+      });
       return ((await res.json()) as { token: string }).token;
     });
     const viewer = await product.page();
@@ -277,7 +354,8 @@ describe('the web app', () => {
     await viewer.getByRole('button', { name: 'Join workspace' }).click();
     await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
     expect(await viewer.getByRole('button', { name: 'New flow' }).count()).toBe(0);
-    for (const name of ['Import', 'Rename', 'Duplicate', 'Delete']) expect(await viewer.getByRole('button', { name }).count()).toBe(0);
+    for (const name of ['Import', 'Rename', 'Duplicate', 'Delete'])
+      expect(await viewer.getByRole('button', { name }).count()).toBe(0);
     await viewer.getByText('Leads').click();
     await viewer.locator('.react-flow__node[data-id="ask_1"]').waitFor();
     expect(await viewer.getByRole('complementary', { name: 'Blocks' }).count()).toBe(0);
@@ -305,7 +383,10 @@ describe('the web app', () => {
     await viewer.getByLabel('Current password').fill('viewer password 1');
     await viewer.getByLabel('New password').fill('Qwertyuiop');
     await viewer.getByRole('button', { name: 'Change password' }).click();
-    await viewer.getByRole('alert').getByText(/most common passwords/).waitFor();
+    await viewer
+      .getByRole('alert')
+      .getByText(/most common passwords/)
+      .waitFor();
     await viewer.getByLabel('New password').fill('viewer second password');
     await viewer.getByRole('button', { name: 'Change password' }).click();
     await viewer.getByText('Password changed.', { exact: false }).waitFor();
@@ -315,7 +396,11 @@ describe('the web app', () => {
     // The owner sets a new one from the team list.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Team' }).click();
-    await page.getByRole('listitem').filter({ hasText: 'vic@acme.test' }).getByRole('button', { name: 'Reset password' }).click();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'vic@acme.test' })
+      .getByRole('button', { name: 'Reset password' })
+      .click();
     await page.getByLabel('New password').fill('viewer third password');
     await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByText('password was set', { exact: false }).waitFor();

@@ -30,25 +30,45 @@ export async function startProduct(): Promise<Product> {
   await migrate(client);
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
-  const runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, log, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, pollMs: 100, recoverMs: 300 });
+  const runtime = new Runtime({
+    client,
+    coord: createInProcessCoordinator(),
+    keyring,
+    log,
+    outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+    pollMs: 100,
+    recoverMs: 300,
+  });
   await runtime.start();
   const app = createApp({ client, keyring, log, runtime });
-  if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url)))) throw new Error('apps/web/dist is missing: the e2e global setup builds it');
+  if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
+    throw new Error('apps/web/dist is missing: the e2e global setup builds it');
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs], headless: true });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...chromiumArgs],
+    headless: true,
+  });
   mkdirSync(screenshotsDir, { recursive: true });
   return {
     url,
     client,
     browser,
     async page() {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        acceptDownloads: true,
+      });
       const page = await context.newPage();
       // A crash in the page fails loudly in the test output.
-      page.on('pageerror', (err) => console.error(`[page error] ${err.message}${process.env.WAFLOW_E2E_DEBUG ? `\n${err.stack ?? ''}` : ''}`));
+      page.on('pageerror', (err) =>
+        console.error(
+          `[page error] ${err.message}${process.env.WAFLOW_E2E_DEBUG ? `\n${err.stack ?? ''}` : ''}`,
+        ),
+      );
       return page;
     },
     async close() {

@@ -35,26 +35,45 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, retried = false): Promise<ApiResponse<T>> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  retried = false,
+): Promise<ApiResponse<T>> {
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: 'same-origin',
-    headers: { ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (res.status === 401 && !retried && !path.startsWith('/auth/') && (await refresh())) return request<T>(method, path, body, headers, true);
+  if (res.status === 401 && !retried && !path.startsWith('/auth/') && (await refresh()))
+    return request<T>(method, path, body, headers, true);
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `The server answered ${res.status}.`, err?.details);
+    const err = (
+      data as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+    )?.error;
+    throw new ApiError(
+      res.status,
+      err?.code ?? 'HTTP_ERROR',
+      err?.message ?? `The server answered ${res.status}.`,
+      err?.details,
+    );
   }
   return { data: data as T, headers: res.headers };
 }
 
 export const api = {
   get: async <T>(path: string) => (await request<T>('GET', path)).data,
-  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => (await request<T>('POST', path, body ?? {}, headers)).data,
+  post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    (await request<T>('POST', path, body ?? {}, headers)).data,
   patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, body)).data,
   del: async (path: string) => {
     await request('DELETE', path);
@@ -62,11 +81,18 @@ export const api = {
 };
 
 /** Server-sent events with the access token (EventSource cannot send headers). */
-export function streamEvents(path: string, onEvent: (event: string, data: unknown) => void, signal: AbortSignal): void {
+export function streamEvents(
+  path: string,
+  onEvent: (event: string, data: unknown) => void,
+  signal: AbortSignal,
+): void {
   void (async () => {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        const res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {}, signal });
+        const res = await fetch(`/api/v1${path}`, {
+          headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+          signal,
+        });
         if (res.status === 401 && (await refresh())) continue;
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -101,13 +127,26 @@ export function streamEvents(path: string, onEvent: (event: string, data: unknow
  * as the API's Content-Disposition says.
  */
 export async function download(path: string, fileName?: string): Promise<void> {
-  let res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
-  if (res.status === 401 && (await refresh())) res = await fetch(`/api/v1${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
-  if (!res.ok) throw new ApiError(res.status, 'DOWNLOAD_FAILED', `The download failed (${res.status}): try again.`);
+  let res = await fetch(`/api/v1${path}`, {
+    headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+  });
+  if (res.status === 401 && (await refresh()))
+    res = await fetch(`/api/v1${path}`, {
+      headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+    });
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      'DOWNLOAD_FAILED',
+      `The download failed (${res.status}): try again.`,
+    );
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileName ?? /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  a.download =
+    fileName ??
+    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ??
+    'download';
   document.body.append(a);
   a.click();
   a.remove();

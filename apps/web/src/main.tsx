@@ -15,14 +15,19 @@ import { SessionProvider, useSession } from './session.tsx';
 import { Shell } from './shell.tsx';
 import './index.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
 
 function Routes() {
   const path = usePath();
   const { profile, loading } = useSession();
   const [needsSetup, setNeedsSetup] = useState<boolean | null>(null);
   useEffect(() => {
-    api.get<{ needsSetup: boolean }>('/setup').then((r) => setNeedsSetup(r.needsSetup), () => setNeedsSetup(false));
+    api.get<{ needsSetup: boolean }>('/setup').then(
+      (r) => setNeedsSetup(r.needsSetup),
+      () => setNeedsSetup(false),
+    );
   }, [profile]);
 
   if (loading || needsSetup === null) return <Spinner />;
@@ -34,9 +39,25 @@ function Routes() {
     return <SignInPage />;
   }
   const flow = match('/flows/:id', path);
-  if (flow) return <Shell><Builder flowId={flow.id ?? ''} /></Shell>;
-  const page = path.startsWith('/numbers') ? <NumbersPage /> : path.startsWith('/conversations') ? <ConversationsPage /> : path.startsWith('/results') ? <ResultsPage /> : path.startsWith('/settings') ? <SettingsPage /> : <FlowsPage />;
-  if (path === '/' || path === '/sign-in' || path === '/setup') queueMicrotask(() => navigate('/flows'));
+  if (flow)
+    return (
+      <Shell>
+        <Builder flowId={flow.id ?? ''} />
+      </Shell>
+    );
+  const page = path.startsWith('/numbers') ? (
+    <NumbersPage />
+  ) : path.startsWith('/conversations') ? (
+    <ConversationsPage />
+  ) : path.startsWith('/results') ? (
+    <ResultsPage />
+  ) : path.startsWith('/settings') ? (
+    <SettingsPage />
+  ) : (
+    <FlowsPage />
+  );
+  if (path === '/' || path === '/sign-in' || path === '/setup')
+    queueMicrotask(() => navigate('/flows'));
   return <Shell>{page}</Shell>;
 }
 

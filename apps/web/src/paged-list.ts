@@ -5,11 +5,18 @@ import { api } from './api.ts';
 
 export const PAGE_SIZE = 50;
 
-export function usePagedList<T>(queryKey: unknown[], path: string, opts: { refetchInterval?: number } = {}) {
+export function usePagedList<T>(
+  queryKey: unknown[],
+  path: string,
+  opts: { refetchInterval?: number } = {},
+) {
   const q = useInfiniteQuery({
     queryKey,
     initialPageParam: '',
-    queryFn: ({ pageParam }) => api.get<{ items: T[]; nextCursor: string | null }>(`${path}${path.includes('?') ? '&' : '?'}limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    queryFn: ({ pageParam }) =>
+      api.get<{ items: T[]; nextCursor: string | null }>(
+        `${path}${path.includes('?') ? '&' : '?'}limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     ...(opts.refetchInterval ? { refetchInterval: opts.refetchInterval } : {}),
   });

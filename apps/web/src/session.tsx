@@ -1,6 +1,14 @@
 // Who is signed in and in which workspace, with their role there. Restored on load through the
 // refresh cookie; the role decides which edit controls the pages show.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
 import { api, ApiError, request, setAccessToken } from './api.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
@@ -49,7 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [loadProfile]);
 
   const value = useMemo<SessionValue>(() => {
-    const workspace = profile?.workspaces.find((w) => w.id === wsId) ?? profile?.workspaces[0] ?? null;
+    const workspace =
+      profile?.workspaces.find((w) => w.id === wsId) ?? profile?.workspaces[0] ?? null;
     return {
       profile,
       loading,

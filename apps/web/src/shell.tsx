@@ -25,25 +25,62 @@ export function Shell({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex h-14 items-center gap-4 border-b border-line bg-panel px-4">
-        <Link to="/flows" className="text-lg font-bold text-brand">waflow</Link>
+        <Link to="/flows" className="text-lg font-bold text-brand">
+          waflow
+        </Link>
         <nav className="flex gap-1 overflow-x-auto" aria-label="Main">
           {NAV.map((n) => (
-            <Link key={n.to} to={n.to} className={cx('rounded-md px-3 py-1.5 text-sm whitespace-nowrap', path.startsWith(n.to) ? 'bg-line font-medium' : 'text-muted hover:text-fg')} aria-current={path.startsWith(n.to) ? 'page' : undefined}>
+            <Link
+              key={n.to}
+              to={n.to}
+              className={cx(
+                'rounded-md px-3 py-1.5 text-sm whitespace-nowrap',
+                path.startsWith(n.to) ? 'bg-line font-medium' : 'text-muted hover:text-fg',
+              )}
+              aria-current={path.startsWith(n.to) ? 'page' : undefined}
+            >
               {n.label}
             </Link>
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-2">
           {profile && profile.workspaces.length > 1 ? (
-            <select aria-label="Workspace" className="h-8 rounded-md border border-line bg-panel px-2 text-sm" value={workspace?.id} onChange={(e) => setWorkspaceId(e.target.value)}>
-              {profile.workspaces.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
+            <select
+              aria-label="Workspace"
+              className="h-8 rounded-md border border-line bg-panel px-2 text-sm"
+              value={workspace?.id}
+              onChange={(e) => setWorkspaceId(e.target.value)}
+            >
+              {profile.workspaces.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.name}
+                </option>
+              ))}
             </select>
           ) : (
             <span className="hidden text-sm text-muted sm:inline">{workspace?.name}</span>
           )}
-          <span className="hidden rounded bg-line px-1.5 py-0.5 text-xs sm:inline" title="Your role in this workspace">{workspace?.role}</span>
-          <Button variant="ghost" size="sm" onClick={toggleTheme} aria-label={dark ? 'Light mode' : 'Dark mode'}>{dark ? '☀' : '☾'}</Button>
-          <Button variant="ghost" size="sm" onClick={() => void signOut().then(() => navigate('/sign-in'))}>Sign out</Button>
+          <span
+            className="hidden rounded bg-line px-1.5 py-0.5 text-xs sm:inline"
+            title="Your role in this workspace"
+          >
+            {workspace?.role}
+          </span>
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={toggleTheme}
+            aria-label={dark ? 'Light mode' : 'Dark mode'}
+          >
+            {dark ? '☀' : '☾'}
+          </Button>
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => void signOut().then(() => navigate('/sign-in'))}
+          >
+            Sign out
+          </Button>
         </div>
       </header>
       <main className="flex-1">{children}</main>
@@ -51,7 +88,15 @@ export function Shell({ children }: { children: ReactNode }) {
   );
 }
 
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Page({
+  title,
+  actions,
+  children,
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="mx-auto max-w-6xl p-4 sm:p-6">
       <div className="mb-5 flex flex-wrap items-center justify-between gap-3">

@@ -19,7 +19,10 @@ export interface DbClient {
   /** The embedded database (pglite only): for its own tools (migrator, dumpDataDir). */
   pglite?: PGlite;
   /** Runs SQL text (migrations, locks); parameters as $1, $2… */
-  query<T extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<T[]>;
   notify(channel: string, payload: string): Promise<void>;
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -36,7 +39,8 @@ export interface CreateDbOptions {
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 function checkChannel(channel: string): void {
-  if (!CHANNEL.test(channel)) throw new Error(`"${channel}" is not a valid notification channel name`);
+  if (!CHANNEL.test(channel))
+    throw new Error(`"${channel}" is not a valid notification channel name`);
 }
 
 /**
@@ -51,14 +55,21 @@ function preparing<T extends postgres.Sql | postgres.TransactionSql>(client: T):
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       if (prop === 'unsafe') {
-        return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+        return (
+          query: string,
+          params?: postgres.ParameterOrJSON<never>[],
+          options?: postgres.UnsafeQueryOptions,
+        ) => target.unsafe(query, params, { ...options, prepare: true });
       }
       // Transactions and savepoints hand drizzle a client of their own: prepare on those too.
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
           const fn = args.pop();
           if (typeof fn !== 'function') return Reflect.apply(value, target, [...args, fn]);
-          return Reflect.apply(value, target, [...args, (tx: postgres.TransactionSql) => fn(preparing(tx))]);
+          return Reflect.apply(value, target, [
+            ...args,
+            (tx: postgres.TransactionSql) => fn(preparing(tx)),
+          ]);
         };
       }
       return value;
@@ -68,7 +79,11 @@ function preparing<T extends postgres.Sql | postgres.TransactionSql>(client: T):
 
 export async function createDb(opts: CreateDbOptions = {}): Promise<DbClient> {
   if (opts.url) {
-    const sql = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { application_name: 'waflow' } });
+    const sql = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'waflow' },
+    });
     const db: Database = drizzlePostgres(preparing(sql), { schema });
     return {
       db,

@@ -17,7 +17,12 @@ export type InboundPayload =
       error?: string;
     }
   | { kind: 'handoff_released'; conversationId: string }
-  | { kind: 'api_start'; flowId?: string; variables: Record<string, unknown>; contact: ContactInfo };
+  | {
+      kind: 'api_start';
+      flowId?: string;
+      variables: Record<string, unknown>;
+      contact: ContactInfo;
+    };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,15 +30,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Rows are written only by this module's ingest(); still, check the shape before trusting it. */
 export function parseInboundPayload(raw: unknown): InboundPayload {
-  if (!isRecord(raw) || typeof raw.kind !== 'string') throw new Error('inbound event payload has no kind');
+  if (!isRecord(raw) || typeof raw.kind !== 'string')
+    throw new Error('inbound event payload has no kind');
   switch (raw.kind) {
     case 'message':
-      if (!isRecord(raw.message) || typeof raw.message.messageId !== 'string') throw new Error('message event without a message');
+      if (!isRecord(raw.message) || typeof raw.message.messageId !== 'string')
+        throw new Error('message event without a message');
       break;
     case 'timer':
     case 'http_response':
     case 'handoff_released':
-      if (typeof raw.conversationId !== 'string') throw new Error(`${raw.kind} event without a conversation`);
+      if (typeof raw.conversationId !== 'string')
+        throw new Error(`${raw.kind} event without a conversation`);
       break;
     case 'api_start':
       break;

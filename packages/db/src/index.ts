@@ -1,4 +1,10 @@
-export { createDb, type CreateDbOptions, type Database, type DbClient, type Schema } from './client.ts';
+export {
+  createDb,
+  type CreateDbOptions,
+  type Database,
+  type DbClient,
+  type Schema,
+} from './client.ts';
 export { migrate, migrationsFolder } from './migrate.ts';
 export { executeRows, statement, Statement, uuidArrayText } from './sql-rows.ts';
 export * as schema from './schema/index.ts';
@@ -13,7 +19,13 @@ export * from './repos/session-store.ts';
 export * from './repos/webhook-events.ts';
 export * from './repos/number-leases.ts';
 export * from './repos/numbers.ts';
-export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './crypto/index.ts';
+export {
+  createKeyring,
+  loadKeyring,
+  CryptoError,
+  type Keyring,
+  type KeyringOptions,
+} from './crypto/index.ts';
 export * from './repos/retention.ts';
 export { FLOW_PUBLISHED_CHANNEL, NUMBERS_CHANGED_CHANNEL } from './notify-channels.ts';
 export { readHostLease, type HostLease } from './host-lease-env.ts';

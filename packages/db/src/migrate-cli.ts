@@ -3,7 +3,10 @@
 import { createDb } from './client.ts';
 import { migrate } from './migrate.ts';
 
-const client = await createDb({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.WAFLOW_DATA_DIR ? `${process.env.WAFLOW_DATA_DIR}/pglite` : undefined });
+const client = await createDb({
+  url: process.env.DATABASE_URL || undefined,
+  dataDir: process.env.WAFLOW_DATA_DIR ? `${process.env.WAFLOW_DATA_DIR}/pglite` : undefined,
+});
 try {
   await migrate(client);
   console.log('migrations applied');

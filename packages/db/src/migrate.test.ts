@@ -10,7 +10,10 @@ const runner = fileURLToPath(new URL('./migrate-cli.ts', import.meta.url));
 
 function migrateInChild(url: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', runner], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', runner], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -24,7 +27,9 @@ describe('migrations on real Postgres', () => {
     const client = await createDb({ url: db.url });
     await migrate(client);
     await migrate(client);
-    const tables = await client.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
+    const tables = await client.query<{ n: number }>(
+      `select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
+    );
     expect(tables[0]?.n).toBeGreaterThanOrEqual(20);
     await client.close();
   });
@@ -35,8 +40,12 @@ describe('migrations on real Postgres', () => {
     expect(a, a.output).toMatchObject({ code: 0 });
     expect(b, b.output).toMatchObject({ code: 0 });
     const client = await createDb({ url: db.url });
-    const applied = await client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
-    expect(applied[0]?.n).toBe(readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).length);
+    const applied = await client.query<{ n: number }>(
+      'select count(*)::int as n from drizzle.__drizzle_migrations',
+    );
+    expect(applied[0]?.n).toBe(
+      readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length,
+    );
     await client.close();
   });
 });

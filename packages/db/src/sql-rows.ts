@@ -40,7 +40,9 @@ export class Statement<P extends Record<string, unknown>> {
 
   /** Runs on `db` (or a transaction) and answers the rows, on Postgres and PGlite alike. */
   async rows<T = Record<string, unknown>>(db: Database, params: P): Promise<T[]> {
-    return rowsOf<T>(await db._.session.prepareQuery(this.query, undefined, undefined, false).execute(params));
+    return rowsOf<T>(
+      await db._.session.prepareQuery(this.query, undefined, undefined, false).execute(params),
+    );
   }
 }
 

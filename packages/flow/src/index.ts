@@ -1,6 +1,10 @@
 export type * from './schema/types.ts';
 export type { FlowError, FlowErrorCode } from './validate/flow-error.ts';
-export { validateFlow, type ValidateContext, type ValidationResult } from './validate/validate-flow.ts';
+export {
+  validateFlow,
+  type ValidateContext,
+  type ValidationResult,
+} from './validate/validate-flow.ts';
 export { advance, DEFAULT_MAX_STEPS } from './engine/advance.ts';
 export type {
   AdvanceResult,

@@ -13,7 +13,12 @@ export interface FlowTemplate {
   config: Record<string, unknown>;
 }
 
-const template = (id: string, config: Record<string, unknown>): FlowTemplate => ({ id, name: String(config.name), description: String(config.description ?? ''), config });
+const template = (id: string, config: Record<string, unknown>): FlowTemplate => ({
+  id,
+  name: String(config.name),
+  description: String(config.description ?? ''),
+  config,
+});
 
 export const flowTemplates: readonly FlowTemplate[] = [
   template('lead-capture', leadCapture),

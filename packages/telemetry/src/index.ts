@@ -1,2 +1,7 @@
 export { Counters, LATENCY_BUCKETS_MS, type HistogramSnapshot } from './counters.ts';
-export { loggableError, queryErrorSummary, serializeError, type QueryErrorSummary } from './log-errors.ts';
+export {
+  loggableError,
+  queryErrorSummary,
+  serializeError,
+  type QueryErrorSummary,
+} from './log-errors.ts';

@@ -6,7 +6,11 @@ import { ensureDebianPackage, firstExisting } from './debian.ts';
 export function chromiumPath(): string {
   const configured = process.env.PUPPETEER_EXECUTABLE_PATH;
   return ensureDebianPackage('chromium', () =>
-    firstExisting([...(configured ? [configured] : []), '/usr/bin/chromium', '/usr/bin/chromium-browser']),
+    firstExisting([
+      ...(configured ? [configured] : []),
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+    ]),
   );
 }
 
@@ -17,7 +21,9 @@ export function chromiumPath(): string {
 export function headlessShellPath(): string {
   const configured = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (configured) return chromiumPath();
-  return ensureDebianPackage('chromium-headless-shell', () => firstExisting(['/usr/lib/chromium/chromium-headless-shell']));
+  return ensureDebianPackage('chromium-headless-shell', () =>
+    firstExisting(['/usr/lib/chromium/chromium-headless-shell']),
+  );
 }
 
 export const chromiumArgs: readonly string[] = [

@@ -8,7 +8,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(serverUrl: string, prefix = 'test'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  serverUrl: string,
+  prefix = 'test',
+): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {

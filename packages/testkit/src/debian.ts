@@ -22,11 +22,13 @@ function withLock<T>(name: string, fn: () => T): T {
     } catch {
       // A lock left by a dead process older than 15 minutes is broken.
       try {
-        if (Date.now() - statSync(dir).mtimeMs > 15 * 60_000) rmSync(dir, { recursive: true, force: true });
+        if (Date.now() - statSync(dir).mtimeMs > 15 * 60_000)
+          rmSync(dir, { recursive: true, force: true });
       } catch {
         /* gone already */
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the ${name} lock at ${dir}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the ${name} lock at ${dir}`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }

@@ -11,7 +11,21 @@ export const echoFlow = {
   variables: [{ name: 'x', type: 'string' }],
   start: 'q',
   nodes: [
-    { id: 'q', type: 'ask', prompt: 'say something', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
-    { id: 'again', type: 'ask', prompt: 'got {{x}}', saveAs: 'x', validation: { kind: 'text' }, next: 'again' },
+    {
+      id: 'q',
+      type: 'ask',
+      prompt: 'say something',
+      saveAs: 'x',
+      validation: { kind: 'text' },
+      next: 'again',
+    },
+    {
+      id: 'again',
+      type: 'ask',
+      prompt: 'got {{x}}',
+      saveAs: 'x',
+      validation: { kind: 'text' },
+      next: 'again',
+    },
   ],
 };

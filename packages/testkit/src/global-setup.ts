@@ -5,7 +5,6 @@ import { startPostgres, type PostgresServer } from './postgres.ts';
 import { startRedis, type RedisServer } from './redis.ts';
 import './provided-context.ts';
 
-
 let pg: PostgresServer | undefined;
 let redis: RedisServer | undefined;
 

@@ -39,12 +39,17 @@ async function waitUntilAccepting(bin: string, port: number, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        join(bin, 'pg_isready'),
+        ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres'],
+        {
+          stdio: 'ignore',
+        },
+      );
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`PostgreSQL on port ${port} did not accept connections in ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL on port ${port} did not accept connections in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -62,13 +67,23 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
   // PostgreSQL refuses to run as root: run it as the `postgres` user the package creates.
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? uidGid('postgres') : undefined;
-  if (asRoot && !owner) throw new Error('Running as root but there is no "postgres" user to run PostgreSQL as');
+  if (asRoot && !owner)
+    throw new Error('Running as root but there is no "postgres" user to run PostgreSQL as');
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const ids = owner ? { uid: owner.uid, gid: owner.gid } : {};
 
   execFileSync(
     join(bin, 'initdb'),
-    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync', '--no-instructions'],
+    [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ],
     { ...ids, stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   );
 
@@ -76,16 +91,34 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
   const child: ChildProcess = spawn(
     join(bin, 'postgres'),
     [
-      '-D', dataDir,
-      '-p', String(port),
-      '-h', '127.0.0.1',
-      '-k', dir,
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=300',
-      '-c', 'shared_buffers=128MB',
-      ...(opts.statementStats ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on'] : []),
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'shared_buffers=128MB',
+      ...(opts.statementStats
+        ? [
+            '-c',
+            'shared_preload_libraries=pg_stat_statements',
+            '-c',
+            'pg_stat_statements.track=all',
+            '-c',
+            'pg_stat_statements.track_planning=on',
+          ]
+        : []),
     ],
     { ...ids, stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
   );

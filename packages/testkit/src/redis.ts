@@ -24,7 +24,18 @@ export async function startRedis(): Promise<RedisServer> {
   async function start(): Promise<void> {
     child = spawn(
       bin,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(port, 15_000, 'Redis');

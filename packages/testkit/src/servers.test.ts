@@ -17,7 +17,9 @@ describe('throwaway servers', () => {
     pg = await startPostgres();
     const db = await createTestDatabase(pg.url);
     const sql = postgres(db.url, { max: 1 });
-    const [row] = await sql<{ v: string; db: string }[]>`select version() as v, current_database() as db`;
+    const [row] = await sql<
+      { v: string; db: string }[]
+    >`select version() as v, current_database() as db`;
     await sql.end();
     await db.drop();
     expect(row?.v).toMatch(/PostgreSQL/);

@@ -11,11 +11,20 @@ describe('access tokens', () => {
     const start = Date.now();
     vi.useFakeTimers({ now: start, toFake: ['Date'] });
     const token = await issueAccessToken(keyring, 'user-1', 'session-1');
-    expect(await verifyAccessToken(keyring, token)).toEqual({ userId: 'user-1', sessionId: 'session-1' });
+    expect(await verifyAccessToken(keyring, token)).toEqual({
+      userId: 'user-1',
+      sessionId: 'session-1',
+    });
     vi.setSystemTime(start + 14 * 60_000);
-    expect(await verifyAccessToken(keyring, token)).toEqual({ userId: 'user-1', sessionId: 'session-1' });
+    expect(await verifyAccessToken(keyring, token)).toEqual({
+      userId: 'user-1',
+      sessionId: 'session-1',
+    });
     vi.setSystemTime(start + 16 * 60_000);
-    await expect(verifyAccessToken(keyring, token)).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    await expect(verifyAccessToken(keyring, token)).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   it('refuses a token signed with another key or altered', async () => {
@@ -35,9 +44,22 @@ describe('access tokens', () => {
     // The last of 43 characters carries 2 spare bits: flipping one spells the same bytes.
     const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const respelled = `${token.slice(0, -1)}${last[last.indexOf(signature.at(-1) ?? 'A') ^ 1]}`;
-    expect(Buffer.from(respelled.split('.')[2] ?? '', 'base64url').equals(Buffer.from(signature, 'base64url'))).toBe(true);
-    for (const bad of [`${token}.`, `${token}.extra`, `${token}=`, `${token}==`, ` ${token}`, respelled]) {
-      await expect(verifyAccessToken(keyring, bad), bad.slice(-8)).rejects.toMatchObject({ status: 401 });
+    expect(
+      Buffer.from(respelled.split('.')[2] ?? '', 'base64url').equals(
+        Buffer.from(signature, 'base64url'),
+      ),
+    ).toBe(true);
+    for (const bad of [
+      `${token}.`,
+      `${token}.extra`,
+      `${token}=`,
+      `${token}==`,
+      ` ${token}`,
+      respelled,
+    ]) {
+      await expect(verifyAccessToken(keyring, bad), bad.slice(-8)).rejects.toMatchObject({
+        status: 401,
+      });
     }
     expect((await verifyAccessToken(keyring, token)).userId).toBe('user-4');
   });

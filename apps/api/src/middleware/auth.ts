@@ -16,9 +16,15 @@ export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {
   return async function requireUserMiddleware(c, next) {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer (.+)$/.exec(header)?.[1];
-    if (!token) throw new AppError(401, 'UNAUTHENTICATED', 'Sign in first: this needs an Authorization: Bearer <access token> header.');
+    if (!token)
+      throw new AppError(
+        401,
+        'UNAUTHENTICATED',
+        'Sign in first: this needs an Authorization: Bearer <access token> header.',
+      );
     const { userId, sessionId } = await verifyAccessToken(deps.keyring, token);
-    if (!(await sessionOpen(deps.client.db, sessionId, userId))) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
+    if (!(await sessionOpen(deps.client.db, sessionId, userId)))
+      throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended: sign in again.');
     c.set('userId', userId);
     c.set('sessionId', sessionId);
     await next();
@@ -47,7 +53,9 @@ async function roleIn(deps: Deps, workspaceId: string, userId: string): Promise<
   const [m] = await deps.client.db
     .select({ role: schema.memberships.role })
     .from(schema.memberships)
-    .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.userId, userId)));
+    .where(
+      and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.userId, userId)),
+    );
   if (memberships.size > 10_000) memberships.clear();
   memberships.set(key, { role: m?.role ?? null, at: now });
   return m?.role ?? null;
@@ -59,7 +67,12 @@ export function requireRole(deps: Deps, permission: Permission): MiddlewareHandl
     if (!UUID.test(ws)) throw notFound('The workspace');
     const role = await roleIn(deps, ws, c.get('userId'));
     if (!role) throw notFound('The workspace');
-    if (!allows(role, permission)) throw new AppError(403, 'FORBIDDEN', `Your role (${role}) cannot do this; ask a workspace admin.`);
+    if (!allows(role, permission))
+      throw new AppError(
+        403,
+        'FORBIDDEN',
+        `Your role (${role}) cannot do this; ask a workspace admin.`,
+      );
     c.set('workspaceId', ws);
     c.set('role', role);
     await next();

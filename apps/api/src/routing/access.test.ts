@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { addMember, createDb, createKeyring, createUser, createWorkspace, migrate, type DbClient } from '@waflow/db';
+import {
+  addMember,
+  createDb,
+  createKeyring,
+  createUser,
+  createWorkspace,
+  migrate,
+  type DbClient,
+} from '@waflow/db';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../app.ts';
 import { allows, permissions, type Permission } from '../auth/permissions.ts';
@@ -24,7 +32,13 @@ const PUBLIC_ROUTES = [
 ].sort();
 
 /** Routes on the app that are not API operations (operations endpoints, the docs themselves). */
-const UNDECLARED_OK = new Set(['GET /health', 'GET /ready', 'GET /metrics', 'GET /api/openapi.json', 'GET /api/docs']);
+const UNDECLARED_OK = new Set([
+  'GET /health',
+  'GET /ready',
+  'GET /metrics',
+  'GET /api/openapi.json',
+  'GET /api/docs',
+]);
 
 const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 const NIL = '00000000-0000-4000-8000-000000000000';
@@ -45,9 +59,17 @@ describe('access to every route', () => {
     deps.client = client;
     ws = (await createWorkspace(client.db, 'Matrix')).id;
     for (const role of [...ROLES, 'outsider'] as const) {
-      const user = await createUser(client.db, { email: `${role}@matrix.test`, name: role, passwordHash: 'x' });
+      const user = await createUser(client.db, {
+        email: `${role}@matrix.test`,
+        name: role,
+        passwordHash: 'x',
+      });
       if (role !== 'outsider') await addMember(client.db, ws, user.id, role);
-      tokens[role] = await issueAccessToken(keyring, user.id, (await issueRefreshToken(client.db, user.id)).family);
+      tokens[role] = await issueAccessToken(
+        keyring,
+        user.id,
+        (await issueRefreshToken(client.db, user.id)).family,
+      );
     }
   });
   afterAll(async () => {
@@ -57,21 +79,43 @@ describe('access to every route', () => {
   const call = (method: string, path: string, token?: string) =>
     app.request(path.replace(':ws', ws).replace(/:[A-Za-z]+/g, NIL), {
       method: method.toUpperCase(),
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/json',
+      },
       ...(method === 'get' || method === 'delete' ? {} : { body: '{}' }),
     });
 
   it('declares every route the app serves, and uses every permission of the table', () => {
     const declared = new Set(registry.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const served = app.routes.filter((r) => r.method !== 'ALL' && (r.path.startsWith('/api/') || r.path === '/health' || r.path === '/ready' || r.path === '/metrics'));
-    const missing = served.map((r) => `${r.method} ${r.path}`).filter((k) => !declared.has(k) && !UNDECLARED_OK.has(k));
+    const served = app.routes.filter(
+      (r) =>
+        r.method !== 'ALL' &&
+        (r.path.startsWith('/api/') ||
+          r.path === '/health' ||
+          r.path === '/ready' ||
+          r.path === '/metrics'),
+    );
+    const missing = served
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((k) => !declared.has(k) && !UNDECLARED_OK.has(k));
     expect(missing, 'routes registered without routing/route.ts (no permission entry)').toEqual([]);
     const used = new Set(registry.map((r) => r.access));
-    expect(Object.keys(permissions).filter((p) => !used.has(p as Permission)), 'permissions no route uses').toEqual([]);
-    expect(registry.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort()).toEqual(PUBLIC_ROUTES);
+    expect(
+      Object.keys(permissions).filter((p) => !used.has(p as Permission)),
+      'permissions no route uses',
+    ).toEqual([]);
+    expect(
+      registry
+        .filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(PUBLIC_ROUTES);
   });
 
-  const workspaceRoutes = registry.filter((r): r is typeof r & { access: Permission } => r.access in permissions);
+  const workspaceRoutes = registry.filter(
+    (r): r is typeof r & { access: Permission } => r.access in permissions,
+  );
 
   it('has workspace routes to check', () => {
     expect(workspaceRoutes.length).toBeGreaterThan(30);

@@ -14,13 +14,21 @@ const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string', description: 'What went wrong and what to change.' }, details: {} },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string', description: 'What went wrong and what to change.' },
+        details: {},
+      },
     },
   },
 } satisfies Json;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  const out = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Json;
   delete out.$schema;
   return out;
 }
@@ -35,21 +43,48 @@ function accessText(r: RouteMeta): string {
 }
 
 function operation(r: RouteMeta): Json {
-  const params: Json[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: Json[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   if (r.query) {
-    const q = jsonSchema(r.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
-    for (const [name, s] of Object.entries(q.properties ?? {})) params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema: s });
+    const q = jsonSchema(r.query, 'input') as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
+    for (const [name, s] of Object.entries(q.properties ?? {}))
+      params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema: s });
   }
-  for (const [name, h] of Object.entries(r.headers ?? {})) params.push({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
+  for (const [name, h] of Object.entries(r.headers ?? {}))
+    params.push({
+      name,
+      in: 'header',
+      required: h.required ?? false,
+      description: h.description,
+      schema: { type: 'string' },
+    });
 
   const responses: Json = {};
   for (const res of r.responses ?? [{ status: 200, description: 'OK' }]) {
     responses[String(res.status)] = {
       description: res.description,
-      ...(res.schema || res.contentType ? { content: { [res.contentType ?? 'application/json']: { schema: res.schema ? jsonSchema(res.schema, 'output') : { type: 'string' } } } } : {}),
+      ...(res.schema || res.contentType
+        ? {
+            content: {
+              [res.contentType ?? 'application/json']: {
+                schema: res.schema ? jsonSchema(res.schema, 'output') : { type: 'string' },
+              },
+            },
+          }
+        : {}),
     };
   }
-  responses.default = { description: 'An error: `{ error: { code, message, details } }`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  responses.default = {
+    description: 'An error: `{ error: { code, message, details } }`',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
 
   return {
     operationId: `${r.method}${r.path.replace(/\/api\/v1/, '').replace(/[:/{}-]+(\w)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
@@ -57,9 +92,20 @@ function operation(r: RouteMeta): Json {
     summary: r.summary,
     description: [r.description, `Access: ${accessText(r)}.`].filter(Boolean).join('\n\n'),
     ...(params.length ? { parameters: params } : {}),
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+    ...(r.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
-    ...(r.access === 'public' ? { security: [] } : r.access === 'apiKey' ? { security: [{ apiKey: [] }] } : { security: [{ accessToken: [] }] }),
+    ...(r.access === 'public'
+      ? { security: [] }
+      : r.access === 'apiKey'
+        ? { security: [{ apiKey: [] }] }
+        : { security: [{ accessToken: [] }] }),
   };
 }
 
@@ -100,14 +146,26 @@ export function openApiDocument(webhookEvents: WebhookEventSchema[] = []): Json 
     components: {
       schemas: { Error: errorSchema },
       securitySchemes: {
-        accessToken: { type: 'http', scheme: 'bearer', description: 'Access token from /api/v1/auth/login or /api/v1/auth/refresh.' },
-        apiKey: { type: 'http', scheme: 'bearer', description: 'An integrator API key (wf_…), created under Settings → API keys.' },
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Access token from /api/v1/auth/login or /api/v1/auth/refresh.',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An integrator API key (wf_…), created under Settings → API keys.',
+        },
       },
     },
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+const esc = (s: string) =>
+  s.replace(
+    /[&<>"]/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch,
+  );
 
 /** A self-contained page (no CDN: the product runs offline) listing every operation. */
 export function docsPage(doc: Json): string {
@@ -117,7 +175,8 @@ export function docsPage(doc: Json): string {
     for (const [method, op] of Object.entries(ops)) {
       const tag = (op.tags as string[])[0] ?? 'other';
       const params = (op.parameters as Json[] | undefined) ?? [];
-      const body = (op.requestBody as { content: Record<string, { schema: Json }> } | undefined)?.content['application/json']?.schema;
+      const body = (op.requestBody as { content: Record<string, { schema: Json }> } | undefined)
+        ?.content['application/json']?.schema;
       const html = `<details><summary><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code> — ${esc(String(op.summary))}</summary>
 <p>${esc(String(op.description ?? '')).replace(/\n/g, '<br>')}</p>
 ${params.length ? `<h4>Parameters</h4><ul>${params.map((p) => `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))}${p.required ? ', required' : ''})${p.description ? ` — ${esc(String(p.description))}` : ''}</li>`).join('')}</ul>` : ''}

@@ -36,7 +36,13 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   /** Request headers worth documenting (If-Match, Idempotency-Key). */
   headers?: Record<string, { description: string; required?: boolean }>;
   responses?: ResponseSpec[];
-  handler: (c: Context<AppEnv>, input: { body: B extends z.ZodType ? z.output<B> : undefined; query: Q extends z.ZodType ? z.output<Q> : undefined }) => Response | Promise<Response>;
+  handler: (
+    c: Context<AppEnv>,
+    input: {
+      body: B extends z.ZodType ? z.output<B> : undefined;
+      query: Q extends z.ZodType ? z.output<Q> : undefined;
+    },
+  ) => Response | Promise<Response>;
 }
 
 /** What the OpenAPI generator and the role-matrix test read. */
@@ -49,7 +55,11 @@ async function readJson(c: Context<AppEnv>): Promise<unknown> {
   try {
     body = await c.req.json();
   } catch {
-    throw new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON: check quotes, commas and brackets.');
+    throw new AppError(
+      400,
+      'MALFORMED_JSON',
+      'The body is not valid JSON: check quotes, commas and brackets.',
+    );
   }
   checkJsonValue(body);
   return body;
@@ -70,14 +80,23 @@ function accessMiddleware(deps: Deps, access: Access): MiddlewareHandler<AppEnv>
 
 /** Registers routes on the app and records them in the registry (once per path and method). */
 export function defineRoutes(app: Hono<AppEnv>, deps: Deps) {
-  return function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(spec: RouteSpec<B, Q>): void {
+  return function route<
+    B extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+  >(spec: RouteSpec<B, Q>): void {
     const { handler, ...meta } = spec;
-    if (!registry.some((r) => r.method === meta.method && r.path === meta.path)) registry.push(meta as RouteMeta);
-    app.on(meta.method.toUpperCase(), [meta.path], ...accessMiddleware(deps, meta.access), async (c) => {
-      const body = meta.body ? meta.body.parse(await readJson(c)) : undefined;
-      const query = meta.query ? meta.query.parse(readQuery(c)) : undefined;
-      return handler(c, { body, query } as Parameters<typeof handler>[1]);
-    });
+    if (!registry.some((r) => r.method === meta.method && r.path === meta.path))
+      registry.push(meta as RouteMeta);
+    app.on(
+      meta.method.toUpperCase(),
+      [meta.path],
+      ...accessMiddleware(deps, meta.access),
+      async (c) => {
+        const body = meta.body ? meta.body.parse(await readJson(c)) : undefined;
+        const query = meta.query ? meta.query.parse(readQuery(c)) : undefined;
+        return handler(c, { body, query } as Parameters<typeof handler>[1]);
+      },
+    );
   };
 }
 
@@ -85,9 +104,15 @@ export type RouteFn = ReturnType<typeof defineRoutes>;
 
 /** Keyset pagination query shared by the lists. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1, 'limit is at least 1').max(100, 'limit is at most 100').default(50),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'limit is at least 1')
+    .max(100, 'limit is at most 100')
+    .default(50),
   cursor: z.string().max(200).optional(),
 });
 
 /** `{ items, nextCursor }` for a list of `item`. */
-export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -13,6 +13,9 @@ export function loadWebhookEventSchemas(): WebhookEventSchema[] {
     .sort()
     .map((f) => {
       const schema = JSON.parse(readFileSync(`${dir}${f}`, 'utf8')) as Record<string, unknown>;
-      return { name: typeof schema.title === 'string' ? schema.title : f.replace(/\.schema\.json$/, ''), schema };
+      return {
+        name: typeof schema.title === 'string' ? schema.title : f.replace(/\.schema\.json$/, ''),
+        schema,
+      };
     });
 }

@@ -45,7 +45,12 @@ describe('Batcher', () => {
     });
     const head = b.add(0);
     await new Promise((r) => setImmediate(r));
-    const batch = [b.add(12), b.add(13), b.add(14)].map((p) => p.then(() => 'ok', (e: unknown) => (e as Error).message));
+    const batch = [b.add(12), b.add(13), b.add(14)].map((p) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (e as Error).message,
+      ),
+    );
     release();
     await head;
     expect(await Promise.all(batch)).toEqual(['ok', '13 is bad (batch of 1)', 'ok']);

@@ -2,7 +2,12 @@
 // cached for good), the version a number serves now (read fresh: a publish shows up at once),
 // and the published versions of the sub-flows a flow calls. Every load is scoped to the
 // conversation's workspace: a flow id in a config never reaches another workspace's flow.
-import { loadPublishedVersion, loadPublishedVersionForNumber, loadVersion, type Database } from '@waflow/db';
+import {
+  loadPublishedVersion,
+  loadPublishedVersionForNumber,
+  loadVersion,
+  type Database,
+} from '@waflow/db';
 import { validateFlow, type FlowConfig, type SubflowMap } from '@waflow/flow';
 
 export interface LoadedFlow {
@@ -29,12 +34,17 @@ export class FlowLoader {
     const cached = this.versions.get(versionId);
     if (cached) return cached;
     const v = validateFlow(raw);
-    if (!v.ok) throw new Error(`flow version ${versionId} is not valid: ${v.errors[0]?.message ?? ''}`);
+    if (!v.ok)
+      throw new Error(`flow version ${versionId} is not valid: ${v.errors[0]?.message ?? ''}`);
     this.versions.set(versionId, v.flow);
     return v.flow;
   }
 
-  private async subflows(workspaceId: string, config: FlowConfig, seen = new Set<string>()): Promise<Record<string, FlowConfig>> {
+  private async subflows(
+    workspaceId: string,
+    config: FlowConfig,
+    seen = new Set<string>(),
+  ): Promise<Record<string, FlowConfig>> {
     const out: Record<string, FlowConfig> = {};
     for (const node of config.nodes) {
       if (node.type !== 'subflow' || seen.has(node.flowId)) continue;
@@ -42,7 +52,9 @@ export class FlowLoader {
       const key = `${workspaceId}:${node.flowId}`;
       let entry = this.subflowCache.get(key);
       if (!entry) {
-        const row = await loadPublishedVersion(this.db, workspaceId, node.flowId).catch(() => undefined);
+        const row = await loadPublishedVersion(this.db, workspaceId, node.flowId).catch(
+          () => undefined,
+        );
         if (!row) continue; // the engine skips a missing sub-flow with an error effect
         entry = { versionId: row.id, config: this.parse(row.id, row.config) };
         this.subflowCache.set(key, entry);
@@ -73,7 +85,12 @@ export class FlowLoader {
     const row = await loadPublishedVersion(this.db, workspaceId, flowId);
     if (!row) return undefined;
     const config = this.parse(row.id, row.config);
-    return { versionId: row.id, flowId: row.flowId, config, subflows: await this.subflows(workspaceId, config) };
+    return {
+      versionId: row.id,
+      flowId: row.flowId,
+      config,
+      subflows: await this.subflows(workspaceId, config),
+    };
   }
 
   /**
@@ -83,16 +100,26 @@ export class FlowLoader {
   forNumber(workspaceId: string, numberId: string): Promise<LoadedFlow | undefined> {
     let lookup = this.numberLookups.get(numberId);
     if (!lookup) {
-      lookup = this.readForNumber(workspaceId, numberId).finally(() => this.numberLookups.delete(numberId));
+      lookup = this.readForNumber(workspaceId, numberId).finally(() =>
+        this.numberLookups.delete(numberId),
+      );
       this.numberLookups.set(numberId, lookup);
     }
     return lookup;
   }
 
-  private async readForNumber(workspaceId: string, numberId: string): Promise<LoadedFlow | undefined> {
+  private async readForNumber(
+    workspaceId: string,
+    numberId: string,
+  ): Promise<LoadedFlow | undefined> {
     const row = await loadPublishedVersionForNumber(this.db, numberId);
     if (!row) return undefined;
     const config = this.parse(row.id, row.config);
-    return { versionId: row.id, flowId: row.flowId, config, subflows: await this.subflows(workspaceId, config) };
+    return {
+      versionId: row.id,
+      flowId: row.flowId,
+      config,
+      subflows: await this.subflows(workspaceId, config),
+    };
   }
 }

@@ -115,7 +115,10 @@ export class OutboxSender {
       throw err;
     }
     this.bucket.give(room - rows.length);
-    return { rows, sending: Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined) };
+    return {
+      rows,
+      sending: Promise.all(rows.map((row) => this.inHand(row))).then(() => undefined),
+    };
   }
 
   /**
@@ -146,7 +149,8 @@ export class OutboxSender {
 
   /** Resolves when every row in hand went out and was recorded (sent, failed or to retry). */
   async idle(): Promise<void> {
-    while (this.chains.size > 0 || this.recording.size > 0) await Promise.allSettled([...this.chains.values(), ...this.recording]);
+    while (this.chains.size > 0 || this.recording.size > 0)
+      await Promise.allSettled([...this.chains.values(), ...this.recording]);
   }
 
   /**

@@ -68,24 +68,44 @@ export async function requeueUnsent(db: Database, ids: readonly string[]): Promi
   if (ids.length === 0) return;
   await db
     .update(schema.outbox)
-    .set({ status: 'queued', handedAt: null, attempts: sql`greatest(${schema.outbox.attempts} - 1, 0)` })
+    .set({
+      status: 'queued',
+      handedAt: null,
+      attempts: sql`greatest(${schema.outbox.attempts} - 1, 0)`,
+    })
     .where(and(inArray(schema.outbox.id, [...ids]), eq(schema.outbox.status, 'sending')));
 }
 
-export function createOutboxStore(db: Database): OutboxStore & { recoverSending(numberId: string): Promise<number> } {
+export function createOutboxStore(
+  db: Database,
+): OutboxStore & { recoverSending(numberId: string): Promise<number> } {
   // Rows handed over and rows sent are recorded a batch at a time: every reply of a busy number
   // passes here twice, and each contact's sends run side by side.
   const handed = new Batcher<{ id: string; at: Date }>(async (rows) => {
-    await handedStatement.rows(db, { rows: JSON.stringify(rows), ids: uuidArrayText(rows.map((r) => r.id)) });
+    await handedStatement.rows(db, {
+      rows: JSON.stringify(rows),
+      ids: uuidArrayText(rows.map((r) => r.id)),
+    });
     return rows.map(() => undefined);
   });
   const sent = new Batcher<{ id: string; providerMessageId: string; at: Date }>(async (rows) => {
-    await sentStatement.rows(db, { rows: JSON.stringify(rows), ids: uuidArrayText(rows.map((r) => r.id)) });
+    await sentStatement.rows(db, {
+      rows: JSON.stringify(rows),
+      ids: uuidArrayText(rows.map((r) => r.id)),
+    });
     return rows.map(() => undefined);
   });
   return {
     async claimDue(numberId, limit, now) {
-      const list = await claimStatement.rows<{ id: string; number_id: string; attempts: number; payload: OutboundMessage; priority: number; seq: string | number; handed: boolean }>(db, {
+      const list = await claimStatement.rows<{
+        id: string;
+        number_id: string;
+        attempts: number;
+        payload: OutboundMessage;
+        priority: number;
+        seq: string | number;
+        handed: boolean;
+      }>(db, {
         numberId,
         now: now.toISOString(),
         limit,
@@ -93,12 +113,21 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
       // RETURNING does not keep the subquery's order: sort again (a turn's replies go out in order).
       return list
         .sort((a, b) => b.priority - a.priority || Number(a.seq) - Number(b.seq))
-        .map((r): OutboxRow => ({ id: r.id, numberId: r.number_id, attempts: r.attempts, message: r.payload, handed: r.handed }));
+        .map((r): OutboxRow => ({
+          id: r.id,
+          numberId: r.number_id,
+          attempts: r.attempts,
+          message: r.payload,
+          handed: r.handed,
+        }));
     },
     markHanded: (id, now) => handed.add({ id, at: now }),
     markSent: (id, providerMessageId, now) => sent.add({ id, providerMessageId, at: now }),
     async markRetry(id, nextAttemptAt, error) {
-      await db.update(schema.outbox).set({ status: 'queued', nextAttemptAt, error }).where(eq(schema.outbox.id, id));
+      await db
+        .update(schema.outbox)
+        .set({ status: 'queued', nextAttemptAt, error })
+        .where(eq(schema.outbox.id, id));
     },
     async markFailed(id, error) {
       await db.transaction(async (tx) => {
@@ -106,19 +135,44 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
           .update(schema.outbox)
           .set({ status: 'failed', error })
           .where(eq(schema.outbox.id, id))
-          .returning({ messageId: schema.outbox.messageId, numberId: schema.outbox.numberId, conversationId: schema.outbox.conversationId, payload: schema.outbox.payload });
+          .returning({
+            messageId: schema.outbox.messageId,
+            numberId: schema.outbox.numberId,
+            conversationId: schema.outbox.conversationId,
+            payload: schema.outbox.payload,
+          });
         if (!row) return;
         const [msg] = row.messageId
-          ? await tx.update(schema.messages).set({ status: 'failed', error }).where(eq(schema.messages.id, row.messageId)).returning({ author: schema.messages.author, type: schema.messages.type, body: schema.messages.body })
+          ? await tx
+              .update(schema.messages)
+              .set({ status: 'failed', error })
+              .where(eq(schema.messages.id, row.messageId))
+              .returning({
+                author: schema.messages.author,
+                type: schema.messages.type,
+                body: schema.messages.body,
+              })
           : [];
-        const [number] = await tx.select({ workspaceId: schema.numbers.workspaceId }).from(schema.numbers).where(eq(schema.numbers.id, row.numberId));
+        const [number] = await tx
+          .select({ workspaceId: schema.numbers.workspaceId })
+          .from(schema.numbers)
+          .where(eq(schema.numbers.id, row.numberId));
         if (!number) return;
         await enqueueWebhookEvent(tx, {
           id: `evt_failed_${id}`,
           type: 'message.failed',
           workspaceId: number.workspaceId,
           occurredAt: new Date(),
-          data: { messageId: row.messageId, numberId: row.numberId, conversationId: row.conversationId, contact: (row.payload as OutboundMessage).to, type: (msg?.type ?? 'text') as MessageFailedData['type'], text: msg?.body ?? null, author: (msg?.author ?? 'bot') as MessageFailedData['author'], error },
+          data: {
+            messageId: row.messageId,
+            numberId: row.numberId,
+            conversationId: row.conversationId,
+            contact: (row.payload as OutboundMessage).to,
+            type: (msg?.type ?? 'text') as MessageFailedData['type'],
+            text: msg?.body ?? null,
+            author: (msg?.author ?? 'bot') as MessageFailedData['author'],
+            error,
+          },
         });
       });
     },
@@ -131,11 +185,20 @@ export function createOutboxStore(db: Database): OutboxStore & { recoverSending(
       await db
         .update(schema.outbox)
         .set({ status: 'queued', attempts: sql`${schema.outbox.attempts} - 1` })
-        .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'sending'), isNull(schema.outbox.handedAt)));
+        .where(
+          and(
+            eq(schema.outbox.numberId, numberId),
+            eq(schema.outbox.status, 'sending'),
+            isNull(schema.outbox.handedAt),
+          ),
+        );
       // Handed over when the process stopped: it may have gone out, so it is never sent again.
       const rows = await db
         .update(schema.outbox)
-        .set({ status: 'failed', error: 'interrupted while sending (process stopped); not sent again to avoid a duplicate' })
+        .set({
+          status: 'failed',
+          error: 'interrupted while sending (process stopped); not sent again to avoid a duplicate',
+        })
         .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'sending')))
         .returning({ id: schema.outbox.id });
       return rows.length;

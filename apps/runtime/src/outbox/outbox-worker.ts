@@ -4,7 +4,12 @@
 // over here (reserve, handOver).
 import type { Channel } from '@waflow/channel';
 import type { Logger } from '../observability/logger.ts';
-import { OutboxSender, type OutboxRow, type OutboxSenderOptions, type OutboxStore } from './outbox-sender.ts';
+import {
+  OutboxSender,
+  type OutboxRow,
+  type OutboxSenderOptions,
+  type OutboxStore,
+} from './outbox-sender.ts';
 
 export class OutboxWorker {
   private sender: OutboxSender;
@@ -39,7 +44,11 @@ export class OutboxWorker {
 
   /** Sends rows a commit wrote as `sending` for this worker (after reserve). */
   handOver(rows: readonly OutboxRow[]): void {
-    this.sender.handOver(rows).catch((err: unknown) => this.log.error({ err, numberId: this.channel.numberId }, 'outbox send failed'));
+    this.sender
+      .handOver(rows)
+      .catch((err: unknown) =>
+        this.log.error({ err, numberId: this.channel.numberId }, 'outbox send failed'),
+      );
   }
 
   wake(): void {

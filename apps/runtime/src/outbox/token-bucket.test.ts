@@ -28,6 +28,8 @@ describe('TokenBucket', () => {
   });
 
   it('refuses a rate of zero with a message that says what to change', () => {
-    expect(() => new TokenBucket({ ratePerSec: 0, burst: 1 }, 0)).toThrow(/ratePerSec must be greater than 0/);
+    expect(() => new TokenBucket({ ratePerSec: 0, burst: 1 }, 0)).toThrow(
+      /ratePerSec must be greater than 0/,
+    );
   });
 });

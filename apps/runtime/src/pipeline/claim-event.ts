@@ -20,7 +20,16 @@ export interface ClaimedEvent {
   /** Undefined when the number was removed. */
   workspaceId: string | undefined;
   contact: { id: string; name: string | null } | undefined;
-  conversation: { id: string; status: string; handoffUntil: Date | null; flowId: string | null; flowVersionId: string | null; lastActivityAt: Date } | undefined;
+  conversation:
+    | {
+        id: string;
+        status: string;
+        handoffUntil: Date | null;
+        flowId: string | null;
+        flowVersionId: string | null;
+        lastActivityAt: Date;
+      }
+    | undefined;
   /** The open conversation's last checkpoint. */
   state: ConversationState | undefined;
   /** The contact had conversations before (the "first message" trigger needs this). */
@@ -105,8 +114,13 @@ const claimStatement = statement<{ keys: string }>(
  * Moves each contact's oldest pending event to processing (attempts + 1) and reads its turn's
  * context. The caller holds every contact's lock. Answers per key, in order (undefined: nothing pending).
  */
-export async function claimNextEvents(db: Database, keys: readonly ClaimKey[]): Promise<(ClaimedEvent | undefined)[]> {
-  const rows = await claimStatement.rows<Row>(db, { keys: JSON.stringify(keys.map((k) => ({ number_id: k.numberId, wa_id: k.fromWaId }))) });
+export async function claimNextEvents(
+  db: Database,
+  keys: readonly ClaimKey[],
+): Promise<(ClaimedEvent | undefined)[]> {
+  const rows = await claimStatement.rows<Row>(db, {
+    keys: JSON.stringify(keys.map((k) => ({ number_id: k.numberId, wa_id: k.fromWaId }))),
+  });
   const byKey = new Map(rows.map((r) => [`${r.number_id}\u0000${r.from_wa_id}`, r]));
   return keys.map((k) => {
     const r = byKey.get(`${k.numberId}\u0000${k.fromWaId}`);
@@ -126,7 +140,14 @@ function toClaimed(r: Row): ClaimedEvent {
     workspaceId: r.workspace_id ?? undefined,
     contact: r.contact_id ? { id: r.contact_id, name: r.contact_name } : undefined,
     conversation: r.conv_id
-      ? { id: r.conv_id, status: r.conv_status ?? 'active', handoffUntil: r.conv_handoff_until ? asDate(r.conv_handoff_until) : null, flowId: r.conv_flow_id, flowVersionId: r.conv_flow_version_id, lastActivityAt: r.conv_last_activity_at ? asDate(r.conv_last_activity_at) : new Date(0) }
+      ? {
+          id: r.conv_id,
+          status: r.conv_status ?? 'active',
+          handoffUntil: r.conv_handoff_until ? asDate(r.conv_handoff_until) : null,
+          flowId: r.conv_flow_id,
+          flowVersionId: r.conv_flow_version_id,
+          lastActivityAt: r.conv_last_activity_at ? asDate(r.conv_last_activity_at) : new Date(0),
+        }
       : undefined,
     state: r.state ?? undefined,
     hadConversations: r.had_conversations === true,

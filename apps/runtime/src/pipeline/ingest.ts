@@ -11,12 +11,21 @@ export interface IngestInput {
 }
 
 /** One event, inside the caller's transaction (timers). */
-export async function ingest(db: Database, input: IngestInput): Promise<{ inserted: boolean; id?: string }> {
+export async function ingest(
+  db: Database,
+  input: IngestInput,
+): Promise<{ inserted: boolean; id?: string }> {
   return insertInboundEvent(db, toRow(input));
 }
 
 function toRow(input: IngestInput) {
-  return { numberId: input.numberId, waMessageId: input.eventId, fromWaId: input.fromWaId, kind: input.payload.kind, payload: input.payload };
+  return {
+    numberId: input.numberId,
+    waMessageId: input.eventId,
+    fromWaId: input.fromWaId,
+    kind: input.payload.kind,
+    payload: input.payload,
+  };
 }
 
 interface Pending {
@@ -61,7 +70,11 @@ export class IngestQueue {
       }
       const batch = queue.splice(0, this.maxBatch);
       try {
-        const results = await insertInboundEvents(this.db, numberId, batch.map((p) => toRow(p.input)));
+        const results = await insertInboundEvents(
+          this.db,
+          numberId,
+          batch.map((p) => toRow(p.input)),
+        );
         batch.forEach((p, i) => p.resolve(results[i] as { inserted: boolean; id: string }));
       } catch (err) {
         for (const p of batch) p.reject(err);

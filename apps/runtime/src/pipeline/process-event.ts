@@ -72,15 +72,47 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
   switch (p.kind) {
     case 'message': {
       const m = p.message;
-      const contact = { phone: m.from.replace(/@.*$/, ''), ...(m.contactName ? { name: m.contactName } : {}) };
-      if (m.type === 'media' && m.media) return { type: 'message', isFirstMessage, contact, message: { kind: 'media', ref: m.media.ref, mimeType: m.media.mimeType, ...(m.text ? { caption: m.text } : {}) } };
-      if (m.type === 'location' && m.location) return { type: 'message', isFirstMessage, contact, message: { kind: 'location', ...m.location } };
-      return { type: 'message', isFirstMessage, contact, message: { kind: 'text', text: m.text ?? '' } };
+      const contact = {
+        phone: m.from.replace(/@.*$/, ''),
+        ...(m.contactName ? { name: m.contactName } : {}),
+      };
+      if (m.type === 'media' && m.media)
+        return {
+          type: 'message',
+          isFirstMessage,
+          contact,
+          message: {
+            kind: 'media',
+            ref: m.media.ref,
+            mimeType: m.media.mimeType,
+            ...(m.text ? { caption: m.text } : {}),
+          },
+        };
+      if (m.type === 'location' && m.location)
+        return {
+          type: 'message',
+          isFirstMessage,
+          contact,
+          message: { kind: 'location', ...m.location },
+        };
+      return {
+        type: 'message',
+        isFirstMessage,
+        contact,
+        message: { kind: 'text', text: m.text ?? '' },
+      };
     }
     case 'timer':
       return { type: 'timer', timerId: p.timerId };
     case 'http_response':
-      return { type: 'http_response', requestId: p.requestId, outcome: p.outcome, ...(p.status === undefined ? {} : { status: p.status }), ...(p.body === undefined ? {} : { body: p.body }), ...(p.error ? { error: p.error } : {}) };
+      return {
+        type: 'http_response',
+        requestId: p.requestId,
+        outcome: p.outcome,
+        ...(p.status === undefined ? {} : { status: p.status }),
+        ...(p.body === undefined ? {} : { body: p.body }),
+        ...(p.error ? { error: p.error } : {}),
+      };
     case 'handoff_released':
       return { type: 'handoff_released' };
     case 'api_start':
@@ -89,7 +121,11 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
 }
 
 /** Processes the contact's next event under its conversation lock. */
-export async function processNext(deps: PipelineDeps, numberId: string, fromWaId: string): Promise<ProcessOutcome> {
+export async function processNext(
+  deps: PipelineDeps,
+  numberId: string,
+  fromWaId: string,
+): Promise<ProcessOutcome> {
   const waitStarted = deps.now();
   return deps.coord.withLock(conversationLockKey(numberId, fromWaId), async ({ fence }) => {
     deps.counters.observe('lock_wait', deps.now() - waitStarted);
@@ -105,7 +141,10 @@ export async function processNext(deps: PipelineDeps, numberId: string, fromWaId
       if (planned.advanced) await deps.beforeCommit?.();
       const { turn } = planned;
       const replies = turn.sends.length;
-      turn.direct = replies > 0 && deps.senders !== undefined && deps.senders.reserve(numberId, fromWaId, replies);
+      turn.direct =
+        replies > 0 &&
+        deps.senders !== undefined &&
+        deps.senders.reserve(numberId, fromWaId, replies);
       let handed: OutboxRow[];
       try {
         handed = await deps.committer.add(turn);
@@ -116,7 +155,8 @@ export async function processNext(deps: PipelineDeps, numberId: string, fromWaId
       deps.counters.inc('inbound_processed_total', turn.events.length);
       // Persisted → handled: the inbound-to-outbox latency of the architecture.
       deps.counters.observe('pipeline_latency', Math.max(0, deps.now() - ev.receivedAt.getTime()));
-      if (turn.direct && handed.length < replies) deps.senders?.release(numberId, replies - handed.length);
+      if (turn.direct && handed.length < replies)
+        deps.senders?.release(numberId, replies - handed.length);
       if (handed.length > 0) deps.senders?.handOver(numberId, handed);
       if (handed.length < replies) deps.onOutbox?.(numberId);
       return { kind: 'processed', more: ev.more };
@@ -148,12 +188,30 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
     turn.inbound = lines.map((m) => inboundRow(workspaceId, ev.numberId, conversationId, m));
   };
 
-  const contactName = payload.kind === 'message' ? payload.message.contactName : payload.kind === 'api_start' ? payload.contact.name : undefined;
+  const contactName =
+    payload.kind === 'message'
+      ? payload.message.contactName
+      : payload.kind === 'api_start'
+        ? payload.contact.name
+        : undefined;
   // The claim brings the contact; it is written only when new or when its name changed.
-  const contact = ev.contact && (!contactName || ev.contact.name === contactName) ? ev.contact : await deps.contacts.add({ workspaceId, numberId: ev.numberId, waId: ev.fromWaId, name: contactName ?? null });
+  const contact =
+    ev.contact && (!contactName || ev.contact.name === contactName)
+      ? ev.contact
+      : await deps.contacts.add({
+          workspaceId,
+          numberId: ev.numberId,
+          waId: ev.fromWaId,
+          name: contactName ?? null,
+        });
 
   const conversation = ev.conversation;
-  if (conversation && payload.kind !== 'message' && payload.kind !== 'api_start' && payload.conversationId !== conversation.id) {
+  if (
+    conversation &&
+    payload.kind !== 'message' &&
+    payload.kind !== 'api_start' &&
+    payload.conversationId !== conversation.id
+  ) {
     // A timer or answer for a conversation that has ended since: nothing to do.
     settle(null);
     return { turn, advanced: false };
@@ -177,7 +235,12 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
 
   const state: ConversationState | null = conversation ? (ev.state ?? null) : null;
   const debounceMs = loaded.config.settings?.debounceMs ?? 0;
-  if (debounceMs > 0 && payload.kind === 'message' && payload.message.type === 'text' && state?.wait?.k === 'input') {
+  if (
+    debounceMs > 0 &&
+    payload.kind === 'message' &&
+    payload.message.type === 'text' &&
+    state?.wait?.k === 'input'
+  ) {
     // A burst answering a question is joined into one answer once it has been quiet for debounceMs.
     const burst = await pendingTextBurst(deps.db, ev);
     const lastAt = (burst.at(-1)?.receivedAt ?? ev.receivedAt).getTime();
@@ -186,13 +249,27 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
       events.push(b.id);
       lines.push(b.message);
     }
-    if (burst.length > 1) payload = { kind: 'message', message: { ...payload.message, text: lines.map((m) => m.text ?? '').join('\n') } };
+    if (burst.length > 1)
+      payload = {
+        kind: 'message',
+        message: { ...payload.message, text: lines.map((m) => m.text ?? '').join('\n') },
+      };
   }
 
   const isFirstMessage = !conversation && !ev.hadConversations;
-  const result = advance(loaded.config, state, toFlowEvent(payload, isFirstMessage), nowMs, loaded.subflows);
+  const result = advance(
+    loaded.config,
+    state,
+    toFlowEvent(payload, isFirstMessage),
+    nowMs,
+    loaded.subflows,
+  );
   for (const e of result.effects) {
-    if (e.type === 'error') deps.log.warn({ numberId: ev.numberId, conversationId: conversation?.id, code: e.code, nodeId: e.nodeId }, e.message);
+    if (e.type === 'error')
+      deps.log.warn(
+        { numberId: ev.numberId, conversationId: conversation?.id, code: e.code, nodeId: e.nodeId },
+        e.message,
+      );
   }
   if (!result.state || (!conversation && result.effects.length === 0)) {
     // No trigger matched and no conversation is open: keep the message in the inbox only.
@@ -202,13 +279,50 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
   const next = result.state;
   const conversationId = conversation?.id ?? randomUUID();
   if (!conversation) {
-    turn.newConversation = { id: conversationId, workspaceId, numberId: ev.numberId, contactId: contact.id, flowId: loaded.flowId, flowVersionId: loaded.versionId };
-    turn.webhookEvents.push({ id: `evt_${conversationId}_started`, type: 'conversation.started', workspaceId, numberId: ev.numberId, occurredAt: now, data: { conversationId, flowId: loaded.flowId, flowVersionId: loaded.versionId, contact: ev.fromWaId } });
+    turn.newConversation = {
+      id: conversationId,
+      workspaceId,
+      numberId: ev.numberId,
+      contactId: contact.id,
+      flowId: loaded.flowId,
+      flowVersionId: loaded.versionId,
+    };
+    turn.webhookEvents.push({
+      id: `evt_${conversationId}_started`,
+      type: 'conversation.started',
+      workspaceId,
+      numberId: ev.numberId,
+      occurredAt: now,
+      data: {
+        conversationId,
+        flowId: loaded.flowId,
+        flowVersionId: loaded.versionId,
+        contact: ev.fromWaId,
+      },
+    });
   }
   settle(conversationId);
   turn.checkpoint = { conversationId, state: next, fence };
-  addEffects(turn, { workspaceId, numberId: ev.numberId, conversationId, contactId: contact.id, contactWaId: ev.fromWaId, flowId: loaded.flowId, flowVersionId: loaded.versionId, now }, next, result.effects);
-  if (conversation && turn.conversationUpdate?.status === conversation.status && nowMs - conversation.lastActivityAt.getTime() < ACTIVITY_RESOLUTION_MS) {
+  addEffects(
+    turn,
+    {
+      workspaceId,
+      numberId: ev.numberId,
+      conversationId,
+      contactId: contact.id,
+      contactWaId: ev.fromWaId,
+      flowId: loaded.flowId,
+      flowVersionId: loaded.versionId,
+      now,
+    },
+    next,
+    result.effects,
+  );
+  if (
+    conversation &&
+    turn.conversationUpdate?.status === conversation.status &&
+    nowMs - conversation.lastActivityAt.getTime() < ACTIVITY_RESOLUTION_MS
+  ) {
     delete turn.conversationUpdate;
   }
   return { turn, advanced: true };
@@ -223,7 +337,10 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
 export const ACTIVITY_RESOLUTION_MS = 1_000;
 
 /** The claimed text message and the text messages right after it, still pending, in order. */
-async function pendingTextBurst(db: Database, ev: ClaimedEvent): Promise<{ id: string; message: InboundMessage; receivedAt: Date }[]> {
+async function pendingTextBurst(
+  db: Database,
+  ev: ClaimedEvent,
+): Promise<{ id: string; message: InboundMessage; receivedAt: Date }[]> {
   const rows = await executeRows<{ id: string; payload: unknown; received_at: Date | string }>(
     db,
     sql`select id, payload, created_at as received_at from ${schema.inboundEvents}
@@ -241,10 +358,15 @@ async function pendingTextBurst(db: Database, ev: ClaimedEvent): Promise<{ id: s
 
 /** Gives a claimed event back untouched (a debounced burst that is still arriving). */
 async function releaseClaim(db: Database, id: string): Promise<void> {
-  await db.execute(sql`update ${schema.inboundEvents} set status = 'pending', attempts = greatest(attempts - 1, 0) where id = ${id} and status = 'processing'`);
+  await db.execute(
+    sql`update ${schema.inboundEvents} set status = 'pending', attempts = greatest(attempts - 1, 0) where id = ${id} and status = 'processing'`,
+  );
 }
 
 /** In handoff with no end set (until released), or paused until a time still ahead. */
-export function isPausedForPerson(c: { status: string; handoffUntil: Date | null }, now: Date): boolean {
+export function isPausedForPerson(
+  c: { status: string; handoffUntil: Date | null },
+  now: Date,
+): boolean {
   return c.status === 'handoff' && (c.handoffUntil === null || c.handoffUntil > now);
 }

@@ -3,7 +3,13 @@
 import { and, inArray, sql } from 'drizzle-orm';
 import { schema } from '@waflow/db';
 import { CoordError } from '@waflow/coord';
-import { processNext, StaleFenceError, TurnFailedError, type PipelineDeps, type ProcessOutcome } from './process-event.ts';
+import {
+  processNext,
+  StaleFenceError,
+  TurnFailedError,
+  type PipelineDeps,
+  type ProcessOutcome,
+} from './process-event.ts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -60,12 +66,26 @@ export class InboundScheduler {
     if (err instanceof TurnFailedError) {
       await this.deps.db
         .update(schema.inboundEvents)
-        .set({ status: fatal ? 'failed' : 'pending', error: cause instanceof Error ? cause.message : String(cause) })
-        .where(and(sql`${schema.inboundEvents.id} = ${err.eventId}`, inArray(schema.inboundEvents.status, ['pending', 'processing'])))
+        .set({
+          status: fatal ? 'failed' : 'pending',
+          error: cause instanceof Error ? cause.message : String(cause),
+        })
+        .where(
+          and(
+            sql`${schema.inboundEvents.id} = ${err.eventId}`,
+            inArray(schema.inboundEvents.status, ['pending', 'processing']),
+          ),
+        )
         .catch(() => undefined);
     }
     this.deps.log.warn(
-      { numberId, eventId: err instanceof TurnFailedError ? err.eventId : undefined, attempts, err: cause, code: cause instanceof Error && 'code' in cause ? cause.code : undefined },
+      {
+        numberId,
+        eventId: err instanceof TurnFailedError ? err.eventId : undefined,
+        attempts,
+        err: cause,
+        code: cause instanceof Error && 'code' in cause ? cause.code : undefined,
+      },
       'inbound event failed; will retry',
     );
     // Back off, then try this contact again (the rest of the contacts are not held up).
@@ -85,9 +105,17 @@ export class InboundScheduler {
   async recover(numberIds: string[]): Promise<number> {
     if (numberIds.length === 0) return 0;
     const rows = await this.deps.db
-      .selectDistinct({ numberId: schema.inboundEvents.numberId, fromWaId: schema.inboundEvents.fromWaId })
+      .selectDistinct({
+        numberId: schema.inboundEvents.numberId,
+        fromWaId: schema.inboundEvents.fromWaId,
+      })
       .from(schema.inboundEvents)
-      .where(and(inArray(schema.inboundEvents.numberId, numberIds), inArray(schema.inboundEvents.status, ['pending', 'processing'])));
+      .where(
+        and(
+          inArray(schema.inboundEvents.numberId, numberIds),
+          inArray(schema.inboundEvents.status, ['pending', 'processing']),
+        ),
+      );
     for (const r of rows) this.schedule(r.numberId, r.fromWaId);
     return rows.length;
   }

@@ -4,7 +4,16 @@
 // turn whose lock was lost is refused by the checkpoint's fence and the whole batch rolls back.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { envelope, fencedCheckpointWrite, schema, statement, subscribedEndpoints, uuidArrayText, type Database, type WebhookEvent } from '@waflow/db';
+import {
+  envelope,
+  fencedCheckpointWrite,
+  schema,
+  statement,
+  subscribedEndpoints,
+  uuidArrayText,
+  type Database,
+  type WebhookEvent,
+} from '@waflow/db';
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
@@ -51,7 +60,14 @@ export interface TurnWrites {
   /** The inbound events the turn settles (several when a debounced burst was joined). */
   events: { id: string; status: 'processed' | 'failed'; error: string | null }[];
   /** A conversation this turn opens (its id is chosen here, so later rows can point at it). */
-  newConversation?: { id: string; workspaceId: string; numberId: string; contactId: string; flowId: string; flowVersionId: string };
+  newConversation?: {
+    id: string;
+    workspaceId: string;
+    numberId: string;
+    contactId: string;
+    flowId: string;
+    flowVersionId: string;
+  };
   /** The state to checkpoint, fenced by the lock's token. */
   checkpoint?: { conversationId: string; state: ConversationState; fence: number };
   /** Transcript lines of what the contact sent, in arrival order. */
@@ -59,10 +75,24 @@ export interface TurnWrites {
   sends: SendRow[];
   timers: { conversationId: string; key: string; dueAt: Date; payload: Record<string, unknown> }[];
   cancelTimers: { conversationId: string; key: string; at: Date }[];
-  results: { workspaceId: string; flowId: string; flowVersionId: string; conversationId: string; contactId: string; status: 'partial' | 'completed'; variables: Record<string, unknown>; at: Date }[];
+  results: {
+    workspaceId: string;
+    flowId: string;
+    flowVersionId: string;
+    conversationId: string;
+    contactId: string;
+    status: 'partial' | 'completed';
+    variables: Record<string, unknown>;
+    at: Date;
+  }[];
   webhookEvents: WebhookEvent[];
   /** `handoffReason`: set by a handoff block this turn (its note for the team, or null). */
-  conversationUpdate?: { id: string; status?: ConversationStatus; at: Date; handoffReason?: string | null };
+  conversationUpdate?: {
+    id: string;
+    status?: ConversationStatus;
+    at: Date;
+    handoffReason?: string | null;
+  };
   /**
    * The number's sender reserved pacing for the replies (OutboxSender.reserve): the commit writes
    * them as `sending`, the first recorded as handed, unless one of the contact's rows is still
@@ -72,7 +102,15 @@ export interface TurnWrites {
 }
 
 export function emptyTurn(): TurnWrites {
-  return { events: [], inbound: [], sends: [], timers: [], cancelTimers: [], results: [], webhookEvents: [] };
+  return {
+    events: [],
+    inbound: [],
+    sends: [],
+    timers: [],
+    cancelTimers: [],
+    results: [],
+    webhookEvents: [],
+  };
 }
 
 export function toOutbound(to: string, m: OutboundContent): OutboundMessage {
@@ -80,14 +118,31 @@ export function toOutbound(to: string, m: OutboundContent): OutboundMessage {
     case 'text':
       return { to, type: 'text', text: m.text };
     case 'media':
-      return { to, type: 'media', url: m.url, mediaType: m.mediaType, ...(m.caption ? { caption: m.caption } : {}), ...(m.fileName ? { fileName: m.fileName } : {}) };
+      return {
+        to,
+        type: 'media',
+        url: m.url,
+        mediaType: m.mediaType,
+        ...(m.caption ? { caption: m.caption } : {}),
+        ...(m.fileName ? { fileName: m.fileName } : {}),
+      };
     case 'location':
-      return { to, type: 'location', latitude: m.latitude, longitude: m.longitude, ...(m.name ? { name: m.name } : {}) };
+      return {
+        to,
+        type: 'location',
+        latitude: m.latitude,
+        longitude: m.longitude,
+        ...(m.name ? { name: m.name } : {}),
+      };
   }
 }
 
 function transcriptBody(m: OutboundContent): string {
-  return m.kind === 'text' ? m.text : m.kind === 'media' ? (m.caption ?? m.url) : (m.name ?? `${m.latitude},${m.longitude}`);
+  return m.kind === 'text'
+    ? m.text
+    : m.kind === 'media'
+      ? (m.caption ?? m.url)
+      : (m.name ?? `${m.latitude},${m.longitude}`);
 }
 
 export function conversationStatus(state: ConversationState): ConversationStatus {
@@ -96,12 +151,22 @@ export function conversationStatus(state: ConversationState): ConversationStatus
 }
 
 /** The transcript line of what a contact sent (its id chosen here; the commit skips a duplicate). */
-export function inboundRow(workspaceId: string, numberId: string, conversationId: string | null, message: InboundMessage): InboundRow {
+export function inboundRow(
+  workspaceId: string,
+  numberId: string,
+  conversationId: string | null,
+  message: InboundMessage,
+): InboundRow {
   return { id: randomUUID(), workspaceId, numberId, conversationId, message };
 }
 
 /** Adds what advance() decided to the turn's rows: outbox and transcript, timers, results, events. */
-export function addEffects(turn: TurnWrites, ctx: TurnContext, state: ConversationState, effects: Effect[]): void {
+export function addEffects(
+  turn: TurnWrites,
+  ctx: TurnContext,
+  state: ConversationState,
+  effects: Effect[],
+): void {
   const key = (e: Effect) => `${ctx.conversationId}:${e.id}`;
   let handoffReason: string | null | undefined;
   for (const e of effects) {
@@ -120,7 +185,12 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
         });
         break;
       case 'set_timer':
-        turn.timers.push({ conversationId: ctx.conversationId, key: e.id, dueAt: new Date(e.dueAt), payload: { kind: 'timer', purpose: e.purpose } });
+        turn.timers.push({
+          conversationId: ctx.conversationId,
+          key: e.id,
+          dueAt: new Date(e.dueAt),
+          payload: { kind: 'timer', purpose: e.purpose },
+        });
         break;
       case 'cancel_timer':
         turn.cancelTimers.push({ conversationId: ctx.conversationId, key: e.timerId, at: ctx.now });
@@ -131,21 +201,74 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
           conversationId: ctx.conversationId,
           key: `http:${e.id}`,
           dueAt: ctx.now,
-          payload: { kind: 'http', requestId: e.id, method: e.method, url: e.url, headers: e.headers, body: e.body ?? null, timeoutMs: e.timeoutMs },
+          payload: {
+            kind: 'http',
+            requestId: e.id,
+            method: e.method,
+            url: e.url,
+            headers: e.headers,
+            body: e.body ?? null,
+            timeoutMs: e.timeoutMs,
+          },
         });
         break;
       case 'webhook':
-        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: e.event, workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { ...e.payload, conversationId: ctx.conversationId, flowId: ctx.flowId, contact: ctx.contactWaId } });
+        turn.webhookEvents.push({
+          id: `evt_${ctx.conversationId}_${e.id}`,
+          type: e.event,
+          workspaceId: ctx.workspaceId,
+          numberId: ctx.numberId,
+          occurredAt: ctx.now,
+          data: {
+            ...e.payload,
+            conversationId: ctx.conversationId,
+            flowId: ctx.flowId,
+            contact: ctx.contactWaId,
+          },
+        });
         break;
       case 'handoff':
         // The status itself follows the state (conversationUpdate below); the inbox shows the reason.
         handoffReason = e.reason ?? null;
-        turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'handoff.requested', workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, contact: ctx.contactWaId, reason: e.reason ?? null } });
+        turn.webhookEvents.push({
+          id: `evt_${ctx.conversationId}_${e.id}`,
+          type: 'handoff.requested',
+          workspaceId: ctx.workspaceId,
+          numberId: ctx.numberId,
+          occurredAt: ctx.now,
+          data: {
+            conversationId: ctx.conversationId,
+            contact: ctx.contactWaId,
+            reason: e.reason ?? null,
+          },
+        });
         break;
       case 'results':
-        turn.results.push({ workspaceId: ctx.workspaceId, flowId: ctx.flowId, flowVersionId: ctx.flowVersionId, conversationId: ctx.conversationId, contactId: ctx.contactId, status: e.status, variables: e.variables, at: ctx.now });
+        turn.results.push({
+          workspaceId: ctx.workspaceId,
+          flowId: ctx.flowId,
+          flowVersionId: ctx.flowVersionId,
+          conversationId: ctx.conversationId,
+          contactId: ctx.contactId,
+          status: e.status,
+          variables: e.variables,
+          at: ctx.now,
+        });
         if (e.status === 'completed') {
-          turn.webhookEvents.push({ id: `evt_${ctx.conversationId}_${e.id}`, type: 'conversation.completed', workspaceId: ctx.workspaceId, numberId: ctx.numberId, occurredAt: ctx.now, data: { conversationId: ctx.conversationId, flowId: ctx.flowId, flowVersionId: ctx.flowVersionId, contact: ctx.contactWaId, results: e.variables } });
+          turn.webhookEvents.push({
+            id: `evt_${ctx.conversationId}_${e.id}`,
+            type: 'conversation.completed',
+            workspaceId: ctx.workspaceId,
+            numberId: ctx.numberId,
+            occurredAt: ctx.now,
+            data: {
+              conversationId: ctx.conversationId,
+              flowId: ctx.flowId,
+              flowVersionId: ctx.flowVersionId,
+              contact: ctx.contactWaId,
+              results: e.variables,
+            },
+          });
         }
         break;
       case 'end':
@@ -158,7 +281,12 @@ export function addEffects(turn: TurnWrites, ctx: TurnContext, state: Conversati
       }
     }
   }
-  turn.conversationUpdate = { id: ctx.conversationId, status: conversationStatus(state), at: ctx.now, ...(handoffReason === undefined ? {} : { handoffReason }) };
+  turn.conversationUpdate = {
+    id: ctx.conversationId,
+    status: conversationStatus(state),
+    at: ctx.now,
+    ...(handoffReason === undefined ? {} : { handoffReason }),
+  };
 }
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
@@ -286,11 +414,22 @@ const commitStatement = statement<{
   select null, null, null, null, null, null, null from stale`);
 
 /** The Postgres error code and constraint of a failure (drizzle wraps the driver's error as its cause). */
-function pgError(err: unknown): { code?: string; constraint?: string; message: string } | undefined {
+function pgError(
+  err: unknown,
+): { code?: string; constraint?: string; message: string } | undefined {
   for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
     if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') {
-      const c = e as { code: string; constraint_name?: string; constraint?: string; message?: string };
-      return { code: c.code, constraint: c.constraint_name ?? c.constraint, message: c.message ?? '' };
+      const c = e as {
+        code: string;
+        constraint_name?: string;
+        constraint?: string;
+        message?: string;
+      };
+      return {
+        code: c.code,
+        constraint: c.constraint_name ?? c.constraint,
+        message: c.message ?? '',
+      };
     }
   }
   return undefined;
@@ -302,9 +441,16 @@ function pgError(err: unknown): { code?: string; constraint?: string; message: s
  * in order. Throws StaleFenceError, writing nothing, when any turn's fence is older than its
  * conversation's checkpoint, or when another holder opened the conversation a turn wanted to open.
  */
-export async function commitTurns(db: Database, turns: readonly TurnWrites[]): Promise<OutboxRow[][]> {
+export async function commitTurns(
+  db: Database,
+  turns: readonly TurnWrites[],
+): Promise<OutboxRow[][]> {
   // A conversation a turn opens is inserted with the turn's update; only the others are updated.
-  const touched = turns.flatMap((t) => (t.conversationUpdate && t.conversationUpdate.id !== t.newConversation?.id ? [t.conversationUpdate] : []));
+  const touched = turns.flatMap((t) =>
+    t.conversationUpdate && t.conversationUpdate.id !== t.newConversation?.id
+      ? [t.conversationUpdate]
+      : [],
+  );
   const at = new Date().toISOString();
 
   // Transcript lines in the turns' order: what the contact sent, then the replies.
@@ -329,19 +475,56 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
       });
     }
     for (const [i, s] of t.sends.entries()) {
-      outbox.push({ number_id: s.numberId, conversation_id: s.conversationId, message_id: s.messageId, key: s.idempotencyKey, payload: s.payload, at: s.at, n: outbox.length, direct: t.direct === true, head: i === 0 });
-      lines.push({ n: lines.length, id: s.messageId, direction: 'out', workspace_id: s.workspaceId, number_id: s.numberId, conversation_id: s.conversationId, type: s.type, body: s.body });
+      outbox.push({
+        number_id: s.numberId,
+        conversation_id: s.conversationId,
+        message_id: s.messageId,
+        key: s.idempotencyKey,
+        payload: s.payload,
+        at: s.at,
+        n: outbox.length,
+        direct: t.direct === true,
+        head: i === 0,
+      });
+      lines.push({
+        n: lines.length,
+        id: s.messageId,
+        direction: 'out',
+        workspace_id: s.workspaceId,
+        number_id: s.numberId,
+        conversation_id: s.conversationId,
+        type: s.type,
+        body: s.body,
+      });
     }
   }
   // A timer set and cancelled by the same batch is written cancelled (the parts cannot see each other's rows).
   const cancels = turns.flatMap((t) => t.cancelTimers);
   const cancelledAt = new Map(cancels.map((c) => [`${c.conversationId}\u0000${c.key}`, c.at]));
-  const timers = turns.flatMap((t) => t.timers).map((t) => ({ conversation_id: t.conversationId, key: t.key, due_at: t.dueAt, payload: t.payload, cancelled_at: cancelledAt.get(`${t.conversationId}\u0000${t.key}`) ?? null }));
+  const timers = turns
+    .flatMap((t) => t.timers)
+    .map((t) => ({
+      conversation_id: t.conversationId,
+      key: t.key,
+      due_at: t.dueAt,
+      payload: t.payload,
+      cancelled_at: cancelledAt.get(`${t.conversationId}\u0000${t.key}`) ?? null,
+    }));
   // One row per conversation: a turn's later results replace its earlier ones.
-  const results = [...new Map(turns.flatMap((t) => t.results).map((r) => [r.conversationId, r])).values()];
+  const results = [
+    ...new Map(turns.flatMap((t) => t.results).map((r) => [r.conversationId, r])).values(),
+  ];
   const settled = turns.flatMap((t) => t.events);
 
-  let handed: { id: string; number_id: string; conversation_id: string; attempts: number; payload: OutboundMessage; seq: string | number; handed: boolean }[];
+  let handed: {
+    id: string;
+    number_id: string;
+    conversation_id: string;
+    attempts: number;
+    payload: OutboundMessage;
+    seq: string | number;
+    handed: boolean;
+  }[];
   try {
     handed = await commitStatement.rows(db, {
       conversations: json(
@@ -349,37 +532,107 @@ export async function commitTurns(db: Database, turns: readonly TurnWrites[]): P
           const c = t.newConversation;
           if (!c) return [];
           const u = t.conversationUpdate?.id === c.id ? t.conversationUpdate : undefined;
-          return [{ id: c.id, workspace_id: c.workspaceId, number_id: c.numberId, contact_id: c.contactId, flow_id: c.flowId, flow_version_id: c.flowVersionId, status: u?.status ?? 'active', at: u?.at ?? at, reason: u?.handoffReason ?? null }];
+          return [
+            {
+              id: c.id,
+              workspace_id: c.workspaceId,
+              number_id: c.numberId,
+              contact_id: c.contactId,
+              flow_id: c.flowId,
+              flow_version_id: c.flowVersionId,
+              status: u?.status ?? 'active',
+              at: u?.at ?? at,
+              reason: u?.handoffReason ?? null,
+            },
+          ];
         }),
       ),
-      updates: json(touched.map((u) => ({ id: u.id, status: u.status ?? null, at: u.at, reason_set: u.handoffReason !== undefined, reason: u.handoffReason ?? null }))),
+      updates: json(
+        touched.map((u) => ({
+          id: u.id,
+          status: u.status ?? null,
+          at: u.at,
+          reason_set: u.handoffReason !== undefined,
+          reason: u.handoffReason ?? null,
+        })),
+      ),
       updateIds: uuidArrayText(touched.map((u) => u.id)),
-      checkpoints: json(turns.flatMap((t) => (t.checkpoint ? [{ id: t.checkpoint.conversationId, state: t.checkpoint.state, fence: t.checkpoint.fence }] : []))),
+      checkpoints: json(
+        turns.flatMap((t) =>
+          t.checkpoint
+            ? [
+                {
+                  id: t.checkpoint.conversationId,
+                  state: t.checkpoint.state,
+                  fence: t.checkpoint.fence,
+                },
+              ]
+            : [],
+        ),
+      ),
       outbox: json(outbox),
       lines: json(lines),
       timers: json(timers),
-      cancels: json(cancels.map((c) => ({ conversation_id: c.conversationId, key: c.key, at: c.at }))),
+      cancels: json(
+        cancels.map((c) => ({ conversation_id: c.conversationId, key: c.key, at: c.at })),
+      ),
       cancelIds: uuidArrayText(cancels.map((c) => c.conversationId)),
-      results: json(results.map((r) => ({ workspace_id: r.workspaceId, flow_id: r.flowId, flow_version_id: r.flowVersionId, conversation_id: r.conversationId, contact_id: r.contactId, status: r.status, variables: r.variables, at: r.at }))),
+      results: json(
+        results.map((r) => ({
+          workspace_id: r.workspaceId,
+          flow_id: r.flowId,
+          flow_version_id: r.flowVersionId,
+          conversation_id: r.conversationId,
+          contact_id: r.contactId,
+          status: r.status,
+          variables: r.variables,
+          at: r.at,
+        })),
+      ),
       settled: json(settled),
       settledIds: uuidArrayText(settled.map((e) => e.id)),
-      events: json(turns.flatMap((t) => t.webhookEvents).map((e) => ({ id: e.id, type: e.type, workspace_id: e.workspaceId, number_id: e.numberId ?? null, at: e.occurredAt.toISOString(), body: envelope(e) }))),
+      events: json(
+        turns
+          .flatMap((t) => t.webhookEvents)
+          .map((e) => ({
+            id: e.id,
+            type: e.type,
+            workspace_id: e.workspaceId,
+            number_id: e.numberId ?? null,
+            at: e.occurredAt.toISOString(),
+            body: envelope(e),
+          })),
+      ),
       at,
     });
   } catch (err) {
     const pg = pgError(err);
     if (pg?.code === 'WF001') throw new StaleFenceError(pg.message, { cause: err });
     // Another holder opened the contact's conversation after we looked: we are stale.
-    if (pg?.code === '23505' && (pg.constraint === 'conversations_open_key' || pg.message.includes('conversations_open_key'))) {
-      throw new StaleFenceError(`a newer holder opened a conversation for contact ${turns.flatMap((t) => (t.newConversation ? [t.newConversation.contactId] : [])).join(', ')}`, { cause: err });
+    if (
+      pg?.code === '23505' &&
+      (pg.constraint === 'conversations_open_key' || pg.message.includes('conversations_open_key'))
+    ) {
+      throw new StaleFenceError(
+        `a newer holder opened a conversation for contact ${turns.flatMap((t) => (t.newConversation ? [t.newConversation.contactId] : [])).join(', ')}`,
+        { cause: err },
+      );
     }
     throw err;
   }
   const byConversation = new Map<string, OutboxRow[]>();
   // RETURNING does not keep the insert's order: sort by seq (a turn's replies go out in order).
   for (const r of handed.sort((a, b) => Number(a.seq) - Number(b.seq))) {
-    const row: OutboxRow = { id: r.id, numberId: r.number_id, attempts: Number(r.attempts), message: r.payload, handed: r.handed };
+    const row: OutboxRow = {
+      id: r.id,
+      numberId: r.number_id,
+      attempts: Number(r.attempts),
+      message: r.payload,
+      handed: r.handed,
+    };
     byConversation.set(r.conversation_id, [...(byConversation.get(r.conversation_id) ?? []), row]);
   }
-  return turns.map((t) => (t.direct && t.sends[0] ? (byConversation.get(t.sends[0].conversationId) ?? []) : []));
+  return turns.map((t) =>
+    t.direct && t.sends[0] ? (byConversation.get(t.sends[0].conversationId) ?? []) : [],
+  );
 }

@@ -11,7 +11,15 @@ export const RETENTION_SWEEP_EVERY_MS = 3600_000;
 export class RetentionSweeper {
   private last = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly deps: { db: Database; log: Logger; now: () => number; counters?: Counters; everyMs?: number }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      log: Logger;
+      now: () => number;
+      counters?: Counters;
+      everyMs?: number;
+    },
+  ) {}
 
   /** Sweeps when the last sweep is an hour old (the first tick sweeps). */
   async tick(): Promise<void> {
@@ -24,8 +32,10 @@ export class RetentionSweeper {
   async sweep(): Promise<Awaited<ReturnType<typeof purgeExpired>>> {
     const deleted = await purgeExpired(this.deps.db, new Date(this.deps.now()));
     // On /metrics as waflow_runtime_events_total{name="retention_deleted_conversations"} and so on.
-    for (const [kind, n] of Object.entries(deleted)) if (n > 0) this.deps.counters?.inc(`retention_deleted_${kind}`, n);
-    if (Object.values(deleted).some((n) => n > 0)) this.deps.log.info({ deleted }, 'retention: deleted what was older than its workspace keeps');
+    for (const [kind, n] of Object.entries(deleted))
+      if (n > 0) this.deps.counters?.inc(`retention_deleted_${kind}`, n);
+    if (Object.values(deleted).some((n) => n > 0))
+      this.deps.log.info({ deleted }, 'retention: deleted what was older than its workspace keeps');
     return deleted;
   }
 }

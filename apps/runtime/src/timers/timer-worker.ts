@@ -45,21 +45,39 @@ export class TimerWorker {
     if (numberIds.length === 0) return 0;
     const now = new Date(this.deps.now());
     const due = await this.deps.db
-      .select({ timer: schema.timers, numberId: schema.conversations.numberId, waId: schema.contacts.waId })
+      .select({
+        timer: schema.timers,
+        numberId: schema.conversations.numberId,
+        waId: schema.contacts.waId,
+      })
       .from(schema.timers)
       .innerJoin(schema.conversations, eq(schema.conversations.id, schema.timers.conversationId))
       .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
-      .where(and(isNull(schema.timers.firedAt), isNull(schema.timers.cancelledAt), lte(schema.timers.dueAt, now), inArray(schema.conversations.numberId, numberIds)))
+      .where(
+        and(
+          isNull(schema.timers.firedAt),
+          isNull(schema.timers.cancelledAt),
+          lte(schema.timers.dueAt, now),
+          inArray(schema.conversations.numberId, numberIds),
+        ),
+      )
       .orderBy(asc(schema.timers.dueAt))
       .limit(limit);
     let handled = 0;
     for (const { timer, numberId, waId } of due) {
       if (this.inFlight.has(timer.id)) continue;
       this.inFlight.add(timer.id);
-      const work = isHttpPayload(timer.payload) ? this.runHttp(timer.id, timer.conversationId, timer.payload, numberId, waId) : this.fire(timer.id, timer.conversationId, timer.key, numberId, waId);
+      const work = isHttpPayload(timer.payload)
+        ? this.runHttp(timer.id, timer.conversationId, timer.payload, numberId, waId)
+        : this.fire(timer.id, timer.conversationId, timer.key, numberId, waId);
       handled += 1;
       void work
-        .catch((err: unknown) => this.deps.log.error({ err, numberId, conversationId: timer.conversationId }, 'timer failed'))
+        .catch((err: unknown) =>
+          this.deps.log.error(
+            { err, numberId, conversationId: timer.conversationId },
+            'timer failed',
+          ),
+        )
         .finally(() => this.inFlight.delete(timer.id));
     }
     return handled;
@@ -69,27 +87,51 @@ export class TimerWorker {
     while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
-  private async deliver(timerId: string, numberId: string, waId: string, payload: InboundPayload): Promise<void> {
+  private async deliver(
+    timerId: string,
+    numberId: string,
+    waId: string,
+    payload: InboundPayload,
+  ): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       await ingest(tx, { numberId, fromWaId: waId, eventId: `timer:${timerId}`, payload });
-      await tx.update(schema.timers).set({ firedAt: new Date(this.deps.now()) }).where(and(eq(schema.timers.id, timerId), sql`${schema.timers.firedAt} is null`));
+      await tx
+        .update(schema.timers)
+        .set({ firedAt: new Date(this.deps.now()) })
+        .where(and(eq(schema.timers.id, timerId), sql`${schema.timers.firedAt} is null`));
     });
     this.deps.onEvent(numberId, waId);
   }
 
-  private fire(timerId: string, conversationId: string, key: string, numberId: string, waId: string): Promise<void> {
+  private fire(
+    timerId: string,
+    conversationId: string,
+    key: string,
+    numberId: string,
+    waId: string,
+  ): Promise<void> {
     return this.deliver(timerId, numberId, waId, { kind: 'timer', conversationId, timerId: key });
   }
 
   /** At least once: a crash during the call runs it again after the restart. */
-  private async runHttp(timerId: string, conversationId: string, p: HttpPayload, numberId: string, waId: string): Promise<void> {
+  private async runHttp(
+    timerId: string,
+    conversationId: string,
+    p: HttpPayload,
+    numberId: string,
+    waId: string,
+  ): Promise<void> {
     let answer: Extract<InboundPayload, { kind: 'http_response' }>;
     const started = performance.now();
     try {
       const res = await this.deps.egress.fetch({
         method: p.method,
         url: p.url,
-        headers: { 'user-agent': 'waflow', ...(p.body === null ? {} : { 'content-type': 'application/json' }), ...p.headers },
+        headers: {
+          'user-agent': 'waflow',
+          ...(p.body === null ? {} : { 'content-type': 'application/json' }),
+          ...p.headers,
+        },
         ...(p.body === null || p.method === 'GET' ? {} : { body: JSON.stringify(p.body) }),
         timeoutMs: p.timeoutMs,
         maxRedirects: 3,
@@ -101,11 +143,32 @@ export class TimerWorker {
       } catch {
         /* not JSON: kept as text */
       }
-      answer = { kind: 'http_response', conversationId, requestId: p.requestId, outcome: 'response', status: res.status, body };
+      answer = {
+        kind: 'http_response',
+        conversationId,
+        requestId: p.requestId,
+        outcome: 'response',
+        status: res.status,
+        body,
+      };
     } catch (err) {
       const timeout = err instanceof EgressError && err.code === 'EGRESS_TIMEOUT';
-      answer = { kind: 'http_response', conversationId, requestId: p.requestId, outcome: timeout ? 'timeout' : 'error', error: err instanceof Error ? err.message : String(err) };
-      this.deps.log.warn({ numberId, conversationId, code: err instanceof EgressError ? err.code : undefined, ms: Math.round(performance.now() - started) }, 'http block request failed');
+      answer = {
+        kind: 'http_response',
+        conversationId,
+        requestId: p.requestId,
+        outcome: timeout ? 'timeout' : 'error',
+        error: err instanceof Error ? err.message : String(err),
+      };
+      this.deps.log.warn(
+        {
+          numberId,
+          conversationId,
+          code: err instanceof EgressError ? err.code : undefined,
+          ms: Math.round(performance.now() - started),
+        },
+        'http block request failed',
+      );
     }
     await this.deliver(timerId, numberId, waId, answer);
   }

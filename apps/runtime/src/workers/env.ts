@@ -48,7 +48,8 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new WorkerEnvError(`${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new WorkerEnvError(`${name} must be a positive number (got "${raw}")`);
   return n;
 }
 
@@ -61,7 +62,10 @@ function extraArgs(raw: string | undefined): string[] {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new WorkerEnvError('WAFLOW_CHROMIUM_EXTRA_ARGS must be a JSON array of strings, like ["--flag=a b"]');
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+    throw new WorkerEnvError(
+      'WAFLOW_CHROMIUM_EXTRA_ARGS must be a JSON array of strings, like ["--flag=a b"]',
+    );
   return parsed;
 }
 
@@ -75,11 +79,20 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const numberId = env.WAFLOW_NUMBER_ID ?? '';
-  if (!/^[0-9a-f-]{36}$/i.test(numberId)) throw new WorkerEnvError('WAFLOW_NUMBER_ID must be the id (uuid) of the number this worker serves');
+  if (!/^[0-9a-f-]{36}$/i.test(numberId))
+    throw new WorkerEnvError(
+      'WAFLOW_NUMBER_ID must be the id (uuid) of the number this worker serves',
+    );
   const databaseUrl = env.DATABASE_URL ?? '';
-  if (!databaseUrl.startsWith('postgres')) throw new WorkerEnvError('DATABASE_URL must be a postgres:// URL: number workers share the database with the API');
+  if (!databaseUrl.startsWith('postgres'))
+    throw new WorkerEnvError(
+      'DATABASE_URL must be a postgres:// URL: number workers share the database with the API',
+    );
   const session = env.WAFLOW_WA_SESSION ?? 'remote';
-  if (session !== 'remote' && session !== 'local') throw new WorkerEnvError('WAFLOW_WA_SESSION must be "remote" (encrypted in Postgres) or "local" (development)');
+  if (session !== 'remote' && session !== 'local')
+    throw new WorkerEnvError(
+      'WAFLOW_WA_SESSION must be "remote" (encrypted in Postgres) or "local" (development)',
+    );
   const problems: string[] = [];
   const egressPolicy = readEgressPolicy(env, problems);
   if (problems.length > 0) throw new WorkerEnvError(problems.join('; '));
@@ -100,7 +113,9 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     webVersionCacheDir: env.WAFLOW_WA_WEB_CACHE_DIR || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     pmRestarts: Number(env.restart_time ?? 0) || 0,
-    lease: env.WAFLOW_LEASE_HOST ? { hostId: env.WAFLOW_LEASE_HOST, ttlMs: positive(env, 'WAFLOW_LEASE_TTL_MS', 15_000) } : undefined,
+    lease: env.WAFLOW_LEASE_HOST
+      ? { hostId: env.WAFLOW_LEASE_HOST, ttlMs: positive(env, 'WAFLOW_LEASE_TTL_MS', 15_000) }
+      : undefined,
     egressPolicy,
   };
 }

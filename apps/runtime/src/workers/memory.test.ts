@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { processMemoryMb, processTree, treeMemoryMb, uniqueResidentMb } from './memory.ts';
 
-const child = spawn(process.execPath, ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const child = spawn(process.execPath, ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 // Measured once it runs its script (not while node is still loading).
 const up = new Promise((resolve) => child.stdout.once('data', resolve));
 afterAll(() => {
@@ -35,11 +37,15 @@ describe('memory', () => {
     // The idle child, not this process: reading allocates, which would move our own figure.
     const alone = uniqueResidentMb([child.pid]);
     if (alone === undefined) return; // not root: /proc/<pid>/pagemap hides frame numbers
-    const rss = Number(/^Rss:\s+(\d+)/m.exec(readFileSync(`/proc/${child.pid}/smaps_rollup`, 'utf8'))?.[1]) / 1024;
+    const rss =
+      Number(/^Rss:\s+(\d+)/m.exec(readFileSync(`/proc/${child.pid}/smaps_rollup`, 'utf8'))?.[1]) /
+      1024;
     expect(alone).toBeGreaterThan(0);
     expect(alone).toBeLessThanOrEqual(Math.ceil(rss) + 1);
     // Listed twice, counted once (within 1 MB: the idle child may still touch a page or two).
-    expect(Math.abs((uniqueResidentMb([child.pid, child.pid]) ?? 0) - alone)).toBeLessThanOrEqual(1);
+    expect(Math.abs((uniqueResidentMb([child.pid, child.pid]) ?? 0) - alone)).toBeLessThanOrEqual(
+      1,
+    );
     // Two node processes share node's code: together less than the sum of their RSS.
     const both = uniqueResidentMb([process.pid, child.pid]) ?? 0;
     const sum = processMemoryMb(process.pid).rssMb + processMemoryMb(child.pid).rssMb;

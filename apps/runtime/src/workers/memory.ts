@@ -11,7 +11,12 @@ export function processStats(): { pid: number; name: string; ppid: number; cpuSe
       // The command name is in parentheses and may hold spaces; fields 3 on follow it (state,
       // ppid, …, utime and stime in clock ticks as fields 14 and 15).
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(f[1]), cpuSeconds: (Number(f[11]) + Number(f[12])) / 100 });
+      out.push({
+        pid: Number(entry),
+        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ppid: Number(f[1]),
+        cpuSeconds: (Number(f[11]) + Number(f[12])) / 100,
+      });
     } catch {
       // The process ended while we looked.
     }
@@ -22,7 +27,8 @@ export function processStats(): { pid: number; name: string; ppid: number; cpuSe
 export function processTree(root: number): number[] {
   const parentOf = new Map(processStats().map((p) => [p.pid, p.ppid]));
   const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
+  for (let i = 0; i < out.length; i++)
+    for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
   return out;
 }
 
@@ -40,7 +46,10 @@ function statusKb(pid: number, field: string): number {
 /** Pss and Uss (Private_Clean + Private_Dirty) of a process, in kB. */
 function rollupKb(pid: number): { pss: number; uss: number } {
   try {
-    const [pss = 0, clean = 0, dirty = 0] = fieldsKb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), ['Pss', 'Private_Clean', 'Private_Dirty']);
+    const [pss = 0, clean = 0, dirty = 0] = fieldsKb(
+      readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'),
+      ['Pss', 'Private_Clean', 'Private_Dirty'],
+    );
     return { pss, uss: clean + dirty };
   } catch {
     return { pss: 0, uss: 0 };
@@ -53,7 +62,12 @@ function rollupKb(pid: number): { pss: number; uss: number } {
  * number of processes mapping it, so the PSS of all processes adds up to the memory in use. USS:
  * pages no other process maps (what ending the tree frees).
  */
-export function treeMemoryMb(root: number): { rssMb: number; pssMb: number; ussMb: number; processes: number } {
+export function treeMemoryMb(root: number): {
+  rssMb: number;
+  pssMb: number;
+  ussMb: number;
+  processes: number;
+} {
   const tree = processTree(root);
   let rss = 0;
   let pss = 0;
@@ -64,16 +78,37 @@ export function treeMemoryMb(root: number): { rssMb: number; pssMb: number; ussM
     pss += r.pss;
     uss += r.uss;
   }
-  return { rssMb: Math.round(rss / 1024), pssMb: Math.round(pss / 1024), ussMb: Math.round(uss / 1024), processes: tree.length };
+  return {
+    rssMb: Math.round(rss / 1024),
+    pssMb: Math.round(pss / 1024),
+    ussMb: Math.round(uss / 1024),
+    processes: tree.length,
+  };
 }
 
 function fieldsKb(text: string, fields: readonly string[]): number[] {
   const lines = text.split('\n');
-  return fields.map((f) => Number(lines.find((l) => l.startsWith(`${f}:`))?.replace(/\D+/g, ' ').trim().split(' ')[0] ?? 0));
+  return fields.map((f) =>
+    Number(
+      lines
+        .find((l) => l.startsWith(`${f}:`))
+        ?.replace(/\D+/g, ' ')
+        .trim()
+        .split(' ')[0] ?? 0,
+    ),
+  );
 }
 
 /** One process of a tree, for breakdowns: what it is and where its resident pages come from. */
-export function processMemoryMb(pid: number): { pid: number; kind: string; rssMb: number; anonMb: number; fileMb: number; pssMb: number; ussMb: number } {
+export function processMemoryMb(pid: number): {
+  pid: number;
+  kind: string;
+  rssMb: number;
+  anonMb: number;
+  fileMb: number;
+  pssMb: number;
+  ussMb: number;
+} {
   const mb = (kb: number | undefined) => Math.round((kb ?? 0) / 1024);
   let cmdline = '';
   let status = '';
@@ -86,12 +121,28 @@ export function processMemoryMb(pid: number): { pid: number; kind: string; rssMb
     // The process ended while we looked: zeros.
   }
   const [rss, anon, file] = fieldsKb(status, ['VmRSS', 'RssAnon', 'RssFile']);
-  const [pss, privateClean, privateDirty] = fieldsKb(rollup, ['Pss', 'Private_Clean', 'Private_Dirty']);
+  const [pss, privateClean, privateDirty] = fieldsKb(rollup, [
+    'Pss',
+    'Private_Clean',
+    'Private_Dirty',
+  ]);
   // Chromium names its children by --type (renderer, utility + sub-type, gpu-process…).
   const type = /--type=(\S+)/.exec(cmdline)?.[1];
   const sub = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1];
-  const kind = type ? `chromium ${type}${sub ? ` ${sub}` : ''}` : /chromium/.test(cmdline.split(' ')[0] ?? '') ? 'chromium browser' : (cmdline.split(' ')[0] ?? '?').split('/').pop() ?? '?';
-  return { pid, kind, rssMb: mb(rss), anonMb: mb(anon), fileMb: mb(file), pssMb: mb(pss), ussMb: mb((privateClean ?? 0) + (privateDirty ?? 0)) };
+  const kind = type
+    ? `chromium ${type}${sub ? ` ${sub}` : ''}`
+    : /chromium/.test(cmdline.split(' ')[0] ?? '')
+      ? 'chromium browser'
+      : ((cmdline.split(' ')[0] ?? '?').split('/').pop() ?? '?');
+  return {
+    pid,
+    kind,
+    rssMb: mb(rss),
+    anonMb: mb(anon),
+    fileMb: mb(file),
+    pssMb: mb(pss),
+    ussMb: mb((privateClean ?? 0) + (privateDirty ?? 0)),
+  };
 }
 
 /**
@@ -114,7 +165,9 @@ export function uniqueResidentMb(pids: readonly number[]): number | undefined {
     }
     try {
       // Only the mappings with resident pages: Chromium and V8 reserve terabytes of address space.
-      for (const m of smaps.matchAll(/^([0-9a-f]+)-([0-9a-f]+) [^\n]*\n(?:[^\n]*\n)*?Rss:\s+(\d+) kB/gm)) {
+      for (const m of smaps.matchAll(
+        /^([0-9a-f]+)-([0-9a-f]+) [^\n]*\n(?:[^\n]*\n)*?Rss:\s+(\d+) kB/gm,
+      )) {
         if (m[3] === '0') continue;
         const first = parseInt(m[1] ?? '0', 16) / 4096;
         const end = parseInt(m[2] ?? '0', 16) / 4096;

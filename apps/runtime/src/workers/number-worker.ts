@@ -2,7 +2,13 @@
 // number's row, a memory ceiling (worker + Chromium) that restarts the client, and process-level
 // handlers so a stray rejection restarts the client instead of killing the worker silently.
 import { createCoordinator } from '@waflow/coord';
-import { createDb, heartbeatNumber, loadKeyring, numberLeaseRemainingMs, recordNumberRestart } from '@waflow/db';
+import {
+  createDb,
+  heartbeatNumber,
+  loadKeyring,
+  numberLeaseRemainingMs,
+  recordNumberRestart,
+} from '@waflow/db';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.ts';
 import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -19,27 +25,61 @@ export interface NumberWorker {
   stop(): Promise<void>;
 }
 
-export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; onLeaseLost?: () => void } = {}): Promise<NumberWorker> {
-  const log = (opts.log ?? createLogger({ level: env.logLevel, name: 'waflow-number-worker' })).child({ numberId: env.numberId });
+export async function startNumberWorker(
+  env: WorkerEnv,
+  opts: { log?: Logger; onLeaseLost?: () => void } = {},
+): Promise<NumberWorker> {
+  const log = (
+    opts.log ?? createLogger({ level: env.logLevel, name: 'waflow-number-worker' })
+  ).child({ numberId: env.numberId });
   const client = await createDb({ url: env.databaseUrl, max: 5 });
   const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
   const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);
-  if (generated) log.warn({ dataDir: env.dataDir }, 'no WAFLOW_SECRET_KEY: generated a key in the data folder; other hosts cannot restore this session');
+  if (generated)
+    log.warn(
+      { dataDir: env.dataDir },
+      'no WAFLOW_SECRET_KEY: generated a key in the data folder; other hosts cannot restore this session',
+    );
   if (env.pmRestarts > 0) {
-    await recordNumberRestart(client, env.numberId, `worker process restarted by pm2 (restart ${env.pmRestarts})`).catch((err: unknown) => log.error({ err }, 'restart count update failed'));
+    await recordNumberRestart(
+      client,
+      env.numberId,
+      `worker process restarted by pm2 (restart ${env.pmRestarts})`,
+    ).catch((err: unknown) => log.error({ err }, 'restart count update failed'));
   }
 
-  const runtime = new Runtime({ client, coord, log, keyring, retention: false, egressPolicy: env.egressPolicy });
+  const runtime = new Runtime({
+    client,
+    coord,
+    log,
+    keyring,
+    retention: false,
+    egressPolicy: env.egressPolicy,
+  });
   const channel = new WhatsAppChannel({
     numberId: env.numberId,
     db: client,
     log,
     dataDir: env.dataDir,
     egress: runtime.egress,
-    session: env.session === 'local' ? { kind: 'local' } : { kind: 'remote', keyring, firstSaveDelayMs: env.sessionFirstSaveMs },
-    chromium: { executablePath: env.chromiumPath, args: [...(env.chromiumSingleProcess ? CHROMIUM_ARGS : CHROMIUM_MULTI_PROCESS_ARGS), ...env.chromiumExtraArgs] },
+    session:
+      env.session === 'local'
+        ? { kind: 'local' }
+        : { kind: 'remote', keyring, firstSaveDelayMs: env.sessionFirstSaveMs },
+    chromium: {
+      executablePath: env.chromiumPath,
+      args: [
+        ...(env.chromiumSingleProcess ? CHROMIUM_ARGS : CHROMIUM_MULTI_PROCESS_ARGS),
+        ...env.chromiumExtraArgs,
+      ],
+    },
     ...(env.webVersion && env.webVersionCacheDir
-      ? { clientOptions: { webVersion: env.webVersion, webVersionCache: { type: 'local' as const, path: env.webVersionCacheDir, strict: true } } }
+      ? {
+          clientOptions: {
+            webVersion: env.webVersion,
+            webVersionCache: { type: 'local' as const, path: env.webVersionCacheDir, strict: true },
+          },
+        }
       : {}),
   });
   await runtime.start();
@@ -65,7 +105,9 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; on
     }
   };
   const timer = setInterval(() => {
-    heartbeatNumber(client.db, env.numberId).catch((err: unknown) => log.error({ err }, 'heartbeat failed'));
+    heartbeatNumber(client.db, env.numberId).catch((err: unknown) =>
+      log.error({ err }, 'heartbeat failed'),
+    );
     checkMemory().catch((err: unknown) => log.error({ err }, 'memory check failed'));
   }, env.heartbeatMs);
   await heartbeatNumber(client.db, env.numberId);
@@ -78,16 +120,22 @@ export async function startNumberWorker(env: WorkerEnv, opts: { log?: Logger; on
   if (env.lease) {
     const lease = env.lease;
     let lost = false;
-    leaseTimer = setInterval(() => {
-      numberLeaseRemainingMs(client.db, env.numberId, lease.hostId)
-        .then((ms) => {
-          if (lost || (ms !== undefined && ms >= lease.ttlMs / 3)) return;
-          lost = true;
-          log.warn({ hostId: lease.hostId, remainingMs: ms ?? 0 }, 'this host stopped renewing its lease on the number: the worker stops so another host can take it over');
-          opts.onLeaseLost?.();
-        })
-        .catch((err: unknown) => log.error({ err }, 'lease check failed'));
-    }, Math.max(200, lease.ttlMs / 6));
+    leaseTimer = setInterval(
+      () => {
+        numberLeaseRemainingMs(client.db, env.numberId, lease.hostId)
+          .then((ms) => {
+            if (lost || (ms !== undefined && ms >= lease.ttlMs / 3)) return;
+            lost = true;
+            log.warn(
+              { hostId: lease.hostId, remainingMs: ms ?? 0 },
+              'this host stopped renewing its lease on the number: the worker stops so another host can take it over',
+            );
+            opts.onLeaseLost?.();
+          })
+          .catch((err: unknown) => log.error({ err }, 'lease check failed'));
+      },
+      Math.max(200, lease.ttlMs / 6),
+    );
   }
 
   return {

@@ -2,10 +2,14 @@
 // API says numbers changed (NOTIFY numbers_changed) and every 30 s. Used by `npm start` (the API
 // process) and by a runtime-only host (`host-main.ts`, the Docker runtime image).
 import { resolve } from 'node:path';
-import { claimNumberLeases, NUMBERS_CHANGED_CHANNEL, releaseNumberLeases, type DbClient } from '@waflow/db';
+import {
+  claimNumberLeases,
+  NUMBERS_CHANGED_CHANNEL,
+  releaseNumberLeases,
+  type DbClient,
+} from '@waflow/db';
 import type { Logger } from '../observability/logger.ts';
 import { Supervisor } from './supervisor.ts';
-
 
 export interface SuperviseOptions {
   databaseUrl: string;
@@ -33,12 +37,20 @@ export interface SuperviseOptions {
  */
 export function workerEnvFromProcess(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && /^(WAFLOW_WA_|WAFLOW_CHROMIUM_|WAFLOW_EGRESS_|PUPPETEER_EXECUTABLE_PATH$)/.test(k)) out[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (
+      v !== undefined &&
+      /^(WAFLOW_WA_|WAFLOW_CHROMIUM_|WAFLOW_EGRESS_|PUPPETEER_EXECUTABLE_PATH$)/.test(k)
+    )
+      out[k] = v;
   return out;
 }
 
 /** Starts supervising; resolves with a stop function (the workers keep running under pm2). */
-export async function superviseNumbers(client: DbClient, opts: SuperviseOptions): Promise<() => Promise<void>> {
+export async function superviseNumbers(
+  client: DbClient,
+  opts: SuperviseOptions,
+): Promise<() => Promise<void>> {
   const dataDir = resolve(opts.dataDir);
   const supervisor = new Supervisor({
     pm2Home: resolve(dataDir, 'pm2'),
@@ -51,7 +63,9 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
       ...(opts.secretKey ? { WAFLOW_SECRET_KEY: opts.secretKey } : {}),
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
-      ...(opts.lease ? { WAFLOW_LEASE_HOST: opts.lease.hostId, WAFLOW_LEASE_TTL_MS: String(opts.lease.ttlMs) } : {}),
+      ...(opts.lease
+        ? { WAFLOW_LEASE_HOST: opts.lease.hostId, WAFLOW_LEASE_TTL_MS: String(opts.lease.ttlMs) }
+        : {}),
     },
     log: opts.log,
   });
@@ -59,7 +73,12 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
   let running = Promise.resolve();
   const sync = () => {
     running = running
-      .then(async () => supervisor.sync(client.db, opts.lease ? await claimNumberLeases(client.db, opts.lease) : undefined))
+      .then(async () =>
+        supervisor.sync(
+          client.db,
+          opts.lease ? await claimNumberLeases(client.db, opts.lease) : undefined,
+        ),
+      )
       .then((r) => {
         if (r.started.length || r.stopped.length) opts.log.info(r, 'number workers synced');
       })
@@ -68,7 +87,10 @@ export async function superviseNumbers(client: DbClient, opts: SuperviseOptions)
   };
   await sync();
   const unlisten = await client.listen(NUMBERS_CHANGED_CHANNEL, () => void sync());
-  const timer = setInterval(() => void sync(), opts.lease ? Math.max(1000, opts.lease.ttlMs / 3) : (opts.intervalMs ?? 30_000));
+  const timer = setInterval(
+    () => void sync(),
+    opts.lease ? Math.max(1000, opts.lease.ttlMs / 3) : (opts.intervalMs ?? 30_000),
+  );
   return async () => {
     clearInterval(timer);
     await unlisten();

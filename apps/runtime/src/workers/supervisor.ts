@@ -20,7 +20,11 @@ type Pm2 = typeof Pm2Module;
  * removes WebAssembly and with it fetch (undici's parser). No old-space cap: media pass through
  * the heap as base64.
  */
-export const WORKER_NODE_ARGS: readonly string[] = ['--optimize-for-size', '--no-opt', '--no-maglev'];
+export const WORKER_NODE_ARGS: readonly string[] = [
+  '--optimize-for-size',
+  '--no-opt',
+  '--no-maglev',
+];
 
 export interface SupervisorOptions {
   /** pm2's state folder; the daemon listens on sockets inside it. */
@@ -46,7 +50,9 @@ export interface WorkerInfo {
 export const workerName = (numberId: string) => `waflow-number-${numberId}`;
 
 function call<T>(fn: (cb: (err: Error | null, result: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    fn((err, result) => (err ? reject(err) : resolve(result))),
+  );
 }
 
 export class Supervisor {
@@ -101,22 +107,35 @@ export class Supervisor {
   }
 
   async info(numberId: string): Promise<WorkerInfo | undefined> {
-    const list = await call<{ name?: string; pid?: number; pm2_env?: { status?: string; restart_time?: number } }[]>((cb) => this.api.list(cb));
+    const list = await call<
+      { name?: string; pid?: number; pm2_env?: { status?: string; restart_time?: number } }[]
+    >((cb) => this.api.list(cb));
     const p = list.find((x) => x.name === workerName(numberId));
     if (!p) return undefined;
-    return { numberId, pid: p.pid || undefined, status: p.pm2_env?.status, restarts: p.pm2_env?.restart_time ?? 0 };
+    return {
+      numberId,
+      pid: p.pid || undefined,
+      status: p.pm2_env?.status,
+      restarts: p.pm2_env?.restart_time ?? 0,
+    };
   }
 
   /** Makes the running workers match the WhatsApp numbers in the database (or `only` those). */
   async sync(db: Database, only?: string[]): Promise<{ started: string[]; stopped: string[] }> {
     // `only`: the numbers this host holds a lease on (multi-host); else every WhatsApp number.
     const wanted = new Set(only ?? (await listWhatsAppNumbers(db)).map((n) => n.id));
-    const list = await call<{ name?: string; pm2_env?: { status?: string } }[]>((cb) => this.api.list(cb));
+    const list = await call<{ name?: string; pm2_env?: { status?: string } }[]>((cb) =>
+      this.api.list(cb),
+    );
     const workers = list.filter((p) => p.name?.startsWith('waflow-number-'));
     const running = new Set(workers.map((p) => (p.name ?? '').slice('waflow-number-'.length)));
     // A worker that ended for good (its lease lapsed, or pm2 gave up) and is wanted again is
     // started afresh.
-    const ended = new Set(workers.filter((p) => p.pm2_env?.status === 'stopped' || p.pm2_env?.status === 'errored').map((p) => (p.name ?? '').slice('waflow-number-'.length)));
+    const ended = new Set(
+      workers
+        .filter((p) => p.pm2_env?.status === 'stopped' || p.pm2_env?.status === 'errored')
+        .map((p) => (p.name ?? '').slice('waflow-number-'.length)),
+    );
     const started: string[] = [];
     const stopped: string[] = [];
     for (const id of wanted) {

@@ -18,14 +18,23 @@ describe('worker bundle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'worker-bundle-'));
     dirs.push(dir);
     const lib = join(dir, 'lib.ts');
-    await writeFile(lib, "export const where: string = import.meta.url;\nexport const twice = (n: number): number => n * 2;\n");
-    await writeFile(join(dir, 'entry.ts'), "import { sep } from 'node:path';\nimport { twice, where } from './lib.ts';\nif (sep !== '/') throw new Error('not posix');\nconsole.log(JSON.stringify({ four: twice(2), where }));\n");
+    await writeFile(
+      lib,
+      'export const where: string = import.meta.url;\nexport const twice = (n: number): number => n * 2;\n',
+    );
+    await writeFile(
+      join(dir, 'entry.ts'),
+      "import { sep } from 'node:path';\nimport { twice, where } from './lib.ts';\nif (sep !== '/') throw new Error('not posix');\nconsole.log(JSON.stringify({ four: twice(2), where }));\n",
+    );
     const bundle = join(dir, 'out', 'entry.mjs');
     expect(workerBundleStale(bundle)).toBe(true);
     await buildWorkerBundle(join(dir, 'entry.ts'), bundle);
     expect(workerBundleStale(bundle)).toBe(false);
     // Plain node runs it: no tsx.
-    const out = JSON.parse(execFileSync(process.execPath, [bundle], { encoding: 'utf8' })) as { four: number; where: string };
+    const out = JSON.parse(execFileSync(process.execPath, [bundle], { encoding: 'utf8' })) as {
+      four: number;
+      where: string;
+    };
     expect(out).toEqual({ four: 4, where: pathToFileURL(lib).href });
 
     const later = new Date(Date.now() + 60_000);

@@ -20,9 +20,16 @@ const inputsOf = (bundle: string) => `${bundle}.inputs.json`;
 const workspaceOnly: Plugin = {
   name: 'waflow-workspace-only',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@waflow/') || args.path.startsWith('node:') ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@waflow/') || args.path.startsWith('node:')
+        ? undefined
+        : { path: args.path, external: true },
+    );
     build.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      contents: (await readFile(args.path, 'utf8')).replaceAll(
+        'import.meta.url',
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
       loader: 'ts',
     }));
   },
@@ -49,7 +56,10 @@ export function workerBundleStale(bundle: string = WORKER_BUNDLE): boolean {
 }
 
 /** Builds the bundle (atomically: a worker starting meanwhile reads the old or the new one). */
-export async function buildWorkerBundle(entry: string = WORKER_ENTRY, bundle: string = WORKER_BUNDLE): Promise<string> {
+export async function buildWorkerBundle(
+  entry: string = WORKER_ENTRY,
+  bundle: string = WORKER_BUNDLE,
+): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -91,7 +101,10 @@ export async function ensureWorkerBundle(): Promise<string> {
   building = buildWorkerBundle()
     .catch((err: unknown) => {
       // A read-only install (an image run as another user) must ship the bundle prebuilt.
-      throw new Error(`cannot build the number worker bundle ${WORKER_BUNDLE}: ${err instanceof Error ? err.message : String(err)}; run \`npm run build -w @waflow/runtime\` where the code is writable`, { cause: err });
+      throw new Error(
+        `cannot build the number worker bundle ${WORKER_BUNDLE}: ${err instanceof Error ? err.message : String(err)}; run \`npm run build -w @waflow/runtime\` where the code is writable`,
+        { cause: err },
+      );
     })
     .finally(() => {
       building = undefined;

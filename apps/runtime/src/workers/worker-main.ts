@@ -6,12 +6,16 @@ import { startNumberWorker, type NumberWorker } from './number-worker.ts';
 import { createLogger } from '../observability/logger.ts';
 
 const env = readWorkerEnv();
-const log = createLogger({ level: env.logLevel, name: 'waflow-number-worker' }).child({ numberId: env.numberId });
+const log = createLogger({ level: env.logLevel, name: 'waflow-number-worker' }).child({
+  numberId: env.numberId,
+});
 const held: { worker?: NumberWorker } = {};
 
 process.on('unhandledRejection', (reason) => {
   log.error({ err: reason }, 'unhandled rejection; restarting the WhatsApp client');
-  void held.worker?.channel.restart(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+  void held.worker?.channel.restart(
+    `unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
+  );
 });
 process.on('uncaughtException', (err) => {
   log.fatal({ err }, 'uncaught exception; the worker exits and pm2 restarts it');
@@ -37,5 +41,8 @@ process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 // The lease lapsed: exit with the code pm2 is told not to restart (the host that takes the
 // number over starts its own worker).
-held.worker = await startNumberWorker(env, { log, onLeaseLost: () => shutdown('lease lost', LEASE_LOST_EXIT_CODE) });
+held.worker = await startNumberWorker(env, {
+  log,
+  onLeaseLost: () => shutdown('lease lost', LEASE_LOST_EXIT_CODE),
+});
 log.info('number worker started');

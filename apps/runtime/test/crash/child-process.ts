@@ -12,7 +12,11 @@ export interface Child {
 }
 
 export function startChild(env: Record<string, string>): Child {
-  const proc = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(script, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const acks = new Set<string>();
   const handlers: ((m: Record<string, unknown>) => void)[] = [];
   const ready = new Promise<void>((resolve, reject) => {

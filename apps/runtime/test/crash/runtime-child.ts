@@ -12,7 +12,10 @@ interface Incoming {
 }
 
 const client = await createDb({ url: process.env.DATABASE_URL ?? '' });
-const coord = createRedisCoordinator({ url: process.env.REDIS_URL ?? '', prefix: process.env.REDIS_PREFIX ?? 'crash:' });
+const coord = createRedisCoordinator({
+  url: process.env.REDIS_URL ?? '',
+  prefix: process.env.REDIS_PREFIX ?? 'crash:',
+});
 const pauseAtCommit = process.env.PAUSE_AT_COMMIT === '1';
 const runtime = new Runtime({
   client,
@@ -37,6 +40,14 @@ process.on('message', (m: Incoming | 'counters') => {
     process.send?.({ counters: runtime.counters.snapshot() });
     return;
   }
-  void runtime.receive(process.env.NUMBER_ID ?? '', { messageId: m.messageId, from: m.from, type: 'text', text: m.text, timestamp: Date.now() }).then(() => process.send?.({ ack: m.messageId }));
+  void runtime
+    .receive(process.env.NUMBER_ID ?? '', {
+      messageId: m.messageId,
+      from: m.from,
+      type: 'text',
+      text: m.text,
+      timestamp: Date.now(),
+    })
+    .then(() => process.send?.({ ack: m.messageId }));
 });
 process.send?.({ ready: true });

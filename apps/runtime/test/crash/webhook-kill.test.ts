@@ -45,10 +45,16 @@ describe('webhook deliveries when the process is killed', () => {
   });
 
   const start = () => {
-    const proc = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: client.url ?? '', KEY_HEX: keyHex }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(script, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, DATABASE_URL: client.url ?? '', KEY_HEX: keyHex },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     children.push(proc);
     return new Promise<ChildProcess>((resolve, reject) => {
-      proc.once('exit', (code) => reject(new Error(`deliverer exited (${code}) before it was ready`)));
+      proc.once('exit', (code) =>
+        reject(new Error(`deliverer exited (${code}) before it was ready`)),
+      );
       proc.on('message', () => resolve(proc));
     });
   };
@@ -58,31 +64,58 @@ describe('webhook deliveries when the process is killed', () => {
       proc.kill('SIGKILL');
     });
 
-  it('delivers every event at least once, each under one stable webhook-id', { timeout: 180_000 }, async () => {
-    const keyring = createKeyring({ k1: Buffer.from(keyHex, 'hex') }, 'k1');
-    const ws = await createWorkspace(client.db, 'kill');
-    const port = (server.address() as AddressInfo).port;
-    await client.db.insert(schema.webhookEndpoints).values({ workspaceId: ws.id, url: `http://127.0.0.1:${port}/hook`, secret: keyring.encrypt(generateWebhookSecret()), events: ['*'] });
-    const ids = Array.from({ length: EVENTS }, (_, i) => `evt_kill_${i}`);
-    await client.db.transaction(async (tx) => {
-      for (const [i, id] of ids.entries()) await enqueueWebhookEvent(tx, { id, type: 'message.received', workspaceId: ws.id, occurredAt: new Date(), data: { numberId: randomUUID(), contact: `3460000${i}@c.us`, type: 'text', text: `n${i}` } });
-    });
+  it(
+    'delivers every event at least once, each under one stable webhook-id',
+    { timeout: 180_000 },
+    async () => {
+      const keyring = createKeyring({ k1: Buffer.from(keyHex, 'hex') }, 'k1');
+      const ws = await createWorkspace(client.db, 'kill');
+      const port = (server.address() as AddressInfo).port;
+      await client.db.insert(schema.webhookEndpoints).values({
+        workspaceId: ws.id,
+        url: `http://127.0.0.1:${port}/hook`,
+        secret: keyring.encrypt(generateWebhookSecret()),
+        events: ['*'],
+      });
+      const ids = Array.from({ length: EVENTS }, (_, i) => `evt_kill_${i}`);
+      await client.db.transaction(async (tx) => {
+        for (const [i, id] of ids.entries())
+          await enqueueWebhookEvent(tx, {
+            id,
+            type: 'message.received',
+            workspaceId: ws.id,
+            occurredAt: new Date(),
+            data: {
+              numberId: randomUUID(),
+              contact: `3460000${i}@c.us`,
+              type: 'text',
+              text: `n${i}`,
+            },
+          });
+      });
 
-    let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let round = 0; round < 5; round++) {
-      const child = await start();
-      await new Promise((r) => setTimeout(r, 200 + random() * 400));
-      await kill(child);
-    }
-    expect(received.size, 'some deliveries were made before the last process').toBeGreaterThan(0);
-    await start();
-    await waitFor(async () => {
-      const rows = await client.db.select({ status: schema.webhookDeliveries.status }).from(schema.webhookDeliveries);
-      return rows.every((r) => r.status === 'delivered') ? true : undefined;
-    }, 120_000, 'every delivery delivered');
+      let seed = 11;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let round = 0; round < 5; round++) {
+        const child = await start();
+        await new Promise((r) => setTimeout(r, 200 + random() * 400));
+        await kill(child);
+      }
+      expect(received.size, 'some deliveries were made before the last process').toBeGreaterThan(0);
+      await start();
+      await waitFor(
+        async () => {
+          const rows = await client.db
+            .select({ status: schema.webhookDeliveries.status })
+            .from(schema.webhookDeliveries);
+          return rows.every((r) => r.status === 'delivered') ? true : undefined;
+        },
+        120_000,
+        'every delivery delivered',
+      );
 
-    expect([...received.keys()].sort()).toEqual([...ids].sort());
-    for (const id of ids) expect(JSON.parse(bodies.get(id) ?? '{}').id, id).toBe(id);
-  });
+      expect([...received.keys()].sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(JSON.parse(bodies.get(id) ?? '{}').id, id).toBe(id);
+    },
+  );
 });

@@ -34,20 +34,47 @@ describe('outbox sender', () => {
 
   async function queue(...items: [to: string, text: string][]) {
     for (const [i, [to, text]] of items.entries()) {
-      await client.db.insert(schema.outbox).values({ numberId, idempotencyKey: `${to}:${text}:${i}`, payload: { to, type: 'text', text }, nextAttemptAt: new Date(clock) });
+      await client.db.insert(schema.outbox).values({
+        numberId,
+        idempotencyKey: `${to}:${text}:${i}`,
+        payload: { to, type: 'text', text },
+        nextAttemptAt: new Date(clock),
+      });
     }
   }
   const rows = () => client.db.select().from(schema.outbox).orderBy(asc(schema.outbox.seq));
-  const sender = (maxAttempts = 8) => new OutboxSender(createOutboxStore(client.db), channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts, now, random: () => 0.5 });
-  const texts = () => channel.sent.map((s) => `${s.message.to} ${s.message.type === 'text' ? s.message.text : ''}`);
+  const sender = (maxAttempts = 8) =>
+    new OutboxSender(createOutboxStore(client.db), channel, {
+      pacing: { ratePerSec: 1000, burst: 1000 },
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      maxAttempts,
+      now,
+      random: () => 0.5,
+    });
+  const texts = () =>
+    channel.sent.map((s) => `${s.message.to} ${s.message.type === 'text' ? s.message.text : ''}`);
 
   it('sends each contact’s rows in order and records the provider id', async () => {
-    await queue(['a@c.us', 'a1'], ['b@c.us', 'b1'], ['a@c.us', 'a2'], ['b@c.us', 'b2'], ['a@c.us', 'a3']);
+    await queue(
+      ['a@c.us', 'a1'],
+      ['b@c.us', 'b1'],
+      ['a@c.us', 'a2'],
+      ['b@c.us', 'b2'],
+      ['a@c.us', 'a3'],
+    );
     await sender().drainOnce();
-    expect(texts().filter((t) => t.startsWith('a@'))).toEqual(['a@c.us a1', 'a@c.us a2', 'a@c.us a3']);
+    expect(texts().filter((t) => t.startsWith('a@'))).toEqual([
+      'a@c.us a1',
+      'a@c.us a2',
+      'a@c.us a3',
+    ]);
     expect(texts().filter((t) => t.startsWith('b@'))).toEqual(['b@c.us b1', 'b@c.us b2']);
     const stored = await rows();
-    expect(stored.every((r) => r.status === 'sent' && r.providerMessageId?.startsWith('sbx-') && r.handedAt)).toBe(true);
+    expect(
+      stored.every(
+        (r) => r.status === 'sent' && r.providerMessageId?.startsWith('sbx-') && r.handedAt,
+      ),
+    ).toBe(true);
   });
 
   it('retries a transient failure after a backoff, fails a permanent one with its reason', async () => {
@@ -56,7 +83,11 @@ describe('outbox sender', () => {
     const s = sender();
     await s.drainOnce();
     let [row] = await rows();
-    expect(row).toMatchObject({ status: 'queued', attempts: 1, error: 'sandbox send failure (requested by a test)' });
+    expect(row).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      error: 'sandbox send failure (requested by a test)',
+    });
     expect(row?.nextAttemptAt.getTime()).toBeGreaterThan(clock);
     await s.drainOnce();
     expect(channel.sent).toHaveLength(0); // not due yet
@@ -69,7 +100,10 @@ describe('outbox sender', () => {
     await queue(['a@c.us', 'refused']);
     channel.failNext = { count: 1, transient: false };
     await s.drainOnce();
-    expect((await rows())[0]).toMatchObject({ status: 'failed', error: 'sandbox send failure (requested by a test)' });
+    expect((await rows())[0]).toMatchObject({
+      status: 'failed',
+      error: 'sandbox send failure (requested by a test)',
+    });
   });
 
   it('gives up after the maximum number of attempts, saying so', async () => {
@@ -80,7 +114,11 @@ describe('outbox sender', () => {
       await s.drainOnce();
       clock += 120_000;
     }
-    expect((await rows())[0]).toMatchObject({ status: 'failed', attempts: 3, error: 'gave up after 3 attempts: sandbox send failure (requested by a test)' });
+    expect((await rows())[0]).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'gave up after 3 attempts: sandbox send failure (requested by a test)',
+    });
     expect(channel.sent).toHaveLength(0);
   });
 
@@ -90,22 +128,37 @@ describe('outbox sender', () => {
     // The process claimed three rows, the claim recording each contact's first as handed (the
     // sender hands those to the channel at once); it handed a's first, then died.
     const claimed = await store.claimDue(numberId, 10, new Date(clock));
-    expect(claimed.map((r) => r.message.type === 'text' && r.message.text)).toEqual(['in hand', 'claimed 1', 'claimed 2']);
+    expect(claimed.map((r) => r.message.type === 'text' && r.message.text)).toEqual([
+      'in hand',
+      'claimed 1',
+      'claimed 2',
+    ]);
     expect(claimed.map((r) => r.handed)).toEqual([true, false, true]);
     expect((await rows()).map((r) => r.handedAt !== null)).toEqual([true, false, true]);
 
     // The next process starts on the number: what may have gone out is never sent again.
     expect(await store.recoverSending(numberId)).toBe(2);
     const after = await rows();
-    expect(after.map((r) => [r.status, r.attempts])).toEqual([['failed', 1], ['queued', 0], ['failed', 1]]);
+    expect(after.map((r) => [r.status, r.attempts])).toEqual([
+      ['failed', 1],
+      ['queued', 0],
+      ['failed', 1],
+    ]);
     expect(after[0]?.error).toMatch(/interrupted while sending/);
     await sender().drainOnce();
     expect(texts()).toEqual(['a@c.us claimed 1']);
-    expect((await client.db.select().from(schema.outbox).where(eq(schema.outbox.status, 'sent'))).length).toBe(1);
+    expect(
+      (await client.db.select().from(schema.outbox).where(eq(schema.outbox.status, 'sent'))).length,
+    ).toBe(1);
   });
 
   it('lets a turn hand its replies over itself only with a token for each and none of the contact’s rows in hand', async () => {
-    const s = new OutboxSender(createOutboxStore(client.db), channel, { pacing: { ratePerSec: 0.001, burst: 2 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    const s = new OutboxSender(createOutboxStore(client.db), channel, {
+      pacing: { ratePerSec: 0.001, burst: 2 },
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      maxAttempts: 8,
+      now,
+    });
     expect(s.reserve('a@c.us', 3)).toBe(false);
     expect(s.reserve('a@c.us', 2)).toBe(true);
     expect(s.reserve('b@c.us', 1)).toBe(false); // pacing: no token left
@@ -120,18 +173,39 @@ describe('outbox sender', () => {
   it('sends rows handed over after the contact’s rows in hand, in order, recording each as handed and sent', async () => {
     await queue(['a@c.us', 'first'], ['a@c.us', 'second'], ['a@c.us', 'third']);
     const store = createOutboxStore(client.db);
-    const s = new OutboxSender(store, channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    const s = new OutboxSender(store, channel, {
+      pacing: { ratePerSec: 1000, burst: 1000 },
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      maxAttempts: 8,
+      now,
+    });
     // As a commit writes them: `sending`, the first recorded as handed.
     const [first, second, third] = await rows();
-    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1 }).where(eq(schema.outbox.numberId, numberId));
-    await client.db.update(schema.outbox).set({ handedAt: new Date(clock) }).where(eq(schema.outbox.id, first?.id ?? ''));
-    const row = (r: typeof first, handed: boolean) => ({ id: r?.id ?? '', numberId, attempts: 1, message: r?.payload as { to: string; type: 'text'; text: string }, handed });
+    await client.db
+      .update(schema.outbox)
+      .set({ status: 'sending', attempts: 1 })
+      .where(eq(schema.outbox.numberId, numberId));
+    await client.db
+      .update(schema.outbox)
+      .set({ handedAt: new Date(clock) })
+      .where(eq(schema.outbox.id, first?.id ?? ''));
+    const row = (r: typeof first, handed: boolean) => ({
+      id: r?.id ?? '',
+      numberId,
+      attempts: 1,
+      message: r?.payload as { to: string; type: 'text'; text: string },
+      handed,
+    });
     const inHand = s.handOver([row(first, true), row(second, false)]);
     expect(s.reserve('a@c.us', 1)).toBe(false); // the contact's rows are in hand
     const after = s.handOver([row(third, false)]);
     await Promise.all([inHand, after]);
     expect(texts()).toEqual(['a@c.us first', 'a@c.us second', 'a@c.us third']);
-    expect((await rows()).map((r) => [r.status, r.handedAt !== null])).toEqual([['sent', true], ['sent', true], ['sent', true]]);
+    expect((await rows()).map((r) => [r.status, r.handedAt !== null])).toEqual([
+      ['sent', true],
+      ['sent', true],
+      ['sent', true],
+    ]);
     expect(s.reserve('a@c.us', 1)).toBe(true);
   });
 
@@ -139,15 +213,38 @@ describe('outbox sender', () => {
     await queue(['a@c.us', 'claimed'], ['a@c.us', 'committed later']);
     const [, later] = await rows();
     // The later row as a commit writes it; the earlier one is still queued, about to be claimed.
-    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1, handedAt: new Date(clock) }).where(eq(schema.outbox.id, later?.id ?? ''));
+    await client.db
+      .update(schema.outbox)
+      .set({ status: 'sending', attempts: 1, handedAt: new Date(clock) })
+      .where(eq(schema.outbox.id, later?.id ?? ''));
     const store = createOutboxStore(client.db);
     let answer: () => void = () => undefined;
     const gate = new Promise<void>((r) => (answer = r));
-    const slow = { ...store, claimDue: async (...args: Parameters<typeof store.claimDue>) => { const r = await store.claimDue(...args); await gate; return r; } };
-    const s = new OutboxSender(slow, channel, { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, maxAttempts: 8, now });
+    const slow = {
+      ...store,
+      claimDue: async (...args: Parameters<typeof store.claimDue>) => {
+        const r = await store.claimDue(...args);
+        await gate;
+        return r;
+      },
+    };
+    const s = new OutboxSender(slow, channel, {
+      pacing: { ratePerSec: 1000, burst: 1000 },
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      maxAttempts: 8,
+      now,
+    });
     const draining = s.drainOnce();
     await new Promise((r) => setTimeout(r, 50)); // the claim has run in the database; its answer is held back
-    const handed = s.handOver([{ id: later?.id ?? '', numberId, attempts: 1, message: later?.payload as { to: string; type: 'text'; text: string }, handed: true }]);
+    const handed = s.handOver([
+      {
+        id: later?.id ?? '',
+        numberId,
+        attempts: 1,
+        message: later?.payload as { to: string; type: 'text'; text: string },
+        handed: true,
+      },
+    ]);
     await new Promise((r) => setTimeout(r, 20));
     expect(texts()).toEqual([]);
     answer();
@@ -158,8 +255,14 @@ describe('outbox sender', () => {
   it('queues again the rows a commit wrote as sending for a sender that was gone (nothing went out)', async () => {
     await queue(['a@c.us', 'unsent'], ['a@c.us', 'already sent']);
     const [unsent, sent] = await rows();
-    await client.db.update(schema.outbox).set({ status: 'sending', attempts: 1, handedAt: new Date(clock) }).where(eq(schema.outbox.id, unsent?.id ?? ''));
-    await client.db.update(schema.outbox).set({ status: 'sent', attempts: 1 }).where(eq(schema.outbox.id, sent?.id ?? ''));
+    await client.db
+      .update(schema.outbox)
+      .set({ status: 'sending', attempts: 1, handedAt: new Date(clock) })
+      .where(eq(schema.outbox.id, unsent?.id ?? ''));
+    await client.db
+      .update(schema.outbox)
+      .set({ status: 'sent', attempts: 1 })
+      .where(eq(schema.outbox.id, sent?.id ?? ''));
     await requeueUnsent(client.db, [unsent?.id ?? '', sent?.id ?? '']);
     expect((await rows()).map((r) => [r.status, r.attempts, r.handedAt])).toEqual([
       ['queued', 0, null],

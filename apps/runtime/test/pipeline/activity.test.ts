@@ -12,13 +12,28 @@ describe('conversation activity', () => {
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const env = useRuntimeOnClock(() => clock);
 
-  async function say(numberId: string, from: string, text: string, replies: number, sent: () => number) {
-    await env.runtime.receive(numberId, { messageId: `m-${from}-${text}`, from, type: 'text', text, timestamp: clock });
+  async function say(
+    numberId: string,
+    from: string,
+    text: string,
+    replies: number,
+    sent: () => number,
+  ) {
+    await env.runtime.receive(numberId, {
+      messageId: `m-${from}-${text}`,
+      from,
+      type: 'text',
+      text,
+      timestamp: clock,
+    });
     await waitFor(() => (sent() >= replies ? true : undefined), 15_000, `${replies} replies`);
     await env.runtime.idle();
   }
   const conversation = async (numberId: string) => {
-    const [c] = await env.client.db.select().from(schema.conversations).where(eq(schema.conversations.numberId, numberId));
+    const [c] = await env.client.db
+      .select()
+      .from(schema.conversations)
+      .where(eq(schema.conversations.numberId, numberId));
     if (!c) throw new Error('no conversation');
     return c;
   };
@@ -30,7 +45,10 @@ describe('conversation activity', () => {
     const sent = () => sandbox.sent.filter((s) => s.message.to === from).length;
     const started = clock;
     await say(numberId, from, 'hi', 1, sent);
-    expect(await conversation(numberId)).toMatchObject({ status: 'waiting', lastActivityAt: new Date(started) });
+    expect(await conversation(numberId)).toMatchObject({
+      status: 'waiting',
+      lastActivityAt: new Date(started),
+    });
 
     clock += 300;
     await say(numberId, from, 'one', 2, sent);
@@ -50,6 +68,9 @@ describe('conversation activity', () => {
     expect((await conversation(numberId)).status).toBe('waiting');
     clock += 200;
     await say(numberId, from, 'Ana', 2, sent);
-    expect(await conversation(numberId)).toMatchObject({ status: 'completed', lastActivityAt: new Date(clock) });
+    expect(await conversation(numberId)).toMatchObject({
+      status: 'completed',
+      lastActivityAt: new Date(clock),
+    });
   });
 });

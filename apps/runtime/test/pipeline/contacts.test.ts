@@ -17,18 +17,39 @@ describe('contacts', () => {
     let n = 0;
     const say = async (text: string, contactName?: string) => {
       n += 1;
-      await env.runtime.receive(numberId, { messageId: `c-${n}`, from, type: 'text', text, timestamp: clock, ...(contactName ? { contactName } : {}) });
-      await waitFor(() => (sandbox.sent.filter((s) => s.message.to === from).length >= n ? true : undefined), 15_000, `reply ${n}`);
+      await env.runtime.receive(numberId, {
+        messageId: `c-${n}`,
+        from,
+        type: 'text',
+        text,
+        timestamp: clock,
+        ...(contactName ? { contactName } : {}),
+      });
+      await waitFor(
+        () => (sandbox.sent.filter((s) => s.message.to === from).length >= n ? true : undefined),
+        15_000,
+        `reply ${n}`,
+      );
       await env.runtime.idle();
-      return env.client.db.select().from(schema.contacts).where(eq(schema.contacts.numberId, numberId));
+      return env.client.db
+        .select()
+        .from(schema.contacts)
+        .where(eq(schema.contacts.numberId, numberId));
     };
 
     const first = await say('hi', 'Ana');
     expect(first.map((c) => [c.waId, c.name])).toEqual([[from, 'Ana']]);
-    const [conversation] = await env.client.db.select().from(schema.conversations).where(eq(schema.conversations.numberId, numberId));
+    const [conversation] = await env.client.db
+      .select()
+      .from(schema.conversations)
+      .where(eq(schema.conversations.numberId, numberId));
     expect(conversation?.contactId).toBe(first[0]?.id);
 
-    expect((await say('again', 'Ana María')).map((c) => [c.id, c.name])).toEqual([[first[0]?.id, 'Ana María']]);
-    expect((await say('and again')).map((c) => [c.id, c.name])).toEqual([[first[0]?.id, 'Ana María']]);
+    expect((await say('again', 'Ana María')).map((c) => [c.id, c.name])).toEqual([
+      [first[0]?.id, 'Ana María'],
+    ]);
+    expect((await say('and again')).map((c) => [c.id, c.name])).toEqual([
+      [first[0]?.id, 'Ana María'],
+    ]);
   });
 });

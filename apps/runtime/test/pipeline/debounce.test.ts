@@ -17,7 +17,10 @@ describe('debounce', () => {
     const { numberId } = await seedNumberWithFlow(env.client, flow);
     const sandbox = await env.runtime.attachSandbox(numberId);
     const from = '34600000777@c.us';
-    const texts = () => sandbox.sent.filter((s) => s.message.to === from).map((s) => (s.message.type === 'text' ? s.message.text : ''));
+    const texts = () =>
+      sandbox.sent
+        .filter((s) => s.message.to === from)
+        .map((s) => (s.message.type === 'text' ? s.message.text : ''));
 
     // The first message starts the conversation (no question is waiting yet): answered at once.
     sandbox.deliver({ from, text: 'hi' });
@@ -26,10 +29,20 @@ describe('debounce', () => {
 
     // The clock stands at the burst's arrival (rows are stamped by the database's clock).
     clock = Date.now();
-    for (const part of ['I would like', 'a table for two', 'tonight']) await env.runtime.receive(numberId, { messageId: `m-${part}`, from, type: 'text', text: part, timestamp: clock });
+    for (const part of ['I would like', 'a table for two', 'tonight'])
+      await env.runtime.receive(numberId, {
+        messageId: `m-${part}`,
+        from,
+        type: 'text',
+        text: part,
+        timestamp: clock,
+      });
     await env.runtime.idle();
     // Still inside the debounce window (the clock stands still): nothing answered yet.
-    const queued = await env.client.db.select().from(schema.outbox).where(eq(schema.outbox.numberId, numberId));
+    const queued = await env.client.db
+      .select()
+      .from(schema.outbox)
+      .where(eq(schema.outbox.numberId, numberId));
     expect(queued).toHaveLength(1);
 
     clock += 1_600;
@@ -37,9 +50,28 @@ describe('debounce', () => {
     await waitFor(() => (texts().length === 2 ? true : undefined), 15_000, 'the joined answer');
     await env.runtime.idle();
     expect(texts()).toEqual(['say something', 'got I would like\na table for two\ntonight']);
-    const events = await env.client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.numberId, numberId));
-    expect(events.map((e) => e.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
-    const transcript = await env.client.db.select().from(schema.messages).where(eq(schema.messages.numberId, numberId)).orderBy(schema.messages.seq);
-    expect(transcript.map((m) => `${m.direction}:${m.body}`)).toEqual(['in:hi', 'out:say something', 'in:I would like', 'in:a table for two', 'in:tonight', 'out:got I would like\na table for two\ntonight']);
+    const events = await env.client.db
+      .select()
+      .from(schema.inboundEvents)
+      .where(eq(schema.inboundEvents.numberId, numberId));
+    expect(events.map((e) => e.status)).toEqual([
+      'processed',
+      'processed',
+      'processed',
+      'processed',
+    ]);
+    const transcript = await env.client.db
+      .select()
+      .from(schema.messages)
+      .where(eq(schema.messages.numberId, numberId))
+      .orderBy(schema.messages.seq);
+    expect(transcript.map((m) => `${m.direction}:${m.body}`)).toEqual([
+      'in:hi',
+      'out:say something',
+      'in:I would like',
+      'in:a table for two',
+      'in:tonight',
+      'out:got I would like\na table for two\ntonight',
+    ]);
   });
 });

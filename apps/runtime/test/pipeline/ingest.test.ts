@@ -21,16 +21,39 @@ describe('IngestQueue', () => {
 
   it('numbers concurrent arrivals in arrival order and stores a repeated message id once', async () => {
     const queue = new IngestQueue(client.db, 16);
-    const message = (i: number) => ({ numberId, fromWaId: `3460000${i % 3}@c.us`, eventId: `e${i}`, payload: { kind: 'message' as const, message: { messageId: `e${i}`, from: `3460000${i % 3}@c.us`, type: 'text' as const, text: `m${i}`, timestamp: i } } });
+    const message = (i: number) => ({
+      numberId,
+      fromWaId: `3460000${i % 3}@c.us`,
+      eventId: `e${i}`,
+      payload: {
+        kind: 'message' as const,
+        message: {
+          messageId: `e${i}`,
+          from: `3460000${i % 3}@c.us`,
+          type: 'text' as const,
+          text: `m${i}`,
+          timestamp: i,
+        },
+      },
+    });
     const first = await Promise.all(Array.from({ length: 300 }, (_, i) => queue.add(message(i))));
     expect(first.every((r) => r.inserted)).toBe(true);
     // Again, with repeats of stored ids and of an id within the same burst.
-    const again = await Promise.all([queue.add(message(5)), queue.add(message(300)), queue.add(message(300)), queue.add(message(7))]);
+    const again = await Promise.all([
+      queue.add(message(5)),
+      queue.add(message(300)),
+      queue.add(message(300)),
+      queue.add(message(7)),
+    ]);
     expect(again.map((r) => r.inserted)).toEqual([false, true, false, false]);
     expect(again[0]?.id).toBe(first[5]?.id);
     expect(again[2]?.id).toBe(again[1]?.id);
 
-    const rows = await client.db.select({ id: schema.inboundEvents.waMessageId }).from(schema.inboundEvents).where(eq(schema.inboundEvents.numberId, numberId)).orderBy(asc(schema.inboundEvents.seq));
+    const rows = await client.db
+      .select({ id: schema.inboundEvents.waMessageId })
+      .from(schema.inboundEvents)
+      .where(eq(schema.inboundEvents.numberId, numberId))
+      .orderBy(asc(schema.inboundEvents.seq));
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 301 }, (_, i) => `e${i}`));
   });
 });

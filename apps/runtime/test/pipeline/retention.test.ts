@@ -15,14 +15,25 @@ describe('retention', () => {
   });
   afterAll(() => client.close());
 
-  const count = async (sql: string, params: unknown[]) => Number((await client.query<{ n: number }>(sql, params))[0]?.n);
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await client.query<{ n: number }>(sql, params))[0]?.n);
 
-  it('deletes conversations older than the workspace keeps, from the runtime\'s own loop', async () => {
+  it("deletes conversations older than the workspace keeps, from the runtime's own loop", async () => {
     const brief = await seedNumberWithFlow(client, askThenEndFlow);
     const keeps = await seedNumberWithFlow(client, askThenEndFlow);
-    await client.query(`update workspaces set settings = settings || '{"retentionDays": 1}' where id = $1`, [brief.workspaceId]);
+    await client.query(
+      `update workspaces set settings = settings || '{"retentionDays": 1}' where id = $1`,
+      [brief.workspaceId],
+    );
     let clock = Date.now();
-    const runtime = new Runtime({ client, coord: createInProcessCoordinator(), now: () => clock, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 20, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    const runtime = new Runtime({
+      client,
+      coord: createInProcessCoordinator(),
+      now: () => clock,
+      log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+      pollMs: 20,
+      outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+    });
     await runtime.start();
     try {
       for (const numberId of [brief.numberId, keeps.numberId]) {
@@ -30,18 +41,42 @@ describe('retention', () => {
         ch.deliver({ from: '34600555000@c.us', text: 'hi' });
         await waitFor(() => ch.sent.length >= 1 || undefined);
       }
-      const conversations = (numberId: string) => count('select count(*)::int as n from conversations where number_id = $1', [numberId]);
+      const conversations = (numberId: string) =>
+        count('select count(*)::int as n from conversations where number_id = $1', [numberId]);
       expect(await conversations(brief.numberId)).toBe(1);
 
       // A day and an hour later (the ask still waiting, nobody wrote since): the sweep deletes it.
       clock += 25 * 3600_000;
-      await waitFor(async () => ((await conversations(brief.numberId)) === 0 ? true : undefined), 10_000, 'the sweep');
-      expect(await count('select count(*)::int as n from messages where number_id = $1', [brief.numberId])).toBe(0);
-      expect(await count('select count(*)::int as n from contacts where number_id = $1', [brief.numberId])).toBe(0);
-      expect(await count('select count(*)::int as n from inbound_events where number_id = $1', [brief.numberId])).toBe(0);
+      await waitFor(
+        async () => ((await conversations(brief.numberId)) === 0 ? true : undefined),
+        10_000,
+        'the sweep',
+      );
+      expect(
+        await count('select count(*)::int as n from messages where number_id = $1', [
+          brief.numberId,
+        ]),
+      ).toBe(0);
+      expect(
+        await count('select count(*)::int as n from contacts where number_id = $1', [
+          brief.numberId,
+        ]),
+      ).toBe(0);
+      expect(
+        await count('select count(*)::int as n from inbound_events where number_id = $1', [
+          brief.numberId,
+        ]),
+      ).toBe(0);
       expect(await conversations(keeps.numberId)).toBe(1);
-      expect(runtime.counters.snapshot()).toMatchObject({ retention_deleted_conversations: 1, retention_deleted_contacts: 1 });
-      expect(await count('select count(*)::int as n from messages where number_id = $1', [keeps.numberId])).toBe(2);
+      expect(runtime.counters.snapshot()).toMatchObject({
+        retention_deleted_conversations: 1,
+        retention_deleted_contacts: 1,
+      });
+      expect(
+        await count('select count(*)::int as n from messages where number_id = $1', [
+          keeps.numberId,
+        ]),
+      ).toBe(2);
     } finally {
       await runtime.stop();
     }

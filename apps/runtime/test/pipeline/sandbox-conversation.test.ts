@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createInProcessCoordinator, createRedisCoordinator, type Coordinator } from '@waflow/coord';
+import {
+  createInProcessCoordinator,
+  createRedisCoordinator,
+  type Coordinator,
+} from '@waflow/coord';
 import { publishFlowVersion, schema, type DbClient } from '@waflow/db';
 import { echoFlow } from '@waflow/testkit';
 import { Runtime } from '../../src/runtime.ts';
@@ -8,7 +12,10 @@ import type { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.
 import { exampleFlow, freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 
 const fast = { pacing: { ratePerSec: 10_000, burst: 10_000 } };
-const textsTo = (ch: SandboxChannel, to: string) => ch.sent.filter((s) => s.message.to === to).map((s) => (s.message.type === 'text' ? s.message.text : s.message.type));
+const textsTo = (ch: SandboxChannel, to: string) =>
+  ch.sent
+    .filter((s) => s.message.to === to)
+    .map((s) => (s.message.type === 'text' ? s.message.text : s.message.type));
 
 for (const coordKind of ['in-process', 'redis'] as const) {
   describe(`the pipeline on real Postgres with ${coordKind} coordination`, () => {
@@ -17,8 +24,16 @@ for (const coordKind of ['in-process', 'redis'] as const) {
     let runtime: Runtime;
     beforeAll(async () => {
       client = await freshDatabase(inject('pgUrl'));
-      coord = coordKind === 'redis' ? createRedisCoordinator({ url: inject('redisUrl'), prefix: `p${Date.now()}:` }) : createInProcessCoordinator();
-      runtime = new Runtime({ client, coord, outbox: fast, log: (await import('pino')).default({ level: process.env.TEST_LOG ?? 'silent' }) });
+      coord =
+        coordKind === 'redis'
+          ? createRedisCoordinator({ url: inject('redisUrl'), prefix: `p${Date.now()}:` })
+          : createInProcessCoordinator();
+      runtime = new Runtime({
+        client,
+        coord,
+        outbox: fast,
+        log: (await import('pino')).default({ level: process.env.TEST_LOG ?? 'silent' }),
+      });
       await runtime.start();
     });
     afterAll(async () => {
@@ -34,7 +49,11 @@ for (const coordKind of ['in-process', 'redis'] as const) {
       const say = async (text: string, replies: number) => {
         const before = textsTo(sandbox, from).length;
         sandbox.deliver({ from, text });
-        await waitFor(() => textsTo(sandbox, from).length >= before + replies || undefined, 15_000, `replies to "${text}"`);
+        await waitFor(
+          () => textsTo(sandbox, from).length >= before + replies || undefined,
+          15_000,
+          `replies to "${text}"`,
+        );
       };
       await say('Hello there', 2);
       await say('Ana', 1);
@@ -49,13 +68,33 @@ for (const coordKind of ['in-process', 'redis'] as const) {
         'And your budget in euros?',
         "Thanks Ana! We'll be in touch within one business day.",
       ]);
-      const [result] = await client.db.select().from(schema.results).where(eq(schema.results.workspaceId, (await client.db.select().from(schema.numbers).where(eq(schema.numbers.id, numberId)))[0]?.workspaceId ?? ''));
-      expect(result).toMatchObject({ status: 'completed', variables: { name: 'Ana', email: 'ana@example.com', interest: 'Online shop', budget: 1500 } });
+      const [result] = await client.db
+        .select()
+        .from(schema.results)
+        .where(
+          eq(
+            schema.results.workspaceId,
+            (
+              await client.db.select().from(schema.numbers).where(eq(schema.numbers.id, numberId))
+            )[0]?.workspaceId ?? '',
+          ),
+        );
+      expect(result).toMatchObject({
+        status: 'completed',
+        variables: { name: 'Ana', email: 'ana@example.com', interest: 'Online shop', budget: 1500 },
+      });
       // The channel has the last reply a moment before the sender records it as sent.
-      const sent = await waitFor(async () => {
-        const rows = await client.db.select().from(schema.outbox).where(eq(schema.outbox.numberId, numberId));
-        return rows.every((r) => r.status === 'sent') ? rows : undefined;
-      }, 15_000, 'every outbox row marked sent');
+      const sent = await waitFor(
+        async () => {
+          const rows = await client.db
+            .select()
+            .from(schema.outbox)
+            .where(eq(schema.outbox.numberId, numberId));
+          return rows.every((r) => r.status === 'sent') ? rows : undefined;
+        },
+        15_000,
+        'every outbox row marked sent',
+      );
       expect(sent).toHaveLength(6);
       expect(sent.every((r) => r.providerMessageId)).toBe(true);
     });
@@ -67,11 +106,32 @@ for (const coordKind of ['in-process', 'redis'] as const) {
       const from = '34600000002@c.us';
       sandbox.deliver({ from, text: 'start' });
       await waitFor(() => textsTo(sandbox, from).length >= 1 || undefined);
-      const received = await Promise.all(Array.from({ length: 100 }, (_, i) => runtime.receive(numberId, { messageId: `m${i}`, from, type: 'text', text: `#${i}`, timestamp: Date.now() })));
+      const received = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          runtime.receive(numberId, {
+            messageId: `m${i}`,
+            from,
+            type: 'text',
+            text: `#${i}`,
+            timestamp: Date.now(),
+          }),
+        ),
+      );
       expect(received.every((r) => r.inserted)).toBe(true);
       await waitFor(() => textsTo(sandbox, from).length >= 101 || undefined, 60_000, '100 replies');
-      const events = await client.db.select({ seq: schema.inboundEvents.seq, payload: schema.inboundEvents.payload, status: schema.inboundEvents.status }).from(schema.inboundEvents).where(eq(schema.inboundEvents.numberId, numberId));
-      const arrival = events.filter((e) => e.status === 'processed').sort((a, b) => a.seq - b.seq).map((e) => (e.payload as { message: { text: string } }).message.text).filter((t) => t !== 'start');
+      const events = await client.db
+        .select({
+          seq: schema.inboundEvents.seq,
+          payload: schema.inboundEvents.payload,
+          status: schema.inboundEvents.status,
+        })
+        .from(schema.inboundEvents)
+        .where(eq(schema.inboundEvents.numberId, numberId));
+      const arrival = events
+        .filter((e) => e.status === 'processed')
+        .sort((a, b) => a.seq - b.seq)
+        .map((e) => (e.payload as { message: { text: string } }).message.text)
+        .filter((t) => t !== 'start');
       expect(textsTo(sandbox, from).slice(1)).toEqual(arrival.map((t) => `got ${t}`));
       expect(new Set(textsTo(sandbox, from)).size).toBe(101);
     });
@@ -80,8 +140,20 @@ for (const coordKind of ['in-process', 'redis'] as const) {
       const { numberId } = await seedNumberWithFlow(client, exampleFlow('faq-menu'));
       const sandbox = await runtime.attachSandbox(numberId);
       const from = '34600000003@c.us';
-      const a = await runtime.receive(numberId, { messageId: 'dup-1', from, type: 'text', text: 'hola', timestamp: Date.now() });
-      const b = await runtime.receive(numberId, { messageId: 'dup-1', from, type: 'text', text: 'hola', timestamp: Date.now() });
+      const a = await runtime.receive(numberId, {
+        messageId: 'dup-1',
+        from,
+        type: 'text',
+        text: 'hola',
+        timestamp: Date.now(),
+      });
+      const b = await runtime.receive(numberId, {
+        messageId: 'dup-1',
+        from,
+        type: 'text',
+        text: 'hola',
+        timestamp: Date.now(),
+      });
       expect([a.inserted, b.inserted]).toEqual([true, false]);
       await waitFor(() => textsTo(sandbox, from).length >= 1 || undefined);
       await runtime.idle();
@@ -95,7 +167,14 @@ for (const coordKind of ['in-process', 'redis'] as const) {
         variables: [{ name: 'x', type: 'string' }],
         start: 'q',
         nodes: [
-          { id: 'q', type: 'ask', prompt: 'v1 asks', saveAs: 'x', validation: { kind: 'text' }, next: 'e' },
+          {
+            id: 'q',
+            type: 'ask',
+            prompt: 'v1 asks',
+            saveAs: 'x',
+            validation: { kind: 'text' },
+            next: 'e',
+          },
           { id: 'e', type: 'end', message: 'v1 ends' },
         ],
       };
@@ -109,7 +188,10 @@ for (const coordKind of ['in-process', 'redis'] as const) {
       await publishFlowVersion(client.db, { flowId, config: v2, changelog: 'v2' });
       sandbox.deliver({ from: fresh, text: 'hi' });
       sandbox.deliver({ from: old, text: 'answer' });
-      await waitFor(() => (textsTo(sandbox, fresh).length >= 1 && textsTo(sandbox, old).length >= 2) || undefined);
+      await waitFor(
+        () =>
+          (textsTo(sandbox, fresh).length >= 1 && textsTo(sandbox, old).length >= 2) || undefined,
+      );
       expect(textsTo(sandbox, old)).toEqual(['v1 asks', 'v1 ends']);
       expect(textsTo(sandbox, fresh)).toEqual(['v2 asks']);
     });

@@ -12,12 +12,22 @@ const flow = {
   variables: [{ name: 'x', type: 'string' }],
   start: 'q',
   nodes: [
-    { id: 'q', type: 'ask', prompt: 'Are you there?', saveAs: 'x', validation: { kind: 'text' }, timeoutSeconds: 600, onTimeout: 'late', next: 'ok' },
+    {
+      id: 'q',
+      type: 'ask',
+      prompt: 'Are you there?',
+      saveAs: 'x',
+      validation: { kind: 'text' },
+      timeoutSeconds: 600,
+      onTimeout: 'late',
+      next: 'ok',
+    },
     { id: 'ok', type: 'end', message: 'thanks' },
     { id: 'late', type: 'end', message: 'closing this chat after 10 minutes' },
   ],
 };
-const texts = (ch: SandboxChannel) => ch.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''));
+const texts = (ch: SandboxChannel) =>
+  ch.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''));
 
 describe('durable timers', () => {
   let client: DbClient;
@@ -29,7 +39,15 @@ describe('durable timers', () => {
   it('fires a 10-minute ask timeout set before a restart after it (clock advanced, not waited)', async () => {
     const { numberId } = await seedNumberWithFlow(client, flow);
     let clock = Date.parse('2026-11-24T10:00:00Z');
-    const make = () => new Runtime({ client, coord: createInProcessCoordinator(), now: () => clock, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), pollMs: 60_000, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    const make = () =>
+      new Runtime({
+        client,
+        coord: createInProcessCoordinator(),
+        now: () => clock,
+        log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+        pollMs: 60_000,
+        outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+      });
 
     const before = make();
     await before.start();

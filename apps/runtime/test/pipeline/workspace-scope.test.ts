@@ -13,7 +13,9 @@ const secretFlow = {
   triggers: [{ type: 'any' }],
   variables: [],
   start: 's',
-  nodes: [{ id: 's', type: 'say', message: { kind: 'text', text: 'the other workspace’s secret' } }],
+  nodes: [
+    { id: 's', type: 'say', message: { kind: 'text', text: 'the other workspace’s secret' } },
+  ],
 };
 
 function callerFlow(flowId: string) {
@@ -37,7 +39,12 @@ describe('flows are loaded only from the conversation’s workspace', () => {
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
     coord = createInProcessCoordinator();
-    runtime = new Runtime({ client, coord, outbox: { pacing: { ratePerSec: 10_000, burst: 10_000 } }, log: pino({ level: 'silent' }) });
+    runtime = new Runtime({
+      client,
+      coord,
+      outbox: { pacing: { ratePerSec: 10_000, burst: 10_000 } },
+      log: pino({ level: 'silent' }),
+    });
     await runtime.start();
   });
   afterAll(async () => {
@@ -48,7 +55,11 @@ describe('flows are loaded only from the conversation’s workspace', () => {
 
   it('skips a sub-flow that is another workspace’s published flow', async () => {
     const other = await createWorkspace(client.db, 'Other workspace');
-    const foreign = await createFlow(client.db, { workspaceId: other.id, name: 'Private', draft: secretFlow });
+    const foreign = await createFlow(client.db, {
+      workspaceId: other.id,
+      name: 'Private',
+      draft: secretFlow,
+    });
     await publishFlowVersion(client.db, { flowId: foreign.id, config: secretFlow });
 
     const { numberId } = await seedNumberWithFlow(client, callerFlow(foreign.id));
@@ -62,10 +73,23 @@ describe('flows are loaded only from the conversation’s workspace', () => {
   });
 
   it('runs a sub-flow of the same workspace', async () => {
-    const { numberId, workspaceId } = await seedNumberWithFlow(client, { ...secretFlow, name: 'placeholder' });
+    const { numberId, workspaceId } = await seedNumberWithFlow(client, {
+      ...secretFlow,
+      name: 'placeholder',
+    });
     const own = await createFlow(client.db, { workspaceId, name: 'Own', draft: secretFlow });
-    await publishFlowVersion(client.db, { flowId: own.id, config: { ...secretFlow, nodes: [{ id: 's', type: 'say', message: { kind: 'text', text: 'from our own sub-flow' } }] } });
-    const caller = await createFlow(client.db, { workspaceId, name: 'Caller', draft: callerFlow(own.id) });
+    await publishFlowVersion(client.db, {
+      flowId: own.id,
+      config: {
+        ...secretFlow,
+        nodes: [{ id: 's', type: 'say', message: { kind: 'text', text: 'from our own sub-flow' } }],
+      },
+    });
+    const caller = await createFlow(client.db, {
+      workspaceId,
+      name: 'Caller',
+      draft: callerFlow(own.id),
+    });
     await publishFlowVersion(client.db, { flowId: caller.id, config: callerFlow(own.id) });
     await rebindNumber(client, numberId, caller.id);
     const sandbox = await runtime.attachSandbox(numberId);

@@ -362,8 +362,14 @@
   }
 
   const Socket = new SocketModel({ state: 'OPENING', hasSynced: false, stream: 'DISCONNECTED' });
-  const Conn = new Model({ ref: newRef(), platform: 'android', pushname: undefined, wid: undefined });
-  Conn.serialize = () => toPlain({ ref: Conn.ref, platform: Conn.platform, pushname: Conn.pushname });
+  const Conn = new Model({
+    ref: newRef(),
+    platform: 'android',
+    pushname: undefined,
+    wid: undefined,
+  });
+  Conn.serialize = () =>
+    toPlain({ ref: Conn.ref, platform: Conn.platform, pushname: Conn.pushname });
   const Cmd = new Emitter();
   Cmd.refreshQR = () => Conn.set('ref', newRef());
 
@@ -598,7 +604,12 @@
             }
           : undefined,
       media: media
-        ? { mimetype: msg.mimetype, filename: msg.filename, size: media.length, data: bytesToB64(media) }
+        ? {
+            mimetype: msg.mimetype,
+            filename: msg.filename,
+            size: media.length,
+            data: bytesToB64(media),
+          }
         : undefined,
       t: msg.t,
     };
@@ -691,7 +702,10 @@
       },
     },
     WAWebFindChatAction: {
-      findOrCreateLatestChat: async (wid) => ({ chat: findOrCreateChat(toWid(wid)), created: false }),
+      findOrCreateLatestChat: async (wid) => ({
+        chat: findOrCreateChat(toWid(wid)),
+        created: false,
+      }),
     },
     WAWebChatGetters: {
       getIsNewsletter: (chat) => chat.id.isNewsletter(),
@@ -779,7 +793,11 @@
         name,
         new Proxy(module, {
           get(target, prop, receiver) {
-            if (typeof prop === 'string' && !IGNORED_MEMBERS.has(prop) && !Reflect.has(target, prop)) {
+            if (
+              typeof prop === 'string' &&
+              !IGNORED_MEMBERS.has(prop) &&
+              !Reflect.has(target, prop)
+            ) {
               state.missing.add(`${name}.${prop}`);
             }
             return Reflect.get(target, prop, receiver);

@@ -41,11 +41,23 @@ describe('the surface the pinned whatsapp-web.js needs from WhatsApp Web', () =>
 
     // Inbound: text, image (downloaded), location; contact and chat lookups.
     await double.deliverInbound({ from: CONTACT, body: 'hi', pushname: 'Surface' });
-    await double.deliverInbound({ from: CONTACT, type: 'image', media: { mimetype: 'image/png', data: PNG_B64 } });
-    await double.deliverInbound({ from: CONTACT, type: 'location', location: { latitude: 1, longitude: 2 } });
-    const [text, image] = (await Promise.all([events.waitFor('message', 1), events.waitFor('message', 2), events.waitFor('message', 3)])).map(
-      ([m]) => (isMessage(m) ? m : undefined),
-    );
+    await double.deliverInbound({
+      from: CONTACT,
+      type: 'image',
+      media: { mimetype: 'image/png', data: PNG_B64 },
+    });
+    await double.deliverInbound({
+      from: CONTACT,
+      type: 'location',
+      location: { latitude: 1, longitude: 2 },
+    });
+    const [text, image] = (
+      await Promise.all([
+        events.waitFor('message', 1),
+        events.waitFor('message', 2),
+        events.waitFor('message', 3),
+      ])
+    ).map(([m]) => (isMessage(m) ? m : undefined));
     await image?.downloadMedia();
     await text?.getContact();
     const chat = await text?.getChat();
@@ -59,7 +71,9 @@ describe('the surface the pinned whatsapp-web.js needs from WhatsApp Web', () =>
     await text?.reply('a reply');
     await client.sendMessage(CONTACT, new Location(1, 2, { name: 'here' }));
     await client.sendMessage(CONTACT, new Poll('Q?', ['a', 'b']));
-    await client.sendMessage(CONTACT, new MessageMedia('image/png', PNG_B64, 'dot.png'), { caption: 'c' });
+    await client.sendMessage(CONTACT, new MessageMedia('image/png', PNG_B64, 'dot.png'), {
+      caption: 'c',
+    });
     await client.getMessageById(sent.id._serialized);
     await double.ack(sent.id._serialized, ACK.DEVICE);
     await double.sendFromPhone({ to: CONTACT, body: 'human' });
@@ -76,7 +90,10 @@ describe('the surface the pinned whatsapp-web.js needs from WhatsApp Web', () =>
     await double.surface();
 
     expect(double.asked.size, 'the scenario reached the page').toBeGreaterThan(20);
-    expect([...double.missing], 'modules or members the pinned library asked for that double-page.js lacks').toEqual([]);
+    expect(
+      [...double.missing],
+      'modules or members the pinned library asked for that double-page.js lacks',
+    ).toEqual([]);
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
     expect(await double.errors(), 'errors thrown by the library inside the double').toEqual([]);
   });

@@ -68,7 +68,10 @@ describe('a linked number on the double', () => {
 
     const text = await wa.client.sendMessage(CONTACT, 'Welcome! Pick one:\n1. Sales\n2. Support');
     const reply = await inbound.reply('You said hi');
-    await wa.client.sendMessage(CONTACT, new Location(38.7223, -9.1393, { name: 'Office', address: 'Lisbon' }));
+    await wa.client.sendMessage(
+      CONTACT,
+      new Location(38.7223, -9.1393, { name: 'Office', address: 'Lisbon' }),
+    );
     await wa.client.sendMessage(CONTACT, new Poll('Which one?', ['Sales', 'Support']));
     const image = new MessageMedia('image/png', PNG_B64, 'dot.png');
     const sentImage = await wa.client.sendMessage(CONTACT, image, { caption: 'a dot' });
@@ -76,11 +79,29 @@ describe('a linked number on the double', () => {
     const sent = (await wa.double.sent()).slice(before);
     expect(sent.map((m) => m.type)).toEqual(['chat', 'chat', 'location', 'poll_creation', 'image']);
     expect(sent.every((m) => m.to === CONTACT)).toBe(true);
-    expect(sent[0]).toMatchObject({ id: text.id._serialized, body: 'Welcome! Pick one:\n1. Sales\n2. Support' });
-    expect(sent[1]).toMatchObject({ id: reply.id._serialized, body: 'You said hi', quotedMsgId: inbound.id._serialized });
-    expect(sent[2]?.location).toEqual({ latitude: 38.7223, longitude: -9.1393, description: 'Office\nLisbon' });
-    expect(sent[3]?.poll).toEqual({ name: 'Which one?', options: ['Sales', 'Support'], allowMultipleAnswers: false });
-    expect(sent[4]).toMatchObject({ caption: 'a dot', media: { mimetype: 'image/png', filename: 'dot.png', data: PNG_B64 } });
+    expect(sent[0]).toMatchObject({
+      id: text.id._serialized,
+      body: 'Welcome! Pick one:\n1. Sales\n2. Support',
+    });
+    expect(sent[1]).toMatchObject({
+      id: reply.id._serialized,
+      body: 'You said hi',
+      quotedMsgId: inbound.id._serialized,
+    });
+    expect(sent[2]?.location).toEqual({
+      latitude: 38.7223,
+      longitude: -9.1393,
+      description: 'Office\nLisbon',
+    });
+    expect(sent[3]?.poll).toEqual({
+      name: 'Which one?',
+      options: ['Sales', 'Support'],
+      allowMultipleAnswers: false,
+    });
+    expect(sent[4]).toMatchObject({
+      caption: 'a dot',
+      media: { mimetype: 'image/png', filename: 'dot.png', data: PNG_B64 },
+    });
     expect(sentImage.hasMedia).toBe(true);
   });
 
@@ -103,7 +124,12 @@ describe('a linked number on the double', () => {
     const sent = await wa.client.sendMessage(CONTACT, 'ack me');
     await wa.double.ack(sent.id._serialized, ACK.READ);
     const hits = (): unknown[][] =>
-      wa.events.all('message_ack').filter(([m, level]) => isMessage(m) && m.id._serialized === sent.id._serialized && level === ACK.READ);
+      wa.events
+        .all('message_ack')
+        .filter(
+          ([m, level]) =>
+            isMessage(m) && m.id._serialized === sent.id._serialized && level === ACK.READ,
+        );
     await expect.poll(() => hits().length, { timeout: 10_000 }).toBe(1);
   });
 
@@ -142,9 +168,16 @@ describe('a linked number on the double', () => {
     const count = wa.events.count('message');
     const id = await wa.double.sendFromPhone({ to: CONTACT, body: 'a human here' });
     await expect
-      .poll(() => wa.events.all('message_create').some(([m]) => isMessage(m) && m.id._serialized === id), { timeout: 10_000 })
+      .poll(
+        () =>
+          wa.events.all('message_create').some(([m]) => isMessage(m) && m.id._serialized === id),
+        { timeout: 10_000 },
+      )
       .toBe(true);
-    const created = wa.events.all('message_create').map(messageArg).find((m) => m.id._serialized === id);
+    const created = wa.events
+      .all('message_create')
+      .map(messageArg)
+      .find((m) => m.id._serialized === id);
     expect(created?.fromMe).toBe(true);
     expect(created?.body).toBe('a human here');
     expect(wa.events.count('message')).toBe(count);

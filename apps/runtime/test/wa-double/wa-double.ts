@@ -189,12 +189,16 @@ export class WaDouble {
   private async call(method: string, ...args: unknown[]): Promise<unknown> {
     const page = this.page();
     if (!page || page.isClosed()) {
-      throw new WaDoubleError('DOUBLE_NO_PAGE', `the double's page is not open (calling ${method})`);
+      throw new WaDoubleError(
+        'DOUBLE_NO_PAGE',
+        `the double's page is not open (calling ${method})`,
+      );
     }
     return page.evaluate(
       async (name, params) => {
         const controls: unknown = Reflect.get(globalThis, '__waDouble');
-        const fn: unknown = controls && typeof controls === 'object' ? Reflect.get(controls, name) : undefined;
+        const fn: unknown =
+          controls && typeof controls === 'object' ? Reflect.get(controls, name) : undefined;
         if (typeof fn !== 'function') throw new Error(`double page has no control ${name}`);
         return Reflect.apply(fn, controls, params);
       },
@@ -217,7 +221,13 @@ export class WaDouble {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new WaDoubleError('DOUBLE_TIMEOUT', `the library did not finish injecting within ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new WaDoubleError(
+              'DOUBLE_TIMEOUT',
+              `the library did not finish injecting within ${timeoutMs} ms`,
+            ),
+          ),
         timeoutMs,
       );
     });
@@ -230,7 +240,10 @@ export class WaDouble {
 
   /** The phone scans the QR code: authenticated, then ready, follow. */
   async pair(opts: { me?: string; pushname?: string } = {}): Promise<void> {
-    await this.call('pair', { me: opts.me ?? '15550000001@c.us', pushname: opts.pushname ?? 'Waflow Bot' });
+    await this.call('pair', {
+      me: opts.me ?? '15550000001@c.us',
+      pushname: opts.pushname ?? 'Waflow Bot',
+    });
   }
 
   /** WhatsApp rotates the QR code; the library emits a new `qr`. */
@@ -297,7 +310,10 @@ export class WaDouble {
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new WaDoubleError('DOUBLE_BAD_REPLY', `double page answered ${what} with an unexpected shape: ${result.error.message}`);
+    throw new WaDoubleError(
+      'DOUBLE_BAD_REPLY',
+      `double page answered ${what} with an unexpected shape: ${result.error.message}`,
+    );
   }
   return result.data;
 }
@@ -343,7 +359,12 @@ export class EventLog {
       const timer = setTimeout(() => {
         cleanup();
         const seen = [...this.log].map(([n, calls]) => `${n}=${calls.length}`).join(' ');
-        reject(new WaDoubleError('DOUBLE_TIMEOUT', `no ${name} #${nth} within ${timeoutMs} ms (seen: ${seen})`));
+        reject(
+          new WaDoubleError(
+            'DOUBLE_TIMEOUT',
+            `no ${name} #${nth} within ${timeoutMs} ms (seen: ${seen})`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -397,7 +418,10 @@ export async function createDoubleClient(opts: DoubleClientOptions = {}): Promis
   const base = doubleClientOptions(cacheDir);
   const authStrategy =
     opts.authStrategy ??
-    new wwebjs.LocalAuth({ dataPath: join(dataDir, 'auth'), ...(opts.clientId ? { clientId: opts.clientId } : {}) });
+    new wwebjs.LocalAuth({
+      dataPath: join(dataDir, 'auth'),
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    });
   const client = new wwebjs.Client({
     ...base,
     ...opts.clientOptions,
@@ -421,7 +445,11 @@ export async function createDoubleClient(opts: DoubleClientOptions = {}): Promis
 }
 
 /** Resolves once `emitter` emits `event`, or fails with DOUBLE_TIMEOUT. */
-export async function nextEvent(emitter: EventEmitter, event: string, timeoutMs = 20_000): Promise<unknown[]> {
+export async function nextEvent(
+  emitter: EventEmitter,
+  event: string,
+  timeoutMs = 20_000,
+): Promise<unknown[]> {
   try {
     return await once(emitter, event, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
@@ -436,9 +464,14 @@ export async function nextEvent(emitter: EventEmitter, event: string, timeoutMs 
  * Resident memory of the client's Chromium: the browser process and every child, in MB
  * (RSS double-counts shared pages; PSS splits them, so PSS is the fairer per-number figure).
  */
-export function chromiumMemoryMb(client: Client): { rssMb: number; pssMb: number; processes: number } {
+export function chromiumMemoryMb(client: Client): {
+  rssMb: number;
+  pssMb: number;
+  processes: number;
+} {
   const pid = client.pupBrowser?.process()?.pid;
-  if (pid === undefined) throw new WaDoubleError('DOUBLE_NO_BROWSER', 'the client has no local Chromium process');
+  if (pid === undefined)
+    throw new WaDoubleError('DOUBLE_NO_BROWSER', 'the client has no local Chromium process');
   const tree = descendants(pid);
   let rssKb = 0;
   let pssKb = 0;
@@ -446,7 +479,11 @@ export function chromiumMemoryMb(client: Client): { rssMb: number; pssMb: number
     rssKb += readKb(`/proc/${p}/status`, 'VmRSS');
     pssKb += readKb(`/proc/${p}/smaps_rollup`, 'Pss');
   }
-  return { rssMb: Math.round(rssKb / 1024), pssMb: Math.round(pssKb / 1024), processes: tree.length };
+  return {
+    rssMb: Math.round(rssKb / 1024),
+    pssMb: Math.round(pssKb / 1024),
+    processes: tree.length,
+  };
 }
 
 function descendants(root: number): number[] {

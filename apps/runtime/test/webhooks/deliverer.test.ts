@@ -31,7 +31,15 @@ describe('webhook deliverer', () => {
   const egress = createEgressClient({ allowHosts: [], allowCidrs: ['127.0.0.0/8'] });
   let clock = Date.now();
   let workspaceId = '';
-  const deliverer = () => new WebhookDeliverer({ db: client.db, keyring, egress, log: pino({ level: 'silent' }), now: () => clock, random: () => 0.5 });
+  const deliverer = () =>
+    new WebhookDeliverer({
+      db: client.db,
+      keyring,
+      egress,
+      log: pino({ level: 'silent' }),
+      now: () => clock,
+      random: () => 0.5,
+    });
   /** One tick, waiting for the attempts it started. */
   const deliverOnce = async (d = deliverer()) => {
     const started = await d.tick();
@@ -46,7 +54,10 @@ describe('webhook deliverer', () => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body });
+        received.push({
+          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+          body,
+        });
         res.writeHead(reply.status, reply.headers ?? {}).end('{"ok":true}');
       });
     });
@@ -65,15 +76,43 @@ describe('webhook deliverer', () => {
 
   async function endpointWithEvent(events: string[] = ['*']) {
     const secret = generateWebhookSecret();
-    const [ep] = await client.db.insert(schema.webhookEndpoints).values({ workspaceId, url: `http://127.0.0.1:${port}/hook`, secret: keyring.encrypt(secret), events }).returning();
+    const [ep] = await client.db
+      .insert(schema.webhookEndpoints)
+      .values({
+        workspaceId,
+        url: `http://127.0.0.1:${port}/hook`,
+        secret: keyring.encrypt(secret),
+        events,
+      })
+      .returning();
     if (!ep) throw new Error('no endpoint');
     const eventId = `evt_${randomBytes(6).toString('hex')}`;
-    await enqueueWebhookEvent(client.db, { id: eventId, type: 'lead.captured', workspaceId, occurredAt: new Date(clock), data: { conversationId: randomUUID(), contact: '34600000001@c.us', flowId: null, email: 'ana@example.com' } });
-    const [delivery] = await client.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.endpointId, ep.id));
+    await enqueueWebhookEvent(client.db, {
+      id: eventId,
+      type: 'lead.captured',
+      workspaceId,
+      occurredAt: new Date(clock),
+      data: {
+        conversationId: randomUUID(),
+        contact: '34600000001@c.us',
+        flowId: null,
+        email: 'ana@example.com',
+      },
+    });
+    const [delivery] = await client.db
+      .select()
+      .from(schema.webhookDeliveries)
+      .where(eq(schema.webhookDeliveries.endpointId, ep.id));
     if (!delivery) throw new Error('no delivery');
     return { ep, secret, delivery };
   }
-  const deliveryOf = async (id: string) => (await client.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.id, id)))[0];
+  const deliveryOf = async (id: string) =>
+    (
+      await client.db
+        .select()
+        .from(schema.webhookDeliveries)
+        .where(eq(schema.webhookDeliveries.id, id))
+    )[0];
 
   it('delivers a payload the receiver can verify with the official library', async () => {
     const { secret, delivery } = await endpointWithEvent();
@@ -83,9 +122,20 @@ describe('webhook deliverer', () => {
     expect(got).toBeDefined();
     const wh = new Webhook(secret);
     // The library checks the timestamp against its own clock: verify at our fake time.
-    const payload = wh.verify(got?.body ?? '', { ...got?.headers, 'webhook-timestamp': String(Math.floor(clock / 1000)) } as Record<string, string>) as { type: string; data: unknown };
-    expect(payload).toMatchObject({ id: delivery.eventId, type: 'lead.captured', data: { email: 'ana@example.com' } });
-    expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'delivered', lastResponseCode: 204, attempts: 1 });
+    const payload = wh.verify(got?.body ?? '', {
+      ...got?.headers,
+      'webhook-timestamp': String(Math.floor(clock / 1000)),
+    } as Record<string, string>) as { type: string; data: unknown };
+    expect(payload).toMatchObject({
+      id: delivery.eventId,
+      type: 'lead.captured',
+      data: { email: 'ana@example.com' },
+    });
+    expect(await deliveryOf(delivery.id)).toMatchObject({
+      status: 'delivered',
+      lastResponseCode: 204,
+      attempts: 1,
+    });
   });
 
   it('retries a 500 on the schedule, attempt after attempt, then gives up', async () => {
@@ -101,7 +151,10 @@ describe('webhook deliverer', () => {
     }
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
     expect(gaps).toEqual(RETRY_SCHEDULE_MS.slice(1));
-    const attempts = await client.db.select().from(schema.webhookAttempts).where(eq(schema.webhookAttempts.deliveryId, delivery.id));
+    const attempts = await client.db
+      .select()
+      .from(schema.webhookAttempts)
+      .where(eq(schema.webhookAttempts.deliveryId, delivery.id));
     expect(attempts).toHaveLength(8);
     expect(attempts.every((a) => a.statusCode === 500)).toBe(true);
     expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'failed', attempts: 8 });
@@ -118,9 +171,18 @@ describe('webhook deliverer', () => {
     const { ep, delivery } = await endpointWithEvent();
     reply = { status: 410 };
     await deliverOnce();
-    expect(await deliveryOf(delivery.id)).toMatchObject({ status: 'failed', lastResponseCode: 410 });
-    const [after] = await client.db.select().from(schema.webhookEndpoints).where(eq(schema.webhookEndpoints.id, ep.id));
-    expect(after).toMatchObject({ enabled: false, disabledReason: 'the endpoint answered 410 Gone' });
+    expect(await deliveryOf(delivery.id)).toMatchObject({
+      status: 'failed',
+      lastResponseCode: 410,
+    });
+    const [after] = await client.db
+      .select()
+      .from(schema.webhookEndpoints)
+      .where(eq(schema.webhookEndpoints.id, ep.id));
+    expect(after).toMatchObject({
+      enabled: false,
+      disabledReason: 'the endpoint answered 410 Gone',
+    });
   });
 
   it('does not follow a 302 and counts it as a failure', async () => {
@@ -135,7 +197,10 @@ describe('webhook deliverer', () => {
 
   it('puts back a delivery a dead process left half-done, keeping its webhook-id', async () => {
     const { delivery } = await endpointWithEvent();
-    await client.db.update(schema.webhookDeliveries).set({ status: 'delivering', attempts: 1 }).where(eq(schema.webhookDeliveries.id, delivery.id));
+    await client.db
+      .update(schema.webhookDeliveries)
+      .set({ status: 'delivering', attempts: 1 })
+      .where(eq(schema.webhookDeliveries.id, delivery.id));
     const d = deliverer();
     expect(await d.recover()).toBeGreaterThanOrEqual(1);
     await deliverOnce(d);
@@ -146,7 +211,11 @@ describe('webhook deliverer', () => {
   it('keeps attempts 30 days, then prunes them', async () => {
     const { delivery } = await endpointWithEvent();
     await deliverOnce();
-    const attempts = () => client.db.select().from(schema.webhookAttempts).where(eq(schema.webhookAttempts.deliveryId, delivery.id));
+    const attempts = () =>
+      client.db
+        .select()
+        .from(schema.webhookAttempts)
+        .where(eq(schema.webhookAttempts.deliveryId, delivery.id));
     expect(await attempts()).toHaveLength(1);
     clock += 29 * 24 * 3600_000;
     await deliverer().pruneAttempts();

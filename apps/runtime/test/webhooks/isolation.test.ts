@@ -9,7 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
-import { createKeyring, createWorkspace, enqueueWebhookEvent, schema, type DbClient } from '@waflow/db';
+import {
+  createKeyring,
+  createWorkspace,
+  enqueueWebhookEvent,
+  schema,
+  type DbClient,
+} from '@waflow/db';
 import { generateWebhookSecret } from '@waflow/egress';
 import { Runtime } from '../../src/runtime.ts';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';

@@ -9,12 +9,25 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createInProcessCoordinator, type Coordinator } from '@waflow/coord';
-import { createFlow, NUMBER_STATUS_CHANNEL, publishFlowVersion, schema, type DbClient } from '@waflow/db';
+import {
+  createFlow,
+  NUMBER_STATUS_CHANNEL,
+  publishFlowVersion,
+  schema,
+  type DbClient,
+} from '@waflow/db';
 import { Runtime } from '../../src/runtime.ts';
 import { freshDatabase, rebindNumber, seedNumberWithFlow, waitFor } from '../fixtures.ts';
-import { channelOnDouble, numberRow, testLog, transitions, type ChannelOnDouble } from './harness.ts';
+import {
+  channelOnDouble,
+  numberRow,
+  testLog,
+  transitions,
+  type ChannelOnDouble,
+} from './harness.ts';
 
-const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PNG_B64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const plans = { kind: 'choice', options: [{ label: 'Basic' }, { label: 'Pro' }, { label: 'Max' }] };
 const flow = {
   schemaVersion: 1,
@@ -27,10 +40,36 @@ const flow = {
   ],
   start: 'welcome',
   nodes: [
-    { id: 'welcome', type: 'say', message: { kind: 'text', text: 'Welcome to the double bot.' }, next: 'ask_first' },
-    { id: 'ask_first', type: 'ask', prompt: 'Pick a plan', saveAs: 'first', validation: plans, next: 'ask_second' },
-    { id: 'ask_second', type: 'ask', prompt: 'Pick another', saveAs: 'second', validation: plans, next: 'ask_photo' },
-    { id: 'ask_photo', type: 'ask', prompt: 'Send a photo', saveAs: 'photo', validation: { kind: 'media' }, next: 'bye' },
+    {
+      id: 'welcome',
+      type: 'say',
+      message: { kind: 'text', text: 'Welcome to the double bot.' },
+      next: 'ask_first',
+    },
+    {
+      id: 'ask_first',
+      type: 'ask',
+      prompt: 'Pick a plan',
+      saveAs: 'first',
+      validation: plans,
+      next: 'ask_second',
+    },
+    {
+      id: 'ask_second',
+      type: 'ask',
+      prompt: 'Pick another',
+      saveAs: 'second',
+      validation: plans,
+      next: 'ask_photo',
+    },
+    {
+      id: 'ask_photo',
+      type: 'ask',
+      prompt: 'Send a photo',
+      saveAs: 'photo',
+      validation: { kind: 'media' },
+      next: 'bye',
+    },
     { id: 'bye', type: 'end', message: 'Got {{first}} and {{second}}.' },
   ],
 };
@@ -46,22 +85,41 @@ describe('a WhatsApp number on the double, end to end', () => {
   let workspaceId: string;
   const notified: string[] = [];
 
-  const bodiesTo = async (to: string) => (await wa.double.sent()).filter((m) => m.to === to).map((m) => m.body ?? m.caption ?? m.type);
+  const bodiesTo = async (to: string) =>
+    (await wa.double.sent()).filter((m) => m.to === to).map((m) => m.body ?? m.caption ?? m.type);
   const say = async (from: string, body: string, replies: number) => {
     const before = (await bodiesTo(from)).length;
     await wa.double.deliverInbound({ from, body });
-    await waitFor(async () => ((await bodiesTo(from)).length >= before + replies ? true : undefined), 20_000, `${replies} replies to "${body}"`);
+    await waitFor(
+      async () => ((await bodiesTo(from)).length >= before + replies ? true : undefined),
+      20_000,
+      `${replies} replies to "${body}"`,
+    );
   };
   const pendingEvents = async () =>
-    (await client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.numberId, numberId))).filter((e) => e.status !== 'processed').length;
+    (
+      await client.db
+        .select()
+        .from(schema.inboundEvents)
+        .where(eq(schema.inboundEvents.numberId, numberId))
+    ).filter((e) => e.status !== 'processed').length;
 
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
     coord = createInProcessCoordinator();
     ({ numberId, workspaceId } = await seedNumberWithFlow(client, flow));
-    await client.db.update(schema.numbers).set({ channel: 'whatsapp' }).where(eq(schema.numbers.id, numberId));
+    await client.db
+      .update(schema.numbers)
+      .set({ channel: 'whatsapp' })
+      .where(eq(schema.numbers.id, numberId));
     await client.listen(NUMBER_STATUS_CHANNEL, (payload) => notified.push(payload));
-    runtime = new Runtime({ client, coord, log: testLog, outbox: { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 200, maxMs: 1_000 } }, humanReplyPauseMs: 10 * 60_000 });
+    runtime = new Runtime({
+      client,
+      coord,
+      log: testLog,
+      outbox: { pacing: { ratePerSec: 1000, burst: 1000 }, backoff: { baseMs: 200, maxMs: 1_000 } },
+      humanReplyPauseMs: 10 * 60_000,
+    });
     await runtime.start();
     wa = await channelOnDouble({ db: client, numberId, egress: runtime.egress });
   });
@@ -82,7 +140,11 @@ describe('a WhatsApp number on the double, end to end', () => {
     expect(withQr.qr).toMatch(/^2@[^,]+,[^,]+,[^,]+,[^,]+,WEB$/);
     expect(withQr.qrUpdatedAt).toBeInstanceOf(Date);
     // The notification travels on its own connection: it may land a moment after the row reads back.
-    await waitFor(() => notified.includes(JSON.stringify({ numberId })) || undefined, 15_000, 'the number_status notification');
+    await waitFor(
+      () => notified.includes(JSON.stringify({ numberId })) || undefined,
+      15_000,
+      'the number_status notification',
+    );
 
     await wa.double.pair({ me: '15550001111@c.us' });
     const ready = await waitFor(async () => {
@@ -113,53 +175,116 @@ describe('a WhatsApp number on the double, end to end', () => {
     // not have flushed: the tables are the record of what was sent, each reply once and in order.
     expect((await bodiesTo(from)).slice(-2)).toEqual([MENU2, 'Send a photo']);
     const out = await client.db
-      .select({ body: schema.messages.body, status: schema.messages.status, waId: schema.messages.waMessageId })
+      .select({
+        body: schema.messages.body,
+        status: schema.messages.status,
+        waId: schema.messages.waMessageId,
+      })
       .from(schema.messages)
       .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
       .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
       .where(and(eq(schema.contacts.waId, from), eq(schema.messages.direction, 'out')))
       .orderBy(schema.messages.seq);
-    expect(out.map((m) => m.body)).toEqual(['Welcome to the double bot.', MENU, MENU2, 'Send a photo']);
+    expect(out.map((m) => m.body)).toEqual([
+      'Welcome to the double bot.',
+      MENU,
+      MENU2,
+      'Send a photo',
+    ]);
     expect(new Set(out.map((m) => m.waId)).size).toBe(4);
 
     const before = (await bodiesTo(from)).length;
-    await wa.double.deliverInbound({ from, type: 'image', body: 'my photo', media: { mimetype: 'image/png', data: PNG_B64, filename: 'me.png' } });
-    await waitFor(async () => ((await bodiesTo(from)).length > before ? true : undefined), 20_000, 'the closing message');
+    await wa.double.deliverInbound({
+      from,
+      type: 'image',
+      body: 'my photo',
+      media: { mimetype: 'image/png', data: PNG_B64, filename: 'me.png' },
+    });
+    await waitFor(
+      async () => ((await bodiesTo(from)).length > before ? true : undefined),
+      20_000,
+      'the closing message',
+    );
     expect((await bodiesTo(from)).at(-1)).toBe('Got Pro and Max.');
 
-    const [result] = await client.db.select().from(schema.results).where(eq(schema.results.workspaceId, workspaceId));
-    const photo = result?.variables && typeof result.variables === 'object' ? (result.variables as Record<string, unknown>).photo : undefined;
-    expect(result).toMatchObject({ status: 'completed', variables: { first: 'Pro', second: 'Max', photo: { mimeType: 'image/png' } } });
+    const [result] = await client.db
+      .select()
+      .from(schema.results)
+      .where(eq(schema.results.workspaceId, workspaceId));
+    const photo =
+      result?.variables && typeof result.variables === 'object'
+        ? (result.variables as Record<string, unknown>).photo
+        : undefined;
+    expect(result).toMatchObject({
+      status: 'completed',
+      variables: { first: 'Pro', second: 'Max', photo: { mimeType: 'image/png' } },
+    });
     const ref = (photo as { ref: string }).ref;
     expect(ref).toMatch(new RegExp(`^media/${numberId}/.+\\.png$`));
     expect(existsSync(join(wa.dataDir, ref))).toBe(true);
 
     // Manners: the contact's messages were marked seen, and the bot "typed" before replying.
     const activity = await wa.double.activity();
-    expect(activity).toEqual(expect.arrayContaining([{ kind: 'seen', chatId: from }, { kind: 'typing', chatId: from }]));
+    expect(activity).toEqual(
+      expect.arrayContaining([
+        { kind: 'seen', chatId: from },
+        { kind: 'typing', chatId: from },
+      ]),
+    );
     // Acks flow back onto the transcript.
-    await waitFor(async () => {
-      const out = await client.db.select().from(schema.messages).where(and(eq(schema.messages.numberId, numberId), eq(schema.messages.direction, 'out')));
-      return out.length === 5 && out.every((m) => m.waMessageId && m.status === 'sent') ? true : undefined;
-    }, 15_000, 'outbound messages sent with their WhatsApp ids');
+    await waitFor(
+      async () => {
+        const out = await client.db
+          .select()
+          .from(schema.messages)
+          .where(and(eq(schema.messages.numberId, numberId), eq(schema.messages.direction, 'out')));
+        return out.length === 5 && out.every((m) => m.waMessageId && m.status === 'sent')
+          ? true
+          : undefined;
+      },
+      15_000,
+      'outbound messages sent with their WhatsApp ids',
+    );
   });
 
   it('pauses the bot in a conversation where a person wrote from the phone', async () => {
     const from = '34600000002@c.us';
     await say(from, 'hi', 2);
-    await wa.double.sendFromPhone({ to: from, body: 'Hi, this is Marta from the shop, I will help you.' });
-    const paused = await waitFor(async () => {
-      const [c] = await client.db.select().from(schema.conversations).where(and(eq(schema.conversations.numberId, numberId), eq(schema.conversations.status, 'handoff')));
-      return c;
-    }, 15_000, 'the conversation in handoff');
+    await wa.double.sendFromPhone({
+      to: from,
+      body: 'Hi, this is Marta from the shop, I will help you.',
+    });
+    const paused = await waitFor(
+      async () => {
+        const [c] = await client.db
+          .select()
+          .from(schema.conversations)
+          .where(
+            and(
+              eq(schema.conversations.numberId, numberId),
+              eq(schema.conversations.status, 'handoff'),
+            ),
+          );
+        return c;
+      },
+      15_000,
+      'the conversation in handoff',
+    );
     expect(paused.handoffUntil?.getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
 
     await wa.double.deliverInbound({ from, body: '2' });
-    await waitFor(async () => ((await pendingEvents()) === 0 ? true : undefined), 15_000, 'the answer processed');
+    await waitFor(
+      async () => ((await pendingEvents()) === 0 ? true : undefined),
+      15_000,
+      'the answer processed',
+    );
     await runtime.idle();
     expect(await bodiesTo(from)).toEqual(['Welcome to the double bot.', MENU]);
     // The bot's own replies never count as a person's.
-    const conversations = await client.db.select().from(schema.conversations).where(eq(schema.conversations.numberId, numberId));
+    const conversations = await client.db
+      .select()
+      .from(schema.conversations)
+      .where(eq(schema.conversations.numberId, numberId));
     expect(conversations.filter((c) => c.status === 'handoff')).toHaveLength(1);
   });
 
@@ -173,13 +298,26 @@ describe('a WhatsApp number on the double, end to end', () => {
     if (!pid) throw new Error('no chromium pid');
     process.kill(pid, 'SIGKILL');
 
-    await waitFor(() => (wa.statuses.at(-1) === 'disconnected' ? true : undefined), 20_000, 'the channel noticing');
-    const row = await waitFor(async () => {
-      const r = await numberRow(client, numberId);
-      return r.restartCount > restartsBefore && r.status === 'ready' ? r : undefined;
-    }, 40_000, 'the client restarted and ready');
+    await waitFor(
+      () => (wa.statuses.at(-1) === 'disconnected' ? true : undefined),
+      20_000,
+      'the channel noticing',
+    );
+    const row = await waitFor(
+      async () => {
+        const r = await numberRow(client, numberId);
+        return r.restartCount > restartsBefore && r.status === 'ready' ? r : undefined;
+      },
+      40_000,
+      'the client restarted and ready',
+    );
     expect(row.lastError).toBe('Chromium was killed or crashed');
-    expect(transitions(wa.statuses).slice(-4)).toEqual(['ready', 'disconnected', 'authenticated', 'ready']);
+    expect(transitions(wa.statuses).slice(-4)).toEqual([
+      'ready',
+      'disconnected',
+      'authenticated',
+      'ready',
+    ]);
     expect(wa.statuses.filter((s) => s === 'qr').length).toBe(qrsBefore);
     expect(wa.channel.currentClient?.pupBrowser?.process()?.pid).not.toBe(pid);
 
@@ -189,16 +327,28 @@ describe('a WhatsApp number on the double, end to end', () => {
     // not have flushed: the tables are the record of what was sent, each reply once and in order.
     expect((await bodiesTo(from)).slice(-2)).toEqual([MENU2, 'Send a photo']);
     const out = await client.db
-      .select({ body: schema.messages.body, status: schema.messages.status, waId: schema.messages.waMessageId })
+      .select({
+        body: schema.messages.body,
+        status: schema.messages.status,
+        waId: schema.messages.waMessageId,
+      })
       .from(schema.messages)
       .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
       .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
       .where(and(eq(schema.contacts.waId, from), eq(schema.messages.direction, 'out')))
       .orderBy(schema.messages.seq);
-    expect(out.map((m) => m.body)).toEqual(['Welcome to the double bot.', MENU, MENU2, 'Send a photo']);
+    expect(out.map((m) => m.body)).toEqual([
+      'Welcome to the double bot.',
+      MENU,
+      MENU2,
+      'Send a photo',
+    ]);
     expect(new Set(out.map((m) => m.waId)).size).toBe(4);
     expect(await pendingEvents()).toBe(0);
-    const inbound = await client.db.select().from(schema.inboundEvents).where(eq(schema.inboundEvents.fromWaId, from));
+    const inbound = await client.db
+      .select()
+      .from(schema.inboundEvents)
+      .where(eq(schema.inboundEvents.fromWaId, from));
     expect(inbound).toHaveLength(3);
   });
 
@@ -218,21 +368,41 @@ describe('a WhatsApp number on the double, end to end', () => {
         variables: [],
         start: 'pic',
         nodes: [
-          { id: 'pic', type: 'say', message: { kind: 'media', mediaType: 'image', url: `http://127.0.0.1:${port}/secret.png` }, next: 'after' },
+          {
+            id: 'pic',
+            type: 'say',
+            message: {
+              kind: 'media',
+              mediaType: 'image',
+              url: `http://127.0.0.1:${port}/secret.png`,
+            },
+            next: 'after',
+          },
           { id: 'after', type: 'end', message: 'after the picture' },
         ],
       };
-      const flowRow = await createFlow(client.db, { workspaceId, name: 'Media from inside', draft: mediaFlow });
+      const flowRow = await createFlow(client.db, {
+        workspaceId,
+        name: 'Media from inside',
+        draft: mediaFlow,
+      });
       await publishFlowVersion(client.db, { flowId: flowRow.id, config: mediaFlow });
       await rebindNumber(client, numberId, flowRow.id);
       const from = '34600000004@c.us';
       await say(from, 'show me', 1);
       expect(await bodiesTo(from)).toEqual(['after the picture']);
       expect(hits).toBe(0);
-      const rows = await waitFor(async () => {
-        const r = await client.db.select().from(schema.outbox).where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'failed')));
-        return r.length > 0 ? r : undefined;
-      }, 15_000, 'the media send marked failed');
+      const rows = await waitFor(
+        async () => {
+          const r = await client.db
+            .select()
+            .from(schema.outbox)
+            .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'failed')));
+          return r.length > 0 ? r : undefined;
+        },
+        15_000,
+        'the media send marked failed',
+      );
       expect(rows).toHaveLength(1);
       expect(rows[0]?.error).toMatch(/127\.0\.0\.1.*(loopback|internal)/);
     } finally {
@@ -241,16 +411,37 @@ describe('a WhatsApp number on the double, end to end', () => {
   });
 
   it('on a logout from the phone: logged_out, the session archive deleted, a new QR offered', async () => {
-    await waitFor(async () => ((await client.db.select().from(schema.sessionStore).where(eq(schema.sessionStore.numberId, numberId))).length === 1 ? true : undefined), 15_000, 'the session archive saved');
+    await waitFor(
+      async () =>
+        (
+          await client.db
+            .select()
+            .from(schema.sessionStore)
+            .where(eq(schema.sessionStore.numberId, numberId))
+        ).length === 1
+          ? true
+          : undefined,
+      15_000,
+      'the session archive saved',
+    );
     const oldQr = (await numberRow(client, numberId)).qr;
     await wa.double.logout();
-    const row = await waitFor(async () => {
-      const r = await numberRow(client, numberId);
-      return r.status === 'qr' && r.qr && r.qr !== oldQr ? r : undefined;
-    }, 30_000, 'a new QR on the row');
+    const row = await waitFor(
+      async () => {
+        const r = await numberRow(client, numberId);
+        return r.status === 'qr' && r.qr && r.qr !== oldQr ? r : undefined;
+      },
+      30_000,
+      'a new QR on the row',
+    );
     expect(row.qr).toMatch(/,WEB$/);
     expect(transitions(wa.statuses).slice(-2)).toEqual(['logged_out', 'qr']);
-    expect(await client.db.select().from(schema.sessionStore).where(eq(schema.sessionStore.numberId, numberId))).toEqual([]);
+    expect(
+      await client.db
+        .select()
+        .from(schema.sessionStore)
+        .where(eq(schema.sessionStore.numberId, numberId)),
+    ).toEqual([]);
     await wa.double.injected();
   });
 });

@@ -10,9 +10,19 @@ import { schema, type DbClient } from '@waflow/db';
 import { chromiumPath } from '@waflow/testkit';
 import { Runtime } from '../../src/runtime.ts';
 import { CHROMIUM_ARGS, FULL_CHROMIUM_PATH } from '../../src/channels/whatsapp/chromium.ts';
-import { DOUBLE_CHROMIUM_ARGS, doubleClientOptions, writeDoubleWebCache } from '../wa-double/wa-double.ts';
+import {
+  DOUBLE_CHROMIUM_ARGS,
+  doubleClientOptions,
+  writeDoubleWebCache,
+} from '../wa-double/wa-double.ts';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
-import { channelOnDouble, numberRow, testLog, transitions, type ChannelOnDouble } from './harness.ts';
+import {
+  channelOnDouble,
+  numberRow,
+  testLog,
+  transitions,
+  type ChannelOnDouble,
+} from './harness.ts';
 
 const flow = {
   schemaVersion: 1,
@@ -34,8 +44,16 @@ describe('a number on the full Chromium (the fallback browser)', () => {
     client = await freshDatabase(inject('pgUrl'));
     coord = createInProcessCoordinator();
     ({ numberId } = await seedNumberWithFlow(client, flow));
-    await client.db.update(schema.numbers).set({ channel: 'whatsapp' }).where(eq(schema.numbers.id, numberId));
-    runtime = new Runtime({ client, coord, log: testLog, outbox: { pacing: { ratePerSec: 1000, burst: 1000 } } });
+    await client.db
+      .update(schema.numbers)
+      .set({ channel: 'whatsapp' })
+      .where(eq(schema.numbers.id, numberId));
+    runtime = new Runtime({
+      client,
+      coord,
+      log: testLog,
+      outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+    });
     await runtime.start();
     const full = chromiumPath(); // installs Debian's chromium when missing
     expect(full).toBe(FULL_CHROMIUM_PATH);
@@ -48,7 +66,10 @@ describe('a number on the full Chromium (the fallback browser)', () => {
       egress: runtime.egress,
       overrides: {
         chromium: { executablePath: full, args: [...CHROMIUM_ARGS, ...DOUBLE_CHROMIUM_ARGS] },
-        clientOptions: { ...options, puppeteer: { ...options.puppeteer, headless: true, executablePath: full } },
+        clientOptions: {
+          ...options,
+          puppeteer: { ...options.puppeteer, headless: true, executablePath: full },
+        },
       },
     });
   });
@@ -62,17 +83,29 @@ describe('a number on the full Chromium (the fallback browser)', () => {
 
   it('links and answers', async () => {
     await runtime.attach(numberId, wa.channel);
-    await waitFor(async () => ((await numberRow(client, numberId)).status === 'qr' ? true : undefined), 30_000, 'a QR');
+    await waitFor(
+      async () => ((await numberRow(client, numberId)).status === 'qr' ? true : undefined),
+      30_000,
+      'a QR',
+    );
     expect(wa.channel.currentClient?.pupBrowser?.process()?.spawnfile).toBe(FULL_CHROMIUM_PATH);
     await wa.double.pair({ me: '15550002222@c.us' });
-    await waitFor(async () => ((await numberRow(client, numberId)).status === 'ready' ? true : undefined), 30_000, 'ready');
+    await waitFor(
+      async () => ((await numberRow(client, numberId)).status === 'ready' ? true : undefined),
+      30_000,
+      'ready',
+    );
     expect(transitions(wa.statuses)).toEqual(['qr', 'authenticated', 'ready']);
     const from = '34600000009@c.us';
     await wa.double.deliverInbound({ from, body: 'hola' });
-    const sent = await waitFor(async () => {
-      const out = (await wa.double.sent()).filter((m) => m.to === from);
-      return out.length > 0 ? out : undefined;
-    }, 20_000, 'the reply');
+    const sent = await waitFor(
+      async () => {
+        const out = (await wa.double.sent()).filter((m) => m.to === from);
+        return out.length > 0 ? out : undefined;
+      },
+      20_000,
+      'the reply',
+    );
     expect(sent.map((m) => m.body)).toEqual(['Hello from the full browser.']);
   });
 });

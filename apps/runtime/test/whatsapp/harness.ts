@@ -7,9 +7,18 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { Client } from 'whatsapp-web.js';
 import { createKeyring, schema, type DbClient, type Keyring } from '@waflow/db';
-import { WhatsAppChannel, type WhatsAppChannelOptions } from '../../src/channels/whatsapp/whatsapp-channel.ts';
+import {
+  WhatsAppChannel,
+  type WhatsAppChannelOptions,
+} from '../../src/channels/whatsapp/whatsapp-channel.ts';
 import { CHROMIUM_ARGS } from '../../src/channels/whatsapp/chromium.ts';
-import { DOUBLE_CHROMIUM_ARGS, WaDouble, chromiumPath, doubleClientOptions, writeDoubleWebCache } from '../wa-double/wa-double.ts';
+import {
+  DOUBLE_CHROMIUM_ARGS,
+  WaDouble,
+  chromiumPath,
+  doubleClientOptions,
+  writeDoubleWebCache,
+} from '../wa-double/wa-double.ts';
 import type { NumberStatus } from '@waflow/channel';
 import type { EgressClient } from '@waflow/egress';
 
@@ -29,7 +38,14 @@ export interface ChannelOnDouble {
   dataDir: string;
 }
 
-export async function channelOnDouble(opts: { db: DbClient; numberId: string; egress: EgressClient; keyring?: Keyring; dataDir?: string; overrides?: Partial<WhatsAppChannelOptions> }): Promise<ChannelOnDouble> {
+export async function channelOnDouble(opts: {
+  db: DbClient;
+  numberId: string;
+  egress: EgressClient;
+  keyring?: Keyring;
+  dataDir?: string;
+  overrides?: Partial<WhatsAppChannelOptions>;
+}): Promise<ChannelOnDouble> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'wa-channel-')));
   const cacheDir = await writeDoubleWebCache(join(dataDir, 'web-cache'));
   const clients: Client[] = [];

@@ -13,7 +13,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NUMBER_STATUS_CHANNEL, schema, type DbClient } from '@waflow/db';
 import { freePort, echoFlow } from '@waflow/testkit';
 import { Supervisor } from '../../src/workers/supervisor.ts';
-import { DOUBLE_WEB_VERSION, WaDouble, chromiumPath, writeDoubleWebCache } from '../wa-double/wa-double.ts';
+import {
+  DOUBLE_WEB_VERSION,
+  WaDouble,
+  chromiumPath,
+  writeDoubleWebCache,
+} from '../wa-double/wa-double.ts';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 import { numberRow, testLog } from './harness.ts';
 
@@ -30,8 +35,17 @@ describe('number workers under pm2', () => {
   /** The double's page inside the worker's Chromium, through its debugging port. */
   async function workerDouble(): Promise<WaDouble> {
     await browser?.disconnect().catch(() => undefined);
-    browser = await waitFor(() => puppeteer.connect({ browserURL: `http://127.0.0.1:${port}` }).catch(() => undefined), 30_000, "the worker's Chromium");
-    const page = await waitFor(async () => (await browser?.pages())?.find((p) => p.url().startsWith('https://web.whatsapp.com')), 30_000, 'the WhatsApp page');
+    browser = await waitFor(
+      () => puppeteer.connect({ browserURL: `http://127.0.0.1:${port}` }).catch(() => undefined),
+      30_000,
+      "the worker's Chromium",
+    );
+    const page = await waitFor(
+      async () =>
+        (await browser?.pages())?.find((p) => p.url().startsWith('https://web.whatsapp.com')),
+      30_000,
+      'the WhatsApp page',
+    );
     const current: { page: Page } = { page };
     return new WaDouble(() => current.page);
   }
@@ -39,7 +53,10 @@ describe('number workers under pm2', () => {
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
     ({ numberId } = await seedNumberWithFlow(client, echoFlow));
-    await client.db.update(schema.numbers).set({ channel: 'whatsapp' }).where(eq(schema.numbers.id, numberId));
+    await client.db
+      .update(schema.numbers)
+      .set({ channel: 'whatsapp' })
+      .where(eq(schema.numbers.id, numberId));
     // Every status the row went through, read at each notification.
     await client.listen(NUMBER_STATUS_CHANNEL, () => {
       void numberRow(client, numberId).then((r) => seen.push(r.status));
@@ -57,7 +74,10 @@ describe('number workers under pm2', () => {
         WAFLOW_DATA_DIR: dataDir,
         WAFLOW_SECRET_KEY: `k1:${randomBytes(32).toString('base64')}`,
         PUPPETEER_EXECUTABLE_PATH: chromiumPath(),
-        WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify(['--host-resolver-rules=MAP * ~NOTFOUND', `--remote-debugging-port=${port}`]),
+        WAFLOW_CHROMIUM_EXTRA_ARGS: JSON.stringify([
+          '--host-resolver-rules=MAP * ~NOTFOUND',
+          `--remote-debugging-port=${port}`,
+        ]),
         WAFLOW_WA_WEB_VERSION: DOUBLE_WEB_VERSION,
         WAFLOW_WA_WEB_CACHE_DIR: cacheDir,
         WAFLOW_WA_SESSION_FIRST_SAVE_MS: '200',
@@ -80,24 +100,54 @@ describe('number workers under pm2', () => {
     const { started } = await supervisor.sync(client.db);
     expect(started).toEqual([numberId]);
     expect((await supervisor.info(numberId))?.status).toBe('online');
-    await waitFor(async () => ((await numberRow(client, numberId)).qr ? true : undefined), 60_000, 'a QR on the row');
+    await waitFor(
+      async () => ((await numberRow(client, numberId)).qr ? true : undefined),
+      60_000,
+      'a QR on the row',
+    );
     const double = await workerDouble();
     await double.pair({ me: '15550002222@c.us' });
-    const ready = await waitFor(async () => {
-      const r = await numberRow(client, numberId);
-      return r.status === 'ready' ? r : undefined;
-    }, 30_000, 'ready');
+    const ready = await waitFor(
+      async () => {
+        const r = await numberRow(client, numberId);
+        return r.status === 'ready' ? r : undefined;
+      },
+      30_000,
+      'ready',
+    );
     expect(ready.phone).toBe('15550002222');
     const beat = ready.heartbeatAt?.getTime() ?? 0;
-    await waitFor(async () => (((await numberRow(client, numberId)).heartbeatAt?.getTime() ?? 0) > beat ? true : undefined), 10_000, 'a newer heartbeat');
+    await waitFor(
+      async () =>
+        ((await numberRow(client, numberId)).heartbeatAt?.getTime() ?? 0) > beat ? true : undefined,
+      10_000,
+      'a newer heartbeat',
+    );
 
     // The worker answers through its own Runtime.
     await double.deliverInbound({ from: '34600000009@c.us', body: 'hello' });
-    await waitFor(async () => ((await double.sent()).some((m) => m.body === 'say something') ? true : undefined), 20_000, 'the reply');
+    await waitFor(
+      async () =>
+        (await double.sent()).some((m) => m.body === 'say something') ? true : undefined,
+      20_000,
+      'the reply',
+    );
   });
 
   it('restores the session from the encrypted store on a host with an empty data folder (no QR)', async () => {
-    await waitFor(async () => ((await client.db.select().from(schema.sessionStore).where(eq(schema.sessionStore.numberId, numberId))).length ? true : undefined), 20_000, 'the session archive stored');
+    await waitFor(
+      async () =>
+        (
+          await client.db
+            .select()
+            .from(schema.sessionStore)
+            .where(eq(schema.sessionStore.numberId, numberId))
+        ).length
+          ? true
+          : undefined,
+      20_000,
+      'the session archive stored',
+    );
     await supervisor.stop(numberId);
     expect(await supervisor.info(numberId)).toBeUndefined();
     await rm(join(dataDir, 'whatsapp'), { recursive: true, force: true });
@@ -117,10 +167,14 @@ describe('number workers under pm2', () => {
     if (!info?.pid) throw new Error('no worker pid');
     seen.length = 0;
     process.kill(info.pid, 'SIGKILL');
-    const after = await waitFor(async () => {
-      const r = await numberRow(client, numberId);
-      return r.restartCount > before.restartCount && seen.includes('ready') ? r : undefined;
-    }, 60_000, 'the worker back and ready');
+    const after = await waitFor(
+      async () => {
+        const r = await numberRow(client, numberId);
+        return r.restartCount > before.restartCount && seen.includes('ready') ? r : undefined;
+      },
+      60_000,
+      'the worker back and ready',
+    );
     expect(after.lastError).toMatch(/restarted by pm2/);
     expect(seen).not.toContain('qr');
     expect((await supervisor.info(numberId))?.restarts).toBeGreaterThan(0);

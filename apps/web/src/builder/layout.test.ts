@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { FlowConfig } from './graph.ts';
 import { START_ID, tidyPositions } from './layout.ts';
 
-const flow = (nodes: FlowConfig['nodes'], start = 'ask'): FlowConfig => ({ start, nodes, triggers: [], variables: [] });
+const flow = (nodes: FlowConfig['nodes'], start = 'ask'): FlowConfig => ({
+  start,
+  nodes,
+  triggers: [],
+  variables: [],
+});
 const overlaps = (p: Record<string, { x: number; y: number }>) => {
   const all = Object.entries(p);
-  return all.some(([, pa], i) => all.slice(i + 1).some(([, pb]) => pa.y === pb.y && Math.abs(pa.x - pb.x) < 224));
+  return all.some(([, pa], i) =>
+    all.slice(i + 1).some(([, pb]) => pa.y === pb.y && Math.abs(pa.x - pb.x) < 224),
+  );
 };
 
 describe('tidy up', () => {
@@ -27,7 +34,9 @@ describe('tidy up', () => {
     expect(p.cond?.y).toBeGreaterThan(p.ask?.y ?? 0);
     expect(p.thanks?.y).toBe(p.bye?.y);
     // The taller row (a condition with a problem listed) pushes the next row further down.
-    expect((p.thanks?.y ?? 0) - (p.cond?.y ?? 0)).toBeGreaterThan((p.cond?.y ?? 0) - (p.ask?.y ?? 0));
+    expect((p.thanks?.y ?? 0) - (p.cond?.y ?? 0)).toBeGreaterThan(
+      (p.cond?.y ?? 0) - (p.ask?.y ?? 0),
+    );
   });
 
   it('keeps a single path straight, siblings in the order of their outputs, and no two blocks on top of each other', () => {
@@ -38,7 +47,11 @@ describe('tidy up', () => {
   });
 
   it('places blocks nothing leads to below the rest, and gives every block a place', () => {
-    expect(Object.keys(p).sort()).toEqual([START_ID, 'ask', 'bye', 'cond', 'human', 'orphan', 'thanks'].sort());
-    expect(p.orphan?.y).toBeGreaterThan(Math.max(...['ask', 'cond', 'thanks', 'bye', 'human'].map((id) => p[id]?.y ?? 0)));
+    expect(Object.keys(p).sort()).toEqual(
+      [START_ID, 'ask', 'bye', 'cond', 'human', 'orphan', 'thanks'].sort(),
+    );
+    expect(p.orphan?.y).toBeGreaterThan(
+      Math.max(...['ask', 'cond', 'thanks', 'bye', 'human'].map((id) => p[id]?.y ?? 0)),
+    );
   });
 });

@@ -14,12 +14,19 @@ const DEFAULT_HEIGHT = 110;
 type Position = { x: number; y: number };
 
 /** New positions for Start and every block; `heights` are the measured ones (a block with a problem listed is taller). */
-export function tidyPositions(config: FlowConfig, heights: Record<string, number> = {}): Record<string, Position> {
+export function tidyPositions(
+  config: FlowConfig,
+  heights: Record<string, number> = {},
+): Record<string, Position> {
   const ids = config.nodes.map((n) => String(n.id));
   const known = new Set(ids);
-  const next = new Map<string, string[]>([[START_ID, known.has(config.start) ? [config.start] : []]]);
+  const next = new Map<string, string[]>([
+    [START_ID, known.has(config.start) ? [config.start] : []],
+  ]);
   for (const n of config.nodes) {
-    const targets = portsOf(n).map((p) => getPath(n, p.field)).filter((t): t is string => typeof t === 'string' && known.has(t));
+    const targets = portsOf(n)
+      .map((p) => getPath(n, p.field))
+      .filter((t): t is string => typeof t === 'string' && known.has(t));
     next.set(String(n.id), [...new Set(targets)]);
   }
 
@@ -63,14 +70,20 @@ export function tidyPositions(config: FlowConfig, heights: Record<string, number
       if (p === undefined) wanted.set(id, (free++ - (ids.length - 1) / 2) * COLUMN);
       else {
         const siblings = byParent.get(p) as string[];
-        wanted.set(id, (x.get(p) ?? 0) + (siblings.indexOf(id) - (siblings.length - 1) / 2) * COLUMN);
+        wanted.set(
+          id,
+          (x.get(p) ?? 0) + (siblings.indexOf(id) - (siblings.length - 1) / 2) * COLUMN,
+        );
       }
     }
     const ordered = [...ids].sort((a, b) => (wanted.get(a) as number) - (wanted.get(b) as number));
     const placed = ordered.map((id) => wanted.get(id) as number);
-    for (let i = 1; i < placed.length; i++) placed[i] = Math.max(placed[i] as number, (placed[i - 1] as number) + COLUMN);
+    for (let i = 1; i < placed.length; i++)
+      placed[i] = Math.max(placed[i] as number, (placed[i - 1] as number) + COLUMN);
     // Pushing apart only moves blocks right: shift the row back by half of what it gained.
-    const drift = placed.reduce((s, v, i) => s + v - (wanted.get(ordered[i] as string) as number), 0) / Math.max(placed.length, 1);
+    const drift =
+      placed.reduce((s, v, i) => s + v - (wanted.get(ordered[i] as string) as number), 0) /
+      Math.max(placed.length, 1);
     ordered.forEach((id, i) => {
       const px = Math.round((placed[i] as number) - drift);
       x.set(id, px);

@@ -33,8 +33,15 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
       (event, data) => {
         if (event === 'message') {
           const m = data as { type: string; text?: string; caption?: string };
-          setLines((l) => [...l, { from: 'bot', text: m.type === 'text' ? (m.text ?? '') : `[${m.type}] ${m.caption ?? ''}` }]);
-        } else if (event === 'state') setVariables((data as { variables: Record<string, unknown> }).variables);
+          setLines((l) => [
+            ...l,
+            {
+              from: 'bot',
+              text: m.type === 'text' ? (m.text ?? '') : `[${m.type}] ${m.caption ?? ''}`,
+            },
+          ]);
+        } else if (event === 'state')
+          setVariables((data as { variables: Record<string, unknown> }).variables);
       },
       ctrl.signal,
     );
@@ -59,29 +66,55 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
     if (!session || !t.trim()) return;
     setLines((l) => [...l, { from: 'you', text: t }]);
     setText('');
-    await api.post(`${ws}/simulator/${session}/messages`, { text: t }).catch((err: unknown) => toast('bad', err instanceof ApiError ? err.message : 'Not sent.'));
+    await api
+      .post(`${ws}/simulator/${session}/messages`, { text: t })
+      .catch((err: unknown) => toast('bad', err instanceof ApiError ? err.message : 'Not sent.'));
   };
 
   if (!session) {
     return (
       <div className="space-y-3 text-sm">
-        <p className="text-muted">Chat with this draft as a contact would on WhatsApp. Nothing is sent to real numbers.</p>
-        <Button onClick={() => void start()} disabled={!ready}>Start a test chat</Button>
-        {!ready ? <p className="text-xs text-muted">Fix the problems shown on the blocks (and let the draft save) first.</p> : null}
+        <p className="text-muted">
+          Chat with this draft as a contact would on WhatsApp. Nothing is sent to real numbers.
+        </p>
+        <Button onClick={() => void start()} disabled={!ready}>
+          Start a test chat
+        </Button>
+        {!ready ? (
+          <p className="text-xs text-muted">
+            Fix the problems shown on the blocks (and let the draft save) first.
+          </p>
+        ) : null}
       </div>
     );
   }
   const vars = Object.entries(variables).filter(([k]) => k !== 'contact');
   return (
     <div className="flex h-full flex-col gap-3" data-testid="simulator">
-      <div className="min-h-64 flex-1 space-y-2 overflow-y-auto rounded-md bg-[#e5ddd5] p-3 dark:bg-[#0b141a]" aria-live="polite">
+      <div
+        className="min-h-64 flex-1 space-y-2 overflow-y-auto rounded-md bg-[#e5ddd5] p-3 dark:bg-[#0b141a]"
+        aria-live="polite"
+      >
         {lines.map((l, i) => (
-          <div key={i} className={cx('max-w-[85%] rounded-lg px-3 py-2 text-sm whitespace-pre-wrap shadow-sm', l.from === 'bot' ? 'bg-white text-gray-900 dark:bg-[#202c33] dark:text-gray-100' : 'ml-auto bg-[#d9fdd3] text-gray-900 dark:bg-[#005c4b] dark:text-gray-100')} data-testid={l.from === 'bot' ? 'bot-message' : 'my-message'}>
+          <div
+            key={i}
+            className={cx(
+              'max-w-[85%] rounded-lg px-3 py-2 text-sm whitespace-pre-wrap shadow-sm',
+              l.from === 'bot'
+                ? 'bg-white text-gray-900 dark:bg-[#202c33] dark:text-gray-100'
+                : 'ml-auto bg-[#d9fdd3] text-gray-900 dark:bg-[#005c4b] dark:text-gray-100',
+            )}
+            data-testid={l.from === 'bot' ? 'bot-message' : 'my-message'}
+          >
             {l.text}
             {l.from === 'bot' && i === lines.length - 1 && choices(l.text).length ? (
               <div className="mt-2 flex flex-wrap gap-1">
                 {choices(l.text).map((c) => (
-                  <button key={c.n} className="rounded-full border border-brand px-2 py-0.5 text-xs text-brand" onClick={() => void send(c.n)}>
+                  <button
+                    key={c.n}
+                    className="rounded-full border border-brand px-2 py-0.5 text-xs text-brand"
+                    onClick={() => void send(c.n)}
+                  >
                     {c.label}
                   </button>
                 ))}
@@ -98,7 +131,12 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
           void send(text);
         }}
       >
-        <Input aria-label="Message" value={text} onChange={(e) => setText(e.target.value)} placeholder="Type a message" />
+        <Input
+          aria-label="Message"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Type a message"
+        />
         <Button type="submit">Send</Button>
       </form>
       <div>
@@ -115,7 +153,9 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
         ) : (
           <p className="text-xs text-muted">None yet.</p>
         )}
-        <Button variant="ghost" size="sm" className="mt-2" onClick={() => void start()}>Restart</Button>
+        <Button variant="ghost" size="sm" className="mt-2" onClick={() => void start()}>
+          Restart
+        </Button>
       </div>
     </div>
   );

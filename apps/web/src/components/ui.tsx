@@ -1,11 +1,31 @@
 // The app's building blocks in the shadcn/ui manner (Tailwind classes, Radix where behaviour
 // matters: dialogs trap focus and close on Escape). Toasts say what happened and what to do.
 import * as Dialog from '@radix-ui/react-dialog';
-import { createContext, useCallback, useContext, useState, type ButtonHTMLAttributes, type HTMLAttributes, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useState,
+  type ButtonHTMLAttributes,
+  type HTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 const cx = (...c: (string | false | undefined | null)[]) => c.filter(Boolean).join(' ');
 
-export function Button({ variant = 'primary', size = 'md', className, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'ghost' | 'danger'; size?: 'sm' | 'md' }) {
+export function Button({
+  variant = 'primary',
+  size = 'md',
+  className,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: 'primary' | 'secondary' | 'ghost' | 'danger';
+  size?: 'sm' | 'md';
+}) {
   return (
     <button
       {...rest}
@@ -25,45 +45,110 @@ export function Button({ variant = 'primary', size = 'md', className, ...rest }:
 /** Fields fill their container unless the caller gives them a width (`w-32`): both in one class list, the stylesheet's order would pick, not the caller. */
 const fill = (className: string | undefined) => (/(^|\s)w-/.test(className ?? '') ? '' : 'w-full');
 
-export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
-  return <input {...rest} className={cx('h-9 rounded-md border border-line bg-panel px-3 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', fill(className), className)} />;
+export function Input({
+  className,
+  ...rest
+}: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+  return (
+    <input
+      {...rest}
+      className={cx(
+        'h-9 rounded-md border border-line bg-panel px-3 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20',
+        fill(className),
+        className,
+      )}
+    />
+  );
 }
 
-export function Textarea({ className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
-  return <textarea {...rest} className={cx('rounded-md border border-line bg-panel px-3 py-2 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20', fill(className), className)} />;
+export function Textarea({
+  className,
+  ...rest
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
+  return (
+    <textarea
+      {...rest}
+      className={cx(
+        'rounded-md border border-line bg-panel px-3 py-2 text-sm outline-none focus:border-brand focus:ring-2 focus:ring-brand/20',
+        fill(className),
+        className,
+      )}
+    />
+  );
 }
 
 export function Select({ className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
-  return <select {...rest} className={cx('h-9 rounded-md border border-line bg-panel px-2 text-sm outline-none focus:border-brand', fill(className), className)} />;
+  return (
+    <select
+      {...rest}
+      className={cx(
+        'h-9 rounded-md border border-line bg-panel px-2 text-sm outline-none focus:border-brand',
+        fill(className),
+        className,
+      )}
+    />
+  );
 }
 
-export function Field({ label, help, error, children, htmlFor }: { label: string; help?: string | undefined; error?: string | undefined; children: ReactNode; htmlFor?: string }) {
+export function Field({
+  label,
+  help,
+  error,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  help?: string | undefined;
+  error?: string | undefined;
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div className="space-y-1">
       <label htmlFor={htmlFor} className="block text-sm font-medium">
         {label}
       </label>
       {children}
-      {error ? <p className="text-xs text-danger">{error}</p> : help ? <p className="text-xs text-muted">{help}</p> : null}
+      {error ? (
+        <p className="text-xs text-danger">{error}</p>
+      ) : help ? (
+        <p className="text-xs text-muted">{help}</p>
+      ) : null}
     </div>
   );
 }
 
 export function Card({ className, children, ...rest }: HTMLAttributes<HTMLDivElement>) {
-  return <div {...rest} className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>{children}</div>;
-}
-
-/** "Show more" under a list read a page at a time (see usePagedList). */
-export function ShowMore({ list }: { list: { hasMore: boolean; loadingMore: boolean; loadMore: () => void } }) {
-  if (!list.hasMore) return null;
   return (
-    <div className="flex justify-center border-t border-line p-2">
-      <Button size="sm" variant="ghost" onClick={list.loadMore} disabled={list.loadingMore}>{list.loadingMore ? 'Loading…' : 'Show more'}</Button>
+    <div {...rest} className={cx('rounded-lg border border-line bg-panel shadow-sm', className)}>
+      {children}
     </div>
   );
 }
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad'; children: ReactNode }) {
+/** "Show more" under a list read a page at a time (see usePagedList). */
+export function ShowMore({
+  list,
+}: {
+  list: { hasMore: boolean; loadingMore: boolean; loadMore: () => void };
+}) {
+  if (!list.hasMore) return null;
+  return (
+    <div className="flex justify-center border-t border-line p-2">
+      <Button size="sm" variant="ghost" onClick={list.loadMore} disabled={list.loadingMore}>
+        {list.loadingMore ? 'Loading…' : 'Show more'}
+      </Button>
+    </div>
+  );
+}
+
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: 'neutral' | 'good' | 'warn' | 'bad';
+  children: ReactNode;
+}) {
   return (
     <span
       className={cx(
@@ -89,10 +174,26 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 export function Spinner() {
-  return <div role="status" aria-label="Loading" className="mx-auto my-8 h-6 w-6 animate-spin rounded-full border-2 border-line border-t-brand" />;
+  return (
+    <div
+      role="status"
+      aria-label="Loading"
+      className="mx-auto my-8 h-6 w-6 animate-spin rounded-full border-2 border-line border-t-brand"
+    />
+  );
 }
 
-export function Modal({ open, onOpenChange, title, children }: { open: boolean; onOpenChange: (o: boolean) => void; title: string; children: ReactNode }) {
+export function Modal({
+  open,
+  onOpenChange,
+  title,
+  children,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  title: string;
+  children: ReactNode;
+}) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
@@ -126,7 +227,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="fixed right-4 bottom-4 z-50 space-y-2" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} role={t.tone === 'bad' ? 'alert' : 'status'} className={cx('max-w-sm rounded-md px-4 py-3 text-sm text-white shadow-lg', t.tone === 'bad' ? 'bg-danger' : 'bg-gray-900 dark:bg-gray-700')}>
+          <div
+            key={t.id}
+            role={t.tone === 'bad' ? 'alert' : 'status'}
+            className={cx(
+              'max-w-sm rounded-md px-4 py-3 text-sm text-white shadow-lg',
+              t.tone === 'bad' ? 'bg-danger' : 'bg-gray-900 dark:bg-gray-700',
+            )}
+          >
             {t.text}
           </div>
         ))}

@@ -9,7 +9,15 @@ import { navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PASSWORD_HELP } from './account.tsx';
 
-function AuthCard({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
+function AuthCard({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+}) {
   return (
     <div className="flex min-h-screen items-center justify-center p-4">
       <Card className="w-full max-w-md p-7">
@@ -34,7 +42,11 @@ function useSubmit(fn: () => Promise<void>) {
     try {
       await fn();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not reach the server: check that waflow is running.');
+      setError(
+        err instanceof ApiError
+          ? err.message
+          : 'Could not reach the server: check that waflow is running.',
+      );
     } finally {
       setBusy(false);
     }
@@ -50,16 +62,50 @@ export function SetupPage() {
     await signedIn(r.accessToken);
     navigate('/flows');
   });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
   return (
-    <AuthCard title="Welcome to waflow" subtitle="Create the owner account and your workspace. You can invite your team afterwards.">
+    <AuthCard
+      title="Welcome to waflow"
+      subtitle="Create the owner account and your workspace. You can invite your team afterwards."
+    >
       <form onSubmit={onSubmit} className="space-y-4">
-        <Field label="Your name" htmlFor="name"><Input id="name" value={form.name} onChange={set('name')} autoFocus required /></Field>
-        <Field label="Email" htmlFor="email"><Input id="email" type="email" value={form.email} onChange={set('email')} required /></Field>
-        <Field label="Password" htmlFor="password" help={PASSWORD_HELP}><Input id="password" type="password" value={form.password} onChange={set('password')} minLength={10} required /></Field>
-        <Field label="Workspace name" htmlFor="workspace" help="Your company or team, e.g. Acme Support."><Input id="workspace" value={form.workspaceName} onChange={set('workspaceName')} required /></Field>
-        {error ? <p role="alert" className="text-sm text-danger">{error}</p> : null}
-        <Button type="submit" className="w-full" disabled={busy}>{busy ? 'Creating…' : 'Create workspace'}</Button>
+        <Field label="Your name" htmlFor="name">
+          <Input id="name" value={form.name} onChange={set('name')} autoFocus required />
+        </Field>
+        <Field label="Email" htmlFor="email">
+          <Input id="email" type="email" value={form.email} onChange={set('email')} required />
+        </Field>
+        <Field label="Password" htmlFor="password" help={PASSWORD_HELP}>
+          <Input
+            id="password"
+            type="password"
+            value={form.password}
+            onChange={set('password')}
+            minLength={10}
+            required
+          />
+        </Field>
+        <Field
+          label="Workspace name"
+          htmlFor="workspace"
+          help="Your company or team, e.g. Acme Support."
+        >
+          <Input
+            id="workspace"
+            value={form.workspaceName}
+            onChange={set('workspaceName')}
+            required
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="text-sm text-danger">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" className="w-full" disabled={busy}>
+          {busy ? 'Creating…' : 'Create workspace'}
+        </Button>
       </form>
     </AuthCard>
   );
@@ -77,10 +123,33 @@ export function SignInPage() {
   return (
     <AuthCard title="Sign in" subtitle="Build and run your WhatsApp bots.">
       <form onSubmit={onSubmit} className="space-y-4">
-        <Field label="Email" htmlFor="email"><Input id="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required /></Field>
-        <Field label="Password" htmlFor="password"><Input id="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required /></Field>
-        {error ? <p role="alert" className="text-sm text-danger">{error}</p> : null}
-        <Button type="submit" className="w-full" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
+        <Field label="Email" htmlFor="email">
+          <Input
+            id="email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoFocus
+            required
+          />
+        </Field>
+        <Field label="Password" htmlFor="password">
+          <Input
+            id="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="text-sm text-danger">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" className="w-full" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </Button>
       </form>
     </AuthCard>
   );
@@ -88,29 +157,75 @@ export function SignInPage() {
 
 export function AcceptInvitePage({ token }: { token: string }) {
   const { signedIn } = useSession();
-  const [invite, setInvite] = useState<{ workspaceName: string; email: string; role: string } | null>(null);
+  const [invite, setInvite] = useState<{
+    workspaceName: string;
+    email: string;
+    role: string;
+  } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   useEffect(() => {
-    api.get<typeof invite>(`/invites/${token}`).then(setInvite, (err: unknown) => setLoadError(err instanceof ApiError ? err.message : 'Could not load the invite.'));
+    api
+      .get<typeof invite>(`/invites/${token}`)
+      .then(setInvite, (err: unknown) =>
+        setLoadError(err instanceof ApiError ? err.message : 'Could not load the invite.'),
+      );
   }, [token]);
   const { error, busy, onSubmit } = useSubmit(async () => {
-    const r = await api.post<{ accessToken: string }>(`/invites/${token}/accept`, name.trim() ? { name, password } : { password });
+    const r = await api.post<{ accessToken: string }>(
+      `/invites/${token}/accept`,
+      name.trim() ? { name, password } : { password },
+    );
     await signedIn(r.accessToken);
     navigate('/flows');
   });
-  if (loadError) return <AuthCard title="This invite cannot be used" subtitle={loadError}><Button onClick={() => navigate('/sign-in')}>Go to sign in</Button></AuthCard>;
+  if (loadError)
+    return (
+      <AuthCard title="This invite cannot be used" subtitle={loadError}>
+        <Button onClick={() => navigate('/sign-in')}>Go to sign in</Button>
+      </AuthCard>
+    );
   if (!invite) return null;
   return (
-    <AuthCard title={`Join ${invite.workspaceName}`} subtitle={`You were invited as ${invite.role} (${invite.email}).`}>
+    <AuthCard
+      title={`Join ${invite.workspaceName}`}
+      subtitle={`You were invited as ${invite.role} (${invite.email}).`}
+    >
       <form onSubmit={onSubmit} className="space-y-4">
-        <Field label="Your name" htmlFor="name" help="Already use waflow with this email? Leave it empty."><Input id="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" /></Field>
-        <Field label="Password" htmlFor="password" help={`New to waflow: choose one. ${PASSWORD_HELP} Already have an account: its password.`}>
-          <Input id="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <Field
+          label="Your name"
+          htmlFor="name"
+          help="Already use waflow with this email? Leave it empty."
+        >
+          <Input
+            id="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="name"
+          />
         </Field>
-        {error ? <p role="alert" className="text-sm text-danger">{error}</p> : null}
-        <Button type="submit" className="w-full" disabled={busy}>Join workspace</Button>
+        <Field
+          label="Password"
+          htmlFor="password"
+          help={`New to waflow: choose one. ${PASSWORD_HELP} Already have an account: its password.`}
+        >
+          <Input
+            id="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="text-sm text-danger">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" className="w-full" disabled={busy}>
+          Join workspace
+        </Button>
       </form>
     </AuthCard>
   );

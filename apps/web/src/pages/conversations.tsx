@@ -3,7 +3,19 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
-import { Badge, Button, Card, cx, Empty, Input, Modal, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
+import {
+  Badge,
+  Button,
+  Card,
+  cx,
+  Empty,
+  Input,
+  Modal,
+  Select,
+  ShowMore,
+  Spinner,
+  useToast,
+} from '../components/ui.tsx';
 import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
@@ -17,7 +29,14 @@ interface Conv {
 interface ConvDetail extends Conv {
   handoffReason: string | null;
   variables: Record<string, unknown>;
-  messages: { id: string; direction: 'in' | 'out'; author: string; body: string | null; status: string; createdAt: string }[];
+  messages: {
+    id: string;
+    direction: 'in' | 'out';
+    author: string;
+    body: string | null;
+    status: string;
+    createdAt: string;
+  }[];
 }
 
 export function ConversationsPage() {
@@ -31,32 +50,80 @@ export function ConversationsPage() {
   const [reply, setReply] = useState('');
   const [erasing, setErasing] = useState(false);
   const qs = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) }).toString();
-  const list = usePagedList<Conv>([ws, 'conversations', qs], `${ws}/conversations${qs ? `?${qs}` : ''}`, { refetchInterval: 5000 });
-  const detail = useQuery({ queryKey: [ws, 'conversation', openId], queryFn: () => api.get<ConvDetail>(`${ws}/conversations/${openId}`), enabled: !!openId, refetchInterval: 3000 });
+  const list = usePagedList<Conv>(
+    [ws, 'conversations', qs],
+    `${ws}/conversations${qs ? `?${qs}` : ''}`,
+    { refetchInterval: 5000 },
+  );
+  const detail = useQuery({
+    queryKey: [ws, 'conversation', openId],
+    queryFn: () => api.get<ConvDetail>(`${ws}/conversations/${openId}`),
+    enabled: !!openId,
+    refetchInterval: 3000,
+  });
   const act = (path: string, body?: unknown) =>
     api
       .post(`${ws}/conversations/${openId}/${path}`, body)
       .then(() => void qc.invalidateQueries({ queryKey: [ws] }))
-      .catch((e: unknown) => toast('bad', e instanceof ApiError ? e.message : 'That did not work.'));
+      .catch((e: unknown) =>
+        toast('bad', e instanceof ApiError ? e.message : 'That did not work.'),
+      );
   const d = detail.data;
   return (
     <Page title="Conversations">
       <div className="mb-4 flex flex-wrap gap-2">
-        <Input aria-label="Search contact" placeholder="Search name or phone" value={q} onChange={(e) => setQ(e.target.value)} className="max-w-60" />
-        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="max-w-44">
+        <Input
+          aria-label="Search contact"
+          placeholder="Search name or phone"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="max-w-60"
+        />
+        <Select
+          aria-label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          className="max-w-44"
+        >
           <option value="">Any status</option>
-          {['active', 'waiting', 'handoff', 'completed', 'expired'].map((s) => <option key={s} value={s}>{s}</option>)}
+          {['active', 'waiting', 'handoff', 'completed', 'expired'].map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
         </Select>
       </div>
       <div className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card className="max-h-[70vh] overflow-y-auto">
-          {list.isLoading ? <Spinner /> : !list.items.length ? <div className="p-4"><Empty title="No conversations">They appear as contacts write to your numbers.</Empty></div> : (
+          {list.isLoading ? (
+            <Spinner />
+          ) : !list.items.length ? (
+            <div className="p-4">
+              <Empty title="No conversations">They appear as contacts write to your numbers.</Empty>
+            </div>
+          ) : (
             <ul>
               {list.items.map((c) => (
                 <li key={c.id}>
-                  <button onClick={() => setOpenId(c.id)} className={cx('flex w-full items-center justify-between gap-2 border-b border-line px-3 py-2 text-left text-sm last:border-0 hover:bg-bg', openId === c.id && 'bg-bg')}>
+                  <button
+                    onClick={() => setOpenId(c.id)}
+                    className={cx(
+                      'flex w-full items-center justify-between gap-2 border-b border-line px-3 py-2 text-left text-sm last:border-0 hover:bg-bg',
+                      openId === c.id && 'bg-bg',
+                    )}
+                  >
                     <span>{c.contact.name ?? c.contact.waId.replace(/@.*/, '')}</span>
-                    <Badge tone={c.status === 'handoff' ? 'warn' : c.status === 'completed' ? 'good' : 'neutral'}>{c.status}</Badge>
+                    <Badge
+                      tone={
+                        c.status === 'handoff'
+                          ? 'warn'
+                          : c.status === 'completed'
+                            ? 'good'
+                            : 'neutral'
+                      }
+                    >
+                      {c.status}
+                    </Badge>
                   </button>
                 </li>
               ))}
@@ -65,19 +132,51 @@ export function ConversationsPage() {
           {list.items.length ? <ShowMore list={list} /> : null}
         </Card>
         <Card className="flex max-h-[70vh] flex-col p-3">
-          {!openId ? <p className="text-sm text-muted">Pick a conversation.</p> : !d ? <Spinner /> : (
+          {!openId ? (
+            <p className="text-sm text-muted">Pick a conversation.</p>
+          ) : !d ? (
+            <Spinner />
+          ) : (
             <>
               <div className="mb-2 flex items-center justify-between gap-2">
-                <div className="font-medium">{d.contact.name ?? d.contact.waId.replace(/@.*/, '')}</div>
+                <div className="font-medium">
+                  {d.contact.name ?? d.contact.waId.replace(/@.*/, '')}
+                </div>
                 <div className="flex gap-1.5">
-                  {can('editor') ? d.status === 'handoff' ? <Button size="sm" variant="secondary" onClick={() => void act('release')}>Give back to the bot</Button> : <Button size="sm" variant="secondary" onClick={() => void act('handoff')}>Take over</Button> : null}
-                  {can('admin') ? <Button size="sm" variant="ghost" onClick={() => setErasing(true)}>Erase contact</Button> : null}
+                  {can('editor') ? (
+                    d.status === 'handoff' ? (
+                      <Button size="sm" variant="secondary" onClick={() => void act('release')}>
+                        Give back to the bot
+                      </Button>
+                    ) : (
+                      <Button size="sm" variant="secondary" onClick={() => void act('handoff')}>
+                        Take over
+                      </Button>
+                    )
+                  ) : null}
+                  {can('admin') ? (
+                    <Button size="sm" variant="ghost" onClick={() => setErasing(true)}>
+                      Erase contact
+                    </Button>
+                  ) : null}
                 </div>
               </div>
-              <Modal open={erasing} onOpenChange={setErasing} title={`Erase ${d.contact.name ?? d.contact.waId.replace(/@.*/, '')}?`}>
-                <p className="mb-4 text-sm">Everything kept about this contact is deleted for good: their conversations and messages, what they answered (results), replies still queued, and the webhook deliveries about them. Your webhook endpoints get contact.erased, to erase them in your other systems too. The audit log records that you erased a contact, not who. If they write again, they start as a new contact.</p>
+              <Modal
+                open={erasing}
+                onOpenChange={setErasing}
+                title={`Erase ${d.contact.name ?? d.contact.waId.replace(/@.*/, '')}?`}
+              >
+                <p className="mb-4 text-sm">
+                  Everything kept about this contact is deleted for good: their conversations and
+                  messages, what they answered (results), replies still queued, and the webhook
+                  deliveries about them. Your webhook endpoints get contact.erased, to erase them in
+                  your other systems too. The audit log records that you erased a contact, not who.
+                  If they write again, they start as a new contact.
+                </p>
                 <div className="flex justify-end gap-2">
-                  <Button variant="secondary" onClick={() => setErasing(false)}>Cancel</Button>
+                  <Button variant="secondary" onClick={() => setErasing(false)}>
+                    Cancel
+                  </Button>
                   <Button
                     variant="danger"
                     onClick={() =>
@@ -88,7 +187,11 @@ export function ConversationsPage() {
                           toast('good', 'The contact and everything kept about them were erased.');
                           void qc.invalidateQueries({ queryKey: [ws] });
                         },
-                        (e: unknown) => toast('bad', e instanceof ApiError ? e.message : 'Could not erase the contact.'),
+                        (e: unknown) =>
+                          toast(
+                            'bad',
+                            e instanceof ApiError ? e.message : 'Could not erase the contact.',
+                          ),
                       )
                     }
                   >
@@ -96,18 +199,52 @@ export function ConversationsPage() {
                   </Button>
                 </div>
               </Modal>
-              {d.status === 'handoff' ? <p className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200" data-testid="handoff-banner">A person has this conversation: the bot stays quiet.{d.handoffReason ? <> The flow says: <strong>{d.handoffReason}</strong></> : null}</p> : null}
+              {d.status === 'handoff' ? (
+                <p
+                  className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+                  data-testid="handoff-banner"
+                >
+                  A person has this conversation: the bot stays quiet.
+                  {d.handoffReason ? (
+                    <>
+                      {' '}
+                      The flow says: <strong>{d.handoffReason}</strong>
+                    </>
+                  ) : null}
+                </p>
+              ) : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
                 {d.messages.map((m) => (
-                  <div key={m.id} className={cx('max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap', m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40')}>
+                  <div
+                    key={m.id}
+                    className={cx(
+                      'max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap',
+                      m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40',
+                    )}
+                  >
                     {m.body}
-                    <div className="text-[10px] text-muted">{m.direction === 'out' ? `${m.author} · ${m.status}` : ''} {new Date(m.createdAt).toLocaleTimeString()}</div>
+                    <div className="text-[10px] text-muted">
+                      {m.direction === 'out' ? `${m.author} · ${m.status}` : ''}{' '}
+                      {new Date(m.createdAt).toLocaleTimeString()}
+                    </div>
                   </div>
                 ))}
               </div>
               {can('editor') && d.status !== 'completed' && d.status !== 'expired' ? (
-                <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); if (reply.trim()) void act('messages', { text: reply }).then(() => setReply('')); }}>
-                  <Input aria-label="Reply" value={reply} onChange={(e) => setReply(e.target.value)} placeholder="Reply as a person (takes the conversation over)" />
+                <form
+                  className="mt-2 flex gap-2"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    if (reply.trim())
+                      void act('messages', { text: reply }).then(() => setReply(''));
+                  }}
+                >
+                  <Input
+                    aria-label="Reply"
+                    value={reply}
+                    onChange={(e) => setReply(e.target.value)}
+                    placeholder="Reply as a person (takes the conversation over)"
+                  />
                   <Button type="submit">Send</Button>
                 </form>
               ) : null}

@@ -3,7 +3,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, download } from '../api.ts';
-import { Badge, Button, Card, Empty, Input, Select, ShowMore, Spinner, useToast } from '../components/ui.tsx';
+import {
+  Badge,
+  Button,
+  Card,
+  Empty,
+  Input,
+  Select,
+  ShowMore,
+  Spinner,
+  useToast,
+} from '../components/ui.tsx';
 import { usePagedList } from '../paged-list.ts';
 import { useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
@@ -30,30 +40,86 @@ export function ResultsPage() {
     ...(from ? { from: new Date(`${from}T00:00:00`).toISOString() } : {}),
     ...(to ? { to: new Date(`${to}T23:59:59.999`).toISOString() } : {}),
   }).toString();
-  const flows = useQuery({ queryKey: [ws, 'flows'], queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`) });
-  const results = usePagedList<ResultRow>([ws, 'results', qs], `${ws}/results${qs ? `?${qs}` : ''}`);
-  const columns = [...new Set(results.items.flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')))].sort();
+  const flows = useQuery({
+    queryKey: [ws, 'flows'],
+    queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`),
+  });
+  const results = usePagedList<ResultRow>(
+    [ws, 'results', qs],
+    `${ws}/results${qs ? `?${qs}` : ''}`,
+  );
+  const columns = [
+    ...new Set(
+      results.items.flatMap((r) => Object.keys(r.variables).filter((k) => k !== 'contact')),
+    ),
+  ].sort();
   return (
     <Page
       title="Results"
       actions={
         <div className="flex flex-wrap gap-2">
-          <Select aria-label="Flow" value={flowId} onChange={(e) => setFlowId(e.target.value)} className="w-44">
+          <Select
+            aria-label="Flow"
+            value={flowId}
+            onChange={(e) => setFlowId(e.target.value)}
+            className="w-44"
+          >
             <option value="">All flows</option>
-            {flows.data?.items.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+            {flows.data?.items.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
           </Select>
-          <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="w-36">
+          <Select
+            aria-label="Status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            className="w-36"
+          >
             <option value="">Any status</option>
             <option value="completed">Completed</option>
             <option value="partial">Partial</option>
           </Select>
-          <label className="flex items-center gap-1.5 text-sm text-muted">From <Input aria-label="Updated from" type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="w-40" /></label>
-          <label className="flex items-center gap-1.5 text-sm text-muted">until <Input aria-label="Updated until" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} className="w-40" /></label>
+          <label className="flex items-center gap-1.5 text-sm text-muted">
+            From{' '}
+            <Input
+              aria-label="Updated from"
+              type="date"
+              value={from}
+              max={to || undefined}
+              onChange={(e) => setFrom(e.target.value)}
+              className="w-40"
+            />
+          </label>
+          <label className="flex items-center gap-1.5 text-sm text-muted">
+            until{' '}
+            <Input
+              aria-label="Updated until"
+              type="date"
+              value={to}
+              min={from || undefined}
+              onChange={(e) => setTo(e.target.value)}
+              className="w-40"
+            />
+          </label>
           <CsvButton path={`${ws}/results.csv?${qs}`} />
         </div>
       }
     >
-      {results.isLoading ? <Spinner /> : !results.items.length ? qs ? <Empty title="No results match these filters">Change the flow, status or days above.</Empty> : <Empty title="No results yet">When contacts go through a published flow, what they answer shows up here.</Empty> : (
+      {results.isLoading ? (
+        <Spinner />
+      ) : !results.items.length ? (
+        qs ? (
+          <Empty title="No results match these filters">
+            Change the flow, status or days above.
+          </Empty>
+        ) : (
+          <Empty title="No results yet">
+            When contacts go through a published flow, what they answer shows up here.
+          </Empty>
+        )
+      ) : (
         <Card className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="results">
             <thead className="border-b border-line text-left text-xs text-muted uppercase">
@@ -61,17 +127,33 @@ export function ResultsPage() {
                 <th className="px-3 py-2">Contact</th>
                 <th className="px-3 py-2">Flow</th>
                 <th className="px-3 py-2">Status</th>
-                {columns.map((c) => <th key={c} className="px-3 py-2">{c}</th>)}
+                {columns.map((c) => (
+                  <th key={c} className="px-3 py-2">
+                    {c}
+                  </th>
+                ))}
                 <th className="px-3 py-2">Updated</th>
               </tr>
             </thead>
             <tbody>
               {results.items.map((r) => (
                 <tr key={r.id} className="border-b border-line last:border-0">
-                  <td className="px-3 py-2">{r.contact?.name ?? r.contact?.waId.replace(/@.*/, '') ?? '—'}</td>
+                  <td className="px-3 py-2">
+                    {r.contact?.name ?? r.contact?.waId.replace(/@.*/, '') ?? '—'}
+                  </td>
                   <td className="px-3 py-2">{r.flowName ?? '—'}</td>
-                  <td className="px-3 py-2"><Badge tone={r.status === 'completed' ? 'good' : 'neutral'}>{r.status}</Badge></td>
-                  {columns.map((c) => <td key={c} className="px-3 py-2">{r.variables[c] === undefined ? '' : typeof r.variables[c] === 'string' ? (r.variables[c] as string) : JSON.stringify(r.variables[c])}</td>)}
+                  <td className="px-3 py-2">
+                    <Badge tone={r.status === 'completed' ? 'good' : 'neutral'}>{r.status}</Badge>
+                  </td>
+                  {columns.map((c) => (
+                    <td key={c} className="px-3 py-2">
+                      {r.variables[c] === undefined
+                        ? ''
+                        : typeof r.variables[c] === 'string'
+                          ? (r.variables[c] as string)
+                          : JSON.stringify(r.variables[c])}
+                    </td>
+                  ))}
                   <td className="px-3 py-2 text-muted">{new Date(r.updatedAt).toLocaleString()}</td>
                 </tr>
               ))}
@@ -87,7 +169,14 @@ export function ResultsPage() {
 function CsvButton({ path }: { path: string }) {
   const toast = useToast();
   return (
-    <Button variant="secondary" onClick={() => void download(path, `waflow-results-${new Date().toISOString().slice(0, 10)}.csv`).catch((e: unknown) => toast('bad', e instanceof Error ? e.message : 'Download failed.'))}>
+    <Button
+      variant="secondary"
+      onClick={() =>
+        void download(path, `waflow-results-${new Date().toISOString().slice(0, 10)}.csv`).catch(
+          (e: unknown) => toast('bad', e instanceof Error ? e.message : 'Download failed.'),
+        )
+      }
+    >
       Download CSV
     </Button>
   );

@@ -1,1 +1,7 @@
-export { createKeyring, loadKeyring, CryptoError, type Keyring, type KeyringOptions } from './keyring.ts';
+export {
+  createKeyring,
+  loadKeyring,
+  CryptoError,
+  type Keyring,
+  type KeyringOptions,
+} from './keyring.ts';

@@ -23,8 +23,12 @@ describe('keyring', () => {
     const data = Buffer.from(parts[4] ?? '', 'base64url');
     data[0] = (data[0] ?? 0) ^ 1;
     parts[4] = data.toString('base64url');
-    expect(() => ring.decrypt(parts.join('.'))).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }));
-    expect(() => ring.decrypt('v1.k1.nope')).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_INVALID' }));
+    expect(() => ring.decrypt(parts.join('.'))).toThrow(
+      expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }),
+    );
+    expect(() => ring.decrypt('v1.k1.nope')).toThrow(
+      expect.objectContaining({ code: 'CIPHERTEXT_INVALID' }),
+    );
   });
 
   it('decrypts data written under a rotated-out key and re-encrypts it under the new one', () => {
@@ -33,7 +37,9 @@ describe('keyring', () => {
     expect(rotated.decryptText(old)).toBe('session archive');
     const fresh = rotated.reencrypt(old);
     expect(rotated.keyIdOf(fresh)).toBe('k2');
-    expect(() => createKeyring({ k2 }, 'k2').decrypt(old)).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_UNKNOWN_KEY' }));
+    expect(() => createKeyring({ k2 }, 'k2').decrypt(old)).toThrow(
+      expect.objectContaining({ code: 'CIPHERTEXT_UNKNOWN_KEY' }),
+    );
   });
 
   it('round-trips binary ciphertexts and refuses a tampered one', () => {
@@ -45,11 +51,17 @@ describe('keyring', () => {
     expect(ring.decryptBytes(new Uint8Array(sealed)).equals(archive)).toBe(true);
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
-    expect(() => ring.decryptBytes(tampered)).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }));
+    expect(() => ring.decryptBytes(tampered)).toThrow(
+      expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }),
+    );
     const relabelled = Buffer.from(sealed);
     relabelled[3] = 'x'.charCodeAt(0); // "k1" → "kx": the key id is authenticated too
-    expect(() => createKeyring({ keys: { k1, kx: k1 }, current: 'k1' }).decryptBytes(relabelled)).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }));
-    expect(() => ring.decryptBytes(Buffer.from('not sealed'))).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_INVALID' }));
+    expect(() =>
+      createKeyring({ keys: { k1, kx: k1 }, current: 'k1' }).decryptBytes(relabelled),
+    ).toThrow(expect.objectContaining({ code: 'CIPHERTEXT_TAMPERED' }));
+    expect(() => ring.decryptBytes(Buffer.from('not sealed'))).toThrow(
+      expect.objectContaining({ code: 'CIPHERTEXT_INVALID' }),
+    );
   });
 
   it('re-encrypts a binary ciphertext from a rotated-out key under the current one', () => {
@@ -57,17 +69,24 @@ describe('keyring', () => {
     const rotated = createKeyring({ keys: { k2, k1 }, current: 'k2' });
     const fresh = rotated.reencryptBytes(old);
     expect(rotated.keyIdOf(fresh)).toBe('k2');
-    expect(createKeyring({ keys: { k2 }, current: 'k2' }).decryptBytes(fresh).toString()).toBe('session');
+    expect(createKeyring({ keys: { k2 }, current: 'k2' }).decryptBytes(fresh).toString()).toBe(
+      'session',
+    );
     expect(rotated.reencryptBytes(fresh).equals(fresh)).toBe(true);
   });
 
   it('refuses a key that is not 32 bytes or a current key missing from the ring', () => {
-    expect(() => createKeyring({ keys: { k1: randomBytes(16) }, current: 'k1' })).toThrow(expect.objectContaining({ code: 'SECRET_KEY_INVALID' }));
+    expect(() => createKeyring({ keys: { k1: randomBytes(16) }, current: 'k1' })).toThrow(
+      expect.objectContaining({ code: 'SECRET_KEY_INVALID' }),
+    );
     expect(() => createKeyring({ keys: { k1 }, current: 'k9' })).toThrow(/not in the key ring/);
   });
 
   it('reads several keys from WAFLOW_SECRET_KEY, the first being current', () => {
-    const { keyring } = loadKeyring(`new:${k2.toString('base64')}, old:${k1.toString('base64')}`, '/nonexistent');
+    const { keyring } = loadKeyring(
+      `new:${k2.toString('base64')}, old:${k1.toString('base64')}`,
+      '/nonexistent',
+    );
     expect(keyring.currentKeyId).toBe('new');
   });
 
@@ -84,6 +103,8 @@ describe('keyring', () => {
 
   it('says how to make a key when the configured one is wrong', () => {
     expect(() => loadKeyring('short', '/tmp')).toThrow(/openssl rand -base64 32/);
-    expect(() => loadKeyring(`k1:${k1.toString('base64')},bad id:${k2.toString('base64')}`, '/tmp')).toThrow(expect.objectContaining({ code: 'SECRET_KEY_INVALID' }));
+    expect(() =>
+      loadKeyring(`k1:${k1.toString('base64')},bad id:${k2.toString('base64')}`, '/tmp'),
+    ).toThrow(expect.objectContaining({ code: 'SECRET_KEY_INVALID' }));
   });
 });

@@ -9,7 +9,12 @@ import { conversationCheckpoints } from '../schema/index.ts';
  * Writes a conversation's state if `fence` is not older than the stored one (a stale lock holder
  * cannot overwrite a newer checkpoint). Returns false when refused.
  */
-export async function writeCheckpoint(db: Database, conversationId: string, state: unknown, fence: number): Promise<boolean> {
+export async function writeCheckpoint(
+  db: Database,
+  conversationId: string,
+  state: unknown,
+  fence: number,
+): Promise<boolean> {
   return (await writeCheckpoints(db, [{ conversationId, state, fence }])).has(conversationId);
 }
 
@@ -28,22 +33,32 @@ export function fencedCheckpointWrite(rows: SQL): SQL {
 }
 
 const writeStatement = statement<{ rows: string }>(
-  fencedCheckpointWrite(sql`(select * from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id uuid, state jsonb, fence bigint))`),
+  fencedCheckpointWrite(
+    sql`(select * from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as c(id uuid, state jsonb, fence bigint))`,
+  ),
 );
 
 /**
  * Several conversations' checkpoints in one statement, each fenced like `writeCheckpoint`.
  * Returns the conversations whose checkpoint was written (the others were refused as stale).
  */
-export async function writeCheckpoints(db: Database, rows: readonly { conversationId: string; state: unknown; fence: number }[]): Promise<Set<string>> {
+export async function writeCheckpoints(
+  db: Database,
+  rows: readonly { conversationId: string; state: unknown; fence: number }[],
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const written = await writeStatement.rows<{ conversation_id: string }>(db, {
-    rows: JSON.stringify(rows.map((r) => ({ id: r.conversationId, state: r.state, fence: r.fence }))),
+    rows: JSON.stringify(
+      rows.map((r) => ({ id: r.conversationId, state: r.state, fence: r.fence })),
+    ),
   });
   return new Set(written.map((r) => r.conversation_id));
 }
 
 export async function readCheckpoint(db: Database, conversationId: string) {
-  const [row] = await db.select().from(conversationCheckpoints).where(eq(conversationCheckpoints.conversationId, conversationId));
+  const [row] = await db
+    .select()
+    .from(conversationCheckpoints)
+    .where(eq(conversationCheckpoints.conversationId, conversationId));
   return row;
 }

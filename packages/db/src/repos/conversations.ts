@@ -3,7 +3,10 @@ import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { contacts, conversations } from '../schema/index.ts';
 
-export async function upsertContact(db: Database, input: { workspaceId: string; numberId: string; waId: string; name?: string | null }) {
+export async function upsertContact(
+  db: Database,
+  input: { workspaceId: string; numberId: string; waId: string; name?: string | null },
+) {
   const [row] = await upsertContacts(db, [input]);
   if (!row) throw new Error('contact upsert returned nothing');
   return row;
@@ -14,12 +17,18 @@ export async function upsertContact(db: Database, input: { workspaceId: string; 
  * the same moment). Answers per input, in order. The same contact twice in one call is refused by
  * Postgres; callers send each contact once.
  */
-export async function upsertContacts(db: Database, inputs: readonly { workspaceId: string; numberId: string; waId: string; name?: string | null }[]) {
+export async function upsertContacts(
+  db: Database,
+  inputs: readonly { workspaceId: string; numberId: string; waId: string; name?: string | null }[],
+) {
   if (inputs.length === 0) return [];
   const rows = await db
     .insert(contacts)
     .values(inputs.map((i) => ({ ...i, name: i.name ?? null })))
-    .onConflictDoUpdate({ target: [contacts.numberId, contacts.waId], set: { name: sql`coalesce(excluded.name, ${contacts.name})` } })
+    .onConflictDoUpdate({
+      target: [contacts.numberId, contacts.waId],
+      set: { name: sql`coalesce(excluded.name, ${contacts.name})` },
+    })
     .returning();
   const byKey = new Map(rows.map((r) => [`${r.numberId}\u0000${r.waId}`, r]));
   return inputs.map((i) => {
@@ -34,7 +43,13 @@ export async function findOpenConversation(db: Database, numberId: string, conta
   const [row] = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.numberId, numberId), eq(conversations.contactId, contactId), notInArray(conversations.status, ['completed', 'expired'])))
+    .where(
+      and(
+        eq(conversations.numberId, numberId),
+        eq(conversations.contactId, contactId),
+        notInArray(conversations.status, ['completed', 'expired']),
+      ),
+    )
     .orderBy(desc(conversations.createdAt))
     .limit(1);
   return row;
@@ -42,7 +57,13 @@ export async function findOpenConversation(db: Database, numberId: string, conta
 
 export async function createConversation(
   db: Database,
-  input: { workspaceId: string; numberId: string; contactId: string; flowId: string | null; flowVersionId: string | null },
+  input: {
+    workspaceId: string;
+    numberId: string;
+    contactId: string;
+    flowId: string | null;
+    flowVersionId: string | null;
+  },
 ) {
   const [row] = await db.insert(conversations).values(input).returning();
   if (!row) throw new Error('conversation insert returned nothing');

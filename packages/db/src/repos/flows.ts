@@ -21,18 +21,28 @@ export function configChecksum(config: unknown): string {
   return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }
 
-export async function createFlow(db: Database, input: { workspaceId: string; name: string; draft: Record<string, unknown> }) {
+export async function createFlow(
+  db: Database,
+  input: { workspaceId: string; name: string; draft: Record<string, unknown> },
+) {
   const [row] = await db.insert(flows).values(input).returning();
   if (!row) throw new Error('flow insert returned nothing');
   return row;
 }
 
 /** Saves a draft if nobody saved since `expectedRevision`; returns the new revision, or undefined on a conflict. */
-export async function saveDraft(db: Database, flowId: string, draft: Record<string, unknown>, expectedRevision: number) {
+export async function saveDraft(
+  db: Database,
+  flowId: string,
+  draft: Record<string, unknown>,
+  expectedRevision: number,
+) {
   const [row] = await db
     .update(flows)
     .set({ draft, draftRevision: sql`${flows.draftRevision} + 1`, updatedAt: new Date() })
-    .where(and(eq(flows.id, flowId), eq(flows.draftRevision, expectedRevision), isNull(flows.deletedAt)))
+    .where(
+      and(eq(flows.id, flowId), eq(flows.draftRevision, expectedRevision), isNull(flows.deletedAt)),
+    )
     .returning({ revision: flows.draftRevision });
   return row?.revision;
 }
@@ -43,7 +53,12 @@ export async function saveDraft(db: Database, flowId: string, draft: Record<stri
  */
 export async function publishFlowVersion(
   db: Database,
-  input: { flowId: string; config: Record<string, unknown>; changelog?: string; authorId?: string | null },
+  input: {
+    flowId: string;
+    config: Record<string, unknown>;
+    changelog?: string;
+    authorId?: string | null;
+  },
 ) {
   return db.transaction(async (tx) => {
     // Serialise publishes of one flow: the version numbers stay gapless and unique.
@@ -68,7 +83,10 @@ export async function publishFlowVersion(
       })
       .returning();
     if (!version) throw new Error('flow version insert returned nothing');
-    await tx.update(flows).set({ publishedVersionId: version.id, updatedAt: new Date() }).where(eq(flows.id, input.flowId));
+    await tx
+      .update(flows)
+      .set({ publishedVersionId: version.id, updatedAt: new Date() })
+      .where(eq(flows.id, input.flowId));
     return version;
   });
 }
@@ -88,10 +106,20 @@ export async function loadPublishedVersion(db: Database, workspaceId: string, fl
 }
 
 /** A draft snapshot (the simulator runs it like a version; never numbered, never published). */
-export async function snapshotDraft(db: Database, input: { flowId: string; config: Record<string, unknown>; authorId?: string | null }) {
+export async function snapshotDraft(
+  db: Database,
+  input: { flowId: string; config: Record<string, unknown>; authorId?: string | null },
+) {
   const [row] = await db
     .insert(flowVersions)
-    .values({ flowId: input.flowId, version: 0, config: input.config, status: 'draft', checksum: configChecksum(input.config), authorId: input.authorId ?? null })
+    .values({
+      flowId: input.flowId,
+      version: 0,
+      config: input.config,
+      status: 'draft',
+      checksum: configChecksum(input.config),
+      authorId: input.authorId ?? null,
+    })
     .returning();
   if (!row) throw new Error('draft snapshot insert returned nothing');
   return row;
@@ -107,7 +135,10 @@ export async function loadPublishedVersionForNumber(db: Database, numberId: stri
     .select({ version: flowVersions })
     .from(numbers)
     .innerJoin(flowVersions, eq(flowVersions.id, numbers.pinnedVersionId))
-    .innerJoin(flows, and(eq(flows.id, flowVersions.flowId), eq(flows.workspaceId, numbers.workspaceId)))
+    .innerJoin(
+      flows,
+      and(eq(flows.id, flowVersions.flowId), eq(flows.workspaceId, numbers.workspaceId)),
+    )
     .where(eq(numbers.id, numberId));
   if (pinned) return pinned.version;
   const [row] = await db

@@ -16,14 +16,26 @@ describe('inbound events on real Postgres', () => {
 
   it('keeps exactly one row for 50 parallel inserts of the same WhatsApp message id', async () => {
     const ws = await createWorkspace(client.db, 'Race');
-    const [number] = await client.db.insert(schema.numbers).values({ workspaceId: ws.id, label: 'n' }).returning();
+    const [number] = await client.db
+      .insert(schema.numbers)
+      .values({ workspaceId: ws.id, label: 'n' })
+      .returning();
     if (!number) throw new Error('no number');
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () => insertInboundEvent(client.db, { numberId: number.id, waMessageId: 'wamid.SAME', fromWaId: 'c', payload: { text: 'hi' } })),
+      Array.from({ length: 50 }, () =>
+        insertInboundEvent(client.db, {
+          numberId: number.id,
+          waMessageId: 'wamid.SAME',
+          fromWaId: 'c',
+          payload: { text: 'hi' },
+        }),
+      ),
     );
     expect(outcomes.filter((o) => o.inserted)).toHaveLength(1);
     expect(new Set(outcomes.map((o) => o.id)).size).toBe(1);
-    const rows = await client.query('select id from inbound_events where number_id = $1', [number.id]);
+    const rows = await client.query('select id from inbound_events where number_id = $1', [
+      number.id,
+    ]);
     expect(rows).toHaveLength(1);
   });
 });

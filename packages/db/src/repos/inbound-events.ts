@@ -5,21 +5,39 @@ import type { Database } from '../client.ts';
 import { statement } from '../sql-rows.ts';
 import { inboundEvents } from '../schema/index.ts';
 
-export type NewInboundEvent = { numberId: string; waMessageId: string; fromWaId: string; payload: unknown; kind?: string };
+export type NewInboundEvent = {
+  numberId: string;
+  waMessageId: string;
+  fromWaId: string;
+  payload: unknown;
+  kind?: string;
+};
 
 /**
  * Inserts the event unless one with the same (number, WhatsApp message id) exists. Returns the id
  * of the row either way, and whether this call created it.
  */
-export async function insertInboundEvent(db: Database, input: NewInboundEvent): Promise<{ inserted: boolean; id: string }> {
+export async function insertInboundEvent(
+  db: Database,
+  input: NewInboundEvent,
+): Promise<{ inserted: boolean; id: string }> {
   // Two rounds: the conflicting row could be deleted between the insert and the read.
   for (let round = 0; round < 2; round++) {
-    const [row] = await db.insert(inboundEvents).values(input).onConflictDoNothing().returning({ id: inboundEvents.id });
+    const [row] = await db
+      .insert(inboundEvents)
+      .values(input)
+      .onConflictDoNothing()
+      .returning({ id: inboundEvents.id });
     if (row) return { inserted: true, id: row.id };
     const [existing] = await db
       .select({ id: inboundEvents.id })
       .from(inboundEvents)
-      .where(and(eq(inboundEvents.numberId, input.numberId), eq(inboundEvents.waMessageId, input.waMessageId)));
+      .where(
+        and(
+          eq(inboundEvents.numberId, input.numberId),
+          eq(inboundEvents.waMessageId, input.waMessageId),
+        ),
+      );
     if (existing) return { inserted: false, id: existing.id };
   }
   throw new Error(`inbound event ${input.waMessageId} neither inserted nor found`);
@@ -39,11 +57,23 @@ const insertStatement = statement<{ numberId: string; rows: string }>(sql`
  * it), skipping those that exist. Returns, per input, the row's id and whether this call created
  * it (a message id given twice is created by its first occurrence).
  */
-export async function insertInboundEvents(db: Database, numberId: string, inputs: Omit<NewInboundEvent, 'numberId'>[]): Promise<{ inserted: boolean; id: string }[]> {
+export async function insertInboundEvents(
+  db: Database,
+  numberId: string,
+  inputs: Omit<NewInboundEvent, 'numberId'>[],
+): Promise<{ inserted: boolean; id: string }[]> {
   if (inputs.length === 0) return [];
   const created = await insertStatement.rows<{ id: string; wa_message_id: string }>(db, {
     numberId,
-    rows: JSON.stringify(inputs.map((i, n) => ({ wa_message_id: i.waMessageId, from_wa_id: i.fromWaId, kind: i.kind ?? null, payload: i.payload, n }))),
+    rows: JSON.stringify(
+      inputs.map((i, n) => ({
+        wa_message_id: i.waMessageId,
+        from_wa_id: i.fromWaId,
+        kind: i.kind ?? null,
+        payload: i.payload,
+        n,
+      })),
+    ),
   });
   const ids = new Map(created.map((r) => [r.wa_message_id, r.id]));
   const claimed = new Set<string>();
@@ -53,7 +83,9 @@ export async function insertInboundEvents(db: Database, numberId: string, inputs
     const rows = await db
       .select({ id: inboundEvents.id, waMessageId: inboundEvents.waMessageId })
       .from(inboundEvents)
-      .where(and(eq(inboundEvents.numberId, numberId), inArray(inboundEvents.waMessageId, missing)));
+      .where(
+        and(eq(inboundEvents.numberId, numberId), inArray(inboundEvents.waMessageId, missing)),
+      );
     for (const r of rows) existing.set(r.waMessageId, r.id);
   }
   return inputs.map((i) => {

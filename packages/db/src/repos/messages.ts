@@ -11,5 +11,9 @@ export async function insertMessage(db: Database, input: NewMessage) {
 }
 
 export async function transcript(db: Database, conversationId: string) {
-  return db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
+  return db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(asc(messages.seq));
 }

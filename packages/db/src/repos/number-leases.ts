@@ -41,7 +41,10 @@ export async function claimNumberLeases(db: Database, opts: LeaseOptions): Promi
 
 /** Gives this host's numbers back at once (a clean stop), so another host need not wait. */
 export async function releaseNumberLeases(db: Database, hostId: string): Promise<void> {
-  await db.update(numbers).set({ leaseHolder: null, leaseExpiresAt: null }).where(and(eq(numbers.leaseHolder, hostId), sql`${numbers.deletedAt} is null`));
+  await db
+    .update(numbers)
+    .set({ leaseHolder: null, leaseExpiresAt: null })
+    .where(and(eq(numbers.leaseHolder, hostId), sql`${numbers.deletedAt} is null`));
 }
 
 /**
@@ -49,7 +52,11 @@ export async function releaseNumberLeases(db: Database, hostId: string): Promise
  * undefined when the host does not hold it. A number worker stops itself when its host stopped
  * renewing (see the worker), before another host may take the number.
  */
-export async function numberLeaseRemainingMs(db: Database, numberId: string, hostId: string): Promise<number | undefined> {
+export async function numberLeaseRemainingMs(
+  db: Database,
+  numberId: string,
+  hostId: string,
+): Promise<number | undefined> {
   const list = await executeRows<{ ms: number | string | null }>(
     db,
     sql`

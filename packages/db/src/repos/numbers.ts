@@ -20,7 +20,12 @@ export interface NumberStatusPatch {
 }
 
 /** Updates the number's live fields (heartbeat included) and notifies the status stream. */
-export async function reportNumberStatus(client: DbClient, numberId: string, patch: NumberStatusPatch, now = new Date()): Promise<void> {
+export async function reportNumberStatus(
+  client: DbClient,
+  numberId: string,
+  patch: NumberStatusPatch,
+  now = new Date(),
+): Promise<void> {
   const set: Partial<typeof numbers.$inferInsert> = { heartbeatAt: now };
   if (patch.status !== undefined) set.status = patch.status;
   if (patch.qr !== undefined) {
@@ -30,18 +35,42 @@ export async function reportNumberStatus(client: DbClient, numberId: string, pat
   if (patch.phone !== undefined) set.phone = patch.phone;
   if (patch.lastError !== undefined) set.lastError = patch.lastError;
   await client.db.transaction(async (tx) => {
-    const [before] = patch.status === undefined ? [] : await tx.select({ status: numbers.status, workspaceId: numbers.workspaceId }).from(numbers).where(eq(numbers.id, numberId)).for('update');
+    const [before] =
+      patch.status === undefined
+        ? []
+        : await tx
+            .select({ status: numbers.status, workspaceId: numbers.workspaceId })
+            .from(numbers)
+            .where(eq(numbers.id, numberId))
+            .for('update');
     await tx.update(numbers).set(set).where(eq(numbers.id, numberId));
     // Integrators hear of every session state change (number.status_changed), with the change.
     if (before && patch.status !== undefined && before.status !== patch.status) {
-      await enqueueWebhookEvent(tx, { id: `evt_status_${numberId}_${now.getTime()}_${patch.status}`, type: 'number.status_changed', workspaceId: before.workspaceId, numberId, occurredAt: now, data: { numberId, status: patch.status, previous: before.status, detail: patch.lastError ?? null } });
+      await enqueueWebhookEvent(tx, {
+        id: `evt_status_${numberId}_${now.getTime()}_${patch.status}`,
+        type: 'number.status_changed',
+        workspaceId: before.workspaceId,
+        numberId,
+        occurredAt: now,
+        data: {
+          numberId,
+          status: patch.status,
+          previous: before.status,
+          detail: patch.lastError ?? null,
+        },
+      });
     }
   });
   await notifyNumberStatus(client, numberId);
 }
 
 /** Counts one restart of the number's client or worker, with the reason, and notifies. */
-export async function recordNumberRestart(client: DbClient, numberId: string, reason: string, now = new Date()): Promise<void> {
+export async function recordNumberRestart(
+  client: DbClient,
+  numberId: string,
+  reason: string,
+  now = new Date(),
+): Promise<void> {
   await client.db
     .update(numbers)
     .set({ restartCount: sql`${numbers.restartCount} + 1`, lastError: reason, heartbeatAt: now })
@@ -50,7 +79,11 @@ export async function recordNumberRestart(client: DbClient, numberId: string, re
 }
 
 /** The worker is alive (no notification: the stream does not show heartbeats live). */
-export async function heartbeatNumber(db: Database, numberId: string, now = new Date()): Promise<void> {
+export async function heartbeatNumber(
+  db: Database,
+  numberId: string,
+  now = new Date(),
+): Promise<void> {
   await db.update(numbers).set({ heartbeatAt: now }).where(eq(numbers.id, numberId));
 }
 
@@ -59,7 +92,9 @@ export async function notifyNumberStatus(client: DbClient, numberId: string): Pr
 }
 
 /** The numbers a supervisor should run: WhatsApp ones not deleted. */
-export async function listWhatsAppNumbers(db: Database): Promise<{ id: string; workspaceId: string }[]> {
+export async function listWhatsAppNumbers(
+  db: Database,
+): Promise<{ id: string; workspaceId: string }[]> {
   return db
     .select({ id: numbers.id, workspaceId: numbers.workspaceId })
     .from(numbers)

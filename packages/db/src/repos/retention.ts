@@ -21,7 +21,11 @@ export interface ErasedContact {
 }
 
 /** The contact of a workspace (undefined when unknown): who to lock before erasing. */
-export async function findContact(db: Database, workspaceId: string, contactId: string): Promise<{ id: string; numberId: string; waId: string } | undefined> {
+export async function findContact(
+  db: Database,
+  workspaceId: string,
+  contactId: string,
+): Promise<{ id: string; numberId: string; waId: string } | undefined> {
   const [row] = await executeRows<{ id: string; number_id: string; wa_id: string }>(
     db,
     sql`select id, number_id, wa_id from ${schema.contacts} where id = ${contactId} and workspace_id = ${workspaceId}`,
@@ -38,14 +42,25 @@ export async function findContact(db: Database, workspaceId: string, contactId: 
  * log's entries (the entries stay); subscribed endpoints get `contact.erased` when there was a
  * contact. The caller holds the contact's conversation lock, so no turn of theirs is half-way.
  */
-export async function eraseFromNumber(db: Database, workspaceId: string, numberId: string, waId: string): Promise<ErasedContact> {
+export async function eraseFromNumber(
+  db: Database,
+  workspaceId: string,
+  numberId: string,
+  waId: string,
+): Promise<ErasedContact> {
   return db.transaction(async (tx) => {
     const [c] = await executeRows<{ id: string }>(
       tx,
       sql`select id from ${schema.contacts} where number_id = ${numberId} and wa_id = ${waId} and workspace_id = ${workspaceId} for update`,
     );
     const contactId = c?.id ?? null;
-    const [counts] = await executeRows<{ conversations: number; messages: number; results: number; inbound_events: number; webhook_deliveries: number }>(
+    const [counts] = await executeRows<{
+      conversations: number;
+      messages: number;
+      results: number;
+      inbound_events: number;
+      webhook_deliveries: number;
+    }>(
       tx,
       sql`
         with convs as (
@@ -88,7 +103,16 @@ export async function eraseFromNumber(db: Database, workspaceId: string, numberI
       // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
       await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
       // Integrators erase them too: told in the same transaction (after their deliveries went).
-      await enqueueWebhookEvents(tx, [{ id: `evt_erased_${contactId}`, type: 'contact.erased', workspaceId, numberId, occurredAt: new Date(), data: { contactId, numberId, contact: waId, conversations } }]);
+      await enqueueWebhookEvents(tx, [
+        {
+          id: `evt_erased_${contactId}`,
+          type: 'contact.erased',
+          workspaceId,
+          numberId,
+          occurredAt: new Date(),
+          data: { contactId, numberId, contact: waId, conversations },
+        },
+      ]);
     }
     return {
       contactId,
@@ -122,7 +146,13 @@ export const RETENTION_SETTING = 'retentionDays';
  * batches of `batch` rows so no statement holds many locks; answers what it deleted.
  */
 export async function purgeExpired(db: Database, now: Date, batch = 500): Promise<PurgeCounts> {
-  const total: PurgeCounts = { conversations: 0, messages: 0, contacts: 0, inboundEvents: 0, webhookDeliveries: 0 };
+  const total: PurgeCounts = {
+    conversations: 0,
+    messages: 0,
+    contacts: 0,
+    inboundEvents: 0,
+    webhookDeliveries: 0,
+  };
   const workspaces = await executeRows<{ id: string; days: number }>(
     db,
     sql`select id, (settings->>${RETENTION_SETTING})::int as days from ${schema.workspaces}

@@ -59,9 +59,21 @@ export async function enqueueWebhookEvent(tx: Database, e: WebhookEvent): Promis
  * statement whatever their number (the pipeline queues a whole batch of turns' events at once).
  * Returns how many deliveries were queued.
  */
-export async function enqueueWebhookEvents(tx: Database, events: readonly WebhookEvent[]): Promise<number> {
+export async function enqueueWebhookEvents(
+  tx: Database,
+  events: readonly WebhookEvent[],
+): Promise<number> {
   if (events.length === 0) return 0;
-  const rows = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, ws: e.workspaceId, number_id: e.numberId ?? null, at: e.occurredAt.toISOString(), body: envelope(e) })));
+  const rows = JSON.stringify(
+    events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      ws: e.workspaceId,
+      number_id: e.numberId ?? null,
+      at: e.occurredAt.toISOString(),
+      body: envelope(e),
+    })),
+  );
   const queued = await executeRows<{ id: string }>(
     tx,
     sql`

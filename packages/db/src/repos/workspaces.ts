@@ -9,13 +9,24 @@ export async function createWorkspace(db: Database, name: string) {
   return row;
 }
 
-export async function createUser(db: Database, input: { email: string; name: string; passwordHash: string }) {
-  const [row] = await db.insert(users).values({ ...input, email: input.email.trim().toLowerCase() }).returning();
+export async function createUser(
+  db: Database,
+  input: { email: string; name: string; passwordHash: string },
+) {
+  const [row] = await db
+    .insert(users)
+    .values({ ...input, email: input.email.trim().toLowerCase() })
+    .returning();
   if (!row) throw new Error('user insert returned nothing');
   return row;
 }
 
-export async function addMember(db: Database, workspaceId: string, userId: string, role: 'owner' | 'admin' | 'editor' | 'viewer') {
+export async function addMember(
+  db: Database,
+  workspaceId: string,
+  userId: string,
+  role: 'owner' | 'admin' | 'editor' | 'viewer',
+) {
   await db.insert(memberships).values({ workspaceId, userId, role });
 }
 

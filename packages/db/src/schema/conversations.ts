@@ -1,16 +1,44 @@
 // The runtime's data path: contacts, conversations with their fenced checkpoints, messages,
 // inbound events (persisted first), the outbox, durable timers, and collected results.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.ts';
 import { flowVersions, flows } from './flows.ts';
 import { numbers } from './numbers.ts';
 import { workspaces } from './workspaces.ts';
 
-export const conversationStatusEnum = pgEnum('conversation_status', ['active', 'waiting', 'handoff', 'completed', 'expired']);
+export const conversationStatusEnum = pgEnum('conversation_status', [
+  'active',
+  'waiting',
+  'handoff',
+  'completed',
+  'expired',
+]);
 export const messageDirectionEnum = pgEnum('message_direction', ['in', 'out']);
-export const messageStatusEnum = pgEnum('message_status', ['pending', 'sent', 'delivered', 'read', 'failed']);
-export const inboundStatusEnum = pgEnum('inbound_status', ['pending', 'processing', 'processed', 'failed']);
+export const messageStatusEnum = pgEnum('message_status', [
+  'pending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+]);
+export const inboundStatusEnum = pgEnum('inbound_status', [
+  'pending',
+  'processing',
+  'processed',
+  'failed',
+]);
 export const outboxStatusEnum = pgEnum('outbox_status', ['queued', 'sending', 'sent', 'failed']);
 export const resultStatusEnum = pgEnum('result_status', ['partial', 'completed']);
 
@@ -18,8 +46,12 @@ export const contacts = pgTable(
   'contacts',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id, { onDelete: 'cascade' }),
     waId: text('wa_id').notNull(),
     name: text('name'),
     firstSeenAt: createdAt(),
@@ -34,11 +66,19 @@ export const conversations = pgTable(
   'conversations',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     flowId: uuid('flow_id').references(() => flows.id, { onDelete: 'set null' }),
-    flowVersionId: uuid('flow_version_id').references(() => flowVersions.id, { onDelete: 'set null' }),
+    flowVersionId: uuid('flow_version_id').references(() => flowVersions.id, {
+      onDelete: 'set null',
+    }),
     status: conversationStatusEnum('status').notNull().default('active'),
     handoffUntil: ts('handoff_until'),
     /** Why the flow passed the conversation to a person (its handoff block's note), while in handoff. */
@@ -51,7 +91,9 @@ export const conversations = pgTable(
     index('conversations_contact_idx').on(t.contactId, t.createdAt.desc()),
     index('conversations_number_idx').on(t.numberId, t.lastActivityAt.desc(), t.id),
     // At most one open conversation per contact and number (a stale lock holder cannot open a second).
-    uniqueIndex('conversations_open_key').on(t.numberId, t.contactId).where(sql`${t.status} <> 'completed' and ${t.status} <> 'expired'`),
+    uniqueIndex('conversations_open_key')
+      .on(t.numberId, t.contactId)
+      .where(sql`${t.status} <> 'completed' and ${t.status} <> 'expired'`),
   ],
 );
 
@@ -69,9 +111,15 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
-    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'cascade',
+    }),
     direction: messageDirectionEnum('direction').notNull(),
     /** Insertion order: a turn's messages share one transaction time, the transcript needs this. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
@@ -98,7 +146,9 @@ export const inboundEvents = pgTable(
   'inbound_events',
   {
     id: id(),
-    numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id, { onDelete: 'cascade' }),
     waMessageId: text('wa_message_id').notNull(),
     /** Arrival order: events of one contact are handled in this order. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
@@ -115,7 +165,9 @@ export const inboundEvents = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_events_number_wa_key').on(t.numberId, t.waMessageId),
-    index('inbound_events_pending_idx').on(t.numberId, t.fromWaId, t.seq).where(sql`${t.status} in ('pending', 'processing')`),
+    index('inbound_events_pending_idx')
+      .on(t.numberId, t.fromWaId, t.seq)
+      .where(sql`${t.status} in ('pending', 'processing')`),
   ],
 );
 
@@ -123,8 +175,12 @@ export const outbox = pgTable(
   'outbox',
   {
     id: id(),
-    numberId: uuid('number_id').notNull().references(() => numbers.id, { onDelete: 'cascade' }),
-    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'cascade',
+    }),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
     /** `<conversation>:<effect id>`: the same effect never makes two rows. */
     idempotencyKey: text('idempotency_key').notNull(),
@@ -147,8 +203,12 @@ export const outbox = pgTable(
   },
   (t) => [
     uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
-    index('outbox_due_idx').on(t.numberId, t.priority.desc(), t.seq).where(sql`${t.status} = 'queued'`),
-    index('outbox_sending_idx').on(t.numberId).where(sql`${t.status} = 'sending'`),
+    index('outbox_due_idx')
+      .on(t.numberId, t.priority.desc(), t.seq)
+      .where(sql`${t.status} = 'queued'`),
+    index('outbox_sending_idx')
+      .on(t.numberId)
+      .where(sql`${t.status} = 'sending'`),
   ],
 );
 
@@ -156,7 +216,9 @@ export const timers = pgTable(
   'timers',
   {
     id: id(),
-    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
     /** The engine's timer id (an effect id): unique within the conversation. */
     key: text('key').notNull(),
     dueAt: ts('due_at').notNull(),
@@ -167,7 +229,9 @@ export const timers = pgTable(
   },
   (t) => [
     uniqueIndex('timers_conversation_key').on(t.conversationId, t.key),
-    index('timers_due_idx').on(t.dueAt).where(sql`${t.firedAt} is null and ${t.cancelledAt} is null`),
+    index('timers_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.firedAt} is null and ${t.cancelledAt} is null`),
   ],
 );
 
@@ -175,10 +239,16 @@ export const results = pgTable(
   'results',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     flowId: uuid('flow_id').references(() => flows.id, { onDelete: 'set null' }),
-    flowVersionId: uuid('flow_version_id').references(() => flowVersions.id, { onDelete: 'set null' }),
-    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    flowVersionId: uuid('flow_version_id').references(() => flowVersions.id, {
+      onDelete: 'set null',
+    }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
     status: resultStatusEnum('status').notNull().default('partial'),
     variables: jsonb('variables').$type<Record<string, unknown>>().notNull(),

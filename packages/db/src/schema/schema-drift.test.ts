@@ -15,11 +15,15 @@ describe('checked-in migrations', () => {
       cpSync(migrationsFolder, out, { recursive: true });
       const before = readdirSync(out).sort();
       // drizzle-kit takes the out folder relative to the config (it prefixes "./").
-      const output = execFileSync('npx', ['drizzle-kit', 'generate', '--config', 'drizzle.config.ts', '--name', 'drift'], {
-        cwd: pkgDir,
-        env: { ...process.env, WAFLOW_MIGRATIONS_OUT: relative(pkgDir, out) },
-        stdio: 'pipe',
-      }).toString();
+      const output = execFileSync(
+        'npx',
+        ['drizzle-kit', 'generate', '--config', 'drizzle.config.ts', '--name', 'drift'],
+        {
+          cwd: pkgDir,
+          env: { ...process.env, WAFLOW_MIGRATIONS_OUT: relative(pkgDir, out) },
+          stdio: 'pipe',
+        },
+      ).toString();
       expect(output).toMatch(/No schema changes/);
       expect(readdirSync(out).sort()).toEqual(before);
     } finally {

@@ -1,16 +1,33 @@
 // Webhook endpoints (secrets encrypted), the durable delivery queue, and every attempt.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.ts';
 import { workspaces } from './workspaces.ts';
 
-export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'delivering', 'delivered', 'failed']);
+export const deliveryStatusEnum = pgEnum('delivery_status', [
+  'pending',
+  'delivering',
+  'delivered',
+  'failed',
+]);
 
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     description: text('description').notNull().default(''),
     /** AES-256-GCM ciphertext of the `whsec_…` secret (carries its key id). */
@@ -32,7 +49,9 @@ export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: id(),
-    endpointId: uuid('endpoint_id').notNull().references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
     /** The stable `webhook-id`: the same on every attempt and replay, so receivers can deduplicate. */
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
@@ -47,12 +66,18 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId),
-    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     // Deliveries in flight: while `delivering`, next_attempt_at is the claim's lease (a row whose
     // lease ran out was left by a dead deliverer and is claimed again); counted for the caps.
-    index('webhook_deliveries_delivering_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'delivering'`),
+    index('webhook_deliveries_delivering_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'delivering'`),
     // Each endpoint's next due deliveries (the deliverer takes a few per endpoint, see claim-deliveries.ts).
-    index('webhook_deliveries_endpoint_due_idx').on(t.endpointId, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'delivering')`),
+    index('webhook_deliveries_endpoint_due_idx')
+      .on(t.endpointId, t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'delivering')`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt.desc(), t.id),
   ],
 );
@@ -61,7 +86,9 @@ export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
     id: id(),
-    deliveryId: uuid('delivery_id').notNull().references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
     at: createdAt(),
     statusCode: integer('status_code'),
     latencyMs: integer('latency_ms').notNull(),
@@ -70,5 +97,8 @@ export const webhookAttempts = pgTable(
     /** What the attempt carried (webhook-signature etc., never the secret). */
     requestHeaders: jsonb('request_headers'),
   },
-  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at), index('webhook_attempts_at_idx').on(t.at)],
+  (t) => [
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at),
+    index('webhook_attempts_at_idx').on(t.at),
+  ],
 );

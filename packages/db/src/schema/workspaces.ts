@@ -1,6 +1,16 @@
 // Tenancy and access: workspaces, users, roles, invites, sessions, API keys, the audit log.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.ts';
 
 export const roleEnum = pgEnum('role', ['owner', 'admin', 'editor', 'viewer']);
@@ -29,19 +39,28 @@ export const users = pgTable(
 export const memberships = pgTable(
   'memberships',
   {
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     role: roleEnum('role').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('memberships_pkey_idx').on(t.workspaceId, t.userId), index('memberships_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('memberships_pkey_idx').on(t.workspaceId, t.userId),
+    index('memberships_user_idx').on(t.userId),
+  ],
 );
 
 export const invites = pgTable(
   'invites',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     role: roleEnum('role').notNull(),
     tokenHash: text('token_hash').notNull(),
@@ -51,7 +70,10 @@ export const invites = pgTable(
     revokedAt: ts('revoked_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('invites_token_key').on(t.tokenHash), index('invites_workspace_idx').on(t.workspaceId, t.createdAt.desc(), t.id)],
+  (t) => [
+    uniqueIndex('invites_token_key').on(t.tokenHash),
+    index('invites_workspace_idx').on(t.workspaceId, t.createdAt.desc(), t.id),
+  ],
 );
 
 /** Refresh tokens: only their hash; a family is revoked whole when an old token is reused. */
@@ -59,7 +81,9 @@ export const refreshSessions = pgTable(
   'refresh_sessions',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     family: uuid('family').notNull(),
     tokenHash: text('token_hash').notNull(),
     expiresAt: ts('expires_at').notNull(),
@@ -71,7 +95,9 @@ export const refreshSessions = pgTable(
     uniqueIndex('refresh_sessions_token_key').on(t.tokenHash),
     index('refresh_sessions_family_idx').on(t.family),
     // Signing a user out everywhere (password change, disabled account).
-    index('refresh_sessions_user_idx').on(t.userId).where(sql`${t.revokedAt} is null`),
+    index('refresh_sessions_user_idx')
+      .on(t.userId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );
 
@@ -79,7 +105,9 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** The first characters of the key, shown to tell keys apart. */
     prefix: text('prefix').notNull(),
@@ -89,7 +117,10 @@ export const apiKeys = pgTable(
     revokedAt: ts('revoked_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash), index('api_keys_workspace_idx').on(t.workspaceId, t.createdAt.desc(), t.id)],
+  (t) => [
+    uniqueIndex('api_keys_hash_key').on(t.keyHash),
+    index('api_keys_workspace_idx').on(t.workspaceId, t.createdAt.desc(), t.id),
+  ],
 );
 
 export const auditLog = pgTable(
@@ -119,7 +150,9 @@ export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code'),

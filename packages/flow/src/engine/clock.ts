@@ -21,7 +21,16 @@ const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -40,7 +49,9 @@ export function isTimeZone(name: string): boolean {
 export function clockAt(nowMs: number, timeZone = 'UTC'): Clock {
   const parts: Record<string, string> = {};
   // An unknown zone (the validator refuses one) reads as UTC rather than failing the turn.
-  const f = isTimeZone(timeZone) ? (formatters.get(timeZone) as Intl.DateTimeFormat) : formatter('UTC');
+  const f = isTimeZone(timeZone)
+    ? (formatters.get(timeZone) as Intl.DateTimeFormat)
+    : formatter('UTC');
   for (const p of f.formatToParts(nowMs)) parts[p.type] = p.value;
   const hour = Number(parts.hour);
   const minute = Number(parts.minute);

@@ -16,7 +16,8 @@ function show(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(show).join(', ');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null))
+    return v.map(show).join(', ');
   return JSON.stringify(v);
 }
 

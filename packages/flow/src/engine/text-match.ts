@@ -5,7 +5,11 @@ const NOT_PRINTABLE_ASCII = /[^ -~]/;
 
 export function normalize(text: string): string {
   // Printable ASCII (most replies) needs no Unicode decomposition: same result, several times faster.
-  if (!NOT_PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  if (!NOT_PRINTABLE_ASCII.test(text))
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   return normalizeUnicode(text);
 }
 
@@ -66,6 +70,8 @@ export function matchChoice(labels: readonly string[], reply: string): number | 
   });
   if (best !== undefined && !tie) return best;
   // "I want the second one, pizza" → the only label that appears as whole words in the reply.
-  const contained = norm.map((label, i) => (label.length >= 3 && ` ${n} `.includes(` ${label} `) ? i : -1)).filter((i) => i >= 0);
+  const contained = norm
+    .map((label, i) => (label.length >= 3 && ` ${n} `.includes(` ${label} `) ? i : -1))
+    .filter((i) => i >= 0);
   return contained.length === 1 ? contained[0] : undefined;
 }

@@ -33,7 +33,13 @@ export type FlowEvent =
 
 export type OutboundContent =
   | { kind: 'text'; text: string }
-  | { kind: 'media'; mediaType: 'image' | 'document' | 'audio' | 'video'; url: string; caption?: string; fileName?: string }
+  | {
+      kind: 'media';
+      mediaType: 'image' | 'document' | 'audio' | 'video';
+      url: string;
+      caption?: string;
+      fileName?: string;
+    }
   | { kind: 'location'; latitude: number; longitude: number; name?: string };
 
 export type EndReason = 'completed' | 'stopped' | 'expired' | 'error';
@@ -51,15 +57,37 @@ export type Effect =
       body?: unknown;
       timeoutMs: number;
     }
-  | { type: 'set_timer'; id: string; dueAt: number; purpose: 'ask_timeout' | 'delay' | 'conversation_timeout' }
+  | {
+      type: 'set_timer';
+      id: string;
+      dueAt: number;
+      purpose: 'ask_timeout' | 'delay' | 'conversation_timeout';
+    }
   | { type: 'cancel_timer'; id: string; timerId: string }
   | { type: 'handoff'; id: string; reason?: string }
-  | { type: 'results'; id: string; status: 'partial' | 'completed'; variables: Record<string, unknown> }
+  | {
+      type: 'results';
+      id: string;
+      status: 'partial' | 'completed';
+      variables: Record<string, unknown>;
+    }
   | { type: 'end'; id: string; reason: EndReason }
-  | { type: 'error'; id: string; code: 'STEP_LIMIT' | 'SUBFLOW_MISSING' | 'NODE_MISSING'; message: string; nodeId?: string };
+  | {
+      type: 'error';
+      id: string;
+      code: 'STEP_LIMIT' | 'SUBFLOW_MISSING' | 'NODE_MISSING';
+      message: string;
+      nodeId?: string;
+    };
 
 export type Frame =
-  | { k: 'sub'; flow?: string; ret?: string; out?: Record<string, string>; vars: Record<string, unknown> }
+  | {
+      k: 'sub';
+      flow?: string;
+      ret?: string;
+      out?: Record<string, string>;
+      vars: Record<string, unknown>;
+    }
   | { k: 'loop'; node: string; i: number };
 
 export type Wait =

@@ -6,7 +6,12 @@ const scripts = loadScripts();
 describe('example flows replayed through the engine', () => {
   it('has at least four realistic examples', () => {
     expect(scripts.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['lead-capture', 'appointment-booking', 'faq-menu', 'support-handoff']),
+      expect.arrayContaining([
+        'lead-capture',
+        'appointment-booking',
+        'faq-menu',
+        'support-handoff',
+      ]),
     );
   });
 
@@ -20,7 +25,9 @@ describe('example flows replayed through the engine', () => {
           const effects = steps[i] ?? [];
           expect(sentTexts(effects)).toEqual(step.expect);
           if (step.http) {
-            expect(effects.find((e) => e.type === 'http_request')).toMatchObject({ url: step.http.url });
+            expect(effects.find((e) => e.type === 'http_request')).toMatchObject({
+              url: step.http.url,
+            });
           }
           if (step.handoff) expect(effects.some((e) => e.type === 'handoff')).toBe(true);
         });

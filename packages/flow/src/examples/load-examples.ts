@@ -38,7 +38,10 @@ export function loadScripts(): Script[] {
     .filter((f) => f.endsWith('.script.json'))
     .sort()
     .map((file) => {
-      const raw = JSON.parse(readFileSync(examplesDir + file, 'utf8')) as Omit<Script, 'flow' | 'subflows' | 'name'> & {
+      const raw = JSON.parse(readFileSync(examplesDir + file, 'utf8')) as Omit<
+        Script,
+        'flow' | 'subflows' | 'name'
+      > & {
         flow: string;
         subflows?: Record<string, string>;
       };
@@ -49,7 +52,10 @@ export function loadScripts(): Script[] {
 }
 
 /** Plays a script through advance(); returns every step's effects and the final state. */
-export function playScript(script: Script, startAt = 1_700_000_000_000): {
+export function playScript(
+  script: Script,
+  startAt = 1_700_000_000_000,
+): {
   steps: Effect[][];
   state: ConversationState | null;
 } {
@@ -64,20 +70,30 @@ export function playScript(script: Script, startAt = 1_700_000_000_000): {
     else if ('release' in step) event = { type: 'handoff_released' };
     else if ('httpResponse' in step) {
       const req = [...lastEffects].reverse().find((e) => e.type === 'http_request');
-      event = { type: 'http_response', requestId: req?.id ?? 'none', outcome: 'response', ...step.httpResponse };
+      event = {
+        type: 'http_response',
+        requestId: req?.id ?? 'none',
+        outcome: 'response',
+        ...step.httpResponse,
+      };
     } else {
-      const timer = [...steps.flat()].reverse().find((e) => e.type === 'set_timer' && e.purpose === step.timer);
+      const timer = [...steps.flat()]
+        .reverse()
+        .find((e) => e.type === 'set_timer' && e.purpose === step.timer);
       event = { type: 'timer', timerId: timer?.id ?? 'none' };
     }
     const r = advance(script.flow, state, event, now, script.subflows);
     state = r.state;
     // An http request stays the one to answer until the next step emits another.
-    if (r.effects.some((e) => e.type === 'http_request') || !('send' in step)) lastEffects = r.effects;
+    if (r.effects.some((e) => e.type === 'http_request') || !('send' in step))
+      lastEffects = r.effects;
     steps.push(r.effects);
   }
   return { steps, state };
 }
 
 export function sentTexts(effects: Effect[]): string[] {
-  return effects.flatMap((e) => (e.type === 'send' && e.message.kind === 'text' ? [e.message.text] : []));
+  return effects.flatMap((e) =>
+    e.type === 'send' && e.message.kind === 'text' ? [e.message.text] : [],
+  );
 }

@@ -14,7 +14,13 @@ const base = {
 
 describe('diffFlows', () => {
   it('finds no change between a flow and a reordered copy with moved blocks', () => {
-    const moved = { ...base, nodes: [{ id: 'b', type: 'end' }, { next: 'b', text: 'Hello', type: 'say', id: 'a', ui: { x: 300, y: 90 } }] };
+    const moved = {
+      ...base,
+      nodes: [
+        { id: 'b', type: 'end' },
+        { next: 'b', text: 'Hello', type: 'say', id: 'a', ui: { x: 300, y: 90 } },
+      ],
+    };
     expect(diffFlows(base, moved).identical).toBe(true);
   });
 
@@ -27,7 +33,11 @@ describe('diffFlows', () => {
       ],
     };
     const d = diffFlows(base, next);
-    expect(d.nodes).toEqual({ added: ['c'], removed: ['b'], changed: [{ id: 'a', fields: ['next', 'text'] }] });
+    expect(d.nodes).toEqual({
+      added: ['c'],
+      removed: ['b'],
+      changed: [{ id: 'a', fields: ['next', 'text'] }],
+    });
     expect(d.identical).toBe(false);
   });
 
@@ -37,7 +47,10 @@ describe('diffFlows', () => {
       start: 'b',
       settings: { restartKeywords: ['menu'] },
       triggers: [{ type: 'any' }],
-      variables: [{ name: 'email', type: 'email' }, { name: 'name', type: 'string' }],
+      variables: [
+        { name: 'email', type: 'email' },
+        { name: 'name', type: 'string' },
+      ],
     };
     const d = diffFlows(base, next);
     expect(d.triggers).toEqual({ added: [{ type: 'any' }], removed: [base.triggers[0]] });

@@ -30,7 +30,9 @@ function keyedDiff(a: Obj[], b: Obj[], key: string) {
   for (const [k, next] of after) {
     const prev = before.get(k);
     if (!prev) continue;
-    const fields = [...new Set([...Object.keys(prev), ...Object.keys(next)])].filter((f) => f !== 'ui' && !canonicalEqual(prev[f], next[f])).sort();
+    const fields = [...new Set([...Object.keys(prev), ...Object.keys(next)])]
+      .filter((f) => f !== 'ui' && !canonicalEqual(prev[f], next[f]))
+      .sort();
     if (fields.length) changed.push({ id: k, fields });
   }
   return { added, removed, changed };
@@ -48,9 +50,23 @@ export function diffFlows(from: unknown, to: unknown): FlowDiff {
     removed: ta.filter((t) => !tb.some((u) => canonicalEqual(t, u))),
   };
   const skip = new Set(['nodes', 'variables', 'triggers', 'ui']);
-  const other = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !skip.has(k) && !canonicalEqual(a[k], b[k])).sort();
-  const variables = { added: vars.added, removed: vars.removed, changed: vars.changed.map((c) => c.id) };
+  const other = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => !skip.has(k) && !canonicalEqual(a[k], b[k]))
+    .sort();
+  const variables = {
+    added: vars.added,
+    removed: vars.removed,
+    changed: vars.changed.map((c) => c.id),
+  };
   const identical =
-    !nodes.added.length && !nodes.removed.length && !nodes.changed.length && !triggers.added.length && !triggers.removed.length && !variables.added.length && !variables.removed.length && !variables.changed.length && !other.length;
+    !nodes.added.length &&
+    !nodes.removed.length &&
+    !nodes.changed.length &&
+    !triggers.added.length &&
+    !triggers.removed.length &&
+    !variables.added.length &&
+    !variables.removed.length &&
+    !variables.changed.length &&
+    !other.length;
   return { nodes, triggers, variables, other, identical };
 }

@@ -15,7 +15,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** `/nodes/3/validation/options/1` → node index 3 and field `validation.options[1]`. */
 function locate(doc: unknown, instancePath: string): { nodeId?: string; field: string } {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let nodeId: string | undefined;
   let rest = parts;
   if (parts[0] === 'nodes' && parts[1] !== undefined && isRecord(doc) && Array.isArray(doc.nodes)) {
@@ -30,7 +33,9 @@ function locate(doc: unknown, instancePath: string): { nodeId?: string; field: s
 }
 
 function titleOf(schema: unknown, fallback: string): string {
-  return isRecord(schema) && typeof schema.title === 'string' ? `"${schema.title}"` : `"${fallback}"`;
+  return isRecord(schema) && typeof schema.title === 'string'
+    ? `"${schema.title}"`
+    : `"${fallback}"`;
 }
 
 /** A title meant for admins (not one naming a generated type, like `AskNode` or `FlowConfig`). */
@@ -47,11 +52,17 @@ function fieldTitle(doc: unknown, instancePath: string): string | undefined {
     const props: unknown = flowSchema.properties;
     return isRecord(props) ? adminTitle(props[prop]) : undefined;
   }
-  if (parts.length !== 3 || parts[0] !== 'nodes' || !isRecord(doc) || !Array.isArray(doc.nodes)) return undefined;
+  if (parts.length !== 3 || parts[0] !== 'nodes' || !isRecord(doc) || !Array.isArray(doc.nodes))
+    return undefined;
   const node: unknown = doc.nodes[Number(parts[1])];
   const type = isRecord(node) ? node.type : undefined;
-  const block: unknown = typeof type === 'string' ? Object.entries(blockSchemas).find(([t]) => t === type)?.[1] : undefined;
-  return isRecord(block) && isRecord(block.properties) ? adminTitle(block.properties[prop]) : undefined;
+  const block: unknown =
+    typeof type === 'string'
+      ? Object.entries(blockSchemas).find(([t]) => t === type)?.[1]
+      : undefined;
+  return isRecord(block) && isRecord(block.properties)
+    ? adminTitle(block.properties[prop])
+    : undefined;
 }
 
 /** What the error is about, as the admin sees it: the field's title from the schema. */
@@ -67,7 +78,10 @@ function describe(doc: unknown, e: ErrorObject): string {
   switch (e.keyword) {
     case 'required': {
       const prop = String(p.missingProperty);
-      const sub = isRecord(e.parentSchema) && isRecord(e.parentSchema.properties) ? e.parentSchema.properties[prop] : undefined;
+      const sub =
+        isRecord(e.parentSchema) && isRecord(e.parentSchema.properties)
+          ? e.parentSchema.properties[prop]
+          : undefined;
       return `${titleOf(sub, prop)} is missing: fill it in.`;
     }
     case 'additionalProperties':
@@ -75,7 +89,9 @@ function describe(doc: unknown, e: ErrorObject): string {
     case 'type':
       return `${subject} must be ${p.type === 'integer' ? 'a whole number' : p.type === 'object' ? 'a group of settings' : p.type === 'array' ? 'a list' : p.type === 'string' ? 'text' : `a ${String(p.type)}`}.`;
     case 'minLength':
-      return p.limit === 1 ? `${subject} cannot be empty.` : `${subject} needs at least ${String(p.limit)} characters.`;
+      return p.limit === 1
+        ? `${subject} cannot be empty.`
+        : `${subject} needs at least ${String(p.limit)} characters.`;
     case 'maxLength':
       return `${subject} is too long: at most ${String(p.limit)} characters.`;
     case 'minItems':
@@ -123,13 +139,22 @@ export function schemaErrors(doc: unknown): FlowError[] {
     const loc = locate(doc, e.instancePath);
     let field = loc.field;
     const child =
-      e.keyword === 'required' ? String(e.params.missingProperty) : e.keyword === 'discriminator' ? String(e.params.tag) : undefined;
+      e.keyword === 'required'
+        ? String(e.params.missingProperty)
+        : e.keyword === 'discriminator'
+          ? String(e.params.tag)
+          : undefined;
     if (child !== undefined) field = field ? `${field}.${child}` : child;
     const message = describe(doc, e);
     const key = `${loc.nodeId ?? ''}|${field}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ code: 'SCHEMA', ...(loc.nodeId === undefined ? {} : { nodeId: loc.nodeId }), field, message });
+    out.push({
+      code: 'SCHEMA',
+      ...(loc.nodeId === undefined ? {} : { nodeId: loc.nodeId }),
+      field,
+      message,
+    });
   }
   return out;
 }

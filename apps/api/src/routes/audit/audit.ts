@@ -9,7 +9,13 @@ import { pageQuery, type RouteFn } from '../../routing/route.ts';
 
 const auditQuery = pageQuery.extend({
   actor: z.string().uuid('actor is a user id').optional(),
-  entity: z.string().max(40).optional().describe('Entity type: flow, number, member, invite, webhook, api_key, conversation, workspace'),
+  entity: z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'Entity type: flow, number, member, invite, webhook, api_key, conversation, workspace',
+    ),
   entityId: z.string().max(100).optional(),
   from: dateParam('from').optional(),
   to: dateParam('to').optional(),

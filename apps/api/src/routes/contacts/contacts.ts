@@ -15,14 +15,22 @@ export function registerContacts(route: RouteFn, deps: Deps): void {
     path: '/api/v1/workspaces/:ws/contacts/:id',
     access: 'contacts.erase',
     tag: 'Contacts',
-    summary: 'Erase a contact and everything kept about them (conversations, messages, results, webhook deliveries)',
+    summary:
+      'Erase a contact and everything kept about them (conversations, messages, results, webhook deliveries)',
     handler: async (c) => {
       const id = c.req.param('id');
       const workspaceId = c.get('workspaceId');
-      const erased = isUuid(id) ? await eraseContactData(deps.client.db, deps.coord ?? deps.runtime?.coord, workspaceId, id) : undefined;
+      const erased = isUuid(id)
+        ? await eraseContactData(deps.client.db, deps.coord ?? deps.runtime?.coord, workspaceId, id)
+        : undefined;
       if (!erased) throw notFound('The contact');
       const { numberId, waId: _waId, contactId: _contactId, ...deleted } = erased;
-      await audit(c, deps.client.db, { action: 'contact.erase', entityType: 'contact', entityId: id, after: { numberId, ...deleted } });
+      await audit(c, deps.client.db, {
+        action: 'contact.erase',
+        entityType: 'contact',
+        entityId: id,
+        after: { numberId, ...deleted },
+      });
       return c.json({ id, deleted });
     },
   });

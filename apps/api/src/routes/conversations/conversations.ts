@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { withConversationLock } from '@waflow/coord';
-import { handConversationToPerson, insertInboundEvent, queueMessage, schema, transcript } from '@waflow/db';
+import {
+  handConversationToPerson,
+  insertInboundEvent,
+  queueMessage,
+  schema,
+  transcript,
+} from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -19,7 +25,13 @@ const listQuery = pageQuery.extend({
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
   q: z.string().trim().max(100).optional().describe('Matches the contact’s name or phone'),
 });
-const replyBody = z.object({ text: z.string().trim().min(1, 'type a message').max(4096, 'WhatsApp messages are at most 4096 characters') });
+const replyBody = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'type a message')
+    .max(4096, 'WhatsApp messages are at most 4096 characters'),
+});
 
 const listColumns = {
   id: schema.conversations.id,
@@ -44,7 +56,9 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       .select(listColumns)
       .from(schema.conversations)
       .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
-      .where(and(eq(schema.conversations.id, id), eq(schema.conversations.workspaceId, workspaceId)));
+      .where(
+        and(eq(schema.conversations.id, id), eq(schema.conversations.workspaceId, workspaceId)),
+      );
     if (!row) throw notFound('The conversation');
     return row;
   }
@@ -54,10 +68,13 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     path: base,
     access: 'conversations.list',
     tag,
-    summary: 'List conversations, most recent activity first, filtered by status, number, flow or contact',
+    summary:
+      'List conversations, most recent activity first, filtered by status, number, flow or contact',
     query: listQuery,
     handler: async (c, { query }) => {
-      const where: (SQL | undefined)[] = [eq(schema.conversations.workspaceId, c.get('workspaceId'))];
+      const where: (SQL | undefined)[] = [
+        eq(schema.conversations.workspaceId, c.get('workspaceId')),
+      ];
       if (query.status) where.push(eq(schema.conversations.status, query.status));
       if (query.numberId) where.push(eq(schema.conversations.numberId, query.numberId));
       if (query.flowId) where.push(eq(schema.conversations.flowId, query.flowId));
@@ -65,7 +82,9 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
         const like = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
         where.push(or(ilike(schema.contacts.name, like), ilike(schema.contacts.waId, like)));
       }
-      where.push(afterCursor(query.cursor, schema.conversations.lastActivityAt, schema.conversations.id));
+      where.push(
+        afterCursor(query.cursor, schema.conversations.lastActivityAt, schema.conversations.id),
+      );
       const rows = await deps.client.db
         .select(listColumns)
         .from(schema.conversations)
@@ -82,18 +101,35 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     path: `${base}/:id`,
     access: 'conversations.get',
     tag,
-    summary: 'One conversation: the contact, the transcript (in and out, with delivery status) and the variables collected',
+    summary:
+      'One conversation: the contact, the transcript (in and out, with delivery status) and the variables collected',
     handler: async (c) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
       const [messages, [result]] = await Promise.all([
         transcript(deps.client.db, conv.id),
-        deps.client.db.select({ status: schema.results.status, variables: schema.results.variables }).from(schema.results).where(eq(schema.results.conversationId, conv.id)),
+        deps.client.db
+          .select({ status: schema.results.status, variables: schema.results.variables })
+          .from(schema.results)
+          .where(eq(schema.results.conversationId, conv.id)),
       ]);
       return c.json({
         ...conv,
         variables: result?.variables ?? {},
         resultStatus: result?.status ?? null,
-        messages: messages.map((m) => ({ id: m.id, direction: m.direction, author: m.author, type: m.type, body: m.body, mediaRef: m.mediaRef, status: m.status, error: m.error, createdAt: m.createdAt, sentAt: m.sentAt, deliveredAt: m.deliveredAt, readAt: m.readAt })),
+        messages: messages.map((m) => ({
+          id: m.id,
+          direction: m.direction,
+          author: m.author,
+          type: m.type,
+          body: m.body,
+          mediaRef: m.mediaRef,
+          status: m.status,
+          error: m.error,
+          createdAt: m.createdAt,
+          sentAt: m.sentAt,
+          deliveredAt: m.deliveredAt,
+          readAt: m.readAt,
+        })),
       });
     },
   });
@@ -103,17 +139,34 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
    * a turn already under way commits first and the take-over follows it; a turn whose lock ran
    * out is refused at its commit. The person always wins.
    */
-  async function takeOver(c: Parameters<Parameters<RouteFn>[0]['handler']>[0], conv: Awaited<ReturnType<typeof load>>) {
+  async function takeOver(
+    c: Parameters<Parameters<RouteFn>[0]['handler']>[0],
+    conv: Awaited<ReturnType<typeof load>>,
+  ) {
     const coord = deps.coord ?? deps.runtime?.coord;
     const outcome = await withConversationLock(coord, conv.numberId, conv.contact.waId, (lock) =>
       deps.client.db.transaction(async (tx) => {
-        const r = await handConversationToPerson(tx, conv.id, { until: null, ...(lock ? { fence: lock.fence } : {}) });
-        if (r.kind === 'handed') await audit(c, tx, { action: 'conversation.handoff', entityType: 'conversation', entityId: conv.id, before: { status: r.before } });
+        const r = await handConversationToPerson(tx, conv.id, {
+          until: null,
+          ...(lock ? { fence: lock.fence } : {}),
+        });
+        if (r.kind === 'handed')
+          await audit(c, tx, {
+            action: 'conversation.handoff',
+            entityType: 'conversation',
+            entityId: conv.id,
+            before: { status: r.before },
+          });
         return r;
       }),
     );
     if (outcome.kind === 'missing') throw notFound('The conversation');
-    if (outcome.kind === 'closed') throw new AppError(409, 'CONVERSATION_CLOSED', 'This conversation has ended: there is nothing to take over.');
+    if (outcome.kind === 'closed')
+      throw new AppError(
+        409,
+        'CONVERSATION_CLOSED',
+        'This conversation has ended: there is nothing to take over.',
+      );
   }
 
   route({
@@ -134,20 +187,44 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/release`,
     access: 'conversations.handoff',
     tag,
-    summary: 'Release: give the conversation back to the bot, which carries on after its handoff block',
+    summary:
+      'Release: give the conversation back to the bot, which carries on after its handoff block',
     handler: async (c) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      if (conv.status !== 'handoff') throw new AppError(409, 'NOT_IN_HANDOFF', 'The bot already has this conversation: there is nothing to release.');
+      if (conv.status !== 'handoff')
+        throw new AppError(
+          409,
+          'NOT_IN_HANDOFF',
+          'The bot already has this conversation: there is nothing to release.',
+        );
       const eventId = `release:${conv.id}:${randomUUID()}`;
       const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
       // Under the conversation's lock too: a status has one writer at a time.
-      await withConversationLock(deps.coord ?? deps.runtime?.coord, conv.numberId, conv.contact.waId, () =>
-        deps.client.db.transaction(async (tx) => {
-          await tx.update(schema.conversations).set({ status: 'waiting', handoffUntil: null, handoffReason: null }).where(eq(schema.conversations.id, conv.id));
-          // Persisted like any inbound event: the runtime that serves the number takes it up.
-          await insertInboundEvent(tx, { numberId: conv.numberId, waMessageId: eventId, fromWaId: conv.contact.waId, kind: payload.kind, payload });
-          await audit(c, tx, { action: 'conversation.release', entityType: 'conversation', entityId: conv.id, before: { status: conv.status } });
-        }),
+      await withConversationLock(
+        deps.coord ?? deps.runtime?.coord,
+        conv.numberId,
+        conv.contact.waId,
+        () =>
+          deps.client.db.transaction(async (tx) => {
+            await tx
+              .update(schema.conversations)
+              .set({ status: 'waiting', handoffUntil: null, handoffReason: null })
+              .where(eq(schema.conversations.id, conv.id));
+            // Persisted like any inbound event: the runtime that serves the number takes it up.
+            await insertInboundEvent(tx, {
+              numberId: conv.numberId,
+              waMessageId: eventId,
+              fromWaId: conv.contact.waId,
+              kind: payload.kind,
+              payload,
+            });
+            await audit(c, tx, {
+              action: 'conversation.release',
+              entityType: 'conversation',
+              entityId: conv.id,
+              before: { status: conv.status },
+            });
+          }),
       );
       // The embedded runtime handles it now rather than at its next sweep (submit is idempotent).
       await deps.runtime?.submit(conv.numberId, conv.contact.waId, eventId, payload);
@@ -160,10 +237,17 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/messages`,
     access: 'conversations.reply',
     tag,
-    summary: 'Reply as a person (the conversation is taken over first, so the bot does not talk over you)',
+    summary:
+      'Reply as a person (the conversation is taken over first, so the bot does not talk over you)',
     body: replyBody,
-    description: 'Errors: 409 IDEMPOTENCY_KEY_REUSED when the Idempotency-Key was used for a reply with other text in this conversation.',
-    headers: { 'Idempotency-Key': { description: 'Send the same key when retrying, so the message goes out once: a retry with the same text answers what the first did (header Idempotent-Replayed: true), other text is a 409' } },
+    description:
+      'Errors: 409 IDEMPOTENCY_KEY_REUSED when the Idempotency-Key was used for a reply with other text in this conversation.',
+    headers: {
+      'Idempotency-Key': {
+        description:
+          'Send the same key when retrying, so the message goes out once: a retry with the same text answers what the first did (header Idempotent-Replayed: true), other text is a 409',
+      },
+    },
     handler: async (c, { body }) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
       if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
@@ -180,10 +264,23 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
         });
         // Queued before under this key: a retry of that reply, or the key reused for another one.
         if (!r.queued && r.text !== body.text) {
-          throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a reply with other text: use a new key for a new reply (nothing was sent).');
+          throw new AppError(
+            409,
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was used for a reply with other text: use a new key for a new reply (nothing was sent).',
+          );
         }
-        await tx.update(schema.conversations).set({ lastActivityAt: new Date() }).where(eq(schema.conversations.id, conv.id));
-        if (r.queued) await audit(c, tx, { action: 'conversation.reply', entityType: 'conversation', entityId: conv.id, after: { messageId: r.messageId } });
+        await tx
+          .update(schema.conversations)
+          .set({ lastActivityAt: new Date() })
+          .where(eq(schema.conversations.id, conv.id));
+        if (r.queued)
+          await audit(c, tx, {
+            action: 'conversation.reply',
+            entityType: 'conversation',
+            entityId: conv.id,
+            after: { messageId: r.messageId },
+          });
         return r;
       });
       if (!queued.queued) c.header('Idempotent-Replayed', 'true');

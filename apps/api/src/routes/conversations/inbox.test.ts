@@ -12,7 +12,13 @@ import { createTestDatabase, until } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
 
 type Json = Record<string, unknown>;
-const example = (name: string) => JSON.parse(readFileSync(new URL(`../../../../../schemas/examples/${name}.flow.json`, import.meta.url), 'utf8')) as Json;
+const example = (name: string) =>
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../../../schemas/examples/${name}.flow.json`, import.meta.url),
+      'utf8',
+    ),
+  ) as Json;
 
 describe('the inbox and results', () => {
   let client: DbClient;
@@ -23,36 +29,87 @@ describe('the inbox and results', () => {
   let sandbox: SandboxChannel;
   let numberId = '';
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await app.request(path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return res;
   };
-  const json = async (method: string, path: string, body?: unknown) => (await (await call(method, path, body)).json()) as Json;
-  const texts = (to: string) => sandbox.sent.filter((s) => s.message.to === to).map((s) => (s.message.type === 'text' ? s.message.text : s.message.type));
+  const json = async (method: string, path: string, body?: unknown) =>
+    (await (await call(method, path, body)).json()) as Json;
+  const texts = (to: string) =>
+    sandbox.sent
+      .filter((s) => s.message.to === to)
+      .map((s) => (s.message.type === 'text' ? s.message.text : s.message.type));
   const say = async (from: string, text: string, replies: number) => {
     const before = texts(from).length;
     sandbox.deliver({ from, text });
-    await until(() => (texts(from).length >= before + replies ? true : undefined), `${replies} replies to "${text}"`);
+    await until(
+      () => (texts(from).length >= before + replies ? true : undefined),
+      `${replies} replies to "${text}"`,
+    );
   };
 
   beforeAll(async () => {
     client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
     await migrate(client);
-    runtime = new Runtime({ client, coord: createInProcessCoordinator(), log: pino({ level: 'silent' }), outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, recoverMs: 200 });
+    runtime = new Runtime({
+      client,
+      coord: createInProcessCoordinator(),
+      log: pino({ level: 'silent' }),
+      outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+      recoverMs: 200,
+    });
     await runtime.start();
-    app = createApp({ client, keyring: createKeyring({ k1: randomBytes(32) }, 'k1'), log: pino({ level: 'silent' }), runtime });
-    const setup = (await (await app.request('/api/v1/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' }) })).json()) as Json;
+    app = createApp({
+      client,
+      keyring: createKeyring({ k1: randomBytes(32) }, 'k1'),
+      log: pino({ level: 'silent' }),
+      runtime,
+    });
+    const setup = (await (
+      await app.request('/api/v1/setup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'o@acme.test',
+          password: 'correct horse battery',
+          name: 'O',
+          workspaceName: 'Acme',
+        }),
+      })
+    ).json()) as Json;
     token = setup.accessToken as string;
     ws = (setup.workspaces as { id: string }[])[0]?.id ?? '';
 
     const merged = { ...example('support-handoff'), triggers: [{ type: 'any' }] };
-    const flow = await json('POST', `/api/v1/workspaces/${ws}/flows`, { name: 'Support', config: merged });
-    expect((await call('POST', `/api/v1/workspaces/${ws}/flows/${String(flow.id)}/publish`, { changelog: 'v1' })).status).toBe(201);
-    const number = await json('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Support line', flowId: flow.id, channel: 'sandbox' });
+    const flow = await json('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'Support',
+      config: merged,
+    });
+    expect(
+      (
+        await call('POST', `/api/v1/workspaces/${ws}/flows/${String(flow.id)}/publish`, {
+          changelog: 'v1',
+        })
+      ).status,
+    ).toBe(201);
+    const number = await json('POST', `/api/v1/workspaces/${ws}/numbers`, {
+      label: 'Support line',
+      flowId: flow.id,
+      channel: 'sandbox',
+    });
     numberId = number.id as string;
     sandbox = await runtime.attachSandbox(numberId);
   });
@@ -71,11 +128,22 @@ describe('the inbox and results', () => {
     const [conv] = found.items as { id: string; contact: { waId: string }; status: string }[];
     expect(found.items).toHaveLength(1);
     expect(conv?.contact.waId).toBe('34600000001@c.us');
-    expect(((await json('GET', `/api/v1/workspaces/${ws}/conversations?status=completed`)).items as unknown[]).length).toBe(0);
-    expect((await call('GET', `/api/v1/workspaces/${ws}/conversations?status=sleeping`)).status).toBe(400);
+    expect(
+      (
+        (await json('GET', `/api/v1/workspaces/${ws}/conversations?status=completed`))
+          .items as unknown[]
+      ).length,
+    ).toBe(0);
+    expect(
+      (await call('GET', `/api/v1/workspaces/${ws}/conversations?status=sleeping`)).status,
+    ).toBe(400);
 
     const one = await json('GET', `/api/v1/workspaces/${ws}/conversations/${conv?.id}`);
-    expect((one.messages as { direction: string; body: string }[]).map((m) => `${m.direction}:${m.body}`)).toEqual([
+    expect(
+      (one.messages as { direction: string; body: string }[]).map(
+        (m) => `${m.direction}:${m.body}`,
+      ),
+    ).toEqual([
       'in:help please',
       "out:Sorry to hear that. What's your order number? (5 digits, like 12345)",
       'in:12345',
@@ -87,19 +155,29 @@ describe('the inbox and results', () => {
   it('takes a conversation over, replies as a person, and gives it back to the bot', async () => {
     const from = '34600000003@c.us';
     await say(from, 'my order', 1);
-    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000003`)).items as { id: string }[];
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000003`))
+      .items as { id: string }[];
     const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
     expect((await json('POST', `${path}/handoff`)).status).toBe('handoff');
 
     // The bot stays quiet; the message is kept for the person.
     sandbox.deliver({ from, text: '54321' });
-    await until(async () => ((await json('GET', path)).messages as { body: string }[]).some((m) => m.body === '54321') || undefined, 'the message in the transcript');
+    await until(
+      async () =>
+        ((await json('GET', path)).messages as { body: string }[]).some(
+          (m) => m.body === '54321',
+        ) || undefined,
+      'the message in the transcript',
+    );
     await runtime.idle();
     expect(texts(from)).toHaveLength(1);
 
     const reply = await call('POST', `${path}/messages`, { text: 'Hi, Ana from support here.' });
     expect(reply.status).toBe(202);
-    await until(() => (texts(from).includes('Hi, Ana from support here.') ? true : undefined), 'the manual reply sent');
+    await until(
+      () => (texts(from).includes('Hi, Ana from support here.') ? true : undefined),
+      'the manual reply sent',
+    );
     expect((await call('POST', `${path}/messages`, { text: '   ' })).status).toBe(400);
 
     expect((await json('POST', `${path}/release`)).status).toBe('waiting');
@@ -107,16 +185,23 @@ describe('the inbox and results', () => {
     // The flow carries on where it was: still asking for the order number.
     await say(from, '54321', 1);
     expect(texts(from).at(-1)).toMatch(/What happened with order 54321/);
-    const audit = (await json('GET', `/api/v1/workspaces/${ws}/audit?entity=conversation`)).items as { action: string }[];
-    expect(audit.map((a) => a.action)).toEqual(['conversation.release', 'conversation.reply', 'conversation.handoff']);
+    const audit = (await json('GET', `/api/v1/workspaces/${ws}/audit?entity=conversation`))
+      .items as { action: string }[];
+    expect(audit.map((a) => a.action)).toEqual([
+      'conversation.release',
+      'conversation.reply',
+      'conversation.handoff',
+    ]);
   });
 
   it('sends a reply once per Idempotency-Key: a retry gets the first answer, other text under the same key a 409', async () => {
     const from = '34600000013@c.us';
     await say(from, 'my order', 1);
-    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000013`)).items as { id: string }[];
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000013`))
+      .items as { id: string }[];
     const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
-    const reply = (text: string) => call('POST', `${path}/messages`, { text }, { 'idempotency-key': 'reply-1' });
+    const reply = (text: string) =>
+      call('POST', `${path}/messages`, { text }, { 'idempotency-key': 'reply-1' });
 
     const first = await reply('On my way.');
     expect(first.status).toBe(202);
@@ -146,7 +231,8 @@ describe('the inbox and results', () => {
     await say(from, 'my order', 1);
     await say(from, '54321', 1);
     await say(from, '2', 1);
-    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000005`)).items as { id: string }[];
+    const [conv] = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000005`))
+      .items as { id: string }[];
     const path = `/api/v1/workspaces/${ws}/conversations/${conv?.id}`;
     const handed = await until(async () => {
       const d = await json('GET', path);
@@ -165,18 +251,35 @@ describe('the inbox and results', () => {
     await say(from, '5', 1);
     const completed = await until(async () => {
       const r = await json('GET', `/api/v1/workspaces/${ws}/results?status=completed`);
-      return (r.items as unknown[]).length ? (r.items as { variables: Json; contact: { waId: string } }[]) : undefined;
+      return (r.items as unknown[]).length
+        ? (r.items as { variables: Json; contact: { waId: string } }[])
+        : undefined;
     }, 'a completed result');
-    expect(completed[0]).toMatchObject({ variables: { order: '11111', issue: 'It arrived damaged', rating: 5 }, contact: { waId: from } });
-    expect(((await json('GET', `/api/v1/workspaces/${ws}/results`)).items as unknown[]).length).toBeGreaterThan(1);
-    expect(((await json('GET', `/api/v1/workspaces/${ws}/results?to=2000-01-01`)).items as unknown[]).length).toBe(0);
-    expect((await call('GET', `/api/v1/workspaces/${ws}/results?from=yesterday-ish`)).status).toBe(400);
+    expect(completed[0]).toMatchObject({
+      variables: { order: '11111', issue: 'It arrived damaged', rating: 5 },
+      contact: { waId: from },
+    });
+    expect(
+      ((await json('GET', `/api/v1/workspaces/${ws}/results`)).items as unknown[]).length,
+    ).toBeGreaterThan(1);
+    expect(
+      ((await json('GET', `/api/v1/workspaces/${ws}/results?to=2000-01-01`)).items as unknown[])
+        .length,
+    ).toBe(0);
+    expect((await call('GET', `/api/v1/workspaces/${ws}/results?from=yesterday-ish`)).status).toBe(
+      400,
+    );
 
     const csv = await call('GET', `/api/v1/workspaces/${ws}/results.csv?status=completed`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="waflow-results-/);
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('result_id,status,flow,contact_phone,contact_name,started_at,updated_at,issue,order,rating');
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'result_id,status,flow,contact_phone,contact_name,started_at,updated_at,issue,order,rating',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/,completed,Support,34600000004,,.*,It arrived damaged,11111,5$/);
   });
@@ -198,9 +301,16 @@ describe('the inbox and results', () => {
     expect(body.deleted.messages).toBeGreaterThanOrEqual(4);
     expect(body.deleted.inboundEvents).toBe(2);
 
-    expect(((await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`)).items as unknown[]).length).toBe(0);
-    expect((await call('GET', `/api/v1/workspaces/${ws}/conversations/${conv?.id ?? ''}`)).status).toBe(404);
-    const results = (await json('GET', `/api/v1/workspaces/${ws}/results`)).items as { contact: { waId: string } | null }[];
+    expect(
+      ((await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`)).items as unknown[])
+        .length,
+    ).toBe(0);
+    expect(
+      (await call('GET', `/api/v1/workspaces/${ws}/conversations/${conv?.id ?? ''}`)).status,
+    ).toBe(404);
+    const results = (await json('GET', `/api/v1/workspaces/${ws}/results`)).items as {
+      contact: { waId: string } | null;
+    }[];
     expect(results.some((r) => r.contact?.waId === from)).toBe(false);
     const left = await client.query<{ n: number }>(
       `select (select count(*) from inbound_events where from_wa_id = $1) + (select count(*) from contacts where wa_id = $1) + (select count(*) from outbox where payload->>'to' = $1) as n`,
@@ -208,14 +318,19 @@ describe('the inbox and results', () => {
     );
     expect(Number(left[0]?.n)).toBe(0);
     const audit = await json('GET', `/api/v1/workspaces/${ws}/audit?action=contact.erase`);
-    const entry = (audit.items as { action: string; entityId: string; after: Json }[]).find((a) => a.action === 'contact.erase');
+    const entry = (audit.items as { action: string; entityId: string; after: Json }[]).find(
+      (a) => a.action === 'contact.erase',
+    );
     expect(entry).toMatchObject({ entityId: contactId, after: { conversations: 1 } });
     expect(JSON.stringify(entry)).not.toContain('600000009');
-    expect((await call('DELETE', `/api/v1/workspaces/${ws}/contacts/${contactId}`)).status).toBe(404);
+    expect((await call('DELETE', `/api/v1/workspaces/${ws}/contacts/${contactId}`)).status).toBe(
+      404,
+    );
 
     // They write again: a new contact, a new conversation from the start of the flow.
     await say(from, 'help please', 1);
-    const again = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`)).items as { contact: { id: string } }[];
+    const again = (await json('GET', `/api/v1/workspaces/${ws}/conversations?q=600000009`))
+      .items as { contact: { id: string } }[];
     expect(again).toHaveLength(1);
     expect(again[0]?.contact.id).not.toBe(contactId);
   });
@@ -224,7 +339,17 @@ describe('the inbox and results', () => {
     const bad = await call('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: 0 } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('at least 1 day');
-    expect(((await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: 90 } })).settings as Json).retentionDays).toBe(90);
-    expect(((await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: null } })).settings as Json).retentionDays).toBeNull();
+    expect(
+      (
+        (await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: 90 } }))
+          .settings as Json
+      ).retentionDays,
+    ).toBe(90);
+    expect(
+      (
+        (await json('PATCH', `/api/v1/workspaces/${ws}`, { settings: { retentionDays: null } }))
+          .settings as Json
+      ).retentionDays,
+    ).toBeNull();
   });
 });

@@ -3,7 +3,15 @@
 // diff of two versions, rollback (an old version published as a new one), import and export.
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod/v4';
-import { createFlow, enqueueWebhookEvent, FLOW_PUBLISHED_CHANNEL, publishFlowVersion, saveDraft, schema, type Database } from '@waflow/db';
+import {
+  createFlow,
+  enqueueWebhookEvent,
+  FLOW_PUBLISHED_CHANNEL,
+  publishFlowVersion,
+  saveDraft,
+  schema,
+  type Database,
+} from '@waflow/db';
 import { diffFlows, isTimeZone, validateFlow } from '@waflow/flow';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
@@ -15,7 +23,6 @@ import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 
-
 const emptyFlow = (name: string, timezone: string | undefined) => ({
   schemaVersion: 1,
   name,
@@ -26,22 +33,59 @@ const emptyFlow = (name: string, timezone: string | undefined) => ({
   nodes: [{ id: 'welcome', type: 'end', message: 'Hello!' }],
 });
 
-const config = z.record(z.string(), z.unknown()).describe('A flow config (schemas/flow.schema.json).');
+const config = z
+  .record(z.string(), z.unknown())
+  .describe('A flow config (schemas/flow.schema.json).');
 const createBody = z.object({
   name: z.string().trim().min(1, 'name the flow').max(120),
   config: config.optional(),
   /** The time zone of a new blank flow's `now` (the web app sends the browser's). */
-  timezone: z.string().max(64).refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid').optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid')
+    .optional(),
 });
-const importBody = z.object({ name: z.string().trim().min(1, 'name the imported flow').max(120), config });
+const importBody = z.object({
+  name: z.string().trim().min(1, 'name the imported flow').max(120),
+  config,
+});
 const renameBody = z.object({ name: z.string().trim().min(1, 'name the flow').max(120) });
-const publishBody = z.object({ changelog: z.string().trim().max(500, 'keep the changelog under 500 characters').default('') });
-const rollbackBody = z.object({ version: versionNumber('version'), changelog: z.string().trim().max(500).optional() });
+const publishBody = z.object({
+  changelog: z.string().trim().max(500, 'keep the changelog under 500 characters').default(''),
+});
+const rollbackBody = z.object({
+  version: versionNumber('version'),
+  changelog: z.string().trim().max(500).optional(),
+});
 const diffQuery = z.object({ from: versionNumber('from', true), to: versionNumber('to', true) });
 
-const flowSummary = z.object({ id: z.string(), name: z.string(), revision: z.number(), publishedVersionId: z.string().nullable(), updatedAt: z.date() });
-const versionSummary = z.object({ id: z.string(), version: z.number(), status: z.string(), changelog: z.string(), publishedAt: z.date().nullable(), checksum: z.string() });
-const validationResult = z.object({ ok: z.boolean(), errors: z.array(z.object({ code: z.string(), nodeId: z.string().optional(), field: z.string().optional(), message: z.string() })) });
+const flowSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  revision: z.number(),
+  publishedVersionId: z.string().nullable(),
+  updatedAt: z.date(),
+});
+const versionSummary = z.object({
+  id: z.string(),
+  version: z.number(),
+  status: z.string(),
+  changelog: z.string(),
+  publishedAt: z.date().nullable(),
+  checksum: z.string(),
+});
+const validationResult = z.object({
+  ok: z.boolean(),
+  errors: z.array(
+    z.object({
+      code: z.string(),
+      nodeId: z.string().optional(),
+      field: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
+});
 
 /** The draft text last served per flow, with its revision (a bounded, per-process copy). */
 const draftTexts = new Map<string, { revision: number; text: string }>();
@@ -58,7 +102,13 @@ export async function loadFlow(deps: Deps, workspaceId: string, id: string | und
   const [flow] = await deps.client.db
     .select()
     .from(schema.flows)
-    .where(and(eq(schema.flows.id, id), eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
+    .where(
+      and(
+        eq(schema.flows.id, id),
+        eq(schema.flows.workspaceId, workspaceId),
+        isNull(schema.flows.deletedAt),
+      ),
+    );
   if (!flow) throw notFound('The flow');
   return flow;
 }
@@ -67,32 +117,84 @@ async function loadVersionNumber(db: Database, flowId: string, version: number) 
   const [row] = await db
     .select()
     .from(schema.flowVersions)
-    .where(and(eq(schema.flowVersions.flowId, flowId), eq(schema.flowVersions.version, version), ne(schema.flowVersions.status, 'draft')));
-  if (!row) throw new AppError(404, 'NOT_FOUND', `Version ${version} of this flow does not exist: see the versions list.`);
+    .where(
+      and(
+        eq(schema.flowVersions.flowId, flowId),
+        eq(schema.flowVersions.version, version),
+        ne(schema.flowVersions.status, 'draft'),
+      ),
+    );
+  if (!row)
+    throw new AppError(
+      404,
+      'NOT_FOUND',
+      `Version ${version} of this flow does not exist: see the versions list.`,
+    );
   return row;
 }
 
 function invalid(errors: unknown) {
-  return new AppError(422, 'FLOW_INVALID', 'The flow has problems to fix before this: see details, each names the block and the field.', errors);
+  return new AppError(
+    422,
+    'FLOW_INVALID',
+    'The flow has problems to fix before this: see details, each names the block and the field.',
+    errors,
+  );
 }
 
 /** The ids of the workspace's flows: the only flows its sub-flow blocks may call. */
 export async function flowIds(deps: Deps, workspaceId: string): Promise<string[]> {
-  const rows = await deps.client.db.select({ id: schema.flows.id }).from(schema.flows).where(and(eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
+  const rows = await deps.client.db
+    .select({ id: schema.flows.id })
+    .from(schema.flows)
+    .where(and(eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
   return rows.map((r) => r.id);
 }
 
 /** Validates and publishes `cfg` as the flow's next version, audits it and tells the runtime. */
-async function publish(c: Context<AppEnv>, deps: Deps, flowId: string, cfg: Record<string, unknown>, changelog: string) {
+async function publish(
+  c: Context<AppEnv>,
+  deps: Deps,
+  flowId: string,
+  cfg: Record<string, unknown>,
+  changelog: string,
+) {
   const v = validateFlow(cfg, { flowIds: await flowIds(deps, c.get('workspaceId')) });
   if (!v.ok) throw invalid(v.errors);
-  const version = await publishFlowVersion(deps.client.db, { flowId, config: cfg, changelog, authorId: c.get('userId') });
-  await deps.client.db.transaction(async (tx) => {
-    await audit(c, tx, { action: 'flow.publish', entityType: 'flow', entityId: flowId, after: { version: version.version, changelog, checksum: version.checksum } });
-    await enqueueWebhookEvent(tx, { id: `evt_published_${version.id}`, type: 'flow.published', workspaceId: c.get('workspaceId'), occurredAt: version.publishedAt ?? new Date(), data: { flowId, versionId: version.id, version: version.version, changelog } });
+  const version = await publishFlowVersion(deps.client.db, {
+    flowId,
+    config: cfg,
+    changelog,
+    authorId: c.get('userId'),
   });
-  await deps.client.notify(FLOW_PUBLISHED_CHANNEL, JSON.stringify({ flowId, versionId: version.id })).catch((err: unknown) => c.get('log').warn({ err }, 'publish notification failed'));
-  return c.json({ id: version.id, version: version.version, checksum: version.checksum, publishedAt: version.publishedAt, changelog: version.changelog }, 201);
+  await deps.client.db.transaction(async (tx) => {
+    await audit(c, tx, {
+      action: 'flow.publish',
+      entityType: 'flow',
+      entityId: flowId,
+      after: { version: version.version, changelog, checksum: version.checksum },
+    });
+    await enqueueWebhookEvent(tx, {
+      id: `evt_published_${version.id}`,
+      type: 'flow.published',
+      workspaceId: c.get('workspaceId'),
+      occurredAt: version.publishedAt ?? new Date(),
+      data: { flowId, versionId: version.id, version: version.version, changelog },
+    });
+  });
+  await deps.client
+    .notify(FLOW_PUBLISHED_CHANNEL, JSON.stringify({ flowId, versionId: version.id }))
+    .catch((err: unknown) => c.get('log').warn({ err }, 'publish notification failed'));
+  return c.json(
+    {
+      id: version.id,
+      version: version.version,
+      checksum: version.checksum,
+      publishedAt: version.publishedAt,
+      changelog: version.changelog,
+    },
+    201,
+  );
 }
 
 export function registerFlows(route: RouteFn, deps: Deps): void {
@@ -106,12 +208,30 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'List flows, most recently changed first',
     query: pageQuery,
-    responses: [{ status: 200, description: 'A page of flows', schema: z.object({ items: z.array(flowSummary), nextCursor: z.string().nullable() }) }],
+    responses: [
+      {
+        status: 200,
+        description: 'A page of flows',
+        schema: z.object({ items: z.array(flowSummary), nextCursor: z.string().nullable() }),
+      },
+    ],
     handler: async (c, { query }) => {
       const rows = await deps.client.db
-        .select({ id: schema.flows.id, name: schema.flows.name, revision: schema.flows.draftRevision, publishedVersionId: schema.flows.publishedVersionId, updatedAt: schema.flows.updatedAt })
+        .select({
+          id: schema.flows.id,
+          name: schema.flows.name,
+          revision: schema.flows.draftRevision,
+          publishedVersionId: schema.flows.publishedVersionId,
+          updatedAt: schema.flows.updatedAt,
+        })
         .from(schema.flows)
-        .where(and(eq(schema.flows.workspaceId, c.get('workspaceId')), isNull(schema.flows.deletedAt), afterCursor(query.cursor, schema.flows.updatedAt, schema.flows.id)))
+        .where(
+          and(
+            eq(schema.flows.workspaceId, c.get('workspaceId')),
+            isNull(schema.flows.deletedAt),
+            afterCursor(query.cursor, schema.flows.updatedAt, schema.flows.id),
+          ),
+        )
         .orderBy(desc(schema.flows.updatedAt), desc(schema.flows.id))
         .limit(query.limit + 1);
       return c.json(pageOf(rows, query.limit, (r) => ({ at: r.updatedAt, id: r.id })));
@@ -125,12 +245,32 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Create a flow (an empty one unless a config is given)',
     body: createBody,
-    responses: [{ status: 201, description: 'The new flow with its draft; ETag carries the revision' }],
+    responses: [
+      { status: 201, description: 'The new flow with its draft; ETag carries the revision' },
+    ],
     handler: async (c, { body }) => {
-      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config ?? emptyFlow(body.name, body.timezone) });
-      await audit(c, deps.client.db, { action: 'flow.create', entityType: 'flow', entityId: flow.id, after: { name: flow.name } });
+      const flow = await createFlow(deps.client.db, {
+        workspaceId: c.get('workspaceId'),
+        name: body.name,
+        draft: body.config ?? emptyFlow(body.name, body.timezone),
+      });
+      await audit(c, deps.client.db, {
+        action: 'flow.create',
+        entityType: 'flow',
+        entityId: flow.id,
+        after: { name: flow.name },
+      });
       c.header('ETag', `"${flow.draftRevision}"`);
-      return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, publishedVersionId: null }, 201);
+      return c.json(
+        {
+          id: flow.id,
+          name: flow.name,
+          draft: flow.draft,
+          revision: flow.draftRevision,
+          publishedVersionId: null,
+        },
+        201,
+      );
     },
   });
 
@@ -139,14 +279,33 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     path: `${base}/import`,
     access: 'flows.import',
     tag,
-    summary: 'Import a flow from exported JSON (saved as a draft; invalid configs are accepted with their problems listed)',
+    summary:
+      'Import a flow from exported JSON (saved as a draft; invalid configs are accepted with their problems listed)',
     body: importBody,
     handler: async (c, { body }) => {
-      const flow = await createFlow(deps.client.db, { workspaceId: c.get('workspaceId'), name: body.name, draft: body.config });
-      await audit(c, deps.client.db, { action: 'flow.import', entityType: 'flow', entityId: flow.id, after: { name: flow.name } });
+      const flow = await createFlow(deps.client.db, {
+        workspaceId: c.get('workspaceId'),
+        name: body.name,
+        draft: body.config,
+      });
+      await audit(c, deps.client.db, {
+        action: 'flow.import',
+        entityType: 'flow',
+        entityId: flow.id,
+        after: { name: flow.name },
+      });
       const v = validateFlow(body.config, { flowIds: await flowIds(deps, c.get('workspaceId')) });
       c.header('ETag', `"${flow.draftRevision}"`);
-      return c.json({ id: flow.id, name: flow.name, draft: flow.draft, revision: flow.draftRevision, errors: v.ok ? [] : v.errors }, 201);
+      return c.json(
+        {
+          id: flow.id,
+          name: flow.name,
+          draft: flow.draft,
+          revision: flow.draftRevision,
+          errors: v.ok ? [] : v.errors,
+        },
+        201,
+      );
     },
   });
 
@@ -164,17 +323,27 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       const id = c.req.param('id');
       if (!isUuid(id)) throw notFound('The flow');
       const known = draftTexts.get(id);
-      const [row] = await deps.client.query<{ id: string; name: string; draft: string | null; revision: number; published_version_id: string | null }>(
+      const [row] = await deps.client.query<{
+        id: string;
+        name: string;
+        draft: string | null;
+        revision: number;
+        published_version_id: string | null;
+      }>(
         'select id, name, case when draft_revision = $3 then null else draft::text end as draft, draft_revision as revision, published_version_id from flows where id = $1 and workspace_id = $2 and deleted_at is null',
         [id, c.get('workspaceId'), known?.revision ?? -1],
       );
-      const draft = row ? (row.draft ?? (known && Number(row.revision) === known.revision ? known.text : undefined)) : undefined;
+      const draft = row
+        ? (row.draft ?? (known && Number(row.revision) === known.revision ? known.text : undefined))
+        : undefined;
       const flow = row && draft !== undefined ? { ...row, draft } : undefined;
       if (row && row.draft !== null) rememberDraft(id, Number(row.revision), row.draft);
       if (!flow) throw notFound('The flow');
       c.header('ETag', `"${flow.revision}"`);
       c.header('Content-Type', 'application/json');
-      return c.body(`{"id":${JSON.stringify(flow.id)},"name":${JSON.stringify(flow.name)},"draft":${flow.draft},"revision":${Number(flow.revision)},"publishedVersionId":${JSON.stringify(flow.published_version_id)}}`);
+      return c.body(
+        `{"id":${JSON.stringify(flow.id)},"name":${JSON.stringify(flow.name)},"draft":${flow.draft},"revision":${Number(flow.revision)},"publishedVersionId":${JSON.stringify(flow.published_version_id)}}`,
+      );
     },
   });
 
@@ -187,8 +356,17 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     body: renameBody,
     handler: async (c, { body }) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-      await deps.client.db.update(schema.flows).set({ name: body.name, updatedAt: new Date() }).where(eq(schema.flows.id, flow.id));
-      await audit(c, deps.client.db, { action: 'flow.rename', entityType: 'flow', entityId: flow.id, before: { name: flow.name }, after: { name: body.name } });
+      await deps.client.db
+        .update(schema.flows)
+        .set({ name: body.name, updatedAt: new Date() })
+        .where(eq(schema.flows.id, flow.id));
+      await audit(c, deps.client.db, {
+        action: 'flow.rename',
+        entityType: 'flow',
+        entityId: flow.id,
+        before: { name: flow.name },
+        after: { name: body.name },
+      });
       return c.json({ id: flow.id, name: body.name });
     },
   });
@@ -202,9 +380,20 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       await deps.client.db.transaction(async (tx) => {
-        await tx.update(schema.flows).set({ deletedAt: new Date() }).where(eq(schema.flows.id, flow.id));
-        await tx.update(schema.numbers).set({ flowId: null }).where(and(eq(schema.numbers.flowId, flow.id), isNull(schema.numbers.pinnedVersionId)));
-        await audit(c, tx, { action: 'flow.delete', entityType: 'flow', entityId: flow.id, before: { name: flow.name } });
+        await tx
+          .update(schema.flows)
+          .set({ deletedAt: new Date() })
+          .where(eq(schema.flows.id, flow.id));
+        await tx
+          .update(schema.numbers)
+          .set({ flowId: null })
+          .where(and(eq(schema.numbers.flowId, flow.id), isNull(schema.numbers.pinnedVersionId)));
+        await audit(c, tx, {
+          action: 'flow.delete',
+          entityType: 'flow',
+          entityId: flow.id,
+          before: { name: flow.name },
+        });
       });
       return c.body(null, 204);
     },
@@ -215,18 +404,42 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/draft`,
     access: 'flows.saveDraft',
     tag,
-    summary: 'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved)',
-    headers: { 'If-Match': { description: 'The ETag (draft revision) the draft was loaded with', required: true } },
+    summary:
+      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved)',
+    headers: {
+      'If-Match': {
+        description: 'The ETag (draft revision) the draft was loaded with',
+        required: true,
+      },
+    },
     body: config,
-    responses: [{ status: 200, description: 'Saved: the new revision (also in ETag) and the draft\'s current problems', schema: z.object({ revision: z.number(), errors: validationResult.shape.errors }) }],
+    responses: [
+      {
+        status: 200,
+        description: "Saved: the new revision (also in ETag) and the draft's current problems",
+        schema: z.object({ revision: z.number(), errors: validationResult.shape.errors }),
+      },
+    ],
     handler: async (c, { body: draft }) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       const ifMatch = c.req.header('if-match');
-      if (!ifMatch) throw new AppError(428, 'IF_MATCH_REQUIRED', "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.");
+      if (!ifMatch)
+        throw new AppError(
+          428,
+          'IF_MATCH_REQUIRED',
+          "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.",
+        );
       const expected = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
-      const revision = Number.isInteger(expected) ? await saveDraft(deps.client.db, flow.id, draft, expected) : undefined;
+      const revision = Number.isInteger(expected)
+        ? await saveDraft(deps.client.db, flow.id, draft, expected)
+        : undefined;
       if (revision === undefined) {
-        throw new AppError(409, 'DRAFT_CONFLICT', 'Someone else saved this flow after you opened it: reload to see their changes, then apply yours again.', { currentRevision: flow.draftRevision });
+        throw new AppError(
+          409,
+          'DRAFT_CONFLICT',
+          'Someone else saved this flow after you opened it: reload to see their changes, then apply yours again.',
+          { currentRevision: flow.draftRevision },
+        );
       }
       c.header('ETag', `"${revision}"`);
       // Drafts may be incomplete: they are saved as they are, with their problems listed.
@@ -240,7 +453,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/validate`,
     access: 'flows.validate',
     tag,
-    summary: "Validate the draft: every problem names its block and field in plain words",
+    summary: 'Validate the draft: every problem names its block and field in plain words',
     responses: [{ status: 200, description: 'The problems, if any', schema: validationResult }],
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
@@ -254,7 +467,8 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/publish`,
     access: 'flows.publish',
     tag,
-    summary: 'Publish the draft as a new immutable version (422 FLOW_INVALID with the problems when it has any)',
+    summary:
+      'Publish the draft as a new immutable version (422 FLOW_INVALID with the problems when it has any)',
     body: publishBody,
     handler: async (c, { body }) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
@@ -267,12 +481,19 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/rollback`,
     access: 'flows.rollback',
     tag,
-    summary: 'Roll back: publish an old version again as a new version (the draft is left as it is)',
+    summary:
+      'Roll back: publish an old version again as a new version (the draft is left as it is)',
     body: rollbackBody,
     handler: async (c, { body }) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       const old = await loadVersionNumber(deps.client.db, flow.id, body.version);
-      return publish(c, deps, flow.id, old.config, body.changelog ?? `Rollback to version ${old.version}`);
+      return publish(
+        c,
+        deps,
+        flow.id,
+        old.config,
+        body.changelog ?? `Rollback to version ${old.version}`,
+      );
     },
   });
 
@@ -282,13 +503,28 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     access: 'flows.versions',
     tag,
     summary: 'List published versions, newest first',
-    responses: [{ status: 200, description: 'The versions', schema: z.object({ items: z.array(versionSummary), nextCursor: z.null() }) }],
+    responses: [
+      {
+        status: 200,
+        description: 'The versions',
+        schema: z.object({ items: z.array(versionSummary), nextCursor: z.null() }),
+      },
+    ],
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       const rows = await deps.client.db
-        .select({ id: schema.flowVersions.id, version: schema.flowVersions.version, status: schema.flowVersions.status, changelog: schema.flowVersions.changelog, publishedAt: schema.flowVersions.publishedAt, checksum: schema.flowVersions.checksum })
+        .select({
+          id: schema.flowVersions.id,
+          version: schema.flowVersions.version,
+          status: schema.flowVersions.status,
+          changelog: schema.flowVersions.changelog,
+          publishedAt: schema.flowVersions.publishedAt,
+          checksum: schema.flowVersions.checksum,
+        })
         .from(schema.flowVersions)
-        .where(and(eq(schema.flowVersions.flowId, flow.id), ne(schema.flowVersions.status, 'draft')))
+        .where(
+          and(eq(schema.flowVersions.flowId, flow.id), ne(schema.flowVersions.status, 'draft')),
+        )
         .orderBy(desc(schema.flowVersions.version));
       return c.json({ items: rows, nextCursor: null });
     },
@@ -303,9 +539,22 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       const n = Number(c.req.param('version'));
-      if (!Number.isInteger(n) || n < 1 || n > MAX_INT4) throw new AppError(400, 'INVALID_REQUEST', `The version is a whole number from 1 to ${MAX_INT4}.`);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_INT4)
+        throw new AppError(
+          400,
+          'INVALID_REQUEST',
+          `The version is a whole number from 1 to ${MAX_INT4}.`,
+        );
       const v = await loadVersionNumber(deps.client.db, flow.id, n);
-      return c.json({ id: v.id, version: v.version, status: v.status, changelog: v.changelog, publishedAt: v.publishedAt, checksum: v.checksum, config: v.config });
+      return c.json({
+        id: v.id,
+        version: v.version,
+        status: v.status,
+        changelog: v.changelog,
+        publishedAt: v.publishedAt,
+        checksum: v.checksum,
+        config: v.config,
+      });
     },
   });
 
@@ -318,7 +567,10 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     query: diffQuery,
     handler: async (c, { query }) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-      const [a, b] = await Promise.all([loadVersionNumber(deps.client.db, flow.id, query.from), loadVersionNumber(deps.client.db, flow.id, query.to)]);
+      const [a, b] = await Promise.all([
+        loadVersionNumber(deps.client.db, flow.id, query.from),
+        loadVersionNumber(deps.client.db, flow.id, query.to),
+      ]);
       return c.json({ from: a.version, to: b.version, ...diffFlows(a.config, b.config) });
     },
   });

@@ -82,14 +82,12 @@ describe('limits', () => {
     const other = await h.otherWorkspace();
     const keys = [1, 2, 3, 4, 5].map((i) => `wf_${String(i).repeat(43)}`);
     for (const key of keys)
-      await h.client.db
-        .insert(schema.apiKeys)
-        .values({
-          workspaceId: other.ws,
-          name: `Flood ${key[3]}`,
-          prefix: key.slice(0, 10),
-          keyHash: hashApiKey(key),
-        });
+      await h.client.db.insert(schema.apiKeys).values({
+        workspaceId: other.ws,
+        name: `Flood ${key[3]}`,
+        prefix: key.slice(0, 10),
+        keyHash: hashApiKey(key),
+      });
     // A burst of a quarter of the minute's 40: ten requests, whichever keys make them.
     const answers = [];
     for (let i = 0; i < 15; i++)

@@ -8,7 +8,17 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createInProcessCoordinator } from '@waflow/coord';
-import { createDb, createFlow, createKeyring, createWorkspace, migrate, publishFlowVersion, schema, type DbClient, type Keyring } from '@waflow/db';
+import {
+  createDb,
+  createFlow,
+  createKeyring,
+  createWorkspace,
+  migrate,
+  publishFlowVersion,
+  schema,
+  type DbClient,
+  type Keyring,
+} from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
 import { Runtime, type SandboxChannel } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
@@ -57,19 +67,35 @@ export class Receiver {
 
   /** Requests whose JSON body has `type`, on `path` when given. */
   of(type: string, path?: string): Received[] {
-    return this.received.filter((r) => (path === undefined || r.path === path) && (JSON.parse(r.body) as { type?: string }).type === type);
+    return this.received.filter(
+      (r) =>
+        (path === undefined || r.path === path) &&
+        (JSON.parse(r.body) as { type?: string }).type === type,
+    );
   }
 
   /** The three Standard Webhooks headers of a received request, as strings. */
-  static signed(r: Received): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
-    return { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) };
+  static signed(
+    r: Received,
+  ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+    return {
+      'webhook-id': String(r.headers['webhook-id']),
+      'webhook-timestamp': String(r.headers['webhook-timestamp']),
+      'webhook-signature': String(r.headers['webhook-signature']),
+    };
   }
 }
 
 export { until } from '@waflow/testkit';
 
 /** The lead-capture example: keyword, first-message and `api` triggers (integrators may start it). */
-export const leadFlow = (): Json => JSON.parse(readFileSync(new URL('../../../../../schemas/examples/lead-capture.flow.json', import.meta.url), 'utf8')) as Json;
+export const leadFlow = (): Json =>
+  JSON.parse(
+    readFileSync(
+      new URL('../../../../../schemas/examples/lead-capture.flow.json', import.meta.url),
+      'utf8',
+    ),
+  ) as Json;
 
 export interface Harness {
   client: DbClient;
@@ -84,7 +110,11 @@ export interface Harness {
   flowId: string;
   numberId: string;
   sandbox: SandboxChannel;
-  call: (method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; headers: Headers; body: Json }>;
+  call: (
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ) => Promise<{ status: number; headers: Headers; body: Json }>;
   /** Another workspace (the owner is not a member) with its own published flow and number. */
   otherWorkspace: () => Promise<{ ws: string; flowId: string; numberId: string }>;
   /** A user with `role` in the main workspace, signed in. */
@@ -100,37 +130,89 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
   const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
   await migrate(client);
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
-  const runtime = new Runtime({ client, coord: createInProcessCoordinator(), keyring, egressPolicy, log: pino({ level: process.env.WAFLOW_TEST_LOG ?? 'silent' }), outbox: { pacing: { ratePerSec: 1000, burst: 1000 } }, pollMs: 50, recoverMs: 200 });
+  const runtime = new Runtime({
+    client,
+    coord: createInProcessCoordinator(),
+    keyring,
+    egressPolicy,
+    log: pino({ level: process.env.WAFLOW_TEST_LOG ?? 'silent' }),
+    outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
+    pollMs: 50,
+    recoverMs: 200,
+  });
   await runtime.start();
-  const app = createApp({ client, keyring, log: pino({ level: 'silent' }), runtime, egressPolicy, limits: env.limits });
+  const app = createApp({
+    client,
+    keyring,
+    log: pino({ level: 'silent' }),
+    runtime,
+    egressPolicy,
+    limits: env.limits,
+  });
 
   const call: Harness['call'] = async (method, path, opts = {}) => {
     const res = await app.request(path, {
       method,
-      headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
-      ...(opts.body === undefined ? {} : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...opts.headers,
+      },
+      ...(opts.body === undefined
+        ? {}
+        : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Json };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (text ? JSON.parse(text) : {}) as Json,
+    };
   };
 
-  const setup = await call('POST', '/api/v1/setup', { body: { email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' } });
+  const setup = await call('POST', '/api/v1/setup', {
+    body: {
+      email: 'o@acme.test',
+      password: 'correct horse battery',
+      name: 'O',
+      workspaceName: 'Acme',
+    },
+  });
   const admin = setup.body.accessToken as string;
   const ws = (setup.body.workspaces as { id: string }[])[0]?.id ?? '';
-  const flow = await call('POST', `/api/v1/workspaces/${ws}/flows`, { token: admin, body: { name: 'Leads', config: leadFlow() } });
+  const flow = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+    token: admin,
+    body: { name: 'Leads', config: leadFlow() },
+  });
   const flowId = flow.body.id as string;
-  const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${flowId}/publish`, { token: admin, body: {} });
-  if (published.status !== 201) throw new Error(`publishing the test flow failed: ${JSON.stringify(published.body)}`);
-  const numberId = (await call('POST', `/api/v1/workspaces/${ws}/numbers`, { token: admin, body: { label: 'Sales', flowId, channel: 'sandbox' } })).body.id as string;
+  const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${flowId}/publish`, {
+    token: admin,
+    body: {},
+  });
+  if (published.status !== 201)
+    throw new Error(`publishing the test flow failed: ${JSON.stringify(published.body)}`);
+  const numberId = (
+    await call('POST', `/api/v1/workspaces/${ws}/numbers`, {
+      token: admin,
+      body: { label: 'Sales', flowId, channel: 'sandbox' },
+    })
+  ).body.id as string;
   const sandbox = await runtime.attachSandbox(numberId);
 
   let others = 0;
   const otherWorkspace = async () => {
     others += 1;
     const other = await createWorkspace(client.db, `Someone else ${others}`);
-    const f = await createFlow(client.db, { workspaceId: other.id, name: 'Theirs', draft: leadFlow() });
+    const f = await createFlow(client.db, {
+      workspaceId: other.id,
+      name: 'Theirs',
+      draft: leadFlow(),
+    });
     await publishFlowVersion(client.db, { flowId: f.id, config: leadFlow() });
-    const [n] = await client.db.insert(schema.numbers).values({ workspaceId: other.id, label: 'Theirs', channel: 'sandbox', flowId: f.id }).returning({ id: schema.numbers.id });
+    const [n] = await client.db
+      .insert(schema.numbers)
+      .values({ workspaceId: other.id, label: 'Theirs', channel: 'sandbox', flowId: f.id })
+      .returning({ id: schema.numbers.id });
     return { ws: other.id, flowId: f.id, numberId: n?.id ?? '' };
   };
 
@@ -138,10 +220,16 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
   const member = async (role: 'admin' | 'editor' | 'viewer') => {
     members += 1;
     const email = `${role}${members}@acme.test`;
-    const invite = await call('POST', `/api/v1/workspaces/${ws}/invites`, { token: admin, body: { email, role } });
+    const invite = await call('POST', `/api/v1/workspaces/${ws}/invites`, {
+      token: admin,
+      body: { email, role },
+    });
     const token = String(invite.body.token ?? '');
-    const accepted = await call('POST', `/api/v1/invites/${token}/accept`, { body: { name: role, password: 'correct horse battery' } });
-    if (!accepted.body.accessToken) throw new Error(`accepting the invite failed: ${JSON.stringify(accepted.body)}`);
+    const accepted = await call('POST', `/api/v1/invites/${token}/accept`, {
+      body: { name: role, password: 'correct horse battery' },
+    });
+    if (!accepted.body.accessToken)
+      throw new Error(`accepting the invite failed: ${JSON.stringify(accepted.body)}`);
     return accepted.body.accessToken as string;
   };
 

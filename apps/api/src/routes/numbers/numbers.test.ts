@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { createDb, createKeyring, migrate, reportNumberStatus, saveSessionArchive, schema, type DbClient } from '@waflow/db';
+import {
+  createDb,
+  createKeyring,
+  migrate,
+  reportNumberStatus,
+  saveSessionArchive,
+  schema,
+  type DbClient,
+} from '@waflow/db';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
 
@@ -15,13 +23,31 @@ describe('numbers', () => {
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
 
   const call = (method: string, path: string, body?: unknown) =>
-    app.request(path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
   beforeAll(async () => {
     client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
     await migrate(client);
     app = createApp({ client, keyring, log: pino({ level: 'silent' }) });
-    const setup = (await (await app.request('/api/v1/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'o@acme.test', password: 'correct horse battery', name: 'O', workspaceName: 'Acme' }) })).json()) as { accessToken: string; workspaces: { id: string }[] };
+    const setup = (await (
+      await app.request('/api/v1/setup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'o@acme.test',
+          password: 'correct horse battery',
+          name: 'O',
+          workspaceName: 'Acme',
+        }),
+      })
+    ).json()) as { accessToken: string; workspaces: { id: string }[] };
     token = setup.accessToken;
     ws = setup.workspaces[0]?.id ?? '';
   });
@@ -30,15 +56,26 @@ describe('numbers', () => {
   });
 
   it('streams status and QR as the worker reports them, then relinks and ends on removal', async () => {
-    expect((await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: '' })).status).toBe(400);
-    expect((await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Sales', flowId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+    expect((await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: '' })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await call('POST', `/api/v1/workspaces/${ws}/numbers`, {
+          label: 'Sales',
+          flowId: '00000000-0000-4000-8000-000000000000',
+        })
+      ).status,
+    ).toBe(404);
     const created = await call('POST', `/api/v1/workspaces/${ws}/numbers`, { label: 'Sales' });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
     const res = await call('GET', `/api/v1/workspaces/${ws}/numbers/${id}/events`);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream())
+      .getReader();
     let buffer = '';
     const next = async (event: string): Promise<Record<string, unknown>> => {
       for (;;) {
@@ -62,7 +99,9 @@ describe('numbers', () => {
     await reportNumberStatus(client, id, { status: 'ready', qr: null, phone: '34600123456' });
     expect(await next('status')).toMatchObject({ status: 'ready', phone: '34600123456' });
     // The QR never leaks into the plain read.
-    expect(JSON.stringify(await (await call('GET', `/api/v1/workspaces/${ws}/numbers/${id}`)).json())).not.toContain('code');
+    expect(
+      JSON.stringify(await (await call('GET', `/api/v1/workspaces/${ws}/numbers/${id}`)).json()),
+    ).not.toContain('code');
 
     await saveSessionArchive(client.db, keyring, id, Buffer.from('session'));
     expect((await call('POST', `/api/v1/workspaces/${ws}/numbers/${id}/relink`)).status).toBe(202);

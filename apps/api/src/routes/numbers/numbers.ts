@@ -5,7 +5,12 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod/v4';
-import { deleteSessionArchive, NUMBER_STATUS_CHANNEL, NUMBERS_CHANGED_CHANNEL, schema } from '@waflow/db';
+import {
+  deleteSessionArchive,
+  NUMBER_STATUS_CHANNEL,
+  NUMBERS_CHANGED_CHANNEL,
+  schema,
+} from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
@@ -14,9 +19,12 @@ import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { loadFlow } from '../flows/flows.ts';
 
-
 const createBody = z.object({
-  label: z.string().trim().min(1, 'give the number a label').max(80, 'keep the label under 80 characters'),
+  label: z
+    .string()
+    .trim()
+    .min(1, 'give the number a label')
+    .max(80, 'keep the label under 80 characters'),
   flowId: z.string().uuid('pick a flow from the list').optional(),
   channel: z.enum(['whatsapp', 'sandbox']).default('whatsapp'),
 });
@@ -60,13 +68,22 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     const [row] = await deps.client.db
       .select({ ...columns, qr: schema.numbers.qr, qrUpdatedAt: schema.numbers.qrUpdatedAt })
       .from(schema.numbers)
-      .where(and(eq(schema.numbers.id, id), eq(schema.numbers.workspaceId, workspaceId), isNull(schema.numbers.deletedAt), isNull(schema.numbers.pinnedVersionId)));
+      .where(
+        and(
+          eq(schema.numbers.id, id),
+          eq(schema.numbers.workspaceId, workspaceId),
+          isNull(schema.numbers.deletedAt),
+          isNull(schema.numbers.pinnedVersionId),
+        ),
+      );
     if (!row) throw notFound('The number');
     return row;
   }
 
   const changed = (numberId: string, action: 'created' | 'updated' | 'deleted' | 'relink') =>
-    deps.client.notify(NUMBERS_CHANGED_CHANNEL, JSON.stringify({ numberId, action })).catch(() => undefined);
+    deps.client
+      .notify(NUMBERS_CHANGED_CHANNEL, JSON.stringify({ numberId, action }))
+      .catch(() => undefined);
 
   route({
     method: 'get',
@@ -75,12 +92,25 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'List the workspace’s numbers with their live status',
     query: pageQuery,
-    responses: [{ status: 200, description: 'A page of numbers', schema: z.object({ items: z.array(numberView), nextCursor: z.string().nullable() }) }],
+    responses: [
+      {
+        status: 200,
+        description: 'A page of numbers',
+        schema: z.object({ items: z.array(numberView), nextCursor: z.string().nullable() }),
+      },
+    ],
     handler: async (c, { query }) => {
       const rows = await deps.client.db
         .select(columns)
         .from(schema.numbers)
-        .where(and(eq(schema.numbers.workspaceId, c.get('workspaceId')), isNull(schema.numbers.deletedAt), isNull(schema.numbers.pinnedVersionId), afterCursor(query.cursor, schema.numbers.createdAt, schema.numbers.id)))
+        .where(
+          and(
+            eq(schema.numbers.workspaceId, c.get('workspaceId')),
+            isNull(schema.numbers.deletedAt),
+            isNull(schema.numbers.pinnedVersionId),
+            afterCursor(query.cursor, schema.numbers.createdAt, schema.numbers.id),
+          ),
+        )
         .orderBy(desc(schema.numbers.createdAt), desc(schema.numbers.id))
         .limit(query.limit + 1);
       return c.json(pageOf(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id })));
@@ -99,10 +129,20 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
       if (body.flowId) await loadFlow(deps, c.get('workspaceId'), body.flowId);
       const [row] = await deps.client.db
         .insert(schema.numbers)
-        .values({ workspaceId: c.get('workspaceId'), label: body.label, channel: body.channel, flowId: body.flowId ?? null })
+        .values({
+          workspaceId: c.get('workspaceId'),
+          label: body.label,
+          channel: body.channel,
+          flowId: body.flowId ?? null,
+        })
         .returning(columns);
       if (!row) throw new Error('number insert returned nothing');
-      await audit(c, deps.client.db, { action: 'number.create', entityType: 'number', entityId: row.id, after: { label: row.label, channel: row.channel, flowId: row.flowId } });
+      await audit(c, deps.client.db, {
+        action: 'number.create',
+        entityType: 'number',
+        entityId: row.id,
+        after: { label: row.label, channel: row.channel, flowId: row.flowId },
+      });
       if (body.channel === 'sandbox' && deps.runtime) await deps.runtime.attachSandbox(row.id);
       await changed(row.id, 'created');
       return c.json(row, 201);
@@ -116,7 +156,11 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Read one number: status, last error, restart count, heartbeat',
     handler: async (c) => {
-      const { qr: _qr, qrUpdatedAt: _at, ...row } = await loadNumber(c.get('workspaceId'), c.req.param('id'));
+      const {
+        qr: _qr,
+        qrUpdatedAt: _at,
+        ...row
+      } = await loadNumber(c.get('workspaceId'), c.req.param('id'));
       return c.json(row);
     },
   });
@@ -133,10 +177,19 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
       if (body.flowId) await loadFlow(deps, c.get('workspaceId'), body.flowId);
       const [row] = await deps.client.db
         .update(schema.numbers)
-        .set({ ...(body.label === undefined ? {} : { label: body.label }), ...(body.flowId === undefined ? {} : { flowId: body.flowId }) })
+        .set({
+          ...(body.label === undefined ? {} : { label: body.label }),
+          ...(body.flowId === undefined ? {} : { flowId: body.flowId }),
+        })
         .where(eq(schema.numbers.id, before.id))
         .returning(columns);
-      await audit(c, deps.client.db, { action: 'number.update', entityType: 'number', entityId: before.id, before: { label: before.label, flowId: before.flowId }, after: { label: row?.label, flowId: row?.flowId } });
+      await audit(c, deps.client.db, {
+        action: 'number.update',
+        entityType: 'number',
+        entityId: before.id,
+        before: { label: before.label, flowId: before.flowId },
+        after: { label: row?.label, flowId: row?.flowId },
+      });
       await changed(before.id, 'updated');
       return c.json(row);
     },
@@ -152,9 +205,17 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     handler: async (c) => {
       const n = await loadNumber(c.get('workspaceId'), c.req.param('id'));
       await deps.client.db.transaction(async (tx) => {
-        await tx.update(schema.numbers).set({ deletedAt: new Date(), qr: null }).where(eq(schema.numbers.id, n.id));
+        await tx
+          .update(schema.numbers)
+          .set({ deletedAt: new Date(), qr: null })
+          .where(eq(schema.numbers.id, n.id));
         await deleteSessionArchive(tx, n.id);
-        await audit(c, tx, { action: 'number.delete', entityType: 'number', entityId: n.id, before: { label: n.label, phone: n.phone } });
+        await audit(c, tx, {
+          action: 'number.delete',
+          entityType: 'number',
+          entityId: n.id,
+          before: { label: n.label, phone: n.phone },
+        });
       });
       await changed(n.id, 'deleted');
       return c.body(null, 204);
@@ -171,11 +232,21 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
       const n = await loadNumber(c.get('workspaceId'), c.req.param('id'));
       await deps.client.db.transaction(async (tx) => {
         await deleteSessionArchive(tx, n.id);
-        await tx.update(schema.numbers).set({ status: 'new', qr: null, qrUpdatedAt: null, lastError: null }).where(eq(schema.numbers.id, n.id));
-        await audit(c, tx, { action: 'number.relink', entityType: 'number', entityId: n.id, before: { status: n.status, phone: n.phone } });
+        await tx
+          .update(schema.numbers)
+          .set({ status: 'new', qr: null, qrUpdatedAt: null, lastError: null })
+          .where(eq(schema.numbers.id, n.id));
+        await audit(c, tx, {
+          action: 'number.relink',
+          entityType: 'number',
+          entityId: n.id,
+          before: { status: n.status, phone: n.phone },
+        });
       });
       await changed(n.id, 'relink');
-      await deps.client.notify(NUMBER_STATUS_CHANNEL, JSON.stringify({ numberId: n.id })).catch(() => undefined);
+      await deps.client
+        .notify(NUMBER_STATUS_CHANNEL, JSON.stringify({ numberId: n.id }))
+        .catch(() => undefined);
       return c.json({ id: n.id, status: 'new' }, 202);
     },
   });
@@ -185,8 +256,11 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     path: `${base}/:id/events`,
     access: 'numbers.events',
     tag,
-    summary: 'Live stream (SSE): `status` events with the number’s state, and `qr` events with the QR code to scan while linking',
-    responses: [{ status: 200, description: 'text/event-stream', contentType: 'text/event-stream' }],
+    summary:
+      'Live stream (SSE): `status` events with the number’s state, and `qr` events with the QR code to scan while linking',
+    responses: [
+      { status: 200, description: 'text/event-stream', contentType: 'text/event-stream' },
+    ],
     handler: async (c) => {
       const ws = c.get('workspaceId');
       const first = await loadNumber(ws, c.req.param('id'));
@@ -197,7 +271,10 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         const push = async () => {
           const n = await loadNumber(ws, first.id).catch(() => undefined);
           if (!n) {
-            await stream.writeSSE({ event: 'status', data: JSON.stringify({ id: first.id, status: 'removed' }) });
+            await stream.writeSSE({
+              event: 'status',
+              data: JSON.stringify({ id: first.id, status: 'removed' }),
+            });
             stream.abort();
             return;
           }
@@ -207,7 +284,8 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
             lastStatus = statusKey;
             await stream.writeSSE({ event: 'status', data: statusKey });
           }
-          if (qr && qr !== lastQr && n.status === 'qr') await stream.writeSSE({ event: 'qr', data: JSON.stringify({ qr, at: qrUpdatedAt }) });
+          if (qr && qr !== lastQr && n.status === 'qr')
+            await stream.writeSSE({ event: 'qr', data: JSON.stringify({ qr, at: qrUpdatedAt }) });
           lastQr = qr;
         };
         const unlisten = await deps.client.listen(NUMBER_STATUS_CHANNEL, (payload) => {

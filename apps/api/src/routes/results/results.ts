@@ -43,13 +43,23 @@ export function registerResults(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/workspaces/:ws/results';
   const tag = 'Results';
 
-  const pageOfResults = (workspaceId: string, f: z.output<typeof filters>, limit: number, cursor?: string) =>
+  const pageOfResults = (
+    workspaceId: string,
+    f: z.output<typeof filters>,
+    limit: number,
+    cursor?: string,
+  ) =>
     deps.client.db
       .select(columns)
       .from(schema.results)
       .leftJoin(schema.contacts, eq(schema.contacts.id, schema.results.contactId))
       .leftJoin(schema.flows, eq(schema.flows.id, schema.results.flowId))
-      .where(and(...conditions(workspaceId, f), afterCursor(cursor, schema.results.updatedAt, schema.results.id)))
+      .where(
+        and(
+          ...conditions(workspaceId, f),
+          afterCursor(cursor, schema.results.updatedAt, schema.results.id),
+        ),
+      )
       .orderBy(desc(schema.results.updatedAt), desc(schema.results.id))
       .limit(limit + 1);
 
@@ -78,7 +88,9 @@ export function registerResults(route: RouteFn, deps: Deps): void {
       const ws = c.get('workspaceId');
       const keys = await deps.client.db
         // `contact` is the engine's built-in variable: it has its own columns.
-        .selectDistinct({ key: sql<string>`jsonb_object_keys(${schema.results.variables} - 'contact')` })
+        .selectDistinct({
+          key: sql<string>`jsonb_object_keys(${schema.results.variables} - 'contact')`,
+        })
         .from(schema.results)
         .where(and(...conditions(ws, query)));
       const variables = keys.map((k) => k.key).sort();
@@ -87,14 +99,25 @@ export function registerResults(route: RouteFn, deps: Deps): void {
       c.header('Content-Disposition', `attachment; filename="waflow-results-${stamp}.csv"`);
       return stream(c, async (out) => {
         // A BOM so spreadsheet programs read UTF-8 (accents, emoji) correctly.
-        await out.write(`\uFEFF${csvLine(['result_id', 'status', 'flow', 'contact_phone', 'contact_name', 'started_at', 'updated_at', ...variables])}`);
+        await out.write(
+          `\uFEFF${csvLine(['result_id', 'status', 'flow', 'contact_phone', 'contact_name', 'started_at', 'updated_at', ...variables])}`,
+        );
         let cursor: string | undefined;
         for (;;) {
           const rows = await pageOfResults(ws, query, 500, cursor);
           const batch = rows.slice(0, 500);
           let chunk = '';
           for (const r of batch) {
-            chunk += csvLine([r.id, r.status, r.flowName ?? '', r.contact?.waId.replace(/@.*$/, '') ?? '', r.contact?.name ?? '', r.createdAt.toISOString(), r.updatedAt.toISOString(), ...variables.map((v) => r.variables[v])]);
+            chunk += csvLine([
+              r.id,
+              r.status,
+              r.flowName ?? '',
+              r.contact?.waId.replace(/@.*$/, '') ?? '',
+              r.contact?.name ?? '',
+              r.createdAt.toISOString(),
+              r.updatedAt.toISOString(),
+              ...variables.map((v) => r.variables[v]),
+            ]);
           }
           if (chunk) await out.write(chunk);
           const last = batch[batch.length - 1];

@@ -28,7 +28,13 @@ export function registerSetup(route: RouteFn, deps: Deps): void {
     access: 'public',
     tag: 'Setup',
     summary: 'Whether waflow still needs its first owner',
-    responses: [{ status: 200, description: 'needsSetup is true until the first owner exists', schema: z.object({ needsSetup: z.boolean() }) }],
+    responses: [
+      {
+        status: 200,
+        description: 'needsSetup is true until the first owner exists',
+        schema: z.object({ needsSetup: z.boolean() }),
+      },
+    ],
     handler: async (c) => c.json({ needsSetup: (await userCount(deps)) === 0 }),
   });
 
@@ -37,16 +43,22 @@ export function registerSetup(route: RouteFn, deps: Deps): void {
     path: '/api/v1/setup',
     access: 'public',
     tag: 'Setup',
-    summary: 'First run: create the owner and the first workspace (only while no user exists), signed in',
+    summary:
+      'First run: create the owner and the first workspace (only while no user exists), signed in',
     body: setupBody,
     handler: async (c, { body }) => {
       const result = await deps.client.db.transaction(async (tx) => {
         // Serialise concurrent first-run attempts: only the first may create the owner.
         await tx.execute(sql`select pg_advisory_xact_lock(7770001)`);
         const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(schema.users);
-        if ((row?.n ?? 0) > 0) throw new AppError(409, 'ALREADY_SET_UP', 'waflow is already set up: sign in instead.');
+        if ((row?.n ?? 0) > 0)
+          throw new AppError(409, 'ALREADY_SET_UP', 'waflow is already set up: sign in instead.');
         const ws = await createWorkspace(tx, body.workspaceName);
-        const user = await createUser(tx, { email: body.email, name: body.name, passwordHash: await passwords.hash(body.password) });
+        const user = await createUser(tx, {
+          email: body.email,
+          name: body.name,
+          passwordHash: await passwords.hash(body.password),
+        });
         await addMember(tx, ws.id, user.id, 'owner');
         return { ws, user };
       });

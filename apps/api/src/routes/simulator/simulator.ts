@@ -111,7 +111,18 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const id = `sim-${crypto.randomUUID()}`;
       try {
         // The simulator can wait: while Redis is down it is refused rather than queued.
-        await runtime.receive(s.id, { messageId: id, from: SIMULATOR_CONTACT, contactName: 'Simulator', type: 'text', text: body.text, timestamp: Date.now() }, { canWait: true });
+        await runtime.receive(
+          s.id,
+          {
+            messageId: id,
+            from: SIMULATOR_CONTACT,
+            contactName: 'Simulator',
+            type: 'text',
+            text: body.text,
+            timestamp: Date.now(),
+          },
+          { canWait: true },
+        );
       } catch (err) {
         if (!isRuntimeNotReady(err)) throw err;
         c.header('Retry-After', String(err.retryAfterSeconds));

@@ -14,33 +14,60 @@ import { forgetMembership, isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
-const role = z.enum(['owner', 'admin', 'editor', 'viewer'], { error: 'role is one of owner, admin, editor, viewer' });
+const role = z.enum(['owner', 'admin', 'editor', 'viewer'], {
+  error: 'role is one of owner, admin, editor, viewer',
+});
 
 const workspaceBody = z.object({
   name: z.string().trim().min(1, 'name the workspace').max(100).optional(),
   settings: z
     .object({
       /** Minutes the bot stays quiet in a conversation after a person replied from the phone. */
-      humanReplyPauseMinutes: z.number().int().min(0).max(7 * 24 * 60, 'at most a week (10080 minutes)').optional(),
-      timezone: z.string().max(64).refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid (IANA)').optional(),
+      humanReplyPauseMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 24 * 60, 'at most a week (10080 minutes)')
+        .optional(),
+      timezone: z
+        .string()
+        .max(64)
+        .refine(isTimeZone, 'timezone is a time zone name like Europe/Madrid (IANA)')
+        .optional(),
       /** Days conversations, their messages and results are kept after their last activity (null: kept until deleted). */
-      retentionDays: z.number().int('a whole number of days').min(1, 'at least 1 day').max(3650, 'at most 3650 days (10 years)').nullable().optional(),
+      retentionDays: z
+        .number()
+        .int('a whole number of days')
+        .min(1, 'at least 1 day')
+        .max(3650, 'at most 3650 days (10 years)')
+        .nullable()
+        .optional(),
     })
     .optional(),
 });
-const inviteBody = z.object({ email: z.string().trim().email('enter a valid email address').max(200), role });
+const inviteBody = z.object({
+  email: z.string().trim().email('enter a valid email address').max(200),
+  role,
+});
 
 export const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
 function refuseAbove(caller: Role, wanted: Role): void {
-  if (!roleAtLeast(caller, wanted)) throw new AppError(403, 'FORBIDDEN', `Your role (${caller}) cannot grant the ${wanted} role: ask an owner.`);
+  if (!roleAtLeast(caller, wanted))
+    throw new AppError(
+      403,
+      'FORBIDDEN',
+      `Your role (${caller}) cannot grant the ${wanted} role: ask an owner.`,
+    );
 }
 
 async function ownerCount(db: Database, workspaceId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(schema.memberships)
-    .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.role, 'owner')));
+    .where(
+      and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.role, 'owner')),
+    );
   return row?.n ?? 0;
 }
 
@@ -55,7 +82,10 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Read the workspace and its settings',
     handler: async (c) => {
-      const [row] = await deps.client.db.select().from(schema.workspaces).where(eq(schema.workspaces.id, c.get('workspaceId')));
+      const [row] = await deps.client.db
+        .select()
+        .from(schema.workspaces)
+        .where(eq(schema.workspaces.id, c.get('workspaceId')));
       return c.json({ ...row, role: c.get('role') });
     },
   });
@@ -68,7 +98,10 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
     summary: 'Rename the workspace or change its settings',
     body: workspaceBody,
     handler: async (c, { body }) => {
-      const [before] = await deps.client.db.select().from(schema.workspaces).where(eq(schema.workspaces.id, c.get('workspaceId')));
+      const [before] = await deps.client.db
+        .select()
+        .from(schema.workspaces)
+        .where(eq(schema.workspaces.id, c.get('workspaceId')));
       if (!before) throw notFound('The workspace');
       const settings = { ...before.settings, ...(body.settings ?? {}) };
       const [after] = await deps.client.db
@@ -76,7 +109,13 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
         .set({ ...(body.name ? { name: body.name } : {}), settings })
         .where(eq(schema.workspaces.id, before.id))
         .returning();
-      await audit(c, deps.client.db, { action: 'workspace.update', entityType: 'workspace', entityId: before.id, before: { name: before.name, settings: before.settings }, after: { name: after?.name, settings } });
+      await audit(c, deps.client.db, {
+        action: 'workspace.update',
+        entityType: 'workspace',
+        entityId: before.id,
+        before: { name: before.name, settings: before.settings },
+        after: { name: after?.name, settings },
+      });
       return c.json(after);
     },
   });
@@ -89,7 +128,13 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
     summary: 'List the members and their roles',
     handler: async (c) => {
       const rows = await deps.client.db
-        .select({ userId: schema.users.id, name: schema.users.name, email: schema.users.email, role: schema.memberships.role, joinedAt: schema.memberships.createdAt })
+        .select({
+          userId: schema.users.id,
+          name: schema.users.name,
+          email: schema.users.email,
+          role: schema.memberships.role,
+          joinedAt: schema.memberships.createdAt,
+        })
         .from(schema.memberships)
         .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
         .where(eq(schema.memberships.workspaceId, c.get('workspaceId')))
@@ -103,7 +148,9 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
     const [m] = await deps.client.db
       .select()
       .from(schema.memberships)
-      .where(and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.userId, userId)));
+      .where(
+        and(eq(schema.memberships.workspaceId, workspaceId), eq(schema.memberships.userId, userId)),
+      );
     if (!m) throw notFound('The member');
     return m;
   }
@@ -121,11 +168,33 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
       refuseAbove(c.get('role'), m.role);
       await deps.client.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${m.workspaceId}))`);
-        if (m.role === 'owner' && body.role !== 'owner' && (await ownerCount(tx, m.workspaceId)) <= 1) {
-          throw new AppError(409, 'LAST_OWNER', 'This is the workspace’s only owner: make someone else owner first.');
+        if (
+          m.role === 'owner' &&
+          body.role !== 'owner' &&
+          (await ownerCount(tx, m.workspaceId)) <= 1
+        ) {
+          throw new AppError(
+            409,
+            'LAST_OWNER',
+            'This is the workspace’s only owner: make someone else owner first.',
+          );
         }
-        await tx.update(schema.memberships).set({ role: body.role }).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
-        await audit(c, tx, { action: 'member.role', entityType: 'member', entityId: m.userId, before: { role: m.role }, after: { role: body.role } });
+        await tx
+          .update(schema.memberships)
+          .set({ role: body.role })
+          .where(
+            and(
+              eq(schema.memberships.workspaceId, m.workspaceId),
+              eq(schema.memberships.userId, m.userId),
+            ),
+          );
+        await audit(c, tx, {
+          action: 'member.role',
+          entityType: 'member',
+          entityId: m.userId,
+          before: { role: m.role },
+          after: { role: body.role },
+        });
       });
       forgetMembership(m.workspaceId, m.userId);
       return c.json({ userId: m.userId, role: body.role });
@@ -144,9 +213,26 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
       refuseAbove(c.get('role'), m.role);
       await deps.client.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${m.workspaceId}))`);
-        if (m.role === 'owner' && (await ownerCount(tx, m.workspaceId)) <= 1) throw new AppError(409, 'LAST_OWNER', 'This is the workspace’s only owner: make someone else owner first.');
-        await tx.delete(schema.memberships).where(and(eq(schema.memberships.workspaceId, m.workspaceId), eq(schema.memberships.userId, m.userId)));
-        await audit(c, tx, { action: 'member.remove', entityType: 'member', entityId: m.userId, before: { role: m.role } });
+        if (m.role === 'owner' && (await ownerCount(tx, m.workspaceId)) <= 1)
+          throw new AppError(
+            409,
+            'LAST_OWNER',
+            'This is the workspace’s only owner: make someone else owner first.',
+          );
+        await tx
+          .delete(schema.memberships)
+          .where(
+            and(
+              eq(schema.memberships.workspaceId, m.workspaceId),
+              eq(schema.memberships.userId, m.userId),
+            ),
+          );
+        await audit(c, tx, {
+          action: 'member.remove',
+          entityType: 'member',
+          entityId: m.userId,
+          before: { role: m.role },
+        });
       });
       forgetMembership(m.workspaceId, m.userId);
       return c.body(null, 204);
@@ -161,9 +247,22 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
     summary: 'List pending invites',
     handler: async (c) => {
       const rows = await deps.client.db
-        .select({ id: schema.invites.id, email: schema.invites.email, role: schema.invites.role, expiresAt: schema.invites.expiresAt, createdAt: schema.invites.createdAt })
+        .select({
+          id: schema.invites.id,
+          email: schema.invites.email,
+          role: schema.invites.role,
+          expiresAt: schema.invites.expiresAt,
+          createdAt: schema.invites.createdAt,
+        })
         .from(schema.invites)
-        .where(and(eq(schema.invites.workspaceId, c.get('workspaceId')), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt), gt(schema.invites.expiresAt, new Date())))
+        .where(
+          and(
+            eq(schema.invites.workspaceId, c.get('workspaceId')),
+            isNull(schema.invites.acceptedAt),
+            isNull(schema.invites.revokedAt),
+            gt(schema.invites.expiresAt, new Date()),
+          ),
+        )
         .orderBy(desc(schema.invites.createdAt));
       return c.json({ items: rows, nextCursor: null });
     },
@@ -182,14 +281,41 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
         .select({ id: schema.users.id })
         .from(schema.memberships)
         .innerJoin(schema.users, eq(schema.users.id, schema.memberships.userId))
-        .where(and(eq(schema.memberships.workspaceId, c.get('workspaceId')), sql`lower(${schema.users.email}) = ${body.email.toLowerCase()}`));
-      if (already) throw new AppError(409, 'ALREADY_MEMBER', `${body.email} is already a member: change their role instead.`);
+        .where(
+          and(
+            eq(schema.memberships.workspaceId, c.get('workspaceId')),
+            sql`lower(${schema.users.email}) = ${body.email.toLowerCase()}`,
+          ),
+        );
+      if (already)
+        throw new AppError(
+          409,
+          'ALREADY_MEMBER',
+          `${body.email} is already a member: change their role instead.`,
+        );
       const token = randomBytes(24).toString('base64url');
       const [row] = await deps.client.db
         .insert(schema.invites)
-        .values({ workspaceId: c.get('workspaceId'), email: body.email, role: body.role, tokenHash: hashToken(token), invitedBy: c.get('userId'), expiresAt: new Date(Date.now() + INVITE_TTL_MS) })
-        .returning({ id: schema.invites.id, email: schema.invites.email, role: schema.invites.role, expiresAt: schema.invites.expiresAt });
-      await audit(c, deps.client.db, { action: 'invite.create', entityType: 'invite', entityId: row?.id, after: { email: body.email, role: body.role } });
+        .values({
+          workspaceId: c.get('workspaceId'),
+          email: body.email,
+          role: body.role,
+          tokenHash: hashToken(token),
+          invitedBy: c.get('userId'),
+          expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+        })
+        .returning({
+          id: schema.invites.id,
+          email: schema.invites.email,
+          role: schema.invites.role,
+          expiresAt: schema.invites.expiresAt,
+        });
+      await audit(c, deps.client.db, {
+        action: 'invite.create',
+        entityType: 'invite',
+        entityId: row?.id,
+        after: { email: body.email, role: body.role },
+      });
       const origin = deps.webOrigin ?? new URL(c.req.url).origin;
       return c.json({ ...row, token, inviteUrl: `${origin}/invite/${token}` }, 201);
     },
@@ -208,10 +334,22 @@ export function registerTeam(route: RouteFn, deps: Deps): void {
       const [row] = await deps.client.db
         .update(schema.invites)
         .set({ revokedAt: new Date() })
-        .where(and(eq(schema.invites.id, id), eq(schema.invites.workspaceId, c.get('workspaceId')), isNull(schema.invites.acceptedAt), isNull(schema.invites.revokedAt)))
+        .where(
+          and(
+            eq(schema.invites.id, id),
+            eq(schema.invites.workspaceId, c.get('workspaceId')),
+            isNull(schema.invites.acceptedAt),
+            isNull(schema.invites.revokedAt),
+          ),
+        )
         .returning({ email: schema.invites.email });
       if (!row) throw notFound('The invite');
-      await audit(c, deps.client.db, { action: 'invite.revoke', entityType: 'invite', entityId: id, before: { email: row.email } });
+      await audit(c, deps.client.db, {
+        action: 'invite.revoke',
+        entityType: 'invite',
+        entityId: id,
+        before: { email: row.email },
+      });
       return c.body(null, 204);
     },
   });

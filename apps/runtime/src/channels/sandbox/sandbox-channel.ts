@@ -3,7 +3,12 @@
 // or the `onSent` listeners.
 import { randomUUID } from 'node:crypto';
 import { ChannelEmitter } from '../channel-emitter.ts';
-import { ChannelSendError, type Channel, type InboundMessage, type OutboundMessage } from '@waflow/channel';
+import {
+  ChannelSendError,
+  type Channel,
+  type InboundMessage,
+  type OutboundMessage,
+} from '@waflow/channel';
 
 export interface SandboxSent {
   providerMessageId: string;
@@ -40,9 +45,16 @@ export class SandboxChannel extends ChannelEmitter implements Channel {
     if (!this.running) throw new ChannelSendError('the sandbox channel is stopped', true);
     if (this.failNext.count > 0) {
       this.failNext.count -= 1;
-      throw new ChannelSendError('sandbox send failure (requested by a test)', this.failNext.transient);
+      throw new ChannelSendError(
+        'sandbox send failure (requested by a test)',
+        this.failNext.transient,
+      );
     }
-    const entry: SandboxSent = { providerMessageId: `sbx-${randomUUID()}`, message, at: Date.now() };
+    const entry: SandboxSent = {
+      providerMessageId: `sbx-${randomUUID()}`,
+      message,
+      at: Date.now(),
+    };
     this.sent.push(entry);
     for (const l of this.sentListeners) l(entry);
     this.emit('ack', entry.providerMessageId, 'sent');

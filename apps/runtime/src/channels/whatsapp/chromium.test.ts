@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { headlessShellPath } from '@waflow/testkit';
-import { ChromiumMissingError, FULL_CHROMIUM_PATH, HEADLESS_SHELL_PATH, isHeadlessShell, resolveChromium } from './chromium.ts';
+import {
+  ChromiumMissingError,
+  FULL_CHROMIUM_PATH,
+  HEADLESS_SHELL_PATH,
+  isHeadlessShell,
+  resolveChromium,
+} from './chromium.ts';
 
 describe('the Chromium a number runs', () => {
   it('is the headless shell by default when Debian installed it', () => {
@@ -20,7 +26,7 @@ describe('the Chromium a number runs', () => {
     );
   });
 
-  it('launches the headless shell in puppeteer\'s shell mode, the full browser in its headless mode', () => {
+  it("launches the headless shell in puppeteer's shell mode, the full browser in its headless mode", () => {
     expect(isHeadlessShell(HEADLESS_SHELL_PATH)).toBe(true);
     expect(isHeadlessShell('/usr/bin/chromium-headless-shell')).toBe(true);
     expect(isHeadlessShell('/opt/chrome-headless-shell/chrome-headless-shell')).toBe(true);

@@ -54,7 +54,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 /** The flags without `--single-process`: Chromium's usual processes (more memory, a renderer crash spares the browser). */
-export const CHROMIUM_MULTI_PROCESS_ARGS: readonly string[] = CHROMIUM_ARGS.filter((a) => a !== '--single-process');
+export const CHROMIUM_MULTI_PROCESS_ARGS: readonly string[] = CHROMIUM_ARGS.filter(
+  (a) => a !== '--single-process',
+);
 
 export class ChromiumMissingError extends Error {
   readonly code = 'CHROMIUM_MISSING';

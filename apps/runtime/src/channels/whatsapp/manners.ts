@@ -10,8 +10,16 @@ export interface Manners {
   typingMaxMs: number;
 }
 
-export const defaultManners: Manners = { markSeen: true, typingMsPerChar: 30, typingMinMs: 600, typingMaxMs: 4_000 };
+export const defaultManners: Manners = {
+  markSeen: true,
+  typingMsPerChar: 30,
+  typingMinMs: 600,
+  typingMaxMs: 4_000,
+};
 
 export function typingDelayMs(text: string, m: Manners): number {
-  return Math.min(m.typingMaxMs, Math.max(m.typingMinMs, Math.round(text.length * m.typingMsPerChar)));
+  return Math.min(
+    m.typingMaxMs,
+    Math.max(m.typingMinMs, Math.round(text.length * m.typingMsPerChar)),
+  );
 }

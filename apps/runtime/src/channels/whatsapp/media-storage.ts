@@ -24,7 +24,11 @@ export class MediaStorage {
   constructor(private readonly dataDir: string) {}
 
   /** Stores `data` for the message and returns its reference. */
-  async save(numberId: string, messageId: string, media: { data: Buffer; mimeType: string; fileName?: string }): Promise<string> {
+  async save(
+    numberId: string,
+    messageId: string,
+    media: { data: Buffer; mimeType: string; fileName?: string },
+  ): Promise<string> {
     const safeId = messageId.replace(/[^A-Za-z0-9_-]/g, '_').slice(-120);
     const ref = `media/${numberId}/${safeId}.${extensionOf(media.mimeType, media.fileName)}`;
     const path = this.pathOf(ref);

@@ -6,7 +6,14 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { AuthStrategy, Client, Store } from 'whatsapp-web.js';
-import { deleteSessionArchive, loadSessionArchive, saveSessionArchive, sessionArchiveUpdatedAt, type Database, type Keyring } from '@waflow/db';
+import {
+  deleteSessionArchive,
+  loadSessionArchive,
+  saveSessionArchive,
+  sessionArchiveUpdatedAt,
+  type Database,
+  type Keyring,
+} from '@waflow/db';
 import type { Logger } from '../../observability/logger.ts';
 
 /** RemoteAuth's store interface, keyed by number: the library only ever passes the session name. */
@@ -77,8 +84,15 @@ interface RemoteAuthInternals {
  * - a disconnect (CONFLICT, a lost socket) keeps the session; only a logout deletes it;
  * - the first save comes after `firstSaveDelayMs`, not a fixed 60 s.
  */
-export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
-  const auth = new wwebjs.RemoteAuth({ store: opts.store, clientId: `n${opts.store.numberId.replace(/-/g, '')}`, dataPath: opts.dataPath, backupSyncIntervalMs: Math.max(60_000, opts.backupIntervalMs ?? 5 * 60_000) });
+export function createRemoteSessionAuth(
+  opts: RemoteSessionOptions,
+): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
+  const auth = new wwebjs.RemoteAuth({
+    store: opts.store,
+    clientId: `n${opts.store.numberId.replace(/-/g, '')}`,
+    dataPath: opts.dataPath,
+    backupSyncIntervalMs: Math.max(60_000, opts.backupIntervalMs ?? 5 * 60_000),
+  });
   const self = auth as unknown as RemoteAuthInternals & AuthStrategy;
   const original = {
     storeRemoteSession: self.storeRemoteSession.bind(self),
@@ -94,7 +108,12 @@ export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrateg
         await original.storeRemoteSession();
         opts.onSaved?.();
       });
-    return saving.catch((err: unknown) => opts.log?.warn({ err, numberId: opts.store.numberId }, 'session backup failed; the next one retries'));
+    return saving.catch((err: unknown) =>
+      opts.log?.warn(
+        { err, numberId: opts.store.numberId },
+        'session backup failed; the next one retries',
+      ),
+    );
   };
 
   const stopBackups = (): void => {
@@ -107,7 +126,10 @@ export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrateg
   self.extractRemoteSession = async () => {
     const localProfile = join(self.userDataDir, 'Default');
     const stored = await opts.store.updatedAt();
-    const local = await stat(localProfile).then((s) => s.mtime, () => undefined);
+    const local = await stat(localProfile).then(
+      (s) => s.mtime,
+      () => undefined,
+    );
     if (local && (!stored || local >= stored)) return; // the live profile is the freshest copy
     await rm(self.userDataDir, { recursive: true, force: true });
     await mkdir(opts.dataPath, { recursive: true });
@@ -120,7 +142,10 @@ export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrateg
   self.afterAuthReady = async () => {
     stopBackups();
     firstSave = setTimeout(() => void saveNow(), opts.firstSaveDelayMs ?? 60_000);
-    self.backupSync = setInterval(() => void saveNow(), Math.max(60_000, opts.backupIntervalMs ?? 5 * 60_000));
+    self.backupSync = setInterval(
+      () => void saveNow(),
+      Math.max(60_000, opts.backupIntervalMs ?? 5 * 60_000),
+    );
   };
   self.disconnect = async () => stopBackups();
   self.destroy = async () => stopBackups();
@@ -129,14 +154,18 @@ export function createRemoteSessionAuth(opts: RemoteSessionOptions): AuthStrateg
     await saving.catch(() => undefined);
     await opts.store.delete();
     // The running browser keeps its (logged-out) profile; the next start begins from nothing.
-    if (!self.client?.pupBrowser?.isConnected()) await rm(self.userDataDir, { recursive: true, force: true });
+    if (!self.client?.pupBrowser?.isConnected())
+      await rm(self.userDataDir, { recursive: true, force: true });
   };
   self.logout = forget;
   return Object.assign(auth, { saveNow, forget });
 }
 
 /** Development only: the profile stays in a folder on this host, unencrypted. */
-export function createLocalSessionAuth(numberId: string, dataPath: string): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
+export function createLocalSessionAuth(
+  numberId: string,
+  dataPath: string,
+): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
   const auth = new wwebjs.LocalAuth({ clientId: `n${numberId.replace(/-/g, '')}`, dataPath });
   return Object.assign(auth, { saveNow: async () => undefined, forget: async () => undefined });
 }

@@ -5,16 +5,40 @@
 // the client with backoff; a session restores without a new QR (see session-auth.ts).
 import { join, resolve } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
-import type { AuthStrategy, Client, ClientOptions, Message, MessageContent, MessageSendOptions } from 'whatsapp-web.js';
-import { recordNumberRestart, reportNumberStatus, type DbClient, type Keyring, type NumberStatusPatch } from '@waflow/db';
+import type {
+  AuthStrategy,
+  Client,
+  ClientOptions,
+  Message,
+  MessageContent,
+  MessageSendOptions,
+} from 'whatsapp-web.js';
+import {
+  recordNumberRestart,
+  reportNumberStatus,
+  type DbClient,
+  type Keyring,
+  type NumberStatusPatch,
+} from '@waflow/db';
 import { ChannelEmitter } from '../channel-emitter.ts';
-import { ChannelSendError, type AckLevel, type Channel, type InboundMessage, type NumberStatus, type OutboundMessage } from '@waflow/channel';
+import {
+  ChannelSendError,
+  type AckLevel,
+  type Channel,
+  type InboundMessage,
+  type NumberStatus,
+  type OutboundMessage,
+} from '@waflow/channel';
 import type { Logger } from '../../observability/logger.ts';
 import { EgressError, type EgressClient } from '@waflow/egress';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
-import { createLocalSessionAuth, createRemoteSessionAuth, EncryptedSessionStore } from './session-auth.ts';
+import {
+  createLocalSessionAuth,
+  createRemoteSessionAuth,
+  EncryptedSessionStore,
+} from './session-auth.ts';
 
 export type SessionOptions =
   | { kind: 'remote'; keyring: Keyring; firstSaveDelayMs?: number; backupIntervalMs?: number }
@@ -119,7 +143,10 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     try {
       await this.launch();
     } catch (err) {
-      this.opts.log.error({ err, numberId: this.numberId }, 'whatsapp client failed to start; retrying');
+      this.opts.log.error(
+        { err, numberId: this.numberId },
+        'whatsapp client failed to start; retrying',
+      );
       void this.restart(`the WhatsApp client failed to start: ${errorText(err)}`);
     }
   }
@@ -150,7 +177,9 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         this.clearReadyTimer();
         if (this.status !== 'logged_out') this.setStatus('disconnected', { lastError: reason });
         this.rowWrites = this.rowWrites.then(() =>
-          recordNumberRestart(this.opts.db, this.numberId, reason).catch((err: unknown) => this.opts.log.error({ err, numberId: this.numberId }, 'restart count update failed')),
+          recordNumberRestart(this.opts.db, this.numberId, reason).catch((err: unknown) =>
+            this.opts.log.error({ err, numberId: this.numberId }, 'restart count update failed'),
+          ),
         );
         const old = this.client;
         this.client = undefined;
@@ -158,13 +187,18 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         for (;;) {
           if (this.stopped) return;
           this.restartAttempt += 1;
-          await new Promise((r) => setTimeout(r, (this.opts.restartDelayMs ?? defaultRestartDelay)(this.restartAttempt)));
+          await new Promise((r) =>
+            setTimeout(r, (this.opts.restartDelayMs ?? defaultRestartDelay)(this.restartAttempt)),
+          );
           if (this.stopped) return;
           try {
             await this.launch();
             return;
           } catch (err) {
-            this.opts.log.error({ err, numberId: this.numberId, attempt: this.restartAttempt }, 'whatsapp client restart failed');
+            this.opts.log.error(
+              { err, numberId: this.numberId, attempt: this.restartAttempt },
+              'whatsapp client restart failed',
+            );
             const failed = this.client;
             this.client = undefined;
             if (failed) await this.destroyClient(failed);
@@ -187,7 +221,10 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   /** The Chromium profile the auth strategy gives the browser (its folder naming). */
   private profileDir(): string {
     const id = `n${this.numberId.replace(/-/g, '')}`;
-    return join(this.dataPath(), this.opts.session.kind === 'local' ? `session-${id}` : `RemoteAuth-${id}`);
+    return join(
+      this.dataPath(),
+      this.opts.session.kind === 'local' ? `session-${id}` : `RemoteAuth-${id}`,
+    );
   }
 
   private makeAuth(): AuthStrategy & { saveNow(): Promise<void>; forget(): Promise<void> } {
@@ -208,13 +245,18 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     const extra = this.opts.clientOptions ?? {};
     this.auth = this.makeAuth();
     const orphans = killChromiumUsing(this.profileDir());
-    if (orphans > 0) this.opts.log.warn({ numberId: this.numberId, orphans }, 'killed Chromium processes left on this number\'s profile by a previous worker');
+    if (orphans > 0)
+      this.opts.log.warn(
+        { numberId: this.numberId, orphans },
+        "killed Chromium processes left on this number's profile by a previous worker",
+      );
     const executablePath = resolveChromium(chromium.executablePath);
     const client = new wwebjs.Client({
       ...extra,
       authStrategy: this.auth,
       puppeteer: {
-        headless: chromium.headless === false ? false : isHeadlessShell(executablePath) ? 'shell' : true,
+        headless:
+          chromium.headless === false ? false : isHeadlessShell(executablePath) ? 'shell' : true,
         ...extra.puppeteer,
         executablePath,
         args: [...(chromium.args ?? CHROMIUM_ARGS), ...(extra.puppeteer?.args ?? [])],
@@ -237,7 +279,11 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
 
   private async destroyClient(client: Client): Promise<void> {
     client.removeAllListeners();
-    await client.destroy().catch((err: unknown) => this.opts.log.debug({ err, numberId: this.numberId }, 'client destroy failed'));
+    await client
+      .destroy()
+      .catch((err: unknown) =>
+        this.opts.log.debug({ err, numberId: this.numberId }, 'client destroy failed'),
+      );
     // destroy() skips a browser that lost its page connection; make sure its process is gone.
     const proc = client.pupBrowser?.process();
     if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -270,16 +316,25 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     client.on('change_state', (state: string) => {
       if (!current()) return;
       this.opts.log.info({ numberId: this.numberId, state }, 'whatsapp socket state');
-      if (state === 'TIMEOUT' && this.ready) this.setStatus('disconnected', { lastError: 'WhatsApp socket timed out; reconnecting' });
-      if (state === 'CONNECTED' && this.ready && this.status === 'disconnected') this.setStatus('ready');
+      if (state === 'TIMEOUT' && this.ready)
+        this.setStatus('disconnected', { lastError: 'WhatsApp socket timed out; reconnecting' });
+      if (state === 'CONNECTED' && this.ready && this.status === 'disconnected')
+        this.setStatus('ready');
     });
     client.on('disconnected', (reason: string) => {
       if (!current()) return;
       this.ready = false;
       this.clearReadyTimer();
       if (LOGGED_OUT_REASONS.has(reason)) {
-        this.setStatus('logged_out', { qr: null, lastError: 'The phone unlinked this device; scan a new QR code to link it again.' });
-        const forgotten = this.auth?.forget().catch((err: unknown) => this.opts.log.error({ err, numberId: this.numberId }, 'deleting the session failed'));
+        this.setStatus('logged_out', {
+          qr: null,
+          lastError: 'The phone unlinked this device; scan a new QR code to link it again.',
+        });
+        const forgotten = this.auth
+          ?.forget()
+          .catch((err: unknown) =>
+            this.opts.log.error({ err, numberId: this.numberId }, 'deleting the session failed'),
+          );
         // On LOGOUT the library reloads the page itself and shows a new QR; on UNPAIRED it
         // destroys the client, so a fresh one is started for the QR.
         if (reason !== 'LOGOUT') void forgotten?.then(() => this.restart(`logged out (${reason})`));
@@ -305,7 +360,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   private armReadyTimer(client: Client): void {
     this.clearReadyTimer();
     this.readyTimer = setTimeout(() => {
-      if (this.client === client && !this.ready) void this.restart('authenticated but never ready (ready timeout)');
+      if (this.client === client && !this.ready)
+        void this.restart('authenticated but never ready (ready timeout)');
     }, this.opts.readyTimeoutMs ?? 90_000);
   }
 
@@ -323,7 +379,9 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   /** Row writes run one after another, so the stream never sees ready before authenticated. */
   private report(patch: NumberStatusPatch): void {
     this.rowWrites = this.rowWrites.then(() =>
-      reportNumberStatus(this.opts.db, this.numberId, patch).catch((err: unknown) => this.opts.log.error({ err, numberId: this.numberId }, 'number status update failed')),
+      reportNumberStatus(this.opts.db, this.numberId, patch).catch((err: unknown) =>
+        this.opts.log.error({ err, numberId: this.numberId }, 'number status update failed'),
+      ),
     );
   }
 
@@ -333,15 +391,27 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       const inbound = await this.toInbound(msg);
       if (!inbound) return;
       this.emit('inbound', inbound);
-      if (this.manners.markSeen) await client.sendSeen(msg.from).catch((err: unknown) => this.opts.log.debug({ err }, 'mark seen failed'));
+      if (this.manners.markSeen)
+        await client
+          .sendSeen(msg.from)
+          .catch((err: unknown) => this.opts.log.debug({ err }, 'mark seen failed'));
     } catch (err) {
-      this.opts.log.error({ err, numberId: this.numberId, messageId: msg.id._serialized }, 'inbound message could not be read');
+      this.opts.log.error(
+        { err, numberId: this.numberId, messageId: msg.id._serialized },
+        'inbound message could not be read',
+      );
     }
   }
 
   private async toInbound(msg: Message): Promise<InboundMessage | undefined> {
     const data: unknown = Reflect.get(msg, '_data');
-    const notifyName = typeof data === 'object' && data !== null && 'notifyName' in data && typeof data.notifyName === 'string' ? data.notifyName : undefined;
+    const notifyName =
+      typeof data === 'object' &&
+      data !== null &&
+      'notifyName' in data &&
+      typeof data.notifyName === 'string'
+        ? data.notifyName
+        : undefined;
     const base = {
       messageId: msg.id._serialized,
       from: msg.from,
@@ -349,22 +419,45 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       ...(notifyName ? { contactName: notifyName } : {}),
     };
     let quotedMessageId: string | undefined;
-    if (msg.hasQuotedMsg) quotedMessageId = (await msg.getQuotedMessage().catch(() => undefined))?.id._serialized;
+    if (msg.hasQuotedMsg)
+      quotedMessageId = (await msg.getQuotedMessage().catch(() => undefined))?.id._serialized;
     const quoted = quotedMessageId ? { quotedMessageId } : {};
     if (msg.type === 'location' && msg.location) {
       const { latitude, longitude, name, description } = msg.location;
       const label = name ?? description?.split('\n')[0];
-      return { ...base, ...quoted, type: 'location', location: { latitude: Number(latitude), longitude: Number(longitude), ...(label ? { name: label } : {}) } };
+      return {
+        ...base,
+        ...quoted,
+        type: 'location',
+        location: {
+          latitude: Number(latitude),
+          longitude: Number(longitude),
+          ...(label ? { name: label } : {}),
+        },
+      };
     }
     if (msg.hasMedia) {
       const media = await msg.downloadMedia();
       if (!media) {
-        this.opts.log.warn({ numberId: this.numberId, messageId: msg.id._serialized }, 'media could not be downloaded (expired or deleted)');
+        this.opts.log.warn(
+          { numberId: this.numberId, messageId: msg.id._serialized },
+          'media could not be downloaded (expired or deleted)',
+        );
         return { ...base, ...quoted, type: 'text', text: msg.body ?? '' };
       }
       const fileName = media.filename ?? undefined;
-      const ref = await this.media.save(this.numberId, msg.id._serialized, { data: Buffer.from(media.data, 'base64'), mimeType: media.mimetype, ...(fileName ? { fileName } : {}) });
-      return { ...base, ...quoted, type: 'media', media: { ref, mimeType: media.mimetype, ...(fileName ? { fileName } : {}) }, ...(msg.body ? { text: msg.body } : {}) };
+      const ref = await this.media.save(this.numberId, msg.id._serialized, {
+        data: Buffer.from(media.data, 'base64'),
+        mimeType: media.mimetype,
+        ...(fileName ? { fileName } : {}),
+      });
+      return {
+        ...base,
+        ...quoted,
+        type: 'media',
+        media: { ref, mimeType: media.mimetype, ...(fileName ? { fileName } : {}) },
+        ...(msg.body ? { text: msg.body } : {}),
+      };
     }
     if (msg.type !== 'chat') return undefined; // stickers, reactions, calls, system notices: nothing to answer
     return { ...base, ...quoted, type: 'text', text: msg.body };
@@ -376,13 +469,20 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     // The library reports our own sends before sendMessage() returns their id.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.sentIds.has(msg.id._serialized)) return;
-    this.opts.log.info({ numberId: this.numberId }, 'a person replied from the phone; the bot steps back in that conversation');
+    this.opts.log.info(
+      { numberId: this.numberId },
+      'a person replied from the phone; the bot steps back in that conversation',
+    );
     this.emit('humanReply', msg.to);
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     const client = this.client;
-    if (!client || !this.ready) throw new ChannelSendError(`WhatsApp is not connected for this number (status ${this.status})`, true);
+    if (!client || !this.ready)
+      throw new ChannelSendError(
+        `WhatsApp is not connected for this number (status ${this.status})`,
+        true,
+      );
     const chatId = chatIdOf(message.to);
     let content: MessageContent;
     const options: MessageSendOptions = {};
@@ -390,11 +490,23 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       content = await this.content(message, options);
     } catch (err) {
       // A URL the egress policy refuses (or too big, or malformed) will not change on a retry.
-      const permanent = err instanceof EgressError && err.code !== 'EGRESS_TIMEOUT' && err.code !== 'EGRESS_NETWORK';
+      const permanent =
+        err instanceof EgressError &&
+        err.code !== 'EGRESS_TIMEOUT' &&
+        err.code !== 'EGRESS_NETWORK';
       throw new ChannelSendError(`the media could not be prepared: ${errorText(err)}`, !permanent);
     }
-    await this.showTyping(client, chatId, message.type === 'text' ? message.text : message.type === 'media' ? (message.caption ?? '') : '');
-    if (this.client !== client || !this.ready) throw new ChannelSendError('WhatsApp reconnected while the reply was being typed', true);
+    await this.showTyping(
+      client,
+      chatId,
+      message.type === 'text'
+        ? message.text
+        : message.type === 'media'
+          ? (message.caption ?? '')
+          : '',
+    );
+    if (this.client !== client || !this.ready)
+      throw new ChannelSendError('WhatsApp reconnected while the reply was being typed', true);
     const sending = client.sendMessage(chatId, content, { ...options, sendSeen: false });
     const tracked = sending.then((m) => this.sentIds.add(m.id._serialized));
     this.inFlight.add(tracked);
@@ -405,35 +517,67 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       // Once the page has the message it may be out already: a browser lost now is not retried,
       // so the contact never gets it twice (at most once, as the outbox promises).
       const gone = !client.pupBrowser?.isConnected() || client.pupPage?.isClosed() !== false;
-      throw new ChannelSendError(gone ? `Chromium closed while sending; not retried to avoid a duplicate: ${errorText(err)}` : `WhatsApp refused the message: ${errorText(err)}`, !gone);
+      throw new ChannelSendError(
+        gone
+          ? `Chromium closed while sending; not retried to avoid a duplicate: ${errorText(err)}`
+          : `WhatsApp refused the message: ${errorText(err)}`,
+        !gone,
+      );
     } finally {
       this.inFlight.delete(tracked);
       void tracked.catch(() => undefined);
     }
   }
 
-  private async content(message: OutboundMessage, options: MessageSendOptions): Promise<MessageContent> {
+  private async content(
+    message: OutboundMessage,
+    options: MessageSendOptions,
+  ): Promise<MessageContent> {
     switch (message.type) {
       case 'text':
         return message.text;
       case 'location':
-        return new wwebjs.Location(message.latitude, message.longitude, message.name ? { name: message.name } : undefined);
+        return new wwebjs.Location(
+          message.latitude,
+          message.longitude,
+          message.name ? { name: message.name } : undefined,
+        );
       case 'media': {
         const file = isMediaRef(message.url)
-          ? { data: await this.media.read(message.url), mimeType: guessMime(message.url), fileName: message.fileName ?? message.url.split('/').pop() }
+          ? {
+              data: await this.media.read(message.url),
+              mimeType: guessMime(message.url),
+              fileName: message.fileName ?? message.url.split('/').pop(),
+            }
           : await this.fetchMedia(message.url, message.mediaType);
         if (message.caption) options.caption = message.caption;
         if (message.mediaType === 'document') options.sendMediaAsDocument = true;
-        return new wwebjs.MessageMedia(file.mimeType, file.data.toString('base64'), message.fileName ?? file.fileName ?? null);
+        return new wwebjs.MessageMedia(
+          file.mimeType,
+          file.data.toString('base64'),
+          message.fileName ?? file.fileName ?? null,
+        );
       }
     }
   }
 
-  private async fetchMedia(url: string, mediaType: string): Promise<{ data: Buffer; mimeType: string; fileName?: string }> {
-    const res = await this.opts.egress.fetch({ url, timeoutMs: 30_000, maxRedirects: 3, maxResponseBytes: mediaType === 'document' ? MAX_DOCUMENT_BYTES : MAX_MEDIA_BYTES });
+  private async fetchMedia(
+    url: string,
+    mediaType: string,
+  ): Promise<{ data: Buffer; mimeType: string; fileName?: string }> {
+    const res = await this.opts.egress.fetch({
+      url,
+      timeoutMs: 30_000,
+      maxRedirects: 3,
+      maxResponseBytes: mediaType === 'document' ? MAX_DOCUMENT_BYTES : MAX_MEDIA_BYTES,
+    });
     if (res.status < 200 || res.status >= 300) throw new Error(`GET ${url} answered ${res.status}`);
     const fileName = new URL(res.url).pathname.split('/').pop();
-    return { data: res.bytes, mimeType: res.headers['content-type'] ?? 'application/octet-stream', ...(fileName ? { fileName } : {}) };
+    return {
+      data: res.bytes,
+      mimeType: res.headers['content-type'] ?? 'application/octet-stream',
+      ...(fileName ? { fileName } : {}),
+    };
   }
 
   private async showTyping(client: Client, chatId: string, text: string): Promise<void> {
@@ -451,6 +595,16 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
 
 function guessMime(ref: string): string {
   const ext = ref.split('.').pop()?.toLowerCase();
-  const map: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', pdf: 'application/pdf', ogg: 'audio/ogg', mp3: 'audio/mpeg', mp4: 'video/mp4' };
+  const map: Record<string, string> = {
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    png: 'image/png',
+    webp: 'image/webp',
+    gif: 'image/gif',
+    pdf: 'application/pdf',
+    ogg: 'audio/ogg',
+    mp3: 'audio/mpeg',
+    mp4: 'video/mp4',
+  };
   return (ext && map[ext]) ?? 'application/octet-stream';
 }

@@ -10,7 +10,12 @@ import type { EgressClient } from '@waflow/egress';
 import { PollLoop } from '../../loops/poll-loop.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { claimDeliveries, defaultDeliveryLimits, type DeliveryLimits } from './claim-deliveries.ts';
-import { ATTEMPT_TIMEOUT_MS, decide, describeOutcome, type AttemptOutcome } from './delivery-policy.ts';
+import {
+  ATTEMPT_TIMEOUT_MS,
+  decide,
+  describeOutcome,
+  type AttemptOutcome,
+} from './delivery-policy.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 import { signatureHeaders } from '@waflow/egress';
 
@@ -48,7 +53,10 @@ export class WebhookDeliverer {
   async pruneAttempts(): Promise<number> {
     this.lastPrune = this.deps.now();
     const cutoff = new Date(this.deps.now() - ATTEMPT_RETENTION_MS);
-    const rows = await this.deps.db.delete(schema.webhookAttempts).where(lt(schema.webhookAttempts.at, cutoff)).returning({ id: schema.webhookAttempts.id });
+    const rows = await this.deps.db
+      .delete(schema.webhookAttempts)
+      .where(lt(schema.webhookAttempts.at, cutoff))
+      .returning({ id: schema.webhookAttempts.id });
     return rows.length;
   }
 
@@ -80,17 +88,30 @@ export class WebhookDeliverer {
    */
   async tick(): Promise<number> {
     if (this.deps.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.pruneAttempts();
-    const ids = await claimDeliveries(this.deps.db, new Date(this.deps.now()), this.limits, this.limits.perProcess - this.inFlight.size);
+    const ids = await claimDeliveries(
+      this.deps.db,
+      new Date(this.deps.now()),
+      this.limits,
+      this.limits.perProcess - this.inFlight.size,
+    );
     if (ids.length === 0) return 0;
     // One read for the whole claim, endpoints included.
     const rows = await this.deps.db
       .select({ delivery: schema.webhookDeliveries, endpoint: schema.webhookEndpoints })
       .from(schema.webhookDeliveries)
-      .innerJoin(schema.webhookEndpoints, eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId))
+      .innerJoin(
+        schema.webhookEndpoints,
+        eq(schema.webhookEndpoints.id, schema.webhookDeliveries.endpointId),
+      )
       .where(inArray(schema.webhookDeliveries.id, ids));
     for (const row of rows) {
       const attempt: Promise<void> = this.deliver(row)
-        .catch((err: unknown) => this.deps.log.error({ err, endpointId: row.endpoint.id, workspaceId: row.endpoint.workspaceId }, 'webhook delivery failed'))
+        .catch((err: unknown) =>
+          this.deps.log.error(
+            { err, endpointId: row.endpoint.id, workspaceId: row.endpoint.workspaceId },
+            'webhook delivery failed',
+          ),
+        )
         .finally(() => {
           this.inFlight.delete(attempt);
           this.loop?.wake();
@@ -105,15 +126,28 @@ export class WebhookDeliverer {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async deliver({ delivery, endpoint }: { delivery: DeliveryRow; endpoint: typeof schema.webhookEndpoints.$inferSelect }): Promise<void> {
+  private async deliver({
+    delivery,
+    endpoint,
+  }: {
+    delivery: DeliveryRow;
+    endpoint: typeof schema.webhookEndpoints.$inferSelect;
+  }): Promise<void> {
     const { db, keyring } = this.deps;
     if (!endpoint.enabled) {
-      await this.finish(delivery, { status: 'failed', lastError: `the endpoint is disabled: ${endpoint.disabledReason ?? 'by an admin'}` });
+      await this.finish(delivery, {
+        status: 'failed',
+        lastError: `the endpoint is disabled: ${endpoint.disabledReason ?? 'by an admin'}`,
+      });
       return;
     }
     const nowMs = this.deps.now();
     const secrets = [keyring.decryptText(endpoint.secret)];
-    if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil.getTime() > nowMs) {
+    if (
+      endpoint.previousSecret &&
+      endpoint.previousSecretUntil &&
+      endpoint.previousSecretUntil.getTime() > nowMs
+    ) {
       secrets.push(keyring.decryptText(endpoint.previousSecret));
     }
     const body = JSON.stringify(delivery.payload);
@@ -126,9 +160,21 @@ export class WebhookDeliverer {
     let outcome: AttemptOutcome;
     let responseBody: string | null = null;
     try {
-      const res = await this.deps.egress.fetch({ method: 'POST', url: endpoint.url, headers, body, timeoutMs: ATTEMPT_TIMEOUT_MS, maxRedirects: 0, maxResponseBytes: 64 * 1024 });
+      const res = await this.deps.egress.fetch({
+        method: 'POST',
+        url: endpoint.url,
+        headers,
+        body,
+        timeoutMs: ATTEMPT_TIMEOUT_MS,
+        maxRedirects: 0,
+        maxResponseBytes: 64 * 1024,
+      });
       responseBody = res.body.slice(0, RESPONSE_BODY_KEPT);
-      outcome = { kind: 'response', status: res.status, ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}) };
+      outcome = {
+        kind: 'response',
+        status: res.status,
+        ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}),
+      };
     } catch (err) {
       outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
@@ -140,7 +186,10 @@ export class WebhookDeliverer {
       latencyMs,
       responseBody,
       error: outcome.kind === 'error' ? outcome.message : null,
-      requestHeaders: { 'webhook-id': headers['webhook-id'], 'webhook-timestamp': headers['webhook-timestamp'] },
+      requestHeaders: {
+        'webhook-id': headers['webhook-id'],
+        'webhook-timestamp': headers['webhook-timestamp'],
+      },
     };
 
     const failingSince = endpoint.failingSince?.getTime();
@@ -148,29 +197,86 @@ export class WebhookDeliverer {
     const code = outcome.kind === 'response' ? outcome.status : null;
     switch (decision.kind) {
       case 'delivered':
-        await this.finish(delivery, { status: 'delivered', lastResponseCode: code, lastError: null, deliveredAt: new Date(nowMs) }, attempt);
+        await this.finish(
+          delivery,
+          {
+            status: 'delivered',
+            lastResponseCode: code,
+            lastError: null,
+            deliveredAt: new Date(nowMs),
+          },
+          attempt,
+        );
         if (endpoint.consecutiveFailures > 0 || endpoint.failingSince) {
-          await db.update(schema.webhookEndpoints).set({ consecutiveFailures: 0, failingSince: null }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+          await db
+            .update(schema.webhookEndpoints)
+            .set({ consecutiveFailures: 0, failingSince: null })
+            .where(eq(schema.webhookEndpoints.id, endpoint.id));
         }
         return;
       case 'retry':
-        await this.finish(delivery, { status: 'pending', lastResponseCode: code, lastError: describeOutcome(outcome), nextAttemptAt: new Date(decision.at) }, attempt);
+        await this.finish(
+          delivery,
+          {
+            status: 'pending',
+            lastResponseCode: code,
+            lastError: describeOutcome(outcome),
+            nextAttemptAt: new Date(decision.at),
+          },
+          attempt,
+        );
         break;
       case 'failed':
-        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` }, attempt);
+        await this.finish(
+          delivery,
+          {
+            status: 'failed',
+            lastResponseCode: code,
+            lastError: `${describeOutcome(outcome)}; ${decision.reason}`,
+          },
+          attempt,
+        );
         break;
       case 'disable-endpoint':
-        await this.finish(delivery, { status: 'failed', lastResponseCode: code, lastError: `${describeOutcome(outcome)}; ${decision.reason}` }, attempt);
-        await db.update(schema.webhookEndpoints).set({ enabled: false, disabledReason: decision.reason }).where(eq(schema.webhookEndpoints.id, endpoint.id));
+        await this.finish(
+          delivery,
+          {
+            status: 'failed',
+            lastResponseCode: code,
+            lastError: `${describeOutcome(outcome)}; ${decision.reason}`,
+          },
+          attempt,
+        );
+        await db
+          .update(schema.webhookEndpoints)
+          .set({ enabled: false, disabledReason: decision.reason })
+          .where(eq(schema.webhookEndpoints.id, endpoint.id));
         // The web app shows disabled endpoints with their reason; the log carries the notice too.
-        this.deps.log.warn({ event: 'endpoint.disabled', endpointId: endpoint.id, workspaceId: endpoint.workspaceId, reason: decision.reason }, 'webhook endpoint disabled');
+        this.deps.log.warn(
+          {
+            event: 'endpoint.disabled',
+            endpointId: endpoint.id,
+            workspaceId: endpoint.workspaceId,
+            reason: decision.reason,
+          },
+          'webhook endpoint disabled',
+        );
         // The workspace's other endpoints hear of it too (this one is disabled, so it gets none).
-        await enqueueWebhookEvent(db, { id: `evt_disabled_${endpoint.id}_${nowMs}`, type: 'endpoint.disabled', workspaceId: endpoint.workspaceId, occurredAt: new Date(nowMs), data: { endpointId: endpoint.id, url: endpoint.url, reason: decision.reason } });
+        await enqueueWebhookEvent(db, {
+          id: `evt_disabled_${endpoint.id}_${nowMs}`,
+          type: 'endpoint.disabled',
+          workspaceId: endpoint.workspaceId,
+          occurredAt: new Date(nowMs),
+          data: { endpointId: endpoint.id, url: endpoint.url, reason: decision.reason },
+        });
         return;
     }
     await db
       .update(schema.webhookEndpoints)
-      .set({ consecutiveFailures: sql`${schema.webhookEndpoints.consecutiveFailures} + 1`, failingSince: sql`coalesce(${schema.webhookEndpoints.failingSince}, ${new Date(nowMs).toISOString()}::timestamptz)` })
+      .set({
+        consecutiveFailures: sql`${schema.webhookEndpoints.consecutiveFailures} + 1`,
+        failingSince: sql`coalesce(${schema.webhookEndpoints.failingSince}, ${new Date(nowMs).toISOString()}::timestamptz)`,
+      })
       .where(eq(schema.webhookEndpoints.id, endpoint.id));
   }
 
@@ -180,7 +286,12 @@ export class WebhookDeliverer {
       await this.deps.db
         .update(schema.webhookDeliveries)
         .set(set)
-        .where(and(eq(schema.webhookDeliveries.id, delivery.id), eq(schema.webhookDeliveries.status, 'delivering')));
+        .where(
+          and(
+            eq(schema.webhookDeliveries.id, delivery.id),
+            eq(schema.webhookDeliveries.status, 'delivering'),
+          ),
+        );
       return;
     }
     const iso = (d: Date | undefined) => (d ? d.toISOString() : null);

@@ -28,11 +28,16 @@ describe('webhook delivery policy', () => {
   });
 
   it('treats a redirect as a failure', () => {
-    expect(decide({ kind: 'response', status: 302 }, 1, 0, undefined, mid)).toEqual({ kind: 'retry', at: 5_000 });
+    expect(decide({ kind: 'response', status: 302 }, 1, 0, undefined, mid)).toEqual({
+      kind: 'retry',
+      at: 5_000,
+    });
   });
 
   it('respects Retry-After on 429 and 503', () => {
-    expect(decide({ kind: 'response', status: 429, retryAfter: '120' }, 1, 0, undefined, mid)).toEqual({
+    expect(
+      decide({ kind: 'response', status: 429, retryAfter: '120' }, 1, 0, undefined, mid),
+    ).toEqual({
       kind: 'retry',
       at: 120_000,
     });
@@ -40,15 +45,22 @@ describe('webhook delivery policy', () => {
   });
 
   it('disables the endpoint on 410 Gone', () => {
-    expect(decide({ kind: 'response', status: 410 }, 1, 0, undefined, mid).kind).toBe('disable-endpoint');
+    expect(decide({ kind: 'response', status: 410 }, 1, 0, undefined, mid).kind).toBe(
+      'disable-endpoint',
+    );
   });
 
   it('disables an endpoint that has failed for 5 days in a row', () => {
     const d = decide({ kind: 'error', message: 'ECONNREFUSED' }, 3, DISABLE_AFTER_MS, 0, mid);
-    expect(d).toEqual({ kind: 'disable-endpoint', reason: 'the endpoint has failed for 5 days in a row' });
+    expect(d).toEqual({
+      kind: 'disable-endpoint',
+      reason: 'the endpoint has failed for 5 days in a row',
+    });
   });
 
   it('counts any 2xx as delivered', () => {
-    expect(decide({ kind: 'response', status: 204 }, 1, 0, undefined, mid)).toEqual({ kind: 'delivered' });
+    expect(decide({ kind: 'response', status: 204 }, 1, 0, undefined, mid)).toEqual({
+      kind: 'delivered',
+    });
   });
 });

@@ -21,8 +21,7 @@ export const DISABLE_AFTER_MS = 5 * 24 * 3600_000;
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 
 export type AttemptOutcome =
-  | { kind: 'response'; status: number; retryAfter?: string }
-  | { kind: 'error'; message: string };
+  { kind: 'response'; status: number; retryAfter?: string } | { kind: 'error'; message: string };
 
 export type Decision =
   | { kind: 'delivered' }
@@ -53,7 +52,8 @@ export function decide(
   if (outcome.kind === 'response') {
     const { status } = outcome;
     if (status >= 200 && status < 300) return { kind: 'delivered' };
-    if (status === 410) return { kind: 'disable-endpoint', reason: 'the endpoint answered 410 Gone' };
+    if (status === 410)
+      return { kind: 'disable-endpoint', reason: 'the endpoint answered 410 Gone' };
   }
   if (failingSince !== undefined && now - failingSince >= DISABLE_AFTER_MS) {
     return { kind: 'disable-endpoint', reason: 'the endpoint has failed for 5 days in a row' };
@@ -72,6 +72,7 @@ export function decide(
 
 export function describeOutcome(outcome: AttemptOutcome): string {
   if (outcome.kind === 'error') return outcome.message;
-  if (outcome.status >= 300 && outcome.status < 400) return `answered ${outcome.status}: redirects are not followed, point the endpoint at the final URL`;
+  if (outcome.status >= 300 && outcome.status < 400)
+    return `answered ${outcome.status}: redirects are not followed, point the endpoint at the final URL`;
   return `answered ${outcome.status}`;
 }

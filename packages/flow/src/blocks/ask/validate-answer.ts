@@ -25,22 +25,27 @@ function parseDate(text: string): string | undefined {
   let y: number, mo: number, d: number;
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
   if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t)))
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   else return undefined;
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return undefined;
   return date.toISOString().slice(0, 10);
 }
 
 export function checkAnswer(node: AskNode, answer: InboundContent): AnswerCheck {
   const v = node.validation;
   if (v.kind === 'media') {
-    return answer.kind === 'media' ? { ok: true, value: { ref: answer.ref, mimeType: answer.mimeType } } : { ok: false };
+    return answer.kind === 'media'
+      ? { ok: true, value: { ref: answer.ref, mimeType: answer.mimeType } }
+      : { ok: false };
   }
   if (v.kind === 'choice' && answer.kind === 'choice') {
     // A tapped option: its number decides; the label is only a fallback (an out-of-date menu).
     const byNumber = v.options[answer.option - 1];
-    if (byNumber) return { ok: true, value: byNumber.value ?? byNumber.label, option: answer.option - 1 };
+    if (byNumber)
+      return { ok: true, value: byNumber.value ?? byNumber.label, option: answer.option - 1 };
   }
   if (answer.kind !== 'text' && answer.kind !== 'choice') return { ok: false };
   const text = inboundText(answer).trim();
@@ -53,7 +58,8 @@ export function checkAnswer(node: AskNode, answer: InboundContent): AnswerCheck 
       const n = parseNumber(text);
       if (n === undefined) return { ok: false };
       if (v.integer && !Number.isInteger(n)) return { ok: false };
-      if ((v.min !== undefined && n < v.min) || (v.max !== undefined && n > v.max)) return { ok: false };
+      if ((v.min !== undefined && n < v.min) || (v.max !== undefined && n > v.max))
+        return { ok: false };
       return { ok: true, value: n };
     }
     case 'email':
@@ -68,12 +74,17 @@ export function checkAnswer(node: AskNode, answer: InboundContent): AnswerCheck 
     }
     case 'regex':
       try {
-        return new RegExp(v.pattern, v.flags).test(text) ? { ok: true, value: text } : { ok: false };
+        return new RegExp(v.pattern, v.flags).test(text)
+          ? { ok: true, value: text }
+          : { ok: false };
       } catch {
         return { ok: false };
       }
     case 'choice': {
-      const i = matchChoice(v.options.map((o) => o.label), text);
+      const i = matchChoice(
+        v.options.map((o) => o.label),
+        text,
+      );
       if (i === undefined) return { ok: false };
       const option = v.options[i];
       return option ? { ok: true, value: option.value ?? option.label, option: i } : { ok: false };
