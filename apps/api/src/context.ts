@@ -45,3 +45,7 @@ export interface AppEnv {
     apiKeyId: string;
   };
 }
+
+/** The coordinator whose locks the runtime's turns hold: take-over, release and erasure take them too. */
+export const conversationLocks = (deps: Deps): Coordinator | undefined =>
+  deps.coord ?? deps.runtime?.coord;

@@ -4,7 +4,7 @@
 // with what was deleted, never the contact's number.
 import { eraseContactData } from '@waflow/db';
 import { audit } from '../../audit.ts';
-import type { Deps } from '../../context.ts';
+import { conversationLocks, type Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
@@ -21,7 +21,7 @@ export function registerContacts(route: RouteFn, deps: Deps): void {
       const id = c.req.param('id');
       const workspaceId = c.get('workspaceId');
       const erased = isUuid(id)
-        ? await eraseContactData(deps.client.db, deps.coord ?? deps.runtime?.coord, workspaceId, id)
+        ? await eraseContactData(deps.client.db, conversationLocks(deps), workspaceId, id)
         : undefined;
       if (!erased) throw notFound('The contact');
       const { numberId, waId: _waId, contactId: _contactId, ...deleted } = erased;

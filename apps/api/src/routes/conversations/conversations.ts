@@ -12,7 +12,7 @@ import {
   transcript,
 } from '@waflow/db';
 import { audit } from '../../audit.ts';
-import type { Deps } from '../../context.ts';
+import { conversationLocks, type Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
@@ -143,7 +143,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     c: Parameters<Parameters<RouteFn>[0]['handler']>[0],
     conv: Awaited<ReturnType<typeof load>>,
   ) {
-    const coord = deps.coord ?? deps.runtime?.coord;
+    const coord = conversationLocks(deps);
     const outcome = await withConversationLock(coord, conv.numberId, conv.contact.waId, (lock) =>
       deps.client.db.transaction(async (tx) => {
         const r = await handConversationToPerson(tx, conv.id, {
@@ -200,31 +200,27 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       const eventId = `release:${conv.id}:${randomUUID()}`;
       const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
       // Under the conversation's lock too: a status has one writer at a time.
-      await withConversationLock(
-        deps.coord ?? deps.runtime?.coord,
-        conv.numberId,
-        conv.contact.waId,
-        () =>
-          deps.client.db.transaction(async (tx) => {
-            await tx
-              .update(schema.conversations)
-              .set({ status: 'waiting', handoffUntil: null, handoffReason: null })
-              .where(eq(schema.conversations.id, conv.id));
-            // Persisted like any inbound event: the runtime that serves the number takes it up.
-            await insertInboundEvent(tx, {
-              numberId: conv.numberId,
-              waMessageId: eventId,
-              fromWaId: conv.contact.waId,
-              kind: payload.kind,
-              payload,
-            });
-            await audit(c, tx, {
-              action: 'conversation.release',
-              entityType: 'conversation',
-              entityId: conv.id,
-              before: { status: conv.status },
-            });
-          }),
+      await withConversationLock(conversationLocks(deps), conv.numberId, conv.contact.waId, () =>
+        deps.client.db.transaction(async (tx) => {
+          await tx
+            .update(schema.conversations)
+            .set({ status: 'waiting', handoffUntil: null, handoffReason: null })
+            .where(eq(schema.conversations.id, conv.id));
+          // Persisted like any inbound event: the runtime that serves the number takes it up.
+          await insertInboundEvent(tx, {
+            numberId: conv.numberId,
+            waMessageId: eventId,
+            fromWaId: conv.contact.waId,
+            kind: payload.kind,
+            payload,
+          });
+          await audit(c, tx, {
+            action: 'conversation.release',
+            entityType: 'conversation',
+            entityId: conv.id,
+            before: { status: conv.status },
+          });
+        }),
       );
       // The embedded runtime handles it now rather than at its next sweep (submit is idempotent).
       await deps.runtime?.submit(conv.numberId, conv.contact.waId, eventId, payload);

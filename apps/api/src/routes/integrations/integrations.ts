@@ -15,7 +15,7 @@ import {
   transcript,
 } from '@waflow/db';
 import { audit } from '../../audit.ts';
-import type { AppEnv, Deps } from '../../context.ts';
+import { conversationLocks, type AppEnv, type Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { takeDestination } from '../../middleware/integrator-limits.ts';
@@ -389,7 +389,7 @@ export function registerIntegrations(route: RouteFn, deps: Deps): void {
         );
       const erased = await eraseWhatsAppId(
         deps.client.db,
-        deps.coord ?? deps.runtime?.coord,
+        conversationLocks(deps),
         c.get('workspaceId'),
         `${parsed.data}@c.us`,
       );
