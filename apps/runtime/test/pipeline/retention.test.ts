@@ -52,6 +52,13 @@ describe('retention', () => {
         10_000,
         'the sweep',
       );
+      // The purge deletes in batched statements and counts once it has returned: wait for the
+      // whole sweep (its counters), not only its first statement, before reading what it left.
+      await waitFor(
+        () => (runtime.counters.snapshot().retention_deleted_contacts ? true : undefined),
+        10_000,
+        'the sweep to finish',
+      );
       expect(
         await count('select count(*)::int as n from messages where number_id = $1', [
           brief.numberId,
