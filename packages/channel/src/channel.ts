@@ -12,6 +12,11 @@ export interface InboundMessage {
   text?: string;
   media?: { ref: string; mimeType: string; fileName?: string };
   location?: { latitude: number; longitude: number; name?: string };
+  /**
+   * The reply button or list row the contact tapped (official channels): `id` is the one the
+   * channel rendered for the option, `title` what the contact saw; `text` carries the title too.
+   */
+  reply?: { id: string; title: string };
   /** Id of the message this one quotes, when the contact replied to one. */
   quotedMessageId?: string;
   timestamp: number;

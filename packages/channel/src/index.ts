@@ -7,3 +7,4 @@ export {
   type NumberStatus,
   type OutboundMessage,
 } from './channel.ts';
+export { digitsFromWaId, waIdFromDigits } from './wa-id.ts';

@@ -1,0 +1,10 @@
+export { classifyGraphError, type GraphErrorBody, type GraphErrorVerdict } from './graph-error.ts';
+export { graphMessageId, toGraphMessage } from './graph-message.ts';
+export { verifyHubSignature } from './signature.ts';
+export {
+  CLOUD_MEDIA_PREFIX,
+  CloudWebhookError,
+  parseCloudWebhook,
+  type CloudStatus,
+  type CloudWebhookBatch,
+} from './webhook.ts';
