@@ -16,6 +16,7 @@ export * from './repos/checkpoints.ts';
 export * from './repos/messages.ts';
 export * from './repos/inbound-events.ts';
 export * from './repos/session-store.ts';
+export * from './repos/channel-accounts.ts';
 export * from './repos/webhook-events.ts';
 export * from './repos/number-leases.ts';
 export * from './repos/numbers.ts';

@@ -4,6 +4,7 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   text,
@@ -27,7 +28,12 @@ export const numberStatusEnum = pgEnum('number_status', [
   'disconnected',
   'logged_out',
 ]);
-export const channelKindEnum = pgEnum('channel_kind', ['whatsapp', 'sandbox']);
+export const channelKindEnum = pgEnum('channel_kind', [
+  'whatsapp',
+  'sandbox',
+  'cloud_api',
+  'twilio',
+]);
 
 export const numbers = pgTable(
   'numbers',
@@ -77,3 +83,18 @@ export const sessionStore = pgTable(
   },
   (t) => [uniqueIndex('session_store_number_key').on(t.numberId)],
 );
+
+/**
+ * The provider account an official-channel number (WhatsApp Cloud API, Twilio) sends and receives
+ * through: public settings in clear (phone number id, WABA id; account SID, sender), the secrets
+ * (access token, app secret, webhook verify token; auth token) sealed with the keyring.
+ */
+export const channelAccounts = pgTable('channel_accounts', {
+  numberId: uuid('number_id')
+    .primaryKey()
+    .references(() => numbers.id, { onDelete: 'cascade' }),
+  settings: jsonb('settings').$type<Record<string, string>>().notNull().default({}),
+  secrets: bytea('secrets').notNull(),
+  keyId: text('key_id').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
