@@ -15,6 +15,7 @@ import { registerAuth } from './routes/auth/auth.ts';
 import { registerOwnAccount } from './routes/auth/password.ts';
 import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
+import { registerCloudApiWebhook } from './routes/channels/cloud-api-webhook.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
 import { registerJoin } from './routes/team/join.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerOwnAccount(route, deps, guard);
   registerFlows(route, deps);
   registerNumbers(route, deps);
+  registerCloudApiWebhook(route, deps);
   registerSimulator(route, deps);
   registerTeam(route, deps);
   registerJoin(route, deps, guard);

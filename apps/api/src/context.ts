@@ -4,7 +4,8 @@ import type { Coordinator } from '@waflow/coord';
 import type { DbClient, Keyring } from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
 import type { Logger } from 'pino';
-import type { RuntimePort } from './runtime-port.ts';
+import type { GraphConfig } from '@waflow/channel/cloud-api';
+import type { CloudApiPort, RuntimePort } from './runtime-port.ts';
 import type { Limits } from './limits.ts';
 import type { TrustedProxies } from './auth/client-address.ts';
 
@@ -15,6 +16,10 @@ export interface Deps {
   keyring: Keyring;
   log: Logger;
   runtime?: RuntimePort;
+  /** Serves the Cloud API numbers; absent, their webhooks answer 503 (Meta redelivers later). */
+  cloudApi?: CloudApiPort;
+  /** WAFLOW_CLOUD_API_BASE_URL / WAFLOW_CLOUD_API_VERSION: where "check connection" and templates are read. */
+  graph?: GraphConfig;
   /** The conversation coordinator (Redis when configured): /ready reports on it. */
   coord?: Coordinator;
   /** Secure cookies and HSTS whatever the request's protocol (normally derived: transport-security.ts). */

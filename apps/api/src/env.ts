@@ -2,6 +2,7 @@
 // value is wrong. The README's configuration table lists the same.
 import { readHostLease, type HostLease } from '@waflow/db';
 import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
+import { defaultGraphConfig, type GraphConfig } from '@waflow/channel/cloud-api';
 import { readLimits, type Limits } from './limits.ts';
 import { parseTrustedProxies, type TrustedProxies } from './auth/client-address.ts';
 
@@ -31,6 +32,8 @@ export interface Env {
   limits: Limits;
   /** WAFLOW_TRUST_PROXY: the reverse proxies whose X-Forwarded-For sign-in throttling believes. */
   trustedProxies: TrustedProxies;
+  /** WAFLOW_CLOUD_API_BASE_URL and WAFLOW_CLOUD_API_VERSION: Meta's Graph API (or a double). */
+  graph: GraphConfig;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -69,6 +72,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const lease = readHostLease(env, problems);
   const limits = readLimits(env, problems);
   const trustedProxies = parseTrustedProxies(env.WAFLOW_TRUST_PROXY, problems);
+  const graphBase =
+    env.WAFLOW_CLOUD_API_BASE_URL?.trim().replace(/\/+$/, '') || defaultGraphConfig.baseUrl;
+  if (!/^https?:\/\/[^/\s]+/.test(graphBase))
+    problems.push(
+      `WAFLOW_CLOUD_API_BASE_URL must be an http(s) address such as https://graph.facebook.com, not "${graphBase}"`,
+    );
+  const graphVersion = env.WAFLOW_CLOUD_API_VERSION?.trim() || defaultGraphConfig.version;
+  if (!/^v\d+\.\d+$/.test(graphVersion))
+    problems.push(
+      `WAFLOW_CLOUD_API_VERSION must look like v21.0 (Meta's Graph API version), not "${graphVersion}"`,
+    );
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -88,5 +102,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     lease,
     limits,
     trustedProxies,
+    graph: { baseUrl: graphBase, version: graphVersion },
   };
 }

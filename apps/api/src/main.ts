@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
-import { Runtime, createLogger } from '@waflow/runtime';
+import { CloudApiNumbers, Runtime, createLogger } from '@waflow/runtime';
 import { createApp } from './app.ts';
 import { mountWebApp } from './web-app.ts';
 import { startNumberWorkers } from './number-workers.ts';
@@ -43,6 +43,16 @@ const sandboxes = await client.db
   .where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
 for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
+// Cloud API numbers need no browser: served here too, their webhooks come to this API.
+const cloudApi = new CloudApiNumbers({
+  client,
+  keyring,
+  runtime,
+  graph: env.graph,
+  dataDir: env.dataDir,
+});
+await cloudApi.start();
+
 // WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
 const stopNumberWorkers = await startNumberWorkers(client, env, log);
 
@@ -51,6 +61,8 @@ const app = createApp({
   keyring,
   log,
   runtime,
+  cloudApi,
+  graph: env.graph,
   coord,
   egressPolicy,
   limits: env.limits,
@@ -75,6 +87,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   server.close();
   await stopNumberWorkers();
+  await cloudApi.stop();
   await runtime.stop();
   await coord.close();
   await client.close();

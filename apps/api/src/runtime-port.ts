@@ -2,6 +2,7 @@
 // embedded Runtime; the routes see only this port, so the API depends on packages, never on the
 // runtime's code (a lint rule forbids one app importing another outside the composition).
 import type { InboundMessage, OutboundMessage } from '@waflow/channel';
+import type { CloudWebhookBatch } from '@waflow/channel/cloud-api';
 import type { Coordinator } from '@waflow/coord';
 import type { InboundPayload } from '@waflow/db';
 import type { HistogramSnapshot } from '@waflow/telemetry';
@@ -41,6 +42,14 @@ export interface RuntimePort {
     eventId: string,
     payload: InboundPayload,
   ): Promise<{ inserted: boolean }>;
+}
+
+/** What serves the Cloud API numbers (the embedded runtime's CloudApiNumbers). */
+export interface CloudApiPort {
+  /** A verified webhook's messages persisted and statuses recorded; resolves once all is stored. */
+  deliver(numberId: string, batch: CloudWebhookBatch): Promise<{ inserted: number }>;
+  /** Serves the number again with its current credentials (after they changed). */
+  attach(numberId: string): Promise<void>;
 }
 
 /** The runtime refused a message because it cannot reach Redis: nothing was stored. */

@@ -3,3 +3,12 @@
 export { Runtime, RuntimeNotReadyError, type RuntimeOptions } from './runtime.ts';
 export { SandboxChannel, type SandboxSent } from './channels/sandbox/sandbox-channel.ts';
 export { createLogger, type Logger } from './observability/logger.ts';
+export {
+  CloudApiChannel,
+  OUTSIDE_WINDOW_REASON,
+  SERVICE_WINDOW_MS,
+} from './channels/cloud-api/cloud-api-channel.ts';
+export {
+  CloudApiNumbers,
+  type CloudApiNumbersOptions,
+} from './channels/cloud-api/cloud-api-numbers.ts';

@@ -300,7 +300,7 @@ export class Runtime {
     );
     const off = [
       channel.on('inbound', (m) => void this.receive(numberId, m)),
-      channel.on('ack', (id, level) => void this.ack(numberId, id, level)),
+      channel.on('ack', (id, level) => void this.recordAck(numberId, id, level)),
       channel.on(
         'humanReply',
         (to) =>
@@ -448,10 +448,15 @@ export class Runtime {
       .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));
   }
 
-  private async ack(
+  /**
+   * A delivery status from the network: the reply's row moves on (a `failed` one keeps the
+   * network's reason, in plain words, for the transcript and the inbox).
+   */
+  async recordAck(
     numberId: string,
     providerMessageId: string,
     level: 'sent' | 'delivered' | 'read' | 'failed',
+    error?: string,
   ): Promise<void> {
     // "sent" is written by the outbox with the provider id (OutboxStore.markSent); writing it again
     // here costs a query per reply and could step back over a "delivered" that came first.
@@ -462,7 +467,7 @@ export class Runtime {
         ? { status: level, deliveredAt: at }
         : level === 'read'
           ? { status: level, readAt: at }
-          : { status: level };
+          : { status: level, ...(error ? { error } : {}) };
     await this.db
       .update(schema.messages)
       .set(set)

@@ -31,6 +31,7 @@ export const permissions = {
   'numbers.update': 'admin',
   'numbers.delete': 'admin',
   'numbers.relink': 'admin',
+  'numbers.check': 'admin',
   'simulator.start': 'editor',
   'simulator.send': 'editor',
   'simulator.events': 'editor',

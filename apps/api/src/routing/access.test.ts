@@ -29,6 +29,9 @@ const PUBLIC_ROUTES = [
   'post /api/v1/auth/logout',
   'get /api/v1/invites/:token',
   'post /api/v1/invites/:token/accept',
+  // Meta calls these; the POST is verified by X-Hub-Signature-256 (cloud-api-webhook.ts).
+  'get /api/v1/channels/cloud-api/:numberId/webhook',
+  'post /api/v1/channels/cloud-api/:numberId/webhook',
 ].sort();
 
 /** Routes on the app that are not API operations (operations endpoints, the docs themselves). */

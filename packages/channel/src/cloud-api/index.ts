@@ -8,3 +8,14 @@ export {
   type CloudStatus,
   type CloudWebhookBatch,
 } from './webhook.ts';
+export {
+  defaultGraphConfig,
+  GraphCallError,
+  listTemplates,
+  readPhoneNumber,
+  sendGraphMessage,
+  type CloudCredentials,
+  type CloudTemplate,
+  type GraphConfig,
+  type PhoneNumberDetails,
+} from './graph-client.ts';

@@ -1,6 +1,6 @@
 // Inbound events are persisted before anything else happens to them; the unique
 // (number, WhatsApp message id) is where duplicates stop.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { statement } from '../sql-rows.ts';
 import { inboundEvents } from '../schema/index.ts';
@@ -99,4 +99,28 @@ export async function insertInboundEvents(
     if (!other) throw new Error(`inbound event ${i.waMessageId} neither inserted nor found`);
     return { inserted: false, id: other };
   });
+}
+
+/**
+ * When the contact last wrote to the number (their last persisted message), for the Cloud API's
+ * 24-hour customer-service window; undefined when they never did (or it has been purged).
+ */
+export async function lastInboundAt(
+  db: Database,
+  numberId: string,
+  fromWaId: string,
+): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: inboundEvents.receivedAt })
+    .from(inboundEvents)
+    .where(
+      and(
+        eq(inboundEvents.numberId, numberId),
+        eq(inboundEvents.fromWaId, fromWaId),
+        eq(inboundEvents.kind, 'message'),
+      ),
+    )
+    .orderBy(desc(inboundEvents.receivedAt))
+    .limit(1);
+  return row?.at;
 }

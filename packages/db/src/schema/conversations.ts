@@ -168,6 +168,10 @@ export const inboundEvents = pgTable(
     index('inbound_events_pending_idx')
       .on(t.numberId, t.fromWaId, t.seq)
       .where(sql`${t.status} in ('pending', 'processing')`),
+    // The contact's last message (the Cloud API's 24-hour window is read before a send).
+    index('inbound_events_last_message_idx')
+      .on(t.numberId, t.fromWaId, t.receivedAt.desc())
+      .where(sql`${t.kind} = 'message'`),
   ],
 );
 

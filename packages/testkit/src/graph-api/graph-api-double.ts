@@ -34,7 +34,10 @@ export interface GraphApiDouble {
   /** Every request the double received, in order (method and path). */
   readonly requests: { method: string; path: string }[];
   templates: GraphTemplate[];
-  /** The next `count` sends fail with this error body (rate limits, 24 h window, …). */
+  /**
+   * The next `count` Graph calls (sends, phone-number reads, template lists; not media
+   * downloads) fail with this error body (rate limits, expired tokens, the 24 h window, …).
+   */
   failNext(count: number, failure: GraphFailure): void;
   /** Media the double serves by id (inbound media downloads). */
   addMedia(id: string, media: { data: Buffer; mimeType: string }): void;
@@ -120,6 +123,8 @@ export async function startGraphApiDouble(opts: {
       const [version, node, edge] = parts;
       if (!version || !/^v\d+\.\d+$/.test(version) || !node)
         return fail(res, 400, 100, 'Unknown path components');
+      const failure = failures.shift();
+      if (failure) return json(res, failure.status, errorBody(failure));
       if (req.method === 'POST' && edge === 'messages') {
         if (!opts.phoneNumbers[node])
           return fail(res, 400, 100, `Object with ID '${node}' does not exist`);
@@ -135,8 +140,6 @@ export async function startGraphApiDouble(opts: {
           typeof parsed.type !== 'string'
         )
           return json(res, 400, errorBody(graphFailure(100)));
-        const failure = failures.shift();
-        if (failure) return json(res, failure.status, errorBody(failure));
         const send: GraphSend = {
           phoneNumberId: node,
           id: newWamid(),

@@ -3,7 +3,9 @@
 // and a local HTTP receiver for webhooks (127.0.0.1, allowed the way an operator would: through
 // WAFLOW_EGRESS_ALLOW_CIDRS read by env.ts).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import pino from 'pino';
 import { inject } from 'vitest';
@@ -20,7 +22,7 @@ import {
   type Keyring,
 } from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
-import { Runtime, type SandboxChannel } from '@waflow/runtime';
+import { CloudApiNumbers, Runtime, type SandboxChannel } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
 import { readEnv } from '../../env.ts';
@@ -101,6 +103,7 @@ export interface Harness {
   client: DbClient;
   keyring: Keyring;
   runtime: Runtime;
+  cloudApi: CloudApiNumbers;
   app: ReturnType<typeof createApp>;
   egressPolicy: EgressPolicy;
   receiver: Receiver;
@@ -141,11 +144,22 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     recoverMs: 200,
   });
   await runtime.start();
+  // Cloud API numbers are served as main.ts serves them (WAFLOW_CLOUD_API_BASE_URL: a double).
+  const cloudApi = new CloudApiNumbers({
+    client,
+    keyring,
+    runtime,
+    graph: env.graph,
+    dataDir: mkdtempSync(join(tmpdir(), 'waflow-media-')),
+  });
+  await cloudApi.start();
   const app = createApp({
     client,
     keyring,
     log: pino({ level: 'silent' }),
     runtime,
+    cloudApi,
+    graph: env.graph,
     egressPolicy,
     limits: env.limits,
   });
@@ -237,6 +251,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     client,
     keyring,
     runtime,
+    cloudApi,
     app,
     egressPolicy,
     receiver,
@@ -249,6 +264,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     otherWorkspace,
     member,
     close: async () => {
+      await cloudApi.stop();
       await runtime.stop();
       await client.close();
       await receiver.stop();

@@ -18,16 +18,33 @@ import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { loadFlow } from '../flows/flows.ts';
+import {
+  cloudApiCredentials,
+  connectionView,
+  createCloudAccount,
+  registerCloudApiAccount,
+} from './cloud-api-account.ts';
+import { loadCloudAccount } from '../channels/cloud-api-webhook.ts';
 
-const createBody = z.object({
-  label: z
-    .string()
-    .trim()
-    .min(1, 'give the number a label')
-    .max(80, 'keep the label under 80 characters'),
-  flowId: z.string().uuid('pick a flow from the list').optional(),
-  channel: z.enum(['whatsapp', 'sandbox']).default('whatsapp'),
-});
+const CHANNELS = ['whatsapp', 'sandbox', 'cloud_api', 'twilio'] as const;
+
+const createBody = z
+  .object({
+    label: z
+      .string()
+      .trim()
+      .min(1, 'give the number a label')
+      .max(80, 'keep the label under 80 characters'),
+    flowId: z.string().uuid('pick a flow from the list').optional(),
+    channel: z.enum(['whatsapp', 'sandbox', 'cloud_api']).default('whatsapp'),
+    /** With `channel: "cloud_api"`: the number's Meta credentials. */
+    cloudApi: cloudApiCredentials.optional(),
+  })
+  .refine((b) => b.channel !== 'cloud_api' || b.cloudApi, {
+    path: ['cloudApi'],
+    message:
+      'a Cloud API number needs its phoneNumberId, wabaId, accessToken and appSecret (from Meta’s dashboard)',
+  });
 const updateBody = z.object({
   label: z.string().trim().min(1, 'give the number a label').max(80).optional(),
   flowId: z.string().uuid('pick a flow from the list').nullable().optional(),
@@ -49,7 +66,7 @@ const columns = {
 const numberView = z.object({
   id: z.string(),
   label: z.string(),
-  channel: z.enum(['whatsapp', 'sandbox']),
+  channel: z.enum(CHANNELS),
   phone: z.string().nullable(),
   status: z.enum(['new', 'qr', 'authenticated', 'ready', 'disconnected', 'logged_out']),
   flowId: z.string().nullable(),
@@ -122,32 +139,45 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     path: base,
     access: 'numbers.create',
     tag,
-    summary: 'Add a number (WhatsApp: its worker starts and offers a QR on the events stream)',
+    summary:
+      'Add a number (WhatsApp: its worker starts and offers a QR on the events stream; Cloud API: with its credentials, answered by `cloudApi` with the webhook URL to paste into Meta)',
     body: createBody,
     responses: [{ status: 201, description: 'The new number', schema: numberView }],
     handler: async (c, { body }) => {
       if (body.flowId) await loadFlow(deps, c.get('workspaceId'), body.flowId);
-      const [row] = await deps.client.db
-        .insert(schema.numbers)
-        .values({
-          workspaceId: c.get('workspaceId'),
-          label: body.label,
-          channel: body.channel,
-          flowId: body.flowId ?? null,
-        })
-        .returning(columns);
-      if (!row) throw new Error('number insert returned nothing');
-      await audit(c, deps.client.db, {
-        action: 'number.create',
-        entityType: 'number',
-        entityId: row.id,
-        after: { label: row.label, channel: row.channel, flowId: row.flowId },
+      const row = await deps.client.db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(schema.numbers)
+          .values({
+            workspaceId: c.get('workspaceId'),
+            label: body.label,
+            channel: body.channel,
+            flowId: body.flowId ?? null,
+          })
+          .returning(columns);
+        if (!created) throw new Error('number insert returned nothing');
+        if (body.channel === 'cloud_api' && body.cloudApi)
+          await createCloudAccount(tx, deps, created.id, body.cloudApi);
+        await audit(c, tx, {
+          action: 'number.create',
+          entityType: 'number',
+          entityId: created.id,
+          after: { label: created.label, channel: created.channel, flowId: created.flowId },
+        });
+        return created;
       });
       if (body.channel === 'sandbox' && deps.runtime) await deps.runtime.attachSandbox(row.id);
       await changed(row.id, 'created');
+      if (body.channel === 'cloud_api') {
+        await deps.cloudApi?.attach(row.id);
+        const account = await loadCloudAccount(deps, row.id);
+        return c.json({ ...row, cloudApi: connectionView(c, deps, account) }, 201);
+      }
       return c.json(row, 201);
     },
   });
+
+  registerCloudApiAccount(route, deps);
 
   route({
     method: 'get',
@@ -161,7 +191,9 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         qrUpdatedAt: _at,
         ...row
       } = await loadNumber(c.get('workspaceId'), c.req.param('id'));
-      return c.json(row);
+      if (row.channel !== 'cloud_api') return c.json(row);
+      const account = await loadCloudAccount(deps, row.id);
+      return c.json({ ...row, cloudApi: connectionView(c, deps, account) });
     },
   });
 

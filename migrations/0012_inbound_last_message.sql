@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_events_last_message_idx" ON "inbound_events" USING btree ("number_id","from_wa_id","created_at" DESC NULLS LAST) WHERE "inbound_events"."kind" = 'message';

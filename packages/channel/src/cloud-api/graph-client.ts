@@ -1,0 +1,156 @@
+// The few Graph API calls a Cloud API number makes: send a message, read the phone number's
+// details (the "check connection" button and the channel's start), list the WABA's templates.
+// The base URL and version come from the configuration, so tests point them at a local double.
+import type { OutboundMessage } from '../channel.ts';
+import { classifyGraphError, type GraphErrorVerdict } from './graph-error.ts';
+import { graphMessageId, toGraphMessage } from './graph-message.ts';
+
+export interface GraphConfig {
+  /** WAFLOW_CLOUD_API_BASE_URL, `https://graph.facebook.com` by default. */
+  baseUrl: string;
+  /** WAFLOW_CLOUD_API_VERSION, e.g. `v21.0`. */
+  version: string;
+  /** Per call (ms, default 15 s): a send that hangs is retried by the outbox, not waited on forever. */
+  timeoutMs?: number;
+}
+
+export const defaultGraphConfig: GraphConfig = {
+  baseUrl: 'https://graph.facebook.com',
+  version: 'v21.0',
+};
+
+export interface CloudCredentials {
+  phoneNumberId: string;
+  accessToken: string;
+}
+
+/** A Graph API call that did not succeed: Meta's code, and whether trying again may help. */
+export class GraphCallError extends Error {
+  readonly code = 'GRAPH_CALL_FAILED';
+  constructor(
+    readonly verdict: GraphErrorVerdict,
+    readonly httpStatus: number,
+  ) {
+    super(verdict.reason);
+  }
+}
+
+async function call(
+  config: GraphConfig,
+  accessToken: string,
+  path: string,
+  init: { method: 'GET' | 'POST'; body?: unknown } = { method: 'GET' },
+): Promise<unknown> {
+  const url = `${config.baseUrl.replace(/\/+$/, '')}/${config.version}/${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init.method,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      signal: AbortSignal.timeout(config.timeoutMs ?? 15_000),
+    });
+  } catch (err) {
+    // Network errors and timeouts: the message may or may not have gone; the outbox's handed
+    // record decides (it never sends a reply twice), so this is reported as transient.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new GraphCallError(
+      { code: null, transient: true, reason: `The Graph API could not be reached (${why}).` },
+      0,
+    );
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = {};
+  }
+  if (!res.ok) throw new GraphCallError(classifyGraphError(res.status, body), res.status);
+  return body;
+}
+
+/** `POST /{phone-number-id}/messages`; resolves with the wamid Meta gave the message. */
+export async function sendGraphMessage(
+  config: GraphConfig,
+  creds: CloudCredentials,
+  message: OutboundMessage | Record<string, unknown>,
+): Promise<string> {
+  const body =
+    'messaging_product' in message ? message : toGraphMessage(message as OutboundMessage);
+  const answer = await call(config, creds.accessToken, `${creds.phoneNumberId}/messages`, {
+    method: 'POST',
+    body,
+  });
+  const id = graphMessageId(answer);
+  if (!id)
+    throw new GraphCallError(
+      { code: null, transient: false, reason: 'The Graph API accepted the message without an id.' },
+      200,
+    );
+  return id;
+}
+
+export interface PhoneNumberDetails {
+  id: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating?: string;
+}
+
+/** `GET /{phone-number-id}`: proves the token and the id belong together. */
+export async function readPhoneNumber(
+  config: GraphConfig,
+  creds: CloudCredentials,
+): Promise<PhoneNumberDetails> {
+  const body = (await call(
+    config,
+    creds.accessToken,
+    `${creds.phoneNumberId}?fields=display_phone_number,verified_name,quality_rating`,
+  )) as Record<string, unknown>;
+  return {
+    id: String(body.id ?? creds.phoneNumberId),
+    displayPhoneNumber: String(body.display_phone_number ?? ''),
+    verifiedName: String(body.verified_name ?? ''),
+    ...(typeof body.quality_rating === 'string' ? { qualityRating: body.quality_rating } : {}),
+  };
+}
+
+export interface CloudTemplate {
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  /** How many `{{n}}` parameters the body takes. */
+  bodyParameters: number;
+}
+
+/** `GET /{waba-id}/message_templates`: the approved templates a flow may open with. */
+export async function listTemplates(
+  config: GraphConfig,
+  accessToken: string,
+  wabaId: string,
+): Promise<CloudTemplate[]> {
+  const body = (await call(
+    config,
+    accessToken,
+    `${wabaId}/message_templates?fields=name,language,status,category,components&limit=200`,
+  )) as { data?: unknown };
+  const rows = Array.isArray(body.data) ? (body.data as Record<string, unknown>[]) : [];
+  return rows.map((t) => {
+    const components = Array.isArray(t.components)
+      ? (t.components as Record<string, unknown>[])
+      : [];
+    const text = String(components.find((c) => c.type === 'BODY')?.text ?? '');
+    return {
+      name: String(t.name ?? ''),
+      language: String(t.language ?? ''),
+      status: String(t.status ?? ''),
+      category: String(t.category ?? ''),
+      bodyParameters: new Set(text.match(/\{\{\d+\}\}/g) ?? []).size,
+    };
+  });
+}
