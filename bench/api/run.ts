@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { createDb, migrate } from '@waflow/db';
 import { createTestDatabase, freePort, startPostgres } from '@waflow/testkit';
+import { postJson } from '../shared/setup.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -50,18 +51,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const base = `http://127.0.0.1:${port}`;
 
-async function post(path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
-  const res = await fetch(base + path, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
+const post = (path: string, body: unknown, token?: string) => postJson(base, path, body, token);
 
 try {
   const setup = await post('/api/v1/setup', {

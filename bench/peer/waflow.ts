@@ -3,15 +3,9 @@
 // Redis, or PGlite with in-process locks).
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
-import {
-  createFlow,
-  createWorkspace,
-  migrate,
-  publishFlowVersion,
-  schema,
-  type DbClient,
-} from '@waflow/db';
+import type { DbClient } from '@waflow/db';
 import { Runtime } from '../../apps/runtime/src/runtime.ts';
+import { sandboxNumber } from '../shared/setup.ts';
 import { waflowFlow, type PeerSide } from './conversation.ts';
 
 export interface WaflowSide extends PeerSide {
@@ -19,15 +13,7 @@ export interface WaflowSide extends PeerSide {
 }
 
 export async function startWaflow(client: DbClient, redisUrl?: string): Promise<WaflowSide> {
-  await migrate(client);
-  const ws = await createWorkspace(client.db, 'bench-peer');
-  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'peer', draft: waflowFlow });
-  await publishFlowVersion(client.db, { flowId: flow.id, config: waflowFlow });
-  const [number] = await client.db
-    .insert(schema.numbers)
-    .values({ workspaceId: ws.id, label: 'bench', channel: 'sandbox', flowId: flow.id })
-    .returning();
-  if (!number) throw new Error('no number');
+  const numberId = await sandboxNumber(client, 'bench-peer', waflowFlow);
   const coord = createCoordinator(redisUrl ? { redisUrl } : {});
   // Pacing off, as the pipeline benchmark: the sandbox is not WhatsApp, and BuilderBot paces nothing.
   const runtime = new Runtime({
@@ -37,7 +23,7 @@ export async function startWaflow(client: DbClient, redisUrl?: string): Promise<
     outbox: { pacing: { ratePerSec: 1e9, burst: 1e9 } },
   });
   await runtime.start();
-  const sandbox = await runtime.attachSandbox(number.id);
+  const sandbox = await runtime.attachSandbox(numberId);
   return {
     send: (from, text) => void sandbox.deliver({ from: `${from}@c.us`, text }),
     onReply: (listener) =>

@@ -10,20 +10,13 @@
 // pipeline_msgs_per_s=N p99_ms=M pipeline_vs_engine=R row_versions_per_msg=V
 import pino from 'pino';
 import { createCoordinator } from '@waflow/coord';
-import {
-  createDb,
-  createFlow,
-  createWorkspace,
-  migrate,
-  publishFlowVersion,
-  schema,
-  type DbClient,
-} from '@waflow/db';
+import { createDb, type DbClient } from '@waflow/db';
 import { createTestDatabase, startPostgres, startRedis, echoFlow } from '@waflow/testkit';
 import { Runtime } from '../../apps/runtime/src/runtime.ts';
 import { processStats } from '../../apps/runtime/src/workers/memory.ts';
 import { engineMsgsPerSecond } from './engine-alone.ts';
 import { settledRowVersions } from './row-versions.ts';
+import { sandboxNumber } from '../shared/setup.ts';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
@@ -56,15 +49,7 @@ async function run(
   opts: { redisUrl?: string; countRows?: boolean } = {},
 ): Promise<RunResult> {
   const { redisUrl } = opts;
-  await migrate(client);
-  const ws = await createWorkspace(client.db, 'bench');
-  const flow = await createFlow(client.db, { workspaceId: ws.id, name: 'echo', draft: echoFlow });
-  await publishFlowVersion(client.db, { flowId: flow.id, config: echoFlow });
-  const [number] = await client.db
-    .insert(schema.numbers)
-    .values({ workspaceId: ws.id, label: 'bench', channel: 'sandbox', flowId: flow.id })
-    .returning();
-  if (!number) throw new Error('no number');
+  const numberId = await sandboxNumber(client, 'bench', echoFlow);
   const coord = createCoordinator(redisUrl ? { redisUrl } : {});
   const runtime = new Runtime({
     client,
@@ -73,7 +58,7 @@ async function run(
     outbox: { pacing: { ratePerSec: 1e9, burst: 1e9 } },
   });
   await runtime.start();
-  const sandbox = await runtime.attachSandbox(number.id);
+  const sandbox = await runtime.attachSandbox(numberId);
 
   // Every contact answers as soon as the bot replied, `turns` times; resolves when all are done.
   const converse = (prefix: string, turns: number) => {
@@ -142,7 +127,7 @@ async function run(
   const servers = serverCpu();
   const rows = await client.query<{ ms: number }>(
     `select extract(epoch from (processed_at - created_at)) * 1000 as ms from inbound_events where number_id = $1 and from_wa_id like 'bench%' order by 1`,
-    [number.id],
+    [numberId],
   );
   const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
   if (process.env.BENCH_HIST) {

@@ -50,6 +50,10 @@ export interface CloudApiPort {
   deliver(numberId: string, batch: CloudWebhookBatch): Promise<{ inserted: number }>;
   /** Serves the number again with its current credentials (after they changed). */
   attach(numberId: string): Promise<void>;
+  /** The account of a number served here, as attached (saves the webhook route two reads). */
+  account(
+    numberId: string,
+  ): { settings: Record<string, string>; secrets: Record<string, string> } | undefined;
 }
 
 /** The runtime refused a message because it cannot reach Redis: nothing was stored. */

@@ -282,8 +282,16 @@ export class Runtime {
     return n;
   }
 
-  /** Serves `numberId` through `channel`: inbound is persisted then processed, the outbox drained. */
-  async attach(numberId: string, channel: Channel): Promise<void> {
+  /**
+   * Serves `numberId` through `channel`: inbound is persisted then processed, the outbox drained,
+   * paced by `pacing` when the channel has its own limits (the Cloud API's messages per second),
+   * else by the runtime's.
+   */
+  async attach(
+    numberId: string,
+    channel: Channel,
+    opts: { pacing?: OutboxSenderOptions['pacing'] } = {},
+  ): Promise<void> {
     if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
     const store = createOutboxStore(this.db);
     const interrupted = await store.recoverSending(numberId);
@@ -295,7 +303,12 @@ export class Runtime {
     const outbox = new OutboxWorker(
       store,
       channel,
-      { ...defaultOutboxOptions, ...this.opts.outbox, now: this.now },
+      {
+        ...defaultOutboxOptions,
+        ...this.opts.outbox,
+        ...(opts.pacing ? { pacing: opts.pacing } : {}),
+        now: this.now,
+      },
       this.log,
     );
     const off = [

@@ -1,5 +1,7 @@
 // The channel interface: how the runtime talks to a messaging network for one number. The sandbox
-// channel (simulator, tests) and the WhatsApp channel (whatsapp-web.js) both implement it.
+// channel (simulator, tests), the WhatsApp Web channel (whatsapp-web.js) and the official ones
+// (WhatsApp Cloud API, Twilio) implement it. The engine decides what to say; each channel decides
+// how (a menu as buttons, a list or numbered text; long texts split at its limit).
 
 export type NumberStatus = 'new' | 'qr' | 'authenticated' | 'ready' | 'disconnected' | 'logged_out';
 
@@ -24,7 +26,18 @@ export interface InboundMessage {
 
 /** What the runtime asks the channel to send. */
 export type OutboundMessage =
-  | { to: string; type: 'text'; text: string }
+  | {
+      to: string;
+      type: 'text';
+      /** What every channel can send (a choice question: its numbered menu). */
+      text: string;
+      /**
+       * A choice question's menu: channels that render reply buttons or lists (the Cloud API)
+       * send `body` with the `options`, ids `1`…`n`; a tap comes back as `reply.id`, which
+       * reaches the same branch as typing the number or the label.
+       */
+      menu?: { body: string; options: string[] };
+    }
   | {
       to: string;
       type: 'media';

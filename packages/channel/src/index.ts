@@ -8,3 +8,12 @@ export {
   type OutboundMessage,
 } from './channel.ts';
 export { digitsFromWaId, waIdFromDigits } from './wa-id.ts';
+export {
+  cloudApiCapabilities,
+  menuRendering,
+  splitText,
+  twilioCapabilities,
+  whatsappWebCapabilities,
+  type ChannelCapabilities,
+  type MenuRendering,
+} from './capabilities.ts';

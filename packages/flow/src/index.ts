@@ -14,6 +14,7 @@ export type {
   EndReason,
   FlowEvent,
   InboundContent,
+  Menu,
   OutboundContent,
   SubflowMap,
 } from './engine/types.ts';

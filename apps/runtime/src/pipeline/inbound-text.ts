@@ -23,6 +23,8 @@ export function storableInbound(m: InboundMessage): InboundMessage {
     m.media?.fileName,
     m.location?.name,
     m.quotedMessageId,
+    m.reply?.id,
+    m.reply?.title,
   ];
   if (!texts.some(unstorable)) return m;
   return {
@@ -50,5 +52,8 @@ export function storableInbound(m: InboundMessage): InboundMessage {
     ...(m.quotedMessageId === undefined
       ? {}
       : { quotedMessageId: storableText(m.quotedMessageId) }),
+    ...(m.reply
+      ? { reply: { id: storableText(m.reply.id), title: storableText(m.reply.title) } }
+      : {}),
   };
 }

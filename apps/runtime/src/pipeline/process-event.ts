@@ -95,6 +95,14 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
           contact,
           message: { kind: 'location', ...m.location },
         };
+      // A tapped reply button or list row (official channels): its id is the option's number.
+      if (m.reply && /^\d{1,3}$/.test(m.reply.id))
+        return {
+          type: 'message',
+          isFirstMessage,
+          contact,
+          message: { kind: 'choice', option: Number(m.reply.id), label: m.reply.title },
+        };
       return {
         type: 'message',
         isFirstMessage,

@@ -116,7 +116,9 @@ export function emptyTurn(): TurnWrites {
 export function toOutbound(to: string, m: OutboundContent): OutboundMessage {
   switch (m.kind) {
     case 'text':
-      return { to, type: 'text', text: m.text };
+      return m.menu
+        ? { to, type: 'text', text: m.text, menu: m.menu }
+        : { to, type: 'text', text: m.text };
     case 'media':
       return {
         to,

@@ -3,7 +3,8 @@
 // The base URL and version come from the configuration, so tests point them at a local double.
 import type { OutboundMessage } from '../channel.ts';
 import { classifyGraphError, type GraphErrorVerdict } from './graph-error.ts';
-import { graphMessageId, toGraphMessage } from './graph-message.ts';
+import { graphMessageId, toGraphMessages } from './graph-message.ts';
+import { providerRequest, type ProviderResponse } from '../http-json.ts';
 
 export interface GraphConfig {
   /** WAFLOW_CLOUD_API_BASE_URL, `https://graph.facebook.com` by default. */
@@ -42,16 +43,16 @@ async function call(
   init: { method: 'GET' | 'POST'; body?: unknown } = { method: 'GET' },
 ): Promise<unknown> {
   const url = `${config.baseUrl.replace(/\/+$/, '')}/${config.version}/${path}`;
-  let res: Response;
+  let res: ProviderResponse;
   try {
-    res = await fetch(url, {
+    res = await providerRequest(url, {
       method: init.method,
       headers: {
         authorization: `Bearer ${accessToken}`,
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      signal: AbortSignal.timeout(config.timeoutMs ?? 15_000),
+      timeoutMs: config.timeoutMs ?? 15_000,
     });
   } catch (err) {
     // Network errors and timeouts: the message may or may not have gone; the outbox's handed
@@ -62,35 +63,44 @@ async function call(
       0,
     );
   }
-  const text = await res.text();
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : {};
+    body = res.text ? JSON.parse(res.text) : {};
   } catch {
     body = {};
   }
-  if (!res.ok) throw new GraphCallError(classifyGraphError(res.status, body), res.status);
+  if (res.status < 200 || res.status > 299)
+    throw new GraphCallError(classifyGraphError(res.status, body), res.status);
   return body;
 }
 
-/** `POST /{phone-number-id}/messages`; resolves with the wamid Meta gave the message. */
+/**
+ * `POST /{phone-number-id}/messages`, once per body the message takes (a long text is sent in
+ * parts, in order); resolves with the wamid of the last part.
+ */
 export async function sendGraphMessage(
   config: GraphConfig,
   creds: CloudCredentials,
-  message: OutboundMessage | Record<string, unknown>,
+  message: OutboundMessage,
 ): Promise<string> {
-  const body =
-    'messaging_product' in message ? message : toGraphMessage(message as OutboundMessage);
-  const answer = await call(config, creds.accessToken, `${creds.phoneNumberId}/messages`, {
-    method: 'POST',
-    body,
-  });
-  const id = graphMessageId(answer);
-  if (!id)
-    throw new GraphCallError(
-      { code: null, transient: false, reason: 'The Graph API accepted the message without an id.' },
-      200,
-    );
+  let id: string | undefined;
+  for (const body of toGraphMessages(message)) {
+    const answer = await call(config, creds.accessToken, `${creds.phoneNumberId}/messages`, {
+      method: 'POST',
+      body,
+    });
+    id = graphMessageId(answer);
+    if (!id)
+      throw new GraphCallError(
+        {
+          code: null,
+          transient: false,
+          reason: 'The Graph API accepted the message without an id.',
+        },
+        200,
+      );
+  }
+  if (!id) throw new Error('a message with nothing to send');
   return id;
 }
 

@@ -1,8 +1,58 @@
-// Our outbound message as the body of `POST /{phone-number-id}/messages` (Cloud API), and the
-// message id out of Meta's answer.
+// Our outbound message as the bodies of `POST /{phone-number-id}/messages` (Cloud API): a choice
+// question as reply buttons or a list when its options fit Meta's limits, a long text in parts
+// at 4,096 characters; and the message id out of Meta's answer.
 import type { OutboundMessage } from '../channel.ts';
+import { cloudApiCapabilities as caps, menuRendering, splitText } from '../capabilities.ts';
 import { digitsFromWaId } from '../wa-id.ts';
 
+/** The list's button (what the contact taps to open the rows), at most 20 characters. */
+export const LIST_BUTTON_TITLE = 'Choose';
+
+function interactive(
+  menu: { body: string; options: string[] },
+  rendering: 'buttons' | 'list',
+): Record<string, unknown> {
+  // Ids are the options' numbers: a tap reaches the same branch as typing the number.
+  if (rendering === 'buttons')
+    return {
+      type: 'button',
+      body: { text: menu.body },
+      action: {
+        buttons: menu.options.map((title, i) => ({
+          type: 'reply',
+          reply: { id: String(i + 1), title },
+        })),
+      },
+    };
+  return {
+    type: 'list',
+    body: { text: menu.body },
+    action: {
+      button: LIST_BUTTON_TITLE,
+      sections: [{ rows: menu.options.map((title, i) => ({ id: String(i + 1), title })) }],
+    },
+  };
+}
+
+/** Every request body the message takes (a long text takes several). */
+export function toGraphMessages(message: OutboundMessage): Record<string, unknown>[] {
+  if (message.type !== 'text') return [toGraphMessage(message)];
+  const head = {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: digitsFromWaId(message.to),
+  };
+  const rendering = message.menu ? menuRendering(caps, message.menu) : 'numbered';
+  if (message.menu && rendering !== 'numbered')
+    return [{ ...head, type: 'interactive', interactive: interactive(message.menu, rendering) }];
+  return splitText(message.text, caps.maxTextLength).map((body) => ({
+    ...head,
+    type: 'text',
+    text: { preview_url: false, body },
+  }));
+}
+
+/** One request body (a text is taken as it is: see toGraphMessages for menus and long texts). */
 export function toGraphMessage(message: OutboundMessage): Record<string, unknown> {
   const head = {
     messaging_product: 'whatsapp',

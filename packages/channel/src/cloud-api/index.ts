@@ -1,5 +1,10 @@
 export { classifyGraphError, type GraphErrorBody, type GraphErrorVerdict } from './graph-error.ts';
-export { graphMessageId, toGraphMessage } from './graph-message.ts';
+export {
+  graphMessageId,
+  LIST_BUTTON_TITLE,
+  toGraphMessage,
+  toGraphMessages,
+} from './graph-message.ts';
 export { verifyHubSignature } from './signature.ts';
 export {
   CLOUD_MEDIA_PREFIX,

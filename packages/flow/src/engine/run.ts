@@ -1,7 +1,7 @@
 // One advance() in progress: the mutable working copy of the state, the effects so far, and
 // helpers the block executors share. Nothing here touches the outside world.
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
-import type { ConversationState, Effect, EndReason, SubflowMap } from './types.ts';
+import type { ConversationState, Effect, EndReason, Menu, SubflowMap } from './types.ts';
 import { clockAt, type Clock } from './clock.ts';
 
 /** What a block executor decides. `go: undefined` means this path ends here. */
@@ -76,8 +76,12 @@ export class Run {
     return id;
   }
 
-  say(text: string): void {
-    if (text.trim() !== '') this.emit({ type: 'send', message: { kind: 'text', text } });
+  say(text: string, menu?: Menu): void {
+    if (text.trim() !== '')
+      this.emit({
+        type: 'send',
+        message: menu ? { kind: 'text', text, menu } : { kind: 'text', text },
+      });
   }
 
   setTimer(seconds: number, purpose: 'ask_timeout' | 'delay' | 'conversation_timeout'): string {

@@ -31,8 +31,18 @@ export type FlowEvent =
   | { type: 'handoff_released' }
   | { type: 'api_start'; variables?: Record<string, unknown>; contact?: ContactInfo };
 
+/**
+ * A choice question's menu beside its text: `text` is the numbered menu every channel can send;
+ * a channel that renders reply buttons or lists sends `body` with `options` (1-based, in order)
+ * and maps a tap back to the option's number (InboundContent `choice`).
+ */
+export interface Menu {
+  body: string;
+  options: string[];
+}
+
 export type OutboundContent =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; menu?: Menu }
   | {
       kind: 'media';
       mediaType: 'image' | 'document' | 'audio' | 'video';

@@ -49,6 +49,8 @@ export interface GraphApiDouble {
     errorCode?: number,
   ): Promise<number>;
   waitForSends(count: number, ms?: number): Promise<GraphSend[]>;
+  /** Calls `listener` for every send recorded from now on; the returned function stops it. */
+  onSend(listener: (send: GraphSend) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startGraphApiDouble(opts: {
   const requests: { method: string; path: string }[] = [];
   const failures: GraphFailure[] = [];
   const media = new Map<string, { data: Buffer; mimeType: string }>();
+  const listeners = new Set<(send: GraphSend) => void>();
   const double = { templates: [] as GraphTemplate[] };
   let baseUrl = '';
 
@@ -147,6 +150,7 @@ export async function startGraphApiDouble(opts: {
           at: Date.now(),
         };
         sends.push(send);
+        for (const l of listeners) l(send);
         return json(res, 200, {
           messaging_product: 'whatsapp',
           contacts: [{ input: parsed.to, wa_id: parsed.to }],
@@ -216,6 +220,10 @@ export async function startGraphApiDouble(opts: {
         await new Promise((r) => setTimeout(r, 20));
       }
       return sends.slice(0, count);
+    },
+    onSend(listener: (send: GraphSend) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   });

@@ -13,6 +13,7 @@ import { loadChannelAccount, schema } from '@waflow/db';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
+import { rawBody } from '../../routing/raw-body.ts';
 import type { RouteFn } from '../../routing/route.ts';
 
 export const CLOUD_API_WEBHOOK_PATH = '/api/v1/channels/cloud-api/:numberId/webhook';
@@ -47,6 +48,12 @@ export async function loadCloudAccount(
 
 export function registerCloudApiWebhook(route: RouteFn, deps: Deps): void {
   const tag = 'Channels';
+  // The account the serving runtime attached the number with (current: credentials changed
+  // through the API re-attach it); read from the database for a number not served here.
+  const accountOf = async (numberId: string | undefined) => {
+    const served = isUuid(numberId) ? deps.cloudApi?.account(numberId) : undefined;
+    return served && numberId ? { numberId, ...served } : loadCloudAccount(deps, numberId);
+  };
 
   route({
     method: 'get',
@@ -59,7 +66,7 @@ export function registerCloudApiWebhook(route: RouteFn, deps: Deps): void {
       { status: 403, description: 'The verify token does not match this number’s' },
     ],
     handler: async (c) => {
-      const account = await loadCloudAccount(deps, c.req.param('numberId'));
+      const account = await accountOf(c.req.param('numberId'));
       const mode = c.req.query('hub.mode');
       const token = c.req.query('hub.verify_token');
       const challenge = c.req.query('hub.challenge') ?? '';
@@ -91,8 +98,8 @@ export function registerCloudApiWebhook(route: RouteFn, deps: Deps): void {
       { status: 503, description: 'This process does not serve Cloud API numbers' },
     ],
     handler: async (c) => {
-      const account = await loadCloudAccount(deps, c.req.param('numberId'));
-      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const account = await accountOf(c.req.param('numberId'));
+      const raw = await rawBody(c, 1024 * 1024);
       const appSecret = account.secrets.appSecret ?? '';
       if (!verifyHubSignature(raw, c.req.header('x-hub-signature-256'), appSecret))
         throw new AppError(

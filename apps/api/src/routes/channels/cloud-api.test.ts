@@ -14,6 +14,7 @@ import {
   messageWebhook,
   postSigned,
   startGraphApiDouble,
+  type ContactMessage,
   type GraphApiDouble,
   type WebhookTarget,
 } from '@waflow/testkit/graph-api';
@@ -255,6 +256,64 @@ describe('a WhatsApp Cloud API number', () => {
       .where(eq(schema.inboundEvents.waMessageId, doc.id));
     const media = (event?.payload as { message: { media?: { ref: string } } }).message.media;
     expect(media?.ref).toMatch(new RegExp(`^media/${numberId}/.+\\.pdf$`));
+  });
+
+  it('sends a choice as reply buttons; a tap, the typed number and the typed label pick the same option', async () => {
+    const interest = async (waId: string) => {
+      const rows = await h.client.db
+        .select({ state: schema.conversationCheckpoints.state })
+        .from(schema.conversationCheckpoints)
+        .innerJoin(
+          schema.conversations,
+          eq(schema.conversations.id, schema.conversationCheckpoints.conversationId),
+        )
+        .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
+        .where(and(eq(schema.contacts.numberId, numberId), eq(schema.contacts.waId, waId)));
+      return (rows[0]?.state as { vars?: Record<string, unknown> } | undefined)?.vars?.interest;
+    };
+    const write = async (who: { waId: string; name: string }, m: ContactMessage, replies = 1) => {
+      const before = graph.sends.length;
+      const hook = messageWebhook(target, who, m);
+      expect((await postSigned(target.url, hook.payload, APP_SECRET)).status).toBe(200);
+      await graph.waitForSends(before + replies);
+      await h.runtime.idle();
+      return graph.sends.at(-1);
+    };
+    const answers: [{ waId: string; name: string }, ContactMessage][] = [
+      [
+        { waId: '34600000001', name: 'Tap' },
+        { kind: 'button_reply', id: '2', title: 'Online shop' },
+      ],
+      [
+        { waId: '34600000002', name: 'Number' },
+        { kind: 'text', text: '2' },
+      ],
+      [
+        { waId: '34600000003', name: 'Label' },
+        { kind: 'text', text: 'online shop' },
+      ],
+    ];
+    for (const [who, answer] of answers) {
+      await write(who, { kind: 'text', text: 'hi' }, 2);
+      await write(who, { kind: 'text', text: who.name });
+      const menu = await write(who, { kind: 'text', text: `${who.name.toLowerCase()}@acme.test` });
+      // The question went out as three reply buttons, ids the options' numbers.
+      expect(menu?.body).toMatchObject({
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          action: {
+            buttons: [
+              { type: 'reply', reply: { id: '1', title: 'Website' } },
+              { type: 'reply', reply: { id: '2', title: 'Online shop' } },
+              { type: 'reply', reply: { id: '3', title: 'Mobile app' } },
+            ],
+          },
+        },
+      });
+      await write(who, answer);
+      expect(await interest(`${who.waId}@c.us`)).toBe('Online shop');
+    }
   });
 
   it('never sends free-form to a contact outside the 24-hour window', async () => {

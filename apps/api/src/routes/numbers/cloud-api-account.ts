@@ -37,6 +37,13 @@ export const cloudApiCredentials = z.object({
     .string()
     .trim()
     .regex(/^[0-9a-f]{16,64}$/i, 'the app secret is the hex string under App settings → Basic'),
+  /** The number's throughput tier at Meta: 80 by default, up to 1,000 once upgraded. */
+  messagesPerSecond: z
+    .number()
+    .int()
+    .min(1, 'messagesPerSecond is at least 1')
+    .max(1000, 'Meta allows at most 1,000 messages per second per number')
+    .optional(),
 });
 export type CloudApiCredentials = z.infer<typeof cloudApiCredentials>;
 
@@ -52,6 +59,7 @@ export async function createCloudAccount(
       phoneNumberId: creds.phoneNumberId,
       wabaId: creds.wabaId,
       verifyToken: randomBytes(18).toString('base64url'),
+      ...(creds.messagesPerSecond ? { messagesPerSecond: String(creds.messagesPerSecond) } : {}),
     },
     secrets: { accessToken: creds.accessToken, appSecret: creds.appSecret },
   });
@@ -138,6 +146,7 @@ export function registerCloudApiAccount(route: RouteFn, deps: Deps): void {
         ...account.settings,
         phoneNumberId: body.phoneNumberId,
         wabaId: body.wabaId,
+        ...(body.messagesPerSecond ? { messagesPerSecond: String(body.messagesPerSecond) } : {}),
       };
       await saveChannelAccount(deps.client.db, deps.keyring, account.numberId, {
         settings,

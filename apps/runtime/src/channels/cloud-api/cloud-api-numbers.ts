@@ -7,6 +7,7 @@ import type { CloudWebhookBatch, GraphConfig } from '@waflow/channel/cloud-api';
 import {
   lastInboundAt,
   loadChannelAccount,
+  type ChannelAccount,
   NUMBERS_CHANGED_CHANNEL,
   schema,
   type DbClient,
@@ -15,6 +16,9 @@ import {
 import type { Runtime } from '../../runtime.ts';
 import { MediaStorage } from '../whatsapp/media-storage.ts';
 import { CloudApiChannel } from './cloud-api-channel.ts';
+
+/** Meta's default throughput for a Cloud API number (messages per second). */
+export const CLOUD_API_DEFAULT_MPS = 80;
 
 export interface CloudApiNumbersOptions {
   client: DbClient;
@@ -28,6 +32,8 @@ export interface CloudApiNumbersOptions {
 export class CloudApiNumbers {
   private readonly media: MediaStorage;
   private readonly channels = new Map<string, CloudApiChannel>();
+  /** The accounts of the numbers served, as attached: the webhook route checks signatures with them. */
+  private readonly accounts = new Map<string, ChannelAccount>();
   private unlisten: (() => Promise<void>) | undefined;
   private syncing: Promise<void> = Promise.resolve();
 
@@ -64,11 +70,7 @@ export class CloudApiNumbers {
       .from(schema.numbers)
       .where(and(eq(schema.numbers.channel, 'cloud_api'), isNull(schema.numbers.deletedAt)));
     const wanted = new Set(rows.map((r) => r.id));
-    for (const id of [...this.channels.keys()])
-      if (!wanted.has(id)) {
-        this.channels.delete(id);
-        await this.opts.runtime.detach(id);
-      }
+    for (const id of [...this.channels.keys()]) if (!wanted.has(id)) await this.detach(id);
     for (const id of wanted) if (!this.channels.has(id)) await this.attachNow(id);
   }
 
@@ -77,11 +79,8 @@ export class CloudApiNumbers {
     const account = await loadChannelAccount(client.db, keyring, numberId);
     const phoneNumberId = account?.settings.phoneNumberId;
     const accessToken = account?.secrets.accessToken;
-    if (!phoneNumberId || !accessToken) return;
-    if (this.channels.has(numberId)) {
-      this.channels.delete(numberId);
-      await runtime.detach(numberId);
-    }
+    if (this.channels.has(numberId)) await this.detach(numberId);
+    if (!account || !phoneNumberId || !accessToken) return;
     const channel = new CloudApiChannel({
       numberId,
       credentials: { phoneNumberId, accessToken },
@@ -91,7 +90,14 @@ export class CloudApiNumbers {
       lastInboundAt: async (waId) => (await lastInboundAt(client.db, numberId, waId))?.getTime(),
     });
     this.channels.set(numberId, channel);
-    await runtime.attach(numberId, channel);
+    this.accounts.set(numberId, account);
+    // Meta's throughput per number: 80 messages/s unless the number was upgraded (up to 1,000).
+    const perSecond = Number(account?.settings.messagesPerSecond ?? CLOUD_API_DEFAULT_MPS);
+    const ratePerSec =
+      Number.isFinite(perSecond) && perSecond > 0 ? perSecond : CLOUD_API_DEFAULT_MPS;
+    await runtime.attach(numberId, channel, {
+      pacing: { ratePerSec, burst: Math.max(1, Math.ceil(ratePerSec)) },
+    });
     if (channel.details?.displayPhoneNumber)
       await client.db
         .update(schema.numbers)
@@ -119,11 +125,19 @@ export class CloudApiNumbers {
     return { inserted };
   }
 
+  /** The account of a number this process serves (settings and secrets), as it was attached. */
+  account(numberId: string): ChannelAccount | undefined {
+    return this.accounts.get(numberId);
+  }
+
+  private async detach(numberId: string): Promise<void> {
+    this.channels.delete(numberId);
+    this.accounts.delete(numberId);
+    await this.opts.runtime.detach(numberId);
+  }
+
   async stop(): Promise<void> {
     await this.unlisten?.();
-    for (const id of [...this.channels.keys()]) {
-      this.channels.delete(id);
-      await this.opts.runtime.detach(id);
-    }
+    for (const id of [...this.channels.keys()]) await this.detach(id);
   }
 }

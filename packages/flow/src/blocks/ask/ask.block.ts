@@ -1,8 +1,9 @@
-// ask: send the question (choices as a numbered menu: WhatsApp Web no longer delivers buttons
-// or lists), wait for the reply, check it, retry, give up after the maximum, or time out.
+// ask: send the question (choices as a numbered menu, with the menu beside it for channels that
+// render buttons or lists: the Cloud API; WhatsApp Web no longer delivers them), wait for the
+// reply, check it, retry, give up after the maximum, or time out.
 import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
-import type { InboundContent } from '../../engine/types.ts';
+import type { InboundContent, Menu } from '../../engine/types.ts';
 import { render } from '../../engine/template.ts';
 import { templateReads } from '../../graph/variable-refs.ts';
 import { regexError } from '../../validate/rule-checks.ts';
@@ -14,23 +15,30 @@ type AskNode = NodeOf<'ask'>;
 
 export const DEFAULT_MAX_RETRIES = 2;
 
+/** The question as sent: its text (a numbered menu for choices) and, for choices, the menu. */
+export function question(
+  node: AskNode,
+  vars: Readonly<Record<string, unknown>>,
+  prefix?: string,
+): { text: string; menu?: Menu } {
+  const body = render(prefix ?? node.prompt, vars);
+  if (node.validation.kind !== 'choice') return { text: body };
+  const options = node.validation.options.map((o) => render(o.label, vars));
+  const numbered = options.map((label, i) => `${i + 1}. ${label}`).join('\n');
+  return { text: `${body}\n\n${numbered}\n\nReply with a number.`, menu: { body, options } };
+}
+
 export function questionText(
   node: AskNode,
   vars: Readonly<Record<string, unknown>>,
   prefix?: string,
 ): string {
-  let text = render(prefix ?? node.prompt, vars);
-  if (node.validation.kind === 'choice') {
-    const menu = node.validation.options
-      .map((o, i) => `${i + 1}. ${render(o.label, vars)}`)
-      .join('\n');
-    text = `${text}\n\n${menu}\n\nReply with a number.`;
-  }
-  return text;
+  return question(node, vars, prefix).text;
 }
 
 export function executeAsk(node: AskNode, run: Run): Step {
-  run.say(questionText(node, run.scope));
+  const q = question(node, run.scope);
+  run.say(q.text, q.menu);
   const timer = node.timeoutSeconds ? run.setTimer(node.timeoutSeconds, 'ask_timeout') : undefined;
   run.state.wait = timer ? { k: 'input', node: node.id, timer } : { k: 'input', node: node.id };
   delete run.state.tries;
@@ -62,9 +70,9 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
   }
   run.state.tries = tries;
   const retry = node.retryPrompt
-    ? questionText(node, run.scope, node.retryPrompt)
-    : `Sorry, that doesn't look right. ${questionText(node, run.scope)}`;
-  run.say(retry);
+    ? question(node, run.scope, node.retryPrompt)
+    : question(node, run.scope, `Sorry, that doesn't look right. ${node.prompt}`);
+  run.say(retry.text, retry.menu);
   return { wait: true };
 }
 
