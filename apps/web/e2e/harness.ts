@@ -1,18 +1,20 @@
-// The whole product for a browser test: the real API and the embedded runtime on a fresh real
-// Postgres, serving the built web app on a random port (as `npm start` does), and headless
-// Chromium (the system one) driven by Playwright.
+// The whole product for a browser test: the real API and the embedded runtime (Cloud API numbers
+// included) on a fresh real Postgres, serving the built web app on a random port (as `npm start`
+// does), and headless Chromium (the system one) driven by Playwright.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { createApp, mountWebApp } from '@waflow/api';
+import { createApp, mountWebApp, readEnv } from '@waflow/api';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
-import { Runtime } from '@waflow/runtime';
+import { CloudApiNumbers, Runtime } from '@waflow/runtime';
 import { chromiumArgs, chromiumPath, createTestDatabase } from '@waflow/testkit';
 
 export const screenshotsDir = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
@@ -25,7 +27,12 @@ export interface Product {
   close(): Promise<void>;
 }
 
-export async function startProduct(): Promise<Product> {
+/**
+ * `env`: environment variables as the operator would set them for the API process, read by the
+ * API's env.ts (e.g. WAFLOW_CLOUD_API_BASE_URL pointing at a Graph API double).
+ */
+export async function startProduct(opts: { env?: Record<string, string> } = {}): Promise<Product> {
+  const env = readEnv(opts.env ?? {});
   const client = await createDb({ url: (await createTestDatabase(inject('pgUrl'), 'e2e')).url });
   await migrate(client);
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -40,7 +47,16 @@ export async function startProduct(): Promise<Product> {
     recoverMs: 300,
   });
   await runtime.start();
-  const app = createApp({ client, keyring, log, runtime });
+  // Cloud API numbers are served in this process, as main.ts serves them.
+  const cloudApi = new CloudApiNumbers({
+    client,
+    keyring,
+    runtime,
+    graph: env.graph,
+    dataDir: mkdtempSync(join(tmpdir(), 'waflow-e2e-media-')),
+  });
+  await cloudApi.start();
+  const app = createApp({ client, keyring, log, runtime, cloudApi, graph: env.graph });
   if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
     throw new Error('apps/web/dist is missing: the e2e global setup builds it');
   const server: ServerType = await new Promise((resolve) => {
@@ -74,6 +90,7 @@ export async function startProduct(): Promise<Product> {
     async close() {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
+      await cloudApi.stop();
       await runtime.stop();
       await client.close();
     },

@@ -9,6 +9,22 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /**
+   * The API's field errors (`details: [{ field, message }]` of a 400), by field path with
+   * `prefix` taken off: `fieldErrors('cloudApi.')` gives `{ appSecret: '…' }`.
+   */
+  fieldErrors(prefix = ''): Record<string, string> {
+    const out: Record<string, string> = {};
+    const items: unknown[] = Array.isArray(this.details) ? this.details : [];
+    for (const d of items) {
+      if (typeof d !== 'object' || d === null || !('field' in d) || !('message' in d)) continue;
+      const { field, message } = d;
+      if (typeof field !== 'string' || typeof message !== 'string') continue;
+      if (field.startsWith(prefix)) out[field.slice(prefix.length)] ??= message;
+    }
+    return out;
+  }
 }
 
 let accessToken: string | null = null;
@@ -75,6 +91,7 @@ export const api = {
   post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
     (await request<T>('POST', path, body ?? {}, headers)).data,
   patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, body)).data,
+  put: async <T>(path: string, body: unknown) => (await request<T>('PUT', path, body)).data,
   del: async (path: string) => {
     await request('DELETE', path);
   },

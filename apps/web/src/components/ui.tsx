@@ -103,6 +103,8 @@ export function Field({
   children: ReactNode;
   htmlFor?: string;
 }) {
+  // The control can point at the line under it: aria-describedby={hintId(htmlFor)}.
+  const id = htmlFor ? hintId(htmlFor) : undefined;
   return (
     <div className="space-y-1">
       <label htmlFor={htmlFor} className="block text-sm font-medium">
@@ -110,13 +112,20 @@ export function Field({
       </label>
       {children}
       {error ? (
-        <p className="text-xs text-danger">{error}</p>
+        <p id={id} className="text-xs text-danger">
+          {error}
+        </p>
       ) : help ? (
-        <p className="text-xs text-muted">{help}</p>
+        <p id={id} className="text-xs text-muted">
+          {help}
+        </p>
       ) : null}
     </div>
   );
 }
+
+/** The id of the help or error line a Field shows under the control with id `htmlFor`. */
+export const hintId = (htmlFor: string) => `${htmlFor}-hint`;
 
 export function Card({ className, children, ...rest }: HTMLAttributes<HTMLDivElement>) {
   return (
@@ -187,18 +196,26 @@ export function Modal({
   open,
   onOpenChange,
   title,
+  wide = false,
   children,
 }: {
   open: boolean;
   onOpenChange: (o: boolean) => void;
   title: string;
+  /** Wider, for long values such as addresses and tokens. */
+  wide?: boolean;
   children: ReactNode;
 }) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-black/40" />
-        <Dialog.Content className="fixed top-1/2 left-1/2 w-[min(92vw,460px)] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-panel p-5 shadow-xl">
+        <Dialog.Content
+          className={cx(
+            'fixed top-1/2 left-1/2 max-h-[92vh] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-line bg-panel p-5 shadow-xl',
+            wide ? 'w-[min(92vw,640px)]' : 'w-[min(92vw,460px)]',
+          )}
+        >
           <Dialog.Title className="mb-3 text-lg font-semibold">{title}</Dialog.Title>
           <Dialog.Description className="sr-only">{title}</Dialog.Description>
           {children}

@@ -1,54 +1,37 @@
-// WhatsApp numbers: add one, scan its QR code (streamed live, refreshed as WhatsApp rotates it),
-// watch its status, relink, remove.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// Numbers: add one (WhatsApp Web, Cloud API or sandbox), watch its status live; a WhatsApp Web
+// number shows its QR code to scan (refreshed as WhatsApp rotates it) and can be relinked, a Cloud
+// API number opens what to paste into Meta's dashboard and checks its connection; remove.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { api, ApiError, streamEvents } from '../api.ts';
-import {
-  Badge,
-  Button,
-  Card,
-  Empty,
-  Field,
-  Input,
-  Modal,
-  Select,
-  Spinner,
-  useToast,
-} from '../components/ui.tsx';
+import { Badge, Button, Card, Empty, Modal, Spinner, useToast } from '../components/ui.tsx';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { AddNumberDialog } from './add-number-dialog.tsx';
+import { CloudApiPanel, connectionKey } from './cloud-api-panel.tsx';
+import { CHANNEL, phoneText, STATUS, type NumberRow } from './number-view.ts';
 
-interface NumberRow {
-  id: string;
-  label: string;
-  channel: 'whatsapp' | 'sandbox';
-  phone: string | null;
-  status: 'new' | 'qr' | 'authenticated' | 'ready' | 'disconnected' | 'logged_out';
-  flowId: string | null;
-  lastError: string | null;
-  restartCount: number;
-}
-
-const STATUS: Record<
-  NumberRow['status'],
-  { text: string; tone: 'neutral' | 'good' | 'warn' | 'bad' }
-> = {
-  new: { text: 'Connecting', tone: 'neutral' },
-  qr: { text: 'Scan the QR code', tone: 'warn' },
-  authenticated: { text: 'Connecting', tone: 'neutral' },
-  ready: { text: 'Ready', tone: 'good' },
-  disconnected: { text: 'Disconnected', tone: 'bad' },
-  logged_out: { text: 'Logged out', tone: 'bad' },
-};
-
-function LiveNumber({ n, onChanged }: { n: NumberRow; onChanged: () => void }) {
+function LiveNumber({
+  n,
+  onChanged,
+  justAdded,
+}: {
+  n: NumberRow;
+  onChanged: () => void;
+  /** Added a moment ago: a Cloud API number opens its connection details at once. */
+  justAdded: boolean;
+}) {
   const ws = useWs();
   const { can } = useSession();
   const toast = useToast();
   const [live, setLive] = useState(n);
   const [qr, setQr] = useState<string | null>(null);
   const [confirm, setConfirm] = useState(false);
+  const [connection, setConnection] = useState(false);
+  useEffect(() => {
+    if (justAdded && n.channel === 'cloud_api') setConnection(true);
+  }, [justAdded, n.channel]);
   useEffect(() => {
     const ctrl = new AbortController();
     streamEvents(
@@ -58,30 +41,27 @@ function LiveNumber({ n, onChanged }: { n: NumberRow; onChanged: () => void }) {
           const s = data as NumberRow;
           setLive((prev) => ({ ...prev, ...s }));
           if (s.status !== 'qr') setQr(null);
-        } else if (event === 'qr')
+        } else if (event === 'qr' && n.channel === 'whatsapp')
           void QRCode.toDataURL((data as { qr: string }).qr, { margin: 1, width: 220 }).then(setQr);
       },
       ctrl.signal,
     );
     return () => ctrl.abort();
-  }, [ws, n.id]);
+  }, [ws, n.id, n.channel]);
   const s = STATUS[live.status];
   return (
-    <Card className="p-4">
+    <Card className="p-4" data-testid={`number-${live.label}`}>
       <div className="flex items-start justify-between gap-2">
         <div>
           <h2 className="font-medium">{live.label}</h2>
-          <p className="text-sm text-muted">
-            {live.phone
-              ? `+${live.phone}`
-              : live.channel === 'sandbox'
-                ? 'Sandbox (test) number'
-                : 'Not linked yet'}
-          </p>
+          <p className="text-sm text-muted">{phoneText(live)}</p>
         </div>
-        <Badge tone={s.tone}>{s.text}</Badge>
+        <div className="flex flex-col items-end gap-1">
+          <Badge tone={s.tone}>{s.text}</Badge>
+          <Badge>{CHANNEL[live.channel]}</Badge>
+        </div>
       </div>
-      {qr ? (
+      {qr && live.channel === 'whatsapp' ? (
         <div className="mt-3 text-center">
           <img
             src={qr}
@@ -100,9 +80,14 @@ function LiveNumber({ n, onChanged }: { n: NumberRow; onChanged: () => void }) {
       {live.restartCount ? (
         <p className="mt-1 text-xs text-muted">Restarted {live.restartCount} time(s)</p>
       ) : null}
-      {can('admin') ? (
+      {live.channel === 'cloud_api' || can('admin') ? (
         <div className="mt-3 flex gap-2">
-          {live.channel === 'whatsapp' ? (
+          {live.channel === 'cloud_api' ? (
+            <Button size="sm" variant="secondary" onClick={() => setConnection(true)}>
+              Connection
+            </Button>
+          ) : null}
+          {live.channel === 'whatsapp' && can('admin') ? (
             <Button
               size="sm"
               variant="secondary"
@@ -117,14 +102,28 @@ function LiveNumber({ n, onChanged }: { n: NumberRow; onChanged: () => void }) {
               Relink
             </Button>
           ) : null}
-          <Button size="sm" variant="ghost" onClick={() => setConfirm(true)}>
-            Remove
-          </Button>
+          {can('admin') ? (
+            <Button size="sm" variant="ghost" onClick={() => setConfirm(true)}>
+              Remove
+            </Button>
+          ) : null}
         </div>
+      ) : null}
+      {live.channel === 'cloud_api' ? (
+        <CloudApiPanel
+          number={live}
+          open={connection}
+          onOpenChange={setConnection}
+          onChecked={(r) => {
+            if (r.ok) setLive((prev) => ({ ...prev, phone: r.displayPhoneNumber }));
+          }}
+        />
       ) : null}
       <Modal open={confirm} onOpenChange={setConfirm} title={`Remove ${live.label}?`}>
         <p className="mb-4 text-sm">
-          The bot stops answering on this number and its WhatsApp session is forgotten.
+          {live.channel === 'whatsapp'
+            ? 'The bot stops answering on this number and its WhatsApp session is forgotten.'
+            : 'The bot stops answering on this number.'}{' '}
           Conversations and results stay.
         </p>
         <div className="flex justify-end gap-2">
@@ -152,7 +151,6 @@ function LiveNumber({ n, onChanged }: { n: NumberRow; onChanged: () => void }) {
 export function NumbersPage() {
   const ws = useWs();
   const { can } = useSession();
-  const toast = useToast();
   const qc = useQueryClient();
   const numbers = useQuery({
     queryKey: [ws, 'numbers'],
@@ -163,21 +161,8 @@ export function NumbersPage() {
     queryFn: () => api.get<{ items: { id: string; name: string }[] }>(`${ws}/flows?limit=100`),
   });
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ label: '', flowId: '', channel: 'whatsapp' });
+  const [added, setAdded] = useState<string | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: [ws, 'numbers'] });
-  const add = useMutation({
-    mutationFn: () =>
-      api.post(`${ws}/numbers`, {
-        label: form.label,
-        channel: form.channel,
-        ...(form.flowId ? { flowId: form.flowId } : {}),
-      }),
-    onSuccess: () => {
-      setOpen(false);
-      refresh();
-    },
-    onError: (e) => toast('bad', e instanceof ApiError ? e.message : 'Could not add the number.'),
-  });
   return (
     <Page
       title="Numbers"
@@ -187,66 +172,27 @@ export function NumbersPage() {
         <Spinner />
       ) : !numbers.data?.items.length ? (
         <Empty title="No numbers yet">
-          Add a WhatsApp number and scan its QR code with the phone.
+          Add a number: link a phone&apos;s WhatsApp with a QR code, or connect a WhatsApp Cloud API
+          number from Meta.
         </Empty>
       ) : (
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {numbers.data.items.map((n) => (
-            <LiveNumber key={n.id} n={n} onChanged={refresh} />
+            <LiveNumber key={n.id} n={n} onChanged={refresh} justAdded={n.id === added} />
           ))}
         </div>
       )}
-      <Modal open={open} onOpenChange={setOpen} title="Add a number">
-        <form
-          className="space-y-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            add.mutate();
-          }}
-        >
-          <Field label="Label" htmlFor="label" help="E.g. Sales line.">
-            <Input
-              id="label"
-              value={form.label}
-              onChange={(e) => setForm({ ...form, label: e.target.value })}
-              required
-              autoFocus
-            />
-          </Field>
-          <Field label="Flow that answers" htmlFor="flow">
-            <Select
-              id="flow"
-              value={form.flowId}
-              onChange={(e) => setForm({ ...form, flowId: e.target.value })}
-            >
-              <option value="">— none yet —</option>
-              {flows.data?.items.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field label="Kind" htmlFor="kind">
-            <Select
-              id="kind"
-              value={form.channel}
-              onChange={(e) => setForm({ ...form, channel: e.target.value })}
-            >
-              <option value="whatsapp">WhatsApp (scan a QR code)</option>
-              <option value="sandbox">Sandbox (for testing)</option>
-            </Select>
-          </Field>
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={add.isPending}>
-              Add
-            </Button>
-          </div>
-        </form>
-      </Modal>
+      <AddNumberDialog
+        open={open}
+        onOpenChange={setOpen}
+        flows={flows.data?.items ?? []}
+        onAdded={(n) => {
+          setOpen(false);
+          if (n.cloudApi) qc.setQueryData(connectionKey(ws, n.id), n.cloudApi);
+          setAdded(n.id);
+          refresh();
+        }}
+      />
     </Page>
   );
 }

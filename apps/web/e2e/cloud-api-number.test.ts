@@ -1,0 +1,232 @@
+// A WhatsApp Cloud API number end to end in real Chromium, against the real API and runtime with
+// a double of Meta's Graph API: added through the dialog (a malformed app secret refused under its
+// field), its callback URL and verify token shown and copied, the connection checked, credentials
+// replaced, a signed webhook to the shown callback URL answered by the published flow through the
+// double; a viewer sees the details without the admin's buttons.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  messageWebhook,
+  postSigned,
+  startGraphApiDouble,
+  type GraphApiDouble,
+} from '@waflow/testkit/graph-api';
+import { screenshotsDir, startProduct, type Product } from './harness.ts';
+
+const ACCESS_TOKEN = 'EAAG-e2e-access-token-0123456789';
+const APP_SECRET = '0123456789abcdef0123456789abcdef';
+const PHONE_NUMBER_ID = '106540352242922';
+const WABA_ID = '102290129340398';
+
+const leadFlow: unknown = JSON.parse(
+  readFileSync(
+    new URL('../../../schemas/examples/lead-capture.flow.json', import.meta.url),
+    'utf8',
+  ),
+);
+
+describe('a Cloud API number in the web app', () => {
+  let graph: GraphApiDouble;
+  let product: Product;
+  let page: Page;
+
+  beforeAll(async () => {
+    graph = await startGraphApiDouble({
+      accessToken: ACCESS_TOKEN,
+      phoneNumbers: { [PHONE_NUMBER_ID]: { display: '+1 555-0100', verifiedName: 'Acme' } },
+    });
+    product = await startProduct({ env: { WAFLOW_CLOUD_API_BASE_URL: graph.baseUrl } });
+    page = await product.page();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: product.url,
+    });
+  });
+  afterAll(async () => {
+    await product?.close();
+    await graph?.close();
+  });
+
+  /** The help or error line under a field (the control's aria-describedby). */
+  const hintOf = async (label: string) => {
+    const hint = await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby');
+    return page.locator(`[id="${hint}"]`).textContent();
+  };
+
+  it('adds the number, shows what to paste into Meta, checks it, takes new credentials and answers a signed webhook', async () => {
+    await page.goto(product.url);
+    await page.getByLabel('Your name').fill('Olga Owner');
+    await page.getByLabel('Email').fill('olga@acme.test');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Workspace name').fill('Acme');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+
+    // The flow that answers, published through the API with the session's access token.
+    const published = await page.evaluate(async (config) => {
+      const { accessToken } = (await (
+        await fetch('/api/v1/auth/refresh', { method: 'POST' })
+      ).json()) as { accessToken: string };
+      const headers = {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/json',
+      };
+      const me = (await (await fetch('/api/v1/me', { headers })).json()) as {
+        workspaces: { id: string }[];
+      };
+      const flows = `/api/v1/workspaces/${me.workspaces[0]?.id}/flows`;
+      const flow = (await (
+        await fetch(flows, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ name: 'Leads', config }),
+        })
+      ).json()) as { id: string };
+      const res = await fetch(`${flows}/${flow.id}/publish`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      return res.status;
+    }, leadFlow);
+    expect(published).toBe(201);
+
+    await page.getByRole('link', { name: 'Numbers' }).click();
+    await page.getByRole('button', { name: 'Add number' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Label').fill('Meta line');
+    await dialog.getByLabel('Flow that answers').selectOption({ label: 'Leads' });
+    for (const name of [
+      'WhatsApp Web (scan a QR)',
+      'WhatsApp Cloud API (Meta)',
+      'Sandbox (simulator only)',
+    ])
+      await dialog.getByRole('radio', { name }).waitFor();
+    await dialog.getByRole('radio', { name: 'WhatsApp Cloud API (Meta)' }).check();
+    await dialog.getByLabel('Phone number ID').fill(PHONE_NUMBER_ID);
+    await dialog.getByLabel('WhatsApp Business Account ID').fill(WABA_ID);
+    await dialog.getByLabel('Access token').fill(ACCESS_TOKEN);
+    expect(await dialog.getByLabel('Access token').getAttribute('type')).toBe('password');
+    expect(await dialog.getByLabel('App secret').getAttribute('type')).toBe('password');
+    expect(await hintOf('App secret')).toContain('App settings → Basic');
+
+    // Not the hex string Meta shows: the API refuses it, said under the field.
+    await dialog.getByLabel('App secret').fill('my app secret');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => hintOf('App secret')).toContain('the app secret is the hex string');
+    expect(await dialog.getByLabel('App secret').getAttribute('aria-invalid')).toBe('true');
+    expect(await hintOf('Phone number ID')).toContain('API Setup');
+
+    await dialog.getByLabel('App secret').fill(APP_SECRET);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+
+    // The new number opens what to paste into Meta's dashboard.
+    const panel = page.getByTestId('cloud-api-panel');
+    await page.getByRole('heading', { name: 'Connect Meta line to Meta' }).waitFor();
+    const callbackUrl = (await panel.getByTestId('callback-url').textContent()) ?? '';
+    expect(callbackUrl).toMatch(
+      new RegExp(`^${product.url}/api/v1/channels/cloud-api/[0-9a-f-]{36}/webhook$`),
+    );
+    const verifyToken = (await panel.getByTestId('verify-token').textContent()) ?? '';
+    expect(verifyToken.length).toBeGreaterThanOrEqual(20);
+    await panel.getByText('subscribe to the messages field').waitFor();
+    await panel.getByRole('button', { name: 'Copy callback URL' }).click();
+    await page.getByText('Callback URL copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(callbackUrl);
+    // Neither the token nor the secret is anywhere on the page.
+    const html = await page.content();
+    expect(html).not.toContain(ACCESS_TOKEN);
+    expect(html).not.toContain(APP_SECRET);
+
+    // Meta's subscription check passes with the verify token shown.
+    const subscribe = await fetch(
+      `${callbackUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=4242`,
+    );
+    expect(await subscribe.text()).toBe('4242');
+
+    await panel.getByRole('button', { name: 'Check connection' }).click();
+    await panel
+      .getByRole('status')
+      .getByText('Connected: Meta knows this number as +1 555-0100 (Acme).')
+      .waitFor();
+    await page.screenshot({ path: `${screenshotsDir}numbers-cloud-api.png` });
+
+    // New credentials (a rotated token): the IDs filled in, the secrets asked for again.
+    await panel.getByRole('button', { name: 'Replace credentials' }).click();
+    expect(await panel.getByLabel('Phone number ID').inputValue()).toBe(PHONE_NUMBER_ID);
+    expect(await panel.getByLabel('Access token').inputValue()).toBe('');
+    await panel.getByLabel('Access token').fill('EAAG-cut-short');
+    await panel.getByLabel('App secret').fill(APP_SECRET);
+    await panel.getByRole('button', { name: 'Save credentials' }).click();
+    await expect.poll(() => hintOf('Access token')).toContain('paste the whole access token');
+    await panel.getByLabel('Access token').fill(ACCESS_TOKEN);
+    await panel.getByRole('button', { name: 'Save credentials' }).click();
+    await page.getByText('New credentials saved').waitFor();
+    expect(await panel.getByTestId('verify-token').textContent()).toBe(verifyToken);
+
+    // The card: ready, its phone from Meta, a Cloud API badge and no QR code.
+    await page.keyboard.press('Escape');
+    const card = page.getByTestId('number-Meta line');
+    await card.getByText('+1 555-0100').waitFor();
+    await card.getByText('Cloud API', { exact: true }).waitFor();
+    await card.getByText('Ready', { exact: true }).waitFor();
+    expect(await page.getByTestId('qr').count()).toBe(0);
+
+    // A contact writes: Meta's signed webhook to the callback URL shown; the bot answers.
+    const target = {
+      url: callbackUrl,
+      appSecret: APP_SECRET,
+      phoneNumberId: PHONE_NUMBER_ID,
+      displayPhoneNumber: '15550100',
+      wabaId: WABA_ID,
+    };
+    const hi = messageWebhook(
+      target,
+      { waId: '34600111222', name: 'Ana' },
+      { kind: 'text', text: 'hi' },
+    );
+    expect((await postSigned(callbackUrl, hi.payload, APP_SECRET)).status).toBe(200);
+    const sends = await graph.waitForSends(2);
+    expect(
+      sends.map((s) => [s.body.to, (s.body.text as { body?: string } | undefined)?.body]),
+    ).toEqual([
+      ['34600111222', "Hi! I'm the Acme assistant. I'll ask three quick questions."],
+      ['34600111222', "What's your name?"],
+    ]);
+  });
+
+  it('shows a viewer the connection details, without check, replace or remove', async () => {
+    const invite = await page.evaluate(async () => {
+      const { accessToken } = (await (
+        await fetch('/api/v1/auth/refresh', { method: 'POST' })
+      ).json()) as { accessToken: string };
+      const headers = {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/json',
+      };
+      const me = (await (await fetch('/api/v1/me', { headers })).json()) as {
+        workspaces: { id: string }[];
+      };
+      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/invites`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: 'vic@acme.test', role: 'viewer' }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    });
+    const viewer = await product.page();
+    await viewer.goto(`${product.url}/invite/${invite}`);
+    await viewer.getByLabel('Your name').fill('Vic Viewer');
+    await viewer.getByLabel('Password').fill('viewer password 1');
+    await viewer.getByRole('button', { name: 'Join workspace' }).click();
+    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await viewer.getByRole('link', { name: 'Numbers' }).click();
+    await viewer
+      .getByTestId('number-Meta line')
+      .getByRole('button', { name: 'Connection' })
+      .click();
+    await viewer.getByTestId('callback-url').waitFor();
+    for (const name of ['Check connection', 'Replace credentials', 'Remove', 'Add number'])
+      expect(await viewer.getByRole('button', { name }).count()).toBe(0);
+  });
+});
