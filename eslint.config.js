@@ -33,7 +33,7 @@ export default tseslint.config(
       'apps/**/*.test.ts',
       'apps/**/test/**',
       'apps/**/e2e/**',
-      'apps/api/src/**/test-harness.ts',
+      'apps/api/src/**/*test-harness.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -16,6 +16,7 @@ import { registerOwnAccount } from './routes/auth/password.ts';
 import { registerFlows } from './routes/flows/flows.ts';
 import { registerNumbers } from './routes/numbers/numbers.ts';
 import { registerCloudApiWebhook } from './routes/channels/cloud-api-webhook.ts';
+import { registerTwilioWebhook } from './routes/channels/twilio-webhook.ts';
 import { registerSetup } from './routes/setup/setup.ts';
 import { registerSimulator } from './routes/simulator/simulator.ts';
 import { registerJoin } from './routes/team/join.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerFlows(route, deps);
   registerNumbers(route, deps);
   registerCloudApiWebhook(route, deps);
+  registerTwilioWebhook(route, deps);
   registerSimulator(route, deps);
   registerTeam(route, deps);
   registerJoin(route, deps, guard);

@@ -5,7 +5,8 @@ import type { DbClient, Keyring } from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
 import type { Logger } from 'pino';
 import type { GraphConfig } from '@waflow/channel/cloud-api';
-import type { CloudApiPort, RuntimePort } from './runtime-port.ts';
+import type { TwilioConfig } from '@waflow/channel/twilio';
+import type { ProviderPort, RuntimePort } from './runtime-port.ts';
 import type { Limits } from './limits.ts';
 import type { TrustedProxies } from './auth/client-address.ts';
 
@@ -17,9 +18,13 @@ export interface Deps {
   log: Logger;
   runtime?: RuntimePort;
   /** Serves the Cloud API numbers; absent, their webhooks answer 503 (Meta redelivers later). */
-  cloudApi?: CloudApiPort;
+  cloudApi?: ProviderPort;
   /** WAFLOW_CLOUD_API_BASE_URL / WAFLOW_CLOUD_API_VERSION: where "check connection" and templates are read. */
   graph?: GraphConfig;
+  /** Serves the Twilio numbers; absent, their webhooks answer 503 (Twilio retries). */
+  twilio?: ProviderPort;
+  /** WAFLOW_TWILIO_BASE_URL: Twilio's REST API (or a double). */
+  twilioConfig?: TwilioConfig;
   /** The conversation coordinator (Redis when configured): /ready reports on it. */
   coord?: Coordinator;
   /** Secure cookies and HSTS whatever the request's protocol (normally derived: transport-security.ts). */

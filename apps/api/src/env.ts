@@ -3,6 +3,7 @@
 import { readHostLease, type HostLease } from '@waflow/db';
 import { readEgressPolicy, type EgressPolicy } from '@waflow/egress';
 import { defaultGraphConfig, type GraphConfig } from '@waflow/channel/cloud-api';
+import { defaultTwilioConfig, type TwilioConfig } from '@waflow/channel/twilio';
 import { readLimits, type Limits } from './limits.ts';
 import { parseTrustedProxies, type TrustedProxies } from './auth/client-address.ts';
 
@@ -34,6 +35,8 @@ export interface Env {
   trustedProxies: TrustedProxies;
   /** WAFLOW_CLOUD_API_BASE_URL and WAFLOW_CLOUD_API_VERSION: Meta's Graph API (or a double). */
   graph: GraphConfig;
+  /** WAFLOW_TWILIO_BASE_URL: Twilio's REST API (or a double). */
+  twilio: TwilioConfig;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
@@ -83,6 +86,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     problems.push(
       `WAFLOW_CLOUD_API_VERSION must look like v21.0 (Meta's Graph API version), not "${graphVersion}"`,
     );
+  const twilioBase =
+    env.WAFLOW_TWILIO_BASE_URL?.trim().replace(/\/+$/, '') || defaultTwilioConfig.baseUrl;
+  if (!/^https?:\/\/[^/\s]+/.test(twilioBase))
+    problems.push(
+      `WAFLOW_TWILIO_BASE_URL must be an http(s) address such as https://api.twilio.com, not "${twilioBase}"`,
+    );
   if (problems.length > 0) throw new Error(`Configuration problems:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -103,5 +112,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     limits,
     trustedProxies,
     graph: { baseUrl: graphBase, version: graphVersion },
+    twilio: { baseUrl: twilioBase },
   };
 }

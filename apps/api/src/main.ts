@@ -6,7 +6,8 @@ import { serve } from '@hono/node-server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
-import { CloudApiNumbers, Runtime, createLogger } from '@waflow/runtime';
+import { createLogger, Runtime, startProviders } from '@waflow/runtime';
+import { twilioStatusUrl } from './routes/channels/twilio-webhook.ts';
 import { createApp } from './app.ts';
 import { mountWebApp } from './web-app.ts';
 import { startNumberWorkers } from './number-workers.ts';
@@ -43,15 +44,18 @@ const sandboxes = await client.db
   .where(and(eq(schema.numbers.channel, 'sandbox'), isNull(schema.numbers.deletedAt)));
 for (const n of sandboxes) await runtime.attachSandbox(n.id);
 
-// Cloud API numbers need no browser: served here too, their webhooks come to this API.
-const cloudApi = new CloudApiNumbers({
+// Cloud API and Twilio numbers need no browser: served here too, their webhooks come to this API.
+// Twilio posts each send's statuses where the send asks: only reachable at a public URL.
+const { publicUrl } = env;
+const providers = await startProviders({
   client,
   keyring,
   runtime,
-  graph: env.graph,
   dataDir: env.dataDir,
+  graph: env.graph,
+  twilio: env.twilio,
+  twilioStatusUrl: (id) => (publicUrl ? twilioStatusUrl(publicUrl, id) : undefined),
 });
-await cloudApi.start();
 
 // WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
 const stopNumberWorkers = await startNumberWorkers(client, env, log);
@@ -61,8 +65,10 @@ const app = createApp({
   keyring,
   log,
   runtime,
-  cloudApi,
+  cloudApi: providers.cloudApi,
   graph: env.graph,
+  twilio: providers.twilio,
+  twilioConfig: env.twilio,
   coord,
   egressPolicy,
   limits: env.limits,
@@ -87,7 +93,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   server.close();
   await stopNumberWorkers();
-  await cloudApi.stop();
+  await providers.stop();
   await runtime.stop();
   await coord.close();
   await client.close();

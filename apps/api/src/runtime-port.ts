@@ -2,7 +2,6 @@
 // embedded Runtime; the routes see only this port, so the API depends on packages, never on the
 // runtime's code (a lint rule forbids one app importing another outside the composition).
 import type { InboundMessage, OutboundMessage } from '@waflow/channel';
-import type { CloudWebhookBatch } from '@waflow/channel/cloud-api';
 import type { Coordinator } from '@waflow/coord';
 import type { InboundPayload } from '@waflow/db';
 import type { HistogramSnapshot } from '@waflow/telemetry';
@@ -44,10 +43,20 @@ export interface RuntimePort {
   ): Promise<{ inserted: boolean }>;
 }
 
-/** What serves the Cloud API numbers (the embedded runtime's CloudApiNumbers). */
-export interface CloudApiPort {
+/** What serves the numbers of an official channel (the embedded runtime's ProviderNumbers). */
+export interface ProviderPort {
   /** A verified webhook's messages persisted and statuses recorded; resolves once all is stored. */
-  deliver(numberId: string, batch: CloudWebhookBatch): Promise<{ inserted: number }>;
+  deliver(
+    numberId: string,
+    delivery: {
+      messages: InboundMessage[];
+      statuses: {
+        providerMessageId: string;
+        level: 'sent' | 'delivered' | 'read' | 'failed';
+        error?: { reason: string };
+      }[];
+    },
+  ): Promise<{ inserted: number }>;
   /** Serves the number again with its current credentials (after they changed). */
   attach(numberId: string): Promise<void>;
   /** The account of a number served here, as attached (saves the webhook route two reads). */

@@ -4,11 +4,16 @@ export { Runtime, RuntimeNotReadyError, type RuntimeOptions } from './runtime.ts
 export { SandboxChannel, type SandboxSent } from './channels/sandbox/sandbox-channel.ts';
 export { createLogger, type Logger } from './observability/logger.ts';
 export {
+  CLOUD_API_DEFAULT_MPS,
   CloudApiChannel,
-  OUTSIDE_WINDOW_REASON,
-  SERVICE_WINDOW_MS,
+  cloudApiProvider,
 } from './channels/cloud-api/cloud-api-channel.ts';
+export { TwilioChannel, twilioProvider } from './channels/twilio/twilio-channel.ts';
 export {
-  CloudApiNumbers,
-  type CloudApiNumbersOptions,
-} from './channels/cloud-api/cloud-api-numbers.ts';
+  ProviderNumbers,
+  type ProviderDelivery,
+  type ProviderKind,
+  type ProviderNumbersOptions,
+} from './channels/provider/provider-numbers.ts';
+export { startProviders, type Providers } from './channels/provider/start-providers.ts';
+export { OUTSIDE_WINDOW_REASON, SERVICE_WINDOW_MS } from './channels/provider/service-window.ts';

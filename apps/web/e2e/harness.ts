@@ -14,7 +14,7 @@ import { inject } from 'vitest';
 import { createApp, mountWebApp, readEnv } from '@waflow/api';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
-import { CloudApiNumbers, Runtime } from '@waflow/runtime';
+import { Runtime, startProviders } from '@waflow/runtime';
 import { chromiumArgs, chromiumPath, createTestDatabase } from '@waflow/testkit';
 
 export const screenshotsDir = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
@@ -47,16 +47,26 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     recoverMs: 300,
   });
   await runtime.start();
-  // Cloud API numbers are served in this process, as main.ts serves them.
-  const cloudApi = new CloudApiNumbers({
+  // Cloud API and Twilio numbers are served in this process, as main.ts serves them.
+  const providers = await startProviders({
     client,
     keyring,
     runtime,
-    graph: env.graph,
     dataDir: mkdtempSync(join(tmpdir(), 'waflow-e2e-media-')),
+    graph: env.graph,
+    twilio: env.twilio,
+    twilioStatusUrl: () => undefined,
   });
-  await cloudApi.start();
-  const app = createApp({ client, keyring, log, runtime, cloudApi, graph: env.graph });
+  const app = createApp({
+    client,
+    keyring,
+    log,
+    runtime,
+    cloudApi: providers.cloudApi,
+    graph: env.graph,
+    twilio: providers.twilio,
+    twilioConfig: env.twilio,
+  });
   if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
     throw new Error('apps/web/dist is missing: the e2e global setup builds it');
   const server: ServerType = await new Promise((resolve) => {
@@ -90,7 +100,7 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     async close() {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
-      await cloudApi.stop();
+      await providers.stop();
       await runtime.stop();
       await client.close();
     },

@@ -32,6 +32,9 @@ const PUBLIC_ROUTES = [
   // Meta calls these; the POST is verified by X-Hub-Signature-256 (cloud-api-webhook.ts).
   'get /api/v1/channels/cloud-api/:numberId/webhook',
   'post /api/v1/channels/cloud-api/:numberId/webhook',
+  // Twilio calls these, verified by X-Twilio-Signature (twilio-webhook.ts).
+  'post /api/v1/channels/twilio/:numberId/webhook',
+  'post /api/v1/channels/twilio/:numberId/status',
 ].sort();
 
 /** Routes on the app that are not API operations (operations endpoints, the docs themselves). */

@@ -23,9 +23,10 @@ export function cloudApiWebhookUrl(publicBase: string, numberId: string): string
   return `${publicBase.replace(/\/+$/, '')}${CLOUD_API_WEBHOOK_PATH.replace(':numberId', numberId)}`;
 }
 
-/** The Cloud API number's account (settings and secrets), or 404 (also outside `workspaceId`). */
-export async function loadCloudAccount(
+/** An official-channel number's account (settings and secrets), or 404 (also outside `workspaceId`). */
+export async function loadProviderAccount(
   deps: Deps,
+  channel: 'cloud_api' | 'twilio',
   numberId: string | undefined,
   workspaceId?: string,
 ) {
@@ -36,7 +37,7 @@ export async function loadCloudAccount(
     .where(
       and(
         eq(schema.numbers.id, numberId),
-        eq(schema.numbers.channel, 'cloud_api'),
+        eq(schema.numbers.channel, channel),
         isNull(schema.numbers.deletedAt),
         workspaceId ? eq(schema.numbers.workspaceId, workspaceId) : undefined,
       ),
@@ -46,14 +47,29 @@ export async function loadCloudAccount(
   return { numberId, ...account };
 }
 
+/** The Cloud API number's account, or 404. */
+export const loadCloudAccount = (deps: Deps, numberId: string | undefined, workspaceId?: string) =>
+  loadProviderAccount(deps, 'cloud_api', numberId, workspaceId);
+
+/**
+ * The account the serving runtime attached the number with (current: credentials changed
+ * through the API re-attach it); read from the database for a number not served here.
+ */
+export async function servedAccount(
+  deps: Deps,
+  channel: 'cloud_api' | 'twilio',
+  numberId: string | undefined,
+) {
+  const port = channel === 'cloud_api' ? deps.cloudApi : deps.twilio;
+  const served = isUuid(numberId) ? port?.account(numberId) : undefined;
+  return served && numberId
+    ? { numberId, ...served }
+    : loadProviderAccount(deps, channel, numberId);
+}
+
 export function registerCloudApiWebhook(route: RouteFn, deps: Deps): void {
   const tag = 'Channels';
-  // The account the serving runtime attached the number with (current: credentials changed
-  // through the API re-attach it); read from the database for a number not served here.
-  const accountOf = async (numberId: string | undefined) => {
-    const served = isUuid(numberId) ? deps.cloudApi?.account(numberId) : undefined;
-    return served && numberId ? { numberId, ...served } : loadCloudAccount(deps, numberId);
-  };
+  const accountOf = (numberId: string | undefined) => servedAccount(deps, 'cloud_api', numberId);
 
   route({
     method: 'get',

@@ -4,10 +4,7 @@
 // 401, nothing stored), redeliveries deduplicated, rate limits retried without a double send,
 // the 24-hour window enforced before any HTTP call, media downloaded by id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { and, eq } from 'drizzle-orm';
-import { OUTSIDE_WINDOW_REASON } from '@waflow/runtime';
 import { schema } from '@waflow/db';
 import {
   graphFailure,
@@ -19,6 +16,7 @@ import {
   type WebhookTarget,
 } from '@waflow/testkit/graph-api';
 import { startHarness, until, type Harness } from '../integrations/test-harness.ts';
+import { expectRefusedOutsideWindow, serveOverHttp } from './provider-test-harness.ts';
 
 const ACCESS_TOKEN = 'EAAG-test-access-token-0123456789';
 const APP_SECRET = '0123456789abcdef0123456789abcdef';
@@ -28,7 +26,7 @@ const WABA_ID = '102290129340398';
 describe('a WhatsApp Cloud API number', () => {
   let graph: GraphApiDouble;
   let h: Harness;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveOverHttp>>;
   let base = '';
   let numberId = '';
   let target: WebhookTarget;
@@ -52,12 +50,11 @@ describe('a WhatsApp Cloud API number', () => {
       phoneNumbers: { [PHONE_NUMBER_ID]: { display: '+1 555-0100', verifiedName: 'Acme' } },
     });
     h = await startHarness({ WAFLOW_CLOUD_API_BASE_URL: graph.baseUrl });
-    server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveOverHttp(h);
+    base = server.base;
   });
   afterAll(async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
     await h.close();
     await graph.close();
   });
@@ -317,26 +314,10 @@ describe('a WhatsApp Cloud API number', () => {
   });
 
   it('never sends free-form to a contact outside the 24-hour window', async () => {
-    const key = (
-      await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, {
-        token: h.admin,
-        body: { name: 'CRM' },
-      })
-    ).body.key as string;
-    const postsBefore = graph.requests.filter((r) => r.method === 'POST').length;
-    const started = await h.call('POST', `/api/v1/integrations/flows/${h.flowId}/start`, {
-      token: key,
-      body: { numberId, contact: { phone: '+34 600 999 888', name: 'Bea' }, variables: {} },
-    });
-    expect(started.status).toBe(202);
-    const failed = async () =>
-      h.client.db
-        .select({ error: schema.outbox.error })
-        .from(schema.outbox)
-        .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'failed')));
-    await until(async () => (await failed()).length > 0 || undefined, 'the refused send');
-    expect((await failed())[0]?.error).toBe(OUTSIDE_WINDOW_REASON);
-    // Refused before any HTTP call: no message to Bea reached the Graph API.
-    expect(graph.requests.filter((r) => r.method === 'POST').length).toBe(postsBefore);
+    await expectRefusedOutsideWindow(
+      h,
+      numberId,
+      () => graph.requests.filter((r) => r.method === 'POST').length,
+    );
   });
 });

@@ -22,7 +22,13 @@ import {
   type Keyring,
 } from '@waflow/db';
 import type { EgressPolicy } from '@waflow/egress';
-import { CloudApiNumbers, Runtime, type SandboxChannel } from '@waflow/runtime';
+import {
+  Runtime,
+  startProviders,
+  type ProviderNumbers,
+  type SandboxChannel,
+} from '@waflow/runtime';
+import { twilioStatusUrl } from '../channels/twilio-webhook.ts';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
 import { readEnv } from '../../env.ts';
@@ -103,7 +109,8 @@ export interface Harness {
   client: DbClient;
   keyring: Keyring;
   runtime: Runtime;
-  cloudApi: CloudApiNumbers;
+  cloudApi: ProviderNumbers;
+  twilio: ProviderNumbers;
   app: ReturnType<typeof createApp>;
   egressPolicy: EgressPolicy;
   receiver: Receiver;
@@ -144,15 +151,17 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     recoverMs: 200,
   });
   await runtime.start();
-  // Cloud API numbers are served as main.ts serves them (WAFLOW_CLOUD_API_BASE_URL: a double).
-  const cloudApi = new CloudApiNumbers({
+  // Cloud API and Twilio numbers are served as main.ts serves them (their base URLs: doubles).
+  const publicUrl = env.publicUrl;
+  const { cloudApi, twilio } = await startProviders({
     client,
     keyring,
     runtime,
-    graph: env.graph,
     dataDir: mkdtempSync(join(tmpdir(), 'waflow-media-')),
+    graph: env.graph,
+    twilio: env.twilio,
+    twilioStatusUrl: (id) => (publicUrl ? twilioStatusUrl(publicUrl, id) : undefined),
   });
-  await cloudApi.start();
   const app = createApp({
     client,
     keyring,
@@ -160,6 +169,9 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     runtime,
     cloudApi,
     graph: env.graph,
+    twilio,
+    twilioConfig: env.twilio,
+    ...(publicUrl ? { publicUrl } : {}),
     egressPolicy,
     limits: env.limits,
   });
@@ -252,6 +264,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     keyring,
     runtime,
     cloudApi,
+    twilio,
     app,
     egressPolicy,
     receiver,
@@ -265,6 +278,7 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     member,
     close: async () => {
       await cloudApi.stop();
+      await twilio.stop();
       await runtime.stop();
       await client.close();
       await receiver.stop();

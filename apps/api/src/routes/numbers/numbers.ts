@@ -24,7 +24,13 @@ import {
   createCloudAccount,
   registerCloudApiAccount,
 } from './cloud-api-account.ts';
-import { loadCloudAccount } from '../channels/cloud-api-webhook.ts';
+import { loadCloudAccount, loadProviderAccount } from '../channels/cloud-api-webhook.ts';
+import {
+  createTwilioAccount,
+  registerTwilioAccount,
+  twilioConnectionView,
+  twilioCredentials,
+} from './twilio-account.ts';
 
 const CHANNELS = ['whatsapp', 'sandbox', 'cloud_api', 'twilio'] as const;
 
@@ -36,14 +42,20 @@ const createBody = z
       .min(1, 'give the number a label')
       .max(80, 'keep the label under 80 characters'),
     flowId: z.string().uuid('pick a flow from the list').optional(),
-    channel: z.enum(['whatsapp', 'sandbox', 'cloud_api']).default('whatsapp'),
+    channel: z.enum(CHANNELS).default('whatsapp'),
     /** With `channel: "cloud_api"`: the number's Meta credentials. */
     cloudApi: cloudApiCredentials.optional(),
+    /** With `channel: "twilio"`: the account and the WhatsApp sender. */
+    twilio: twilioCredentials.optional(),
   })
   .refine((b) => b.channel !== 'cloud_api' || b.cloudApi, {
     path: ['cloudApi'],
     message:
       'a Cloud API number needs its phoneNumberId, wabaId, accessToken and appSecret (from Meta’s dashboard)',
+  })
+  .refine((b) => b.channel !== 'twilio' || b.twilio, {
+    path: ['twilio'],
+    message: 'a Twilio number needs its accountSid, authToken and sender (from the Twilio Console)',
   });
 const updateBody = z.object({
   label: z.string().trim().min(1, 'give the number a label').max(80).optional(),
@@ -158,6 +170,8 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         if (!created) throw new Error('number insert returned nothing');
         if (body.channel === 'cloud_api' && body.cloudApi)
           await createCloudAccount(tx, deps, created.id, body.cloudApi);
+        if (body.channel === 'twilio' && body.twilio)
+          await createTwilioAccount(tx, deps, created.id, body.twilio);
         await audit(c, tx, {
           action: 'number.create',
           entityType: 'number',
@@ -173,11 +187,17 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         const account = await loadCloudAccount(deps, row.id);
         return c.json({ ...row, cloudApi: connectionView(c, deps, account) }, 201);
       }
+      if (body.channel === 'twilio') {
+        await deps.twilio?.attach(row.id);
+        const account = await loadProviderAccount(deps, 'twilio', row.id);
+        return c.json({ ...row, twilio: twilioConnectionView(c, deps, account) }, 201);
+      }
       return c.json(row, 201);
     },
   });
 
   registerCloudApiAccount(route, deps);
+  registerTwilioAccount(route, deps);
 
   route({
     method: 'get',
@@ -191,9 +211,15 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         qrUpdatedAt: _at,
         ...row
       } = await loadNumber(c.get('workspaceId'), c.req.param('id'));
-      if (row.channel !== 'cloud_api') return c.json(row);
-      const account = await loadCloudAccount(deps, row.id);
-      return c.json({ ...row, cloudApi: connectionView(c, deps, account) });
+      if (row.channel === 'cloud_api') {
+        const account = await loadCloudAccount(deps, row.id);
+        return c.json({ ...row, cloudApi: connectionView(c, deps, account) });
+      }
+      if (row.channel === 'twilio') {
+        const account = await loadProviderAccount(deps, 'twilio', row.id);
+        return c.json({ ...row, twilio: twilioConnectionView(c, deps, account) });
+      }
+      return c.json(row);
     },
   });
 

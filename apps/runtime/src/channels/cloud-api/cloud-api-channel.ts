@@ -2,13 +2,8 @@
 // sends outside the 24-hour customer-service window before any HTTP call, and turns a verified
 // webhook batch (read by @waflow/channel/cloud-api) into inbound messages, downloading their media
 // through the media id. Inbound does not come through `on('inbound')`: the API's webhook route
-// hands the batch to CloudApiNumbers, which persists it before answering Meta (persist-first).
-import {
-  ChannelSendError,
-  type Channel,
-  type InboundMessage,
-  type OutboundMessage,
-} from '@waflow/channel';
+// hands the batch to ProviderNumbers, which persists it before answering Meta (persist-first).
+import { ChannelSendError, type InboundMessage, type OutboundMessage } from '@waflow/channel';
 import {
   CLOUD_MEDIA_PREFIX,
   GraphCallError,
@@ -20,37 +15,31 @@ import {
 } from '@waflow/channel/cloud-api';
 import { ChannelEmitter } from '../channel-emitter.ts';
 import type { MediaStorage } from '../whatsapp/media-storage.ts';
-
-/** Meta's customer-service window: free-form messages only within 24 h of the contact's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
-
-export const OUTSIDE_WINDOW_REASON =
-  'Not sent: the contact last wrote more than 24 hours ago, and the Cloud API only delivers approved templates outside that window. The contact has to write first, or the flow has to open with a template.';
+import type { ProviderChannel, ProviderKind } from '../provider/provider-numbers.ts';
+import { OUTSIDE_WINDOW_REASON, type ServiceWindow } from '../provider/service-window.ts';
 
 export interface CloudApiChannelOptions {
   numberId: string;
   credentials: CloudCredentials;
   graph: GraphConfig;
-  /** When the contact last wrote to this number (persisted inbound), undefined if never. */
-  lastInboundAt: (waId: string) => Promise<number | undefined>;
+  window: ServiceWindow;
   media: MediaStorage;
-  now?: () => number;
 }
 
-export class CloudApiChannel extends ChannelEmitter implements Channel {
+export class CloudApiChannel extends ChannelEmitter implements ProviderChannel {
   readonly numberId: string;
   /** The runtime writes the number's row from our `status` events. */
   readonly writesStatusRow = false;
   details: PhoneNumberDetails | undefined;
   private running = false;
-  /** Per contact: their last inbound as last read (a lower bound: they may have written since). */
-  private readonly lastInbound = new Map<string, number>();
-  private readonly now: () => number;
 
   constructor(private readonly opts: CloudApiChannelOptions) {
     super();
     this.numberId = opts.numberId;
-    this.now = opts.now ?? Date.now;
+  }
+
+  get phone(): string | undefined {
+    return this.details?.displayPhoneNumber || undefined;
   }
 
   /** Reads the phone number's details: proves the token and the id; `ready` or why not. */
@@ -74,22 +63,9 @@ export class CloudApiChannel extends ChannelEmitter implements Channel {
     this.emit('status', 'disconnected');
   }
 
-  /** A contact's message was just received: their window is open from `at`. */
-  noteInbound(waId: string, at: number): void {
-    if ((this.lastInbound.get(waId) ?? 0) < at) this.lastInbound.set(waId, at);
-  }
-
-  private async windowOpen(waId: string): Promise<boolean> {
-    const cutoff = this.now() - SERVICE_WINDOW_MS;
-    if ((this.lastInbound.get(waId) ?? 0) > cutoff) return true;
-    const last = await this.opts.lastInboundAt(waId);
-    if (last !== undefined) this.noteInbound(waId, last);
-    return last !== undefined && last > cutoff;
-  }
-
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!this.running) throw new ChannelSendError('the Cloud API channel is stopped', true);
-    if (!(await this.windowOpen(message.to)))
+    if (!(await this.opts.window.isOpen(message.to)))
       throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
     try {
       const id = await sendGraphMessage(this.opts.graph, this.opts.credentials, message);
@@ -142,4 +118,33 @@ export class CloudApiChannel extends ChannelEmitter implements Channel {
     if (!file.ok) throw new Error(`the media URL answered ${file.status}`);
     return Buffer.from(await file.arrayBuffer());
   }
+}
+
+/** Meta's default throughput for a Cloud API number (messages per second). */
+export const CLOUD_API_DEFAULT_MPS = 80;
+
+/** Cloud API numbers for ProviderNumbers: settings phoneNumberId (+ messagesPerSecond), secret accessToken. */
+export function cloudApiProvider(graph: GraphConfig): ProviderKind {
+  return {
+    kind: 'cloud_api',
+    create: ({ numberId, account, window, media }) => {
+      const phoneNumberId = account.settings.phoneNumberId;
+      const accessToken = account.secrets.accessToken;
+      if (!phoneNumberId || !accessToken) return undefined;
+      return new CloudApiChannel({
+        numberId,
+        credentials: { phoneNumberId, accessToken },
+        graph,
+        window,
+        media,
+      });
+    },
+    // Meta's throughput per number: 80 messages/s unless the number was upgraded (up to 1,000).
+    pacing: (account) => {
+      const perSecond = Number(account.settings.messagesPerSecond ?? CLOUD_API_DEFAULT_MPS);
+      const ratePerSec =
+        Number.isFinite(perSecond) && perSecond > 0 ? perSecond : CLOUD_API_DEFAULT_MPS;
+      return { ratePerSec, burst: Math.max(1, Math.ceil(ratePerSec)) };
+    },
+  };
 }
