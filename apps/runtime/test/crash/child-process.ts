@@ -1,4 +1,4 @@
-// Starts and talks to runtime-child.ts.
+// Starts and talks to runtime-child.ts (or another child script of this folder).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,8 +11,9 @@ export interface Child {
   onMessage(handler: (m: Record<string, unknown>) => void): void;
 }
 
-export function startChild(env: Record<string, string>): Child {
-  const proc = fork(script, [], {
+/** `child`: the script to run (runtime-child.ts unless told). */
+export function startChild(env: Record<string, string>, child: string = script): Child {
+  const proc = fork(child, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
