@@ -9,7 +9,7 @@ import { ConversationsPage } from './pages/conversations.tsx';
 import { FlowsPage } from './pages/flows.tsx';
 import { NumbersPage } from './pages/numbers.tsx';
 import { ResultsPage } from './pages/results.tsx';
-import { SettingsPage } from './pages/settings.tsx';
+import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { match, navigate, usePath } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 import { Shell } from './shell.tsx';

@@ -1,0 +1,101 @@
+// Settings → Workspace: the person-reply pause and the retention period (admins edit, others read).
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../../api.ts';
+import { Button, Card, Field, Input, Spinner } from '../../components/ui.tsx';
+import { useSession, useWs } from '../../session.tsx';
+import { useAct } from './use-act.ts';
+
+export function WorkspaceSettings() {
+  const ws = useWs();
+  const { can } = useSession();
+  const act = useAct();
+  const current = useQuery({
+    queryKey: [ws, 'workspace'],
+    queryFn: () => api.get<{ name: string; settings: WorkspaceSettingsValues }>(ws),
+  });
+  if (!current.data) return <Spinner />;
+  return (
+    <WorkspaceForm
+      key={ws}
+      initial={current.data}
+      editable={can('admin')}
+      onSave={(body) => void act(() => api.patch(ws, body), 'Workspace settings saved.')}
+    />
+  );
+}
+
+interface WorkspaceSettingsValues {
+  humanReplyPauseMinutes?: number;
+  /** Days kept after a conversation's last activity; null or absent: kept until deleted. */
+  retentionDays?: number | null;
+}
+
+function WorkspaceForm({
+  initial,
+  editable,
+  onSave,
+}: {
+  initial: { name: string; settings: WorkspaceSettingsValues };
+  editable: boolean;
+  onSave: (b: unknown) => void;
+}) {
+  const [name, setName] = useState(initial.name);
+  const [pause, setPause] = useState(String(initial.settings.humanReplyPauseMinutes ?? 60));
+  const [retention, setRetention] = useState(
+    initial.settings.retentionDays ? String(initial.settings.retentionDays) : '',
+  );
+  return (
+    <Card className="max-w-xl p-4">
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSave({
+            name,
+            settings: {
+              humanReplyPauseMinutes: Number(pause),
+              retentionDays: retention.trim() === '' ? null : Number(retention),
+            },
+          });
+        }}
+      >
+        <fieldset disabled={!editable} className="space-y-4">
+          <Field label="Workspace name" htmlFor="wsname">
+            <Input id="wsname" value={name} onChange={(e) => setName(e.target.value)} required />
+          </Field>
+          <Field
+            label="Pause the bot after a person replies from the phone (minutes)"
+            htmlFor="pause"
+            help="So the bot never talks over a colleague who answered from WhatsApp itself."
+          >
+            <Input
+              id="pause"
+              type="number"
+              min={0}
+              max={10080}
+              value={pause}
+              onChange={(e) => setPause(e.target.value)}
+            />
+          </Field>
+          <Field
+            label="Delete conversations after (days)"
+            htmlFor="retention"
+            help="Conversations, their messages and results are deleted this many days after their last message, with contacts who have nothing left. Empty: kept until you delete them."
+          >
+            <Input
+              id="retention"
+              type="number"
+              min={1}
+              max={3650}
+              placeholder="keep"
+              value={retention}
+              onChange={(e) => setRetention(e.target.value)}
+            />
+          </Field>
+          {editable ? <Button type="submit">Save</Button> : null}
+        </fieldset>
+      </form>
+    </Card>
+  );
+}
