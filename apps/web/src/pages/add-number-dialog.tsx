@@ -6,7 +6,8 @@ import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
 import { Button, cx, Field, hintId, Input, Modal, Select, useToast } from '../components/ui.tsx';
 import { useWs } from '../session.tsx';
-import { CloudApiFields, noCredentials } from './cloud-api-fields.tsx';
+import { cloudApiCredentials } from './cloud-api-fields.tsx';
+import { CredentialFields } from './credential-fields.tsx';
 import type { NumberDetail } from './number-view.ts';
 
 type AddableChannel = 'whatsapp' | 'cloud_api' | 'sandbox';
@@ -33,7 +34,7 @@ const blank = {
   label: '',
   flowId: '',
   channel: 'whatsapp' as AddableChannel,
-  cloudApi: noCredentials,
+  cloudApi: cloudApiCredentials.blank,
 };
 
 export function AddNumberDialog({
@@ -73,7 +74,7 @@ export function AddNumberDialog({
   });
   const failed = add.error instanceof ApiError ? add.error : null;
   const errors = failed?.fieldErrors() ?? {};
-  const cloudErrors = failed?.fieldErrors('cloudApi.') ?? {};
+  const cloudErrors = failed?.fieldErrors(`${cloudApiCredentials.field}.`) ?? {};
 
   return (
     <Modal open={open} onOpenChange={onOpenChange} title="Add a number">
@@ -135,7 +136,8 @@ export function AddNumberDialog({
           ))}
         </fieldset>
         {cloud ? (
-          <CloudApiFields
+          <CredentialFields
+            set={cloudApiCredentials}
             value={form.cloudApi}
             onChange={(cloudApi) => setForm({ ...form, cloudApi })}
             errors={cloudErrors}
@@ -158,5 +160,5 @@ export function AddNumberDialog({
 const SHOWN = new Set([
   'label',
   'flowId',
-  ...Object.keys(noCredentials).map((k) => `cloudApi.${k}`),
+  ...cloudApiCredentials.fields.map((f) => `${cloudApiCredentials.field}.${f.key}`),
 ]);

@@ -9,7 +9,8 @@ import { Badge, Button, Card, Empty, Modal, Spinner, useToast } from '../compone
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 import { AddNumberDialog } from './add-number-dialog.tsx';
-import { CloudApiPanel, connectionKey } from './cloud-api-panel.tsx';
+import { CloudApiPanel } from './cloud-api-panel.tsx';
+import { connectionKey } from './connection-panel.tsx';
 import { CHANNEL, phoneText, STATUS, type NumberRow } from './number-view.ts';
 
 function LiveNumber({
@@ -188,7 +189,7 @@ export function NumbersPage() {
         flows={flows.data?.items ?? []}
         onAdded={(n) => {
           setOpen(false);
-          if (n.cloudApi) qc.setQueryData(connectionKey(ws, n.id), n.cloudApi);
+          if (n.cloudApi) qc.setQueryData(connectionKey(ws, n.id, 'cloud-api'), n.cloudApi);
           setAdded(n.id);
           refresh();
         }}
