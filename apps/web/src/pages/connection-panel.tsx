@@ -1,7 +1,8 @@
-// A provider number's connection (Cloud API): the URLs to paste into the provider's
+// A provider number's connection (Cloud API, Twilio): the URLs to paste into the provider's
 // console, each with a Copy button, and the steps; "Check connection" (the API calls the provider
 // with the saved credentials) and, for admins, new credentials. Secrets are never shown: the API
-// does not return them. What differs per provider is a `Provider` (cloud-api-panel.tsx).
+// does not return them. What differs per provider is a `Provider` (cloud-api-panel.tsx,
+// twilio-panel.tsx).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
@@ -18,7 +19,7 @@ export interface CheckFailure {
 }
 
 /** A number's connection in the API: `numbers/:id/<path>`, `…/check`, `…/credentials`. */
-export type ProviderPath = 'cloud-api';
+export type ProviderPath = 'cloud-api' | 'twilio';
 
 export interface Provider<
   C extends { webhookUrl: string },
@@ -58,6 +59,8 @@ export interface CopyItem {
   label: string;
   value: string;
   testId: string;
+  /** What the Copy button and its toast call the value when the label is not a name for it. */
+  name?: string;
 }
 
 export interface PanelProps<R> {
@@ -138,7 +141,7 @@ export function ConnectionPanel<
                 key={v.testId}
                 item={v}
                 onCopied={(ok) =>
-                  toast(ok ? 'good' : 'bad', ok ? `${v.label} copied.` : COPY_FAILED)
+                  toast(ok ? 'good' : 'bad', ok ? `${v.name ?? v.label} copied.` : COPY_FAILED)
                 }
               />
             ))}
@@ -171,7 +174,7 @@ export function ConnectionPanel<
 const COPY_FAILED = 'Could not copy: select the text and copy it.';
 
 function CopyValue({
-  item: { label, value, testId },
+  item: { label, value, testId, name = label },
   onCopied,
 }: {
   item: CopyItem;
@@ -190,7 +193,7 @@ function CopyValue({
         <Button
           size="sm"
           variant="secondary"
-          aria-label={`Copy ${label.toLowerCase()}`}
+          aria-label={`Copy ${name.toLowerCase()}`}
           onClick={() =>
             navigator.clipboard.writeText(value).then(
               () => onCopied(true),

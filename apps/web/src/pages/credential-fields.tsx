@@ -1,4 +1,4 @@
-// The credentials a provider's number needs (Cloud API), one input each with a line on
+// The credentials a provider's number needs (Cloud API, Twilio), one input each with a line on
 // where to find it; secrets are password inputs. Asked when the number is added and when its
 // credentials are replaced; the API checks them and its field errors show under each field.
 import { Field, hintId, Input } from '../components/ui.tsx';
@@ -15,8 +15,8 @@ export interface CredentialField<K extends string> {
 /** One provider's credentials: its fields, as they start out, and where the API expects them. */
 export interface CredentialSet<T extends { [K in keyof T]: string }> {
   /** The key of these credentials in the number's body, and so of their field errors. */
-  field: 'cloudApi';
-  /** Prefixes the inputs' ids (`cloud-api-wabaId`). */
+  field: 'cloudApi' | 'twilio';
+  /** Prefixes the inputs' ids (`twilio-accountSid`). */
   idPrefix: string;
   fields: CredentialField<keyof T & string>[];
   blank: T;
