@@ -13,6 +13,7 @@ import {
   type GraphApiDouble,
 } from '@waflow/testkit/graph-api';
 import { screenshotsDir, startProduct, type Product } from './harness.ts';
+import { callApi, createWorkspace, hintOf, publishFlow } from './workspace.ts';
 
 const ACCESS_TOKEN = 'EAAG-e2e-access-token-0123456789';
 const APP_SECRET = '0123456789abcdef0123456789abcdef';
@@ -47,49 +48,10 @@ describe('a Cloud API number in the web app', () => {
     await graph?.close();
   });
 
-  /** The help or error line under a field (the control's aria-describedby). */
-  const hintOf = async (label: string) => {
-    const hint = await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby');
-    return page.locator(`[id="${hint}"]`).textContent();
-  };
-
   it('adds the number, shows what to paste into Meta, checks it, takes new credentials and answers a signed webhook', async () => {
-    await page.goto(product.url);
-    await page.getByLabel('Your name').fill('Olga Owner');
-    await page.getByLabel('Email').fill('olga@acme.test');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme');
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Flows' }).waitFor();
-
+    await createWorkspace(page, product.url);
     // The flow that answers, published through the API with the session's access token.
-    const published = await page.evaluate(async (config) => {
-      const { accessToken } = (await (
-        await fetch('/api/v1/auth/refresh', { method: 'POST' })
-      ).json()) as { accessToken: string };
-      const headers = {
-        authorization: `Bearer ${accessToken}`,
-        'content-type': 'application/json',
-      };
-      const me = (await (await fetch('/api/v1/me', { headers })).json()) as {
-        workspaces: { id: string }[];
-      };
-      const flows = `/api/v1/workspaces/${me.workspaces[0]?.id}/flows`;
-      const flow = (await (
-        await fetch(flows, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ name: 'Leads', config }),
-        })
-      ).json()) as { id: string };
-      const res = await fetch(`${flows}/${flow.id}/publish`, {
-        method: 'POST',
-        headers,
-        body: '{}',
-      });
-      return res.status;
-    }, leadFlow);
-    expect(published).toBe(201);
+    await publishFlow(page, 'Leads', leadFlow);
 
     await page.getByRole('link', { name: 'Numbers' }).click();
     await page.getByRole('button', { name: 'Add number' }).click();
@@ -108,14 +70,16 @@ describe('a Cloud API number in the web app', () => {
     await dialog.getByLabel('Access token').fill(ACCESS_TOKEN);
     expect(await dialog.getByLabel('Access token').getAttribute('type')).toBe('password');
     expect(await dialog.getByLabel('App secret').getAttribute('type')).toBe('password');
-    expect(await hintOf('App secret')).toContain('App settings → Basic');
+    expect(await hintOf(page, 'App secret')).toContain('App settings → Basic');
 
     // Not the hex string Meta shows: the API refuses it, said under the field.
     await dialog.getByLabel('App secret').fill('my app secret');
     await dialog.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => hintOf('App secret')).toContain('the app secret is the hex string');
+    await expect
+      .poll(() => hintOf(page, 'App secret'))
+      .toContain('the app secret is the hex string');
     expect(await dialog.getByLabel('App secret').getAttribute('aria-invalid')).toBe('true');
-    expect(await hintOf('Phone number ID')).toContain('API Setup');
+    expect(await hintOf(page, 'Phone number ID')).toContain('API Setup');
 
     await dialog.getByLabel('App secret').fill(APP_SECRET);
     await dialog.getByRole('button', { name: 'Add' }).click();
@@ -158,7 +122,7 @@ describe('a Cloud API number in the web app', () => {
     await panel.getByLabel('Access token').fill('EAAG-cut-short');
     await panel.getByLabel('App secret').fill(APP_SECRET);
     await panel.getByRole('button', { name: 'Save credentials' }).click();
-    await expect.poll(() => hintOf('Access token')).toContain('paste the whole access token');
+    await expect.poll(() => hintOf(page, 'Access token')).toContain('paste the whole access token');
     await panel.getByLabel('Access token').fill(ACCESS_TOKEN);
     await panel.getByRole('button', { name: 'Save credentials' }).click();
     await page.getByText('New credentials saved').waitFor();
@@ -196,26 +160,13 @@ describe('a Cloud API number in the web app', () => {
   });
 
   it('shows a viewer the connection details, without check, replace or remove', async () => {
-    const invite = await page.evaluate(async () => {
-      const { accessToken } = (await (
-        await fetch('/api/v1/auth/refresh', { method: 'POST' })
-      ).json()) as { accessToken: string };
-      const headers = {
-        authorization: `Bearer ${accessToken}`,
-        'content-type': 'application/json',
-      };
-      const me = (await (await fetch('/api/v1/me', { headers })).json()) as {
-        workspaces: { id: string }[];
-      };
-      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/invites`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ email: 'vic@acme.test', role: 'viewer' }),
-      });
-      return ((await res.json()) as { token: string }).token;
+    const invite = await callApi(page, 'POST', '/invites', {
+      email: 'vic@acme.test',
+      role: 'viewer',
     });
+    const token = (invite.body as { token: string }).token;
     const viewer = await product.page();
-    await viewer.goto(`${product.url}/invite/${invite}`);
+    await viewer.goto(`${product.url}/invite/${token}`);
     await viewer.getByLabel('Your name').fill('Vic Viewer');
     await viewer.getByLabel('Password').fill('viewer password 1');
     await viewer.getByRole('button', { name: 'Join workspace' }).click();

@@ -1,5 +1,5 @@
-// The whole product for a browser test: the real API and the embedded runtime (Cloud API numbers
-// included) on a fresh real Postgres, serving the built web app on a random port (as `npm start`
+// The whole product for a browser test: the real API and the embedded runtime (Cloud API and
+// Twilio numbers included) on a fresh real Postgres, serving the built web app on a random port (as `npm start`
 // does), and headless Chromium (the system one) driven by Playwright.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -29,7 +29,8 @@ export interface Product {
 
 /**
  * `env`: environment variables as the operator would set them for the API process, read by the
- * API's env.ts (e.g. WAFLOW_CLOUD_API_BASE_URL pointing at a Graph API double).
+ * API's env.ts (e.g. WAFLOW_CLOUD_API_BASE_URL pointing at a Graph API double,
+ * WAFLOW_TWILIO_BASE_URL at a Twilio double).
  */
 export async function startProduct(opts: { env?: Record<string, string> } = {}): Promise<Product> {
   const env = readEnv(opts.env ?? {});

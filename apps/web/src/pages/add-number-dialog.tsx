@@ -1,15 +1,18 @@
 // The Numbers page's "Add number" dialog: a label, the flow that answers, and how the number
-// reaches WhatsApp — a phone linked with a QR code, Meta's Cloud API (with its credentials), or
-// the simulator's sandbox. The API's field errors are shown under the field they are about.
+// reaches WhatsApp — a phone linked with a QR code, Meta's Cloud API or Twilio (each with its
+// credentials), or the simulator's sandbox. The API's field errors are shown under the field they
+// are about.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
 import { Button, cx, Field, hintId, Input, Modal, Select, useToast } from '../components/ui.tsx';
 import { useWs } from '../session.tsx';
-import { CloudApiFields, noCredentials } from './cloud-api-fields.tsx';
+import { cloudApiCredentials } from './cloud-api-fields.tsx';
+import { CredentialFields } from './credential-fields.tsx';
 import type { NumberDetail } from './number-view.ts';
+import { twilioCredentials } from './twilio-fields.tsx';
 
-type AddableChannel = 'whatsapp' | 'cloud_api' | 'sandbox';
+type AddableChannel = 'whatsapp' | 'cloud_api' | 'twilio' | 'sandbox';
 
 const CHANNELS: { id: AddableChannel; name: string; description: string }[] = [
   {
@@ -23,6 +26,12 @@ const CHANNELS: { id: AddableChannel; name: string; description: string }[] = [
     description: "Meta's official API for a business number: paste its IDs and token from Meta.",
   },
   {
+    id: 'twilio',
+    name: 'Twilio (WhatsApp through Twilio)',
+    description:
+      'A WhatsApp sender on your Twilio account: paste its Account SID, auth token and sender.',
+  },
+  {
     id: 'sandbox',
     name: 'Sandbox (simulator only)',
     description: 'A test number for the simulator; it never reaches WhatsApp.',
@@ -33,7 +42,8 @@ const blank = {
   label: '',
   flowId: '',
   channel: 'whatsapp' as AddableChannel,
-  cloudApi: noCredentials,
+  cloudApi: cloudApiCredentials.blank,
+  twilio: twilioCredentials.blank,
 };
 
 export function AddNumberDialog({
@@ -50,17 +60,17 @@ export function AddNumberDialog({
   const ws = useWs();
   const toast = useToast();
   const [form, setForm] = useState(blank);
-  const cloud = form.channel === 'cloud_api';
   const add = useMutation({
     mutationFn: () =>
       api.post<NumberDetail>(`${ws}/numbers`, {
         label: form.label,
         channel: form.channel,
         ...(form.flowId ? { flowId: form.flowId } : {}),
-        ...(cloud ? { cloudApi: form.cloudApi } : {}),
+        ...(form.channel === 'cloud_api' ? { cloudApi: form.cloudApi } : {}),
+        ...(form.channel === 'twilio' ? { twilio: form.twilio } : {}),
       }),
     onSuccess: (n) => {
-      // The token and secret are not kept in the page once the API has them.
+      // The tokens and secrets are not kept in the page once the API has them.
       setForm(blank);
       onAdded(n);
     },
@@ -73,7 +83,7 @@ export function AddNumberDialog({
   });
   const failed = add.error instanceof ApiError ? add.error : null;
   const errors = failed?.fieldErrors() ?? {};
-  const cloudErrors = failed?.fieldErrors('cloudApi.') ?? {};
+  const errorsOf = (field: string) => failed?.fieldErrors(`${field}.`) ?? {};
 
   return (
     <Modal open={open} onOpenChange={onOpenChange} title="Add a number">
@@ -134,11 +144,20 @@ export function AddNumberDialog({
             </label>
           ))}
         </fieldset>
-        {cloud ? (
-          <CloudApiFields
+        {form.channel === 'cloud_api' ? (
+          <CredentialFields
+            set={cloudApiCredentials}
             value={form.cloudApi}
             onChange={(cloudApi) => setForm({ ...form, cloudApi })}
-            errors={cloudErrors}
+            errors={errorsOf(cloudApiCredentials.field)}
+          />
+        ) : null}
+        {form.channel === 'twilio' ? (
+          <CredentialFields
+            set={twilioCredentials}
+            value={form.twilio}
+            onChange={(twilio) => setForm({ ...form, twilio })}
+            errors={errorsOf(twilioCredentials.field)}
           />
         ) : null}
         <div className="flex justify-end gap-2">
@@ -158,5 +177,7 @@ export function AddNumberDialog({
 const SHOWN = new Set([
   'label',
   'flowId',
-  ...Object.keys(noCredentials).map((k) => `cloudApi.${k}`),
+  ...[cloudApiCredentials, twilioCredentials].flatMap((set) =>
+    set.fields.map((f) => `${set.field}.${f.key}`),
+  ),
 ]);

@@ -21,8 +21,19 @@ export interface CloudApiConnection {
   verifyToken: string | null;
 }
 
-/** GET number (and POST's 201) for a Cloud API number. */
-export type NumberDetail = NumberRow & { cloudApi?: CloudApiConnection };
+/** What a Twilio number's page shows to set on its WhatsApp sender (never the auth token). */
+export interface TwilioConnection {
+  accountSid: string | null;
+  sender: string | null;
+  webhookUrl: string;
+  statusCallbackUrl: string;
+}
+
+/** GET number (and POST's 201): a Cloud API or Twilio number comes with its connection. */
+export type NumberDetail = NumberRow & {
+  cloudApi?: CloudApiConnection;
+  twilio?: TwilioConnection;
+};
 
 export const CHANNEL: Record<Channel, string> = {
   whatsapp: 'WhatsApp Web',

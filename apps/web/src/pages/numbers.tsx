@@ -1,6 +1,7 @@
-// Numbers: add one (WhatsApp Web, Cloud API or sandbox), watch its status live; a WhatsApp Web
-// number shows its QR code to scan (refreshed as WhatsApp rotates it) and can be relinked, a Cloud
-// API number opens what to paste into Meta's dashboard and checks its connection; remove.
+// Numbers: add one (WhatsApp Web, Cloud API, Twilio or sandbox), watch its status live; a
+// WhatsApp Web number shows its QR code to scan (refreshed as WhatsApp rotates it) and can be
+// relinked, a Cloud API or Twilio number opens what to paste into the provider's console and
+// checks its connection; remove.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
@@ -9,8 +10,13 @@ import { Badge, Button, Card, Empty, Modal, Spinner, useToast } from '../compone
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
 import { AddNumberDialog } from './add-number-dialog.tsx';
-import { CloudApiPanel, connectionKey } from './cloud-api-panel.tsx';
+import { CloudApiPanel } from './cloud-api-panel.tsx';
+import { connectionKey } from './connection-panel.tsx';
 import { CHANNEL, phoneText, STATUS, type NumberRow } from './number-view.ts';
+import { TwilioPanel } from './twilio-panel.tsx';
+
+/** Numbers reached through a provider's API, with a connection to set up in its console. */
+const PROVIDER: ReadonlySet<NumberRow['channel']> = new Set(['cloud_api', 'twilio']);
 
 function LiveNumber({
   n,
@@ -19,7 +25,7 @@ function LiveNumber({
 }: {
   n: NumberRow;
   onChanged: () => void;
-  /** Added a moment ago: a Cloud API number opens its connection details at once. */
+  /** Added a moment ago: a provider's number opens its connection details at once. */
   justAdded: boolean;
 }) {
   const ws = useWs();
@@ -30,7 +36,7 @@ function LiveNumber({
   const [confirm, setConfirm] = useState(false);
   const [connection, setConnection] = useState(false);
   useEffect(() => {
-    if (justAdded && n.channel === 'cloud_api') setConnection(true);
+    if (justAdded && PROVIDER.has(n.channel)) setConnection(true);
   }, [justAdded, n.channel]);
   useEffect(() => {
     const ctrl = new AbortController();
@@ -80,9 +86,9 @@ function LiveNumber({
       {live.restartCount ? (
         <p className="mt-1 text-xs text-muted">Restarted {live.restartCount} time(s)</p>
       ) : null}
-      {live.channel === 'cloud_api' || can('admin') ? (
+      {PROVIDER.has(live.channel) || can('admin') ? (
         <div className="mt-3 flex gap-2">
-          {live.channel === 'cloud_api' ? (
+          {PROVIDER.has(live.channel) ? (
             <Button size="sm" variant="secondary" onClick={() => setConnection(true)}>
               Connection
             </Button>
@@ -118,6 +124,9 @@ function LiveNumber({
             if (r.ok) setLive((prev) => ({ ...prev, phone: r.displayPhoneNumber }));
           }}
         />
+      ) : null}
+      {live.channel === 'twilio' ? (
+        <TwilioPanel number={live} open={connection} onOpenChange={setConnection} />
       ) : null}
       <Modal open={confirm} onOpenChange={setConfirm} title={`Remove ${live.label}?`}>
         <p className="mb-4 text-sm">
@@ -173,7 +182,7 @@ export function NumbersPage() {
       ) : !numbers.data?.items.length ? (
         <Empty title="No numbers yet">
           Add a number: link a phone&apos;s WhatsApp with a QR code, or connect a WhatsApp Cloud API
-          number from Meta.
+          number from Meta or a WhatsApp sender on Twilio.
         </Empty>
       ) : (
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -188,7 +197,8 @@ export function NumbersPage() {
         flows={flows.data?.items ?? []}
         onAdded={(n) => {
           setOpen(false);
-          if (n.cloudApi) qc.setQueryData(connectionKey(ws, n.id), n.cloudApi);
+          if (n.cloudApi) qc.setQueryData(connectionKey(ws, n.id, 'cloud-api'), n.cloudApi);
+          if (n.twilio) qc.setQueryData(connectionKey(ws, n.id, 'twilio'), n.twilio);
           setAdded(n.id);
           refresh();
         }}
