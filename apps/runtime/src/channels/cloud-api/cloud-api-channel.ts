@@ -1,8 +1,9 @@
 // The WhatsApp Cloud API channel of one number: sends through the Graph API, refuses free-form
-// sends outside the 24-hour customer-service window before any HTTP call, and turns a verified
-// webhook batch (read by @waflow/channel/cloud-api) into inbound messages, downloading their media
-// through the media id. Inbound does not come through `on('inbound')`: the API's webhook route
-// hands the batch to CloudApiNumbers, which persists it before answering Meta (persist-first).
+// sends outside the 24-hour customer-service window before any HTTP call (approved templates go
+// at any time), and turns a verified webhook batch (read by @waflow/channel/cloud-api) into
+// inbound messages, downloading their media through the media id. Inbound does not come through
+// `on('inbound')`: the API's webhook route hands the batch to CloudApiNumbers, which persists it
+// before answering Meta (persist-first).
 import {
   ChannelSendError,
   type Channel,
@@ -25,7 +26,7 @@ import type { MediaStorage } from '../whatsapp/media-storage.ts';
 export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
 
 export const OUTSIDE_WINDOW_REASON =
-  'Not sent: the contact last wrote more than 24 hours ago, and the Cloud API only delivers approved templates outside that window. The contact has to write first, or the flow has to open with a template.';
+  'Not sent: the contact last wrote more than 24 hours ago, and the Cloud API only delivers approved templates outside that window. The contact has to write first, or the flow has to open with a template (a "Send message" block of kind Template).';
 
 export interface CloudApiChannelOptions {
   numberId: string;
@@ -89,7 +90,8 @@ export class CloudApiChannel extends ChannelEmitter implements Channel {
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!this.running) throw new ChannelSendError('the Cloud API channel is stopped', true);
-    if (!(await this.windowOpen(message.to)))
+    // Templates are what Meta delivers outside the window; only free-form messages wait for it.
+    if (message.type !== 'template' && !(await this.windowOpen(message.to)))
       throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
     try {
       const id = await sendGraphMessage(this.opts.graph, this.opts.credentials, message);
