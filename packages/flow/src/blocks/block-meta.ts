@@ -59,6 +59,8 @@ export function messagePreview(node: Draft): PreviewStep | undefined {
   const text =
     typeof msg === 'string'
       ? msg
-      : String(m.text ?? m.caption ?? m.fallbackText ?? (m.kind === 'template' ? m.name : '') ?? '');
+      : String(
+          m.text ?? m.caption ?? m.fallbackText ?? (m.kind === 'template' ? (m.name ?? '') : ''),
+        );
   return text ? { kind: 'text', text } : undefined;
 }

@@ -38,9 +38,7 @@ export function executeSay(node: SayNode, run: Run): Step {
         language: m.language,
         parameters,
         ...(m.contentSid ? { contentSid: m.contentSid } : {}),
-        text: m.fallbackText
-          ? render(m.fallbackText, vars)
-          : templateFallback(m.name, parameters),
+        text: m.fallbackText ? render(m.fallbackText, vars) : templateFallback(m.name, parameters),
       },
     });
   } else {

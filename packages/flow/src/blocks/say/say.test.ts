@@ -3,6 +3,7 @@ import { advance } from '../../engine/advance.ts';
 import { flow, T0, text, texts } from '../../engine/test-harness.ts';
 import type { SayTemplate } from '../../schema/flow.gen.ts';
 import { validateFlow } from '../../validate/validate-flow.ts';
+import { sayMeta } from './say.meta.ts';
 
 describe('say block', () => {
   it('say sends text with variables, missing ones as empty text', () => {
@@ -134,5 +135,20 @@ describe('say block with a WhatsApp template', () => {
           '"Twilio Content SID" is not in the right form. For Twilio numbers: paste the template\'s Content SID from Twilio\'s Content Template Builder, HX followed by 32 hex characters.',
       },
     ]);
+  });
+});
+
+describe('say with a template on the canvas', () => {
+  it('is summed up by its name and previewed by its fallback text, else its name', () => {
+    const node = {
+      id: 't',
+      type: 'say',
+      message: { kind: 'template', name: 'order_update', language: 'en', parameters: [] },
+    };
+    expect(sayMeta.summary(node)).toBe('Template order_update');
+    expect(sayMeta.preview?.(node)).toEqual({ kind: 'text', text: 'order_update' });
+    expect(
+      sayMeta.preview?.({ ...node, message: { ...node.message, fallbackText: 'Your order' } }),
+    ).toEqual({ kind: 'text', text: 'Your order' });
   });
 });
