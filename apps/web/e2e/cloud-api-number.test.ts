@@ -2,7 +2,8 @@
 // a double of Meta's Graph API: added through the dialog (a malformed app secret refused under its
 // field), its callback URL and verify token shown and copied, the connection checked, credentials
 // replaced, a signed webhook to the shown callback URL answered by the published flow through the
-// double; a viewer sees the details without the admin's buttons.
+// double; a say block's template picked from the approved ones Meta lists for the number; a viewer
+// sees the details without the admin's buttons.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -157,6 +158,82 @@ describe('a Cloud API number in the web app', () => {
       ['34600111222', "Hi! I'm the Acme assistant. I'll ask three quick questions."],
       ['34600111222', "What's your name?"],
     ]);
+  });
+
+  it('fills a say block’s template from the approved ones Meta lists for the flow’s number', async () => {
+    graph.templates.push(
+      {
+        name: 'order_update',
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} has shipped.' }],
+      },
+      {
+        name: 'not_yet',
+        language: 'en_US',
+        status: 'PENDING',
+        category: 'MARKETING',
+        components: [],
+      },
+    );
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByRole('link', { name: /Leads/ }).click();
+    const block = page.locator('.react-flow__node[data-id="welcome"]');
+    await block.click();
+    await page.getByLabel('Message: kind').selectOption({
+      label: 'Template (WhatsApp Cloud API / Twilio)',
+    });
+    const picker = page.getByLabel('Pick from Meta (optional)');
+    await expect
+      .poll(() => picker.locator('option').allTextContents())
+      .toEqual(['— choose an approved template —', 'order_update (en_US, utility, 2 parameters)']);
+    await picker.selectOption({ label: 'order_update (en_US, utility, 2 parameters)' });
+    expect(await page.getByLabel('Template name', { exact: true }).inputValue()).toBe(
+      'order_update',
+    );
+    expect(await page.getByLabel('Language', { exact: true }).inputValue()).toBe('en_US');
+
+    // One field per parameter, with the {{ variable picker of the text fields.
+    await page.getByLabel('{{1}}', { exact: true }).fill('{{');
+    await page
+      .getByRole('listbox', { name: 'Variables' })
+      .getByRole('option', { name: '{{contact.name}}' })
+      .click();
+    await page.getByLabel('{{2}}', { exact: true }).fill('#42');
+    // A Content SID that is not one is refused under its field, in words that say what to change.
+    await page.getByLabel('Twilio Content SID (optional)').fill('MG123');
+    await expect
+      .poll(() => hintOf(page, 'Twilio Content SID (optional)'))
+      .toContain('"Twilio Content SID" is not in the right form. For Twilio numbers');
+    await page.getByLabel('Twilio Content SID (optional)').fill('');
+    await page
+      .getByLabel('Fallback text (optional)')
+      .fill('Hi {{contact.name}}, order #42 shipped.');
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await expect.poll(() => block.textContent()).toContain('Template order_update');
+
+    const draft = await page.evaluate(async (flowId) => {
+      const { accessToken } = (await (
+        await fetch('/api/v1/auth/refresh', { method: 'POST' })
+      ).json()) as { accessToken: string };
+      const headers = { authorization: `Bearer ${accessToken}` };
+      const me = (await (await fetch('/api/v1/me', { headers })).json()) as {
+        workspaces: { id: string }[];
+      };
+      const res = await fetch(`/api/v1/workspaces/${me.workspaces[0]?.id}/flows/${flowId}`, {
+        headers,
+      });
+      return ((await res.json()) as { draft: { nodes: { id: string; message?: unknown }[] } })
+        .draft;
+    }, new URL(page.url()).pathname.split('/').pop());
+    expect(draft.nodes.find((n) => n.id === 'welcome')?.message).toEqual({
+      kind: 'template',
+      name: 'order_update',
+      language: 'en_US',
+      parameters: ['{{contact.name}}', '#42'],
+      fallbackText: 'Hi {{contact.name}}, order #42 shipped.',
+    });
   });
 
   it('shows a viewer the connection details, without check, replace or remove', async () => {

@@ -1,10 +1,11 @@
 // How a channel renders what the engine says: menus as buttons, a list or numbered text within
-// Meta's limits, and long texts split on a word boundary.
+// Meta's limits, long texts split on a word boundary, and templates where there are none.
 import { describe, expect, it } from 'vitest';
 import {
   cloudApiCapabilities,
   menuRendering,
   splitText,
+  templateAsText,
   twilioCapabilities,
 } from './capabilities.ts';
 import { LIST_BUTTON_TITLE, toGraphMessages } from './cloud-api/graph-message.ts';
@@ -85,5 +86,23 @@ describe('long texts', () => {
   it('go to the Graph API as several messages', () => {
     const text = 'x '.repeat(3000).trim();
     expect(toGraphMessages({ to: '15550100@c.us', type: 'text', text }).length).toBe(2);
+  });
+});
+
+describe('templates', () => {
+  it('go as their text where a channel has none, and other messages as they are', () => {
+    expect(
+      templateAsText({
+        to: '15550100@c.us',
+        type: 'template',
+        name: 'order_update',
+        language: 'en_US',
+        parameters: ['Ana'],
+        contentSid: 'HX0123456789abcdef0123456789abcdef',
+        text: 'Hi Ana, your order is on its way.',
+      }),
+    ).toEqual({ to: '15550100@c.us', type: 'text', text: 'Hi Ana, your order is on its way.' });
+    const location = { to: '15550100@c.us', type: 'location', latitude: 1, longitude: 2 } as const;
+    expect(templateAsText(location)).toBe(location);
   });
 });

@@ -1,6 +1,8 @@
-// What each channel can render, and the two renderings they share: a choice question as reply
-// buttons, a list or numbered text, and a long text split at the channel's limit on a word
-// boundary. The engine says what to say; these decide how, per channel.
+// What each channel can render, and the renderings they share: a choice question as reply
+// buttons, a list or numbered text, a long text split at the channel's limit on a word boundary,
+// and a template as its text where there are no templates. The engine says what to say; these
+// decide how, per channel.
+import type { OutboundMessage } from './channel.ts';
 
 export interface ChannelCapabilities {
   /** Reply buttons per message (0: none) and the longest button title. */
@@ -86,4 +88,17 @@ export function splitText(text: string, max: number): string[] {
   }
   if (start < chars.length) parts.push(chars.slice(start).join(''));
   return parts.filter((p) => p !== '');
+}
+
+/** An outbound message other than a template: what a channel without templates can send. */
+export type FreeFormMessage = Exclude<OutboundMessage, { type: 'template' }>;
+
+/**
+ * A template as a channel without templates (WhatsApp Web, the sandbox) sends it: its text, as
+ * a plain text message; any other message as it is.
+ */
+export function templateAsText(message: OutboundMessage): FreeFormMessage {
+  return message.type === 'template'
+    ? { to: message.to, type: 'text', text: message.text }
+    : message;
 }

@@ -46,7 +46,23 @@ export type OutboundMessage =
       caption?: string;
       fileName?: string;
     }
-  | { to: string; type: 'location'; latitude: number; longitude: number; name?: string };
+  | { to: string; type: 'location'; latitude: number; longitude: number; name?: string }
+  | {
+      to: string;
+      /**
+       * An approved WhatsApp template: the only message the official channels deliver outside
+       * the 24-hour window. The Cloud API sends it by `name` and `language` (Meta's code), with
+       * `parameters` as the body's {{1}}, {{2}}…; Twilio by `contentSid` when set. Channels with
+       * no templates (WhatsApp Web, the sandbox, Twilio without a SID) send `text`, which is also
+       * what the transcript shows.
+       */
+      type: 'template';
+      name: string;
+      language: string;
+      parameters: string[];
+      contentSid?: string;
+      text: string;
+    };
 
 export type AckLevel = 'sent' | 'delivered' | 'read' | 'failed';
 

@@ -12,8 +12,10 @@ export {
   cloudApiCapabilities,
   menuRendering,
   splitText,
+  templateAsText,
   twilioCapabilities,
   whatsappWebCapabilities,
   type ChannelCapabilities,
+  type FreeFormMessage,
   type MenuRendering,
 } from './capabilities.ts';

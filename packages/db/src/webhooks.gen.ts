@@ -190,7 +190,10 @@ export interface MessageFailedEvent {
     numberId: string;
     conversationId?: string | null;
     contact: string;
-    type?: 'text' | 'media' | 'location';
+    /**
+     * What was sent; for a template, `text` is its fallback text.
+     */
+    type?: 'text' | 'media' | 'location' | 'template';
     text?: string | null;
     error: string;
     author?: 'bot' | 'agent' | 'integrator';
@@ -239,7 +242,10 @@ export interface MessageSentEvent {
     numberId: string;
     conversationId?: string | null;
     contact: string;
-    type?: 'text' | 'media' | 'location';
+    /**
+     * What was sent; for a template, `text` is its fallback text.
+     */
+    type?: 'text' | 'media' | 'location' | 'template';
     text?: string | null;
     providerMessageId: string;
     author?: 'bot' | 'agent' | 'integrator';

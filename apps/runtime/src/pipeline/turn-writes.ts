@@ -136,15 +136,38 @@ export function toOutbound(to: string, m: OutboundContent): OutboundMessage {
         longitude: m.longitude,
         ...(m.name ? { name: m.name } : {}),
       };
+    case 'template':
+      return {
+        to,
+        type: 'template',
+        name: m.name,
+        language: m.language,
+        parameters: m.parameters,
+        ...(m.contentSid ? { contentSid: m.contentSid } : {}),
+        text: m.text,
+      };
+    default: {
+      const never: never = m;
+      throw new Error(`no outbound message for ${JSON.stringify(never)}`);
+    }
   }
 }
 
+/** The transcript line of a reply (a template: its text, what channels without templates send). */
 function transcriptBody(m: OutboundContent): string {
-  return m.kind === 'text'
-    ? m.text
-    : m.kind === 'media'
-      ? (m.caption ?? m.url)
-      : (m.name ?? `${m.latitude},${m.longitude}`);
+  switch (m.kind) {
+    case 'text':
+    case 'template':
+      return m.text;
+    case 'media':
+      return m.caption ?? m.url;
+    case 'location':
+      return m.name ?? `${m.latitude},${m.longitude}`;
+    default: {
+      const never: never = m;
+      throw new Error(`no transcript line for ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 export function conversationStatus(state: ConversationState): ConversationStatus {

@@ -160,6 +160,35 @@ for (const coordKind of ['in-process', 'redis'] as const) {
       expect(textsTo(sandbox, from)).toHaveLength(1);
     });
 
+    it('sends a template as its fallback text, the sandbox having no templates', async () => {
+      const { numberId } = await seedNumberWithFlow(client, {
+        schemaVersion: 1,
+        triggers: [{ type: 'any' }],
+        variables: [],
+        start: 'notify',
+        nodes: [
+          {
+            id: 'notify',
+            type: 'say',
+            message: {
+              kind: 'template',
+              name: 'order_update',
+              language: 'en_US',
+              parameters: ['{{last_message}}'],
+              fallbackText: 'You wrote {{last_message}}.',
+            },
+          },
+        ],
+      });
+      const sandbox = await runtime.attachSandbox(numberId);
+      const from = '34600000004@c.us';
+      sandbox.deliver({ from, text: 'hi' });
+      await waitFor(() => textsTo(sandbox, from).length >= 1 || undefined);
+      expect(sandbox.sent.filter((s) => s.message.to === from).map((s) => s.message)).toEqual([
+        { to: from, type: 'text', text: 'You wrote hi.' },
+      ]);
+    });
+
     it('finishes a conversation on the version it started with while new contacts get the new one', async () => {
       const v1 = {
         schemaVersion: 1,

@@ -25,6 +25,8 @@ export interface FormContext {
   errors: Record<string, string>;
   /** "Go to" fields are drawn as edges on the canvas (a block's outputs; not the flow's settings). */
   onCanvas?: boolean;
+  /** The flow being edited (a template's "Pick from Meta" lists its Cloud API numbers' templates). */
+  flowId?: string;
 }
 
 const commonDefs = (commonSchema as Json).$defs as Record<string, Schema>;
@@ -36,6 +38,15 @@ export function resolve(s: Schema): Schema {
   const base = (name && commonDefs[name]) || {};
   const { $ref: _r, ...rest } = s;
   return { ...base, ...rest, 'x-ui': { ...(base['x-ui'] ?? {}), ...(rest['x-ui'] ?? {}) } };
+}
+
+/**
+ * The help under a `{{variable}}` text: how to insert one, after the field's own description
+ * when it has one (not the shared definition's generic "Text with {{variable}} placeholders.").
+ */
+export function templateHelp(s: Schema): string {
+  const own = s.description !== commonDefs.template?.description ? s.description : undefined;
+  return own ? `${own} Type {{ to insert a variable.` : 'Type {{ to insert a variable.';
 }
 
 /** A field that names another block (a "go to"), but not a block's own id. */

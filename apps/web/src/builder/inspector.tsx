@@ -17,7 +17,7 @@ export function Inspector({
   node: Json;
   editable: boolean;
   errors: FlowError[];
-  ctx: { variables: string[]; nodeIds: string[] };
+  ctx: { variables: string[]; nodeIds: string[]; flowId?: string };
   onChange: (n: Json) => void;
   onDelete: () => void;
 }) {

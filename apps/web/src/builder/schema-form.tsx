@@ -1,13 +1,22 @@
 // The inspector's form, generated from the block's JSON Schema and its `x-ui` hints: labels and
 // help from title/description, enum pickers (with enumLabels), a kind picker for oneOf with a
-// discriminator, lists of objects, variable pickers, `{{variable}}` autocomplete on text, a
-// small rule builder for conditions, and block pickers for "go to" fields. No JSON in sight.
-// This file picks the field for each property; the fields themselves are in scalar-fields.tsx,
-// template-input.tsx and rule-editor.tsx.
+// discriminator, lists of objects, variable pickers, `{{variable}}` autocomplete on text (and on
+// each entry of a list of texts), a small rule builder for conditions, block pickers for "go to"
+// fields, and the approved WhatsApp templates to pick from. No JSON in sight. This file picks the
+// field for each property; the fields themselves are in scalar-fields.tsx, template-input.tsx,
+// template-list-field.tsx, rule-editor.tsx and meta-template-picker.tsx.
 import { useId } from 'react';
 import { Button, Field, Select } from '../components/ui.tsx';
-import { humanize, isNodeRef, resolve, type FormContext, type Schema } from './form-schema.ts';
+import {
+  humanize,
+  isNodeRef,
+  resolve,
+  templateHelp,
+  type FormContext,
+  type Schema,
+} from './form-schema.ts';
 import type { Json } from './graph.ts';
+import { MetaTemplatePicker } from './meta-template-picker.tsx';
 import { RuleEditor } from './rule-editor.tsx';
 import {
   BooleanField,
@@ -19,6 +28,7 @@ import {
   VariableField,
 } from './scalar-fields.tsx';
 import { TemplateInput } from './template-input.tsx';
+import { TemplateListField } from './template-list-field.tsx';
 
 export function SchemaForm({
   schema,
@@ -106,6 +116,18 @@ function Property({
     );
   if (schema.type === 'array' && schema.items) {
     const item = resolve(schema.items);
+    if (item.type === 'string' && item['x-ui']?.widget === 'template')
+      return (
+        <TemplateListField
+          id={id}
+          label={label}
+          help={error ?? schema.description}
+          value={value}
+          onChange={onChange}
+          variables={ctx.variables}
+          errorAt={(i) => ctx.errors[`${path}[${i}]`]}
+        />
+      );
     if (item.type === 'string') return <LinesField {...field} />;
     return (
       <ListField
@@ -128,7 +150,7 @@ function Property({
     <TemplateInput
       id={id}
       label={label}
-      help={ui.widget === 'template' ? 'Type {{ to insert a variable.' : schema.description}
+      help={ui.widget === 'template' ? templateHelp(schema) : schema.description}
       error={error}
       value={value === undefined ? '' : String(value)}
       onChange={onChange}
@@ -169,22 +191,34 @@ function KindField({
       <Select
         aria-label={`${schema.title ?? humanize(name)}: kind`}
         value={String(current[key] ?? '')}
-        onChange={(e) => onChange({ [key]: e.target.value })}
+        onChange={(e) => onChange(startOf(variants, key, e.target.value))}
       >
         {variants.map((o) => {
           const k = String((o.properties?.[key] as Schema | undefined)?.const ?? '');
           return (
             <option key={k} value={k}>
-              {o.title?.replace(/^(Ask|Say|Trigger)/, '') || k}
+              {o['x-ui']?.name ?? (o.title?.replace(/^(Ask|Say|Trigger)/, '') || k)}
             </option>
           );
         })}
       </Select>
+      {variant?.['x-ui']?.widget === 'whatsapp-template' && ctx.flowId ? (
+        <MetaTemplatePicker flowId={ctx.flowId} value={current} onChange={onChange} />
+      ) : null}
       {variant ? (
         <SchemaForm schema={variant} value={current} onChange={onChange} ctx={ctx} path={path} />
       ) : null}
     </fieldset>
   );
+}
+
+/** A newly chosen kind: its discriminator, and its required lists, empty (a template's parameters). */
+function startOf(variants: Schema[], key: string, kind: string): Json {
+  const variant = variants.find((o) => (o.properties?.[key] as Schema | undefined)?.const === kind);
+  const lists = Object.entries(variant?.properties ?? {}).filter(
+    ([k, p]) => variant?.required?.includes(k) && resolve(p).type === 'array',
+  );
+  return { [key]: kind, ...Object.fromEntries(lists.map(([k]) => [k, []])) };
 }
 
 /** A list of objects: each item's form with Remove, and Add for a new one. */

@@ -79,6 +79,7 @@ export function SidePanel({
             ctx={{
               variables,
               nodeIds: config.nodes.map((n) => String(n.id)).filter((id) => id !== node.id),
+              flowId,
             }}
             onChange={(n) =>
               change({ ...config, nodes: config.nodes.map((x) => (x.id === node.id ? n : x)) })

@@ -1,7 +1,7 @@
 // Text with `{{variable}}` autocomplete: typing `{{` offers the flow's variables, the contact's
 // fields and the time.
 import { useRef, useState } from 'react';
-import { Field, Input, Textarea } from '../components/ui.tsx';
+import { Field, hintId, Input, Textarea } from '../components/ui.tsx';
 
 export function TemplateInput({
   id,
@@ -44,6 +44,11 @@ export function TemplateInput({
     setOpen(false);
     el?.focus();
   };
+  // The line under the field (its help, or the validator's problem) describes it.
+  const described = {
+    'aria-describedby': help || error ? hintId(id) : undefined,
+    'aria-invalid': error ? true : undefined,
+  };
   const onText = (text: string, caret: number) => {
     onChange(text);
     setOpen(/\{\{\w*$/.test(text.slice(0, caret)));
@@ -56,6 +61,7 @@ export function TemplateInput({
             id={id}
             ref={ref}
             rows={3}
+            {...described}
             value={value}
             placeholder={placeholder}
             onChange={(e) => onText(e.target.value, e.target.selectionStart)}
@@ -65,6 +71,7 @@ export function TemplateInput({
           <Input
             id={id}
             ref={ref}
+            {...described}
             value={value}
             placeholder={placeholder}
             onChange={(e) =>

@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../channel.ts';
 import {
   classifyGraphError,
   graphMessageId,
   parseCloudWebhook,
   toGraphMessage,
+  toGraphMessages,
   verifyHubSignature,
 } from './index.ts';
 
@@ -233,6 +235,48 @@ describe('sending through the Graph API', () => {
       'wamid.X',
     );
     expect(graphMessageId({ error: {} })).toBeUndefined();
+  });
+
+  it('writes a template by name and language, its parameters as the body’s text parameters', () => {
+    const template: Extract<OutboundMessage, { type: 'template' }> = {
+      to: '16315551234@c.us',
+      type: 'template',
+      name: 'order_update',
+      language: 'en_US',
+      parameters: ['Ana', '#42'],
+      text: 'order_update: Ana, #42',
+    };
+    expect(toGraphMessages(template)).toEqual([
+      {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '16315551234',
+        type: 'template',
+        template: {
+          name: 'order_update',
+          language: { code: 'en_US' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Ana' },
+                { type: 'text', text: '#42' },
+              ],
+            },
+          ],
+        },
+      },
+    ]);
+    // A template without parameters has no components (Meta refuses an empty body component).
+    expect(
+      toGraphMessage({ ...template, name: 'hello_world', parameters: [], text: 'hello_world' }),
+    ).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '16315551234',
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' } },
+    });
   });
 
   it("classifies Meta's error codes: rate limits transient, the 24 h window and bad numbers permanent", () => {

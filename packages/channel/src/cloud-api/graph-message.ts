@@ -1,6 +1,7 @@
 // Our outbound message as the bodies of `POST /{phone-number-id}/messages` (Cloud API): a choice
 // question as reply buttons or a list when its options fit Meta's limits, a long text in parts
-// at 4,096 characters; and the message id out of Meta's answer.
+// at 4,096 characters, a template by name and language with its body parameters; and the message
+// id out of Meta's answer.
 import type { OutboundMessage } from '../channel.ts';
 import { cloudApiCapabilities as caps, menuRendering, splitText } from '../capabilities.ts';
 import { digitsFromWaId } from '../wa-id.ts';
@@ -79,6 +80,30 @@ export function toGraphMessage(message: OutboundMessage): Record<string, unknown
           ...(message.name ? { name: message.name } : {}),
         },
       };
+    case 'template':
+      return {
+        ...head,
+        type: 'template',
+        template: {
+          name: message.name,
+          language: { code: message.language },
+          // Meta refuses a body component without parameters: a template with none sends none.
+          ...(message.parameters.length
+            ? {
+                components: [
+                  {
+                    type: 'body',
+                    parameters: message.parameters.map((text) => ({ type: 'text', text })),
+                  },
+                ],
+              }
+            : {}),
+        },
+      };
+    default: {
+      const never: never = message;
+      throw new Error(`no Graph API body for ${JSON.stringify(never)}`);
+    }
   }
 }
 

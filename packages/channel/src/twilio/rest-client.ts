@@ -116,6 +116,13 @@ async function call(
   return typeof body === 'object' && body !== null ? { ...body } : {};
 }
 
+/** A template given by Content SID alone (an OutboundMessage template also names Meta's template). */
+function isTwilioTemplate(
+  message: OutboundMessage | TwilioTemplateMessage,
+): message is TwilioTemplateMessage {
+  return message.type === 'template' && !('name' in message);
+}
+
 /**
  * `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`; resolves with the sid Twilio gave the
  * message (`SM…`). Twilio answers `queued`: delivery comes later, as status callbacks.
@@ -126,10 +133,9 @@ export async function sendTwilioMessage(
   message: OutboundMessage | TwilioTemplateMessage,
   opts: TwilioSendOptions = {},
 ): Promise<string> {
-  const form =
-    message.type === 'template'
-      ? toTwilioTemplate(message, creds.sender, opts)
-      : toTwilioMessage(message, creds.sender, opts);
+  const form = isTwilioTemplate(message)
+    ? toTwilioTemplate(message, creds.sender, opts)
+    : toTwilioMessage(message, creds.sender, opts);
   const answer = await call(config, creds, `${accountPath(creds.accountSid)}/Messages.json`, form);
   const sid = twilioMessageSid(answer);
   if (!sid)

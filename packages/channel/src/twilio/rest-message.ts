@@ -1,6 +1,6 @@
 // Our outbound message as the form body of `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`
-// (Twilio Programmable Messaging on WhatsApp), templates by Content SID, and the message sid out of
-// Twilio's answer.
+// (Twilio Programmable Messaging on WhatsApp), templates by Content SID (a template without one
+// goes as its text), and the message sid out of Twilio's answer.
 import type { OutboundMessage } from '../channel.ts';
 import { twilioAddressFromWaId } from './address.ts';
 
@@ -71,6 +71,24 @@ export function toTwilioMessage(
           .filter(Boolean)
           .join('\n'),
       };
+    case 'template':
+      // Twilio knows a template only by its Content SID; without one, its text is all it can send.
+      return message.contentSid
+        ? toTwilioTemplate(
+            {
+              to: message.to,
+              type: 'template',
+              contentSid: message.contentSid,
+              variables: message.parameters,
+            },
+            sender,
+            opts,
+          )
+        : { ...fields, Body: message.text };
+    default: {
+      const never: never = message;
+      throw new Error(`no Twilio form for ${JSON.stringify(never)}`);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../channel.ts';
 import {
   classifyTwilioError,
   parseTwilioInbound,
@@ -342,6 +343,30 @@ describe('sending through the Twilio REST API', () => {
     expect(
       toTwilioTemplate({ to: '1631555@c.us', type: 'template', contentSid: 'HXabc' }, sender),
     ).not.toHaveProperty('ContentVariables');
+  });
+
+  it('sends a flow’s template by its Content SID with the parameters as variables, else its text', () => {
+    const template: Extract<OutboundMessage, { type: 'template' }> = {
+      to: '1631555@c.us',
+      type: 'template',
+      name: 'order_update',
+      language: 'en_US',
+      parameters: ['Ana', '3 pm'],
+      text: 'Hi Ana, see you at 3 pm.',
+    };
+    expect(
+      toTwilioMessage({ ...template, contentSid: 'HX0123456789abcdef0123456789abcdef' }, sender),
+    ).toEqual({
+      To: 'whatsapp:+1631555',
+      From: sender,
+      ContentSid: 'HX0123456789abcdef0123456789abcdef',
+      ContentVariables: '{"1":"Ana","2":"3 pm"}',
+    });
+    expect(toTwilioMessage(template, sender)).toEqual({
+      To: 'whatsapp:+1631555',
+      From: sender,
+      Body: 'Hi Ana, see you at 3 pm.',
+    });
   });
 
   it("reads the sid out of Twilio's answer", () => {

@@ -49,10 +49,18 @@ export function records(v: unknown): Draft[] {
 /** The single `next` output most blocks have. */
 export const nextPort = (): Port[] => [{ field: 'next', label: 'next' }];
 
-/** The preview of a block that says something: its `message` (text, or a media's caption). */
+/**
+ * The preview of a block that says something: its `message` (text, a media's caption, or a
+ * template's fallback text, else its name).
+ */
 export function messagePreview(node: Draft): PreviewStep | undefined {
   const msg = node.message;
   const m = record(msg);
-  const text = typeof msg === 'string' ? msg : String(m.text ?? m.caption ?? '');
+  const text =
+    typeof msg === 'string'
+      ? msg
+      : String(
+          m.text ?? m.caption ?? m.fallbackText ?? (m.kind === 'template' ? (m.name ?? '') : ''),
+        );
   return text ? { kind: 'text', text } : undefined;
 }

@@ -50,7 +50,20 @@ export type OutboundContent =
       caption?: string;
       fileName?: string;
     }
-  | { kind: 'location'; latitude: number; longitude: number; name?: string };
+  | { kind: 'location'; latitude: number; longitude: number; name?: string }
+  /**
+   * An approved WhatsApp template (Meta's `name` and `language` code), its body parameters
+   * rendered; `contentSid` is its Twilio Content SID. `text` is what channels without templates
+   * (WhatsApp Web, the sandbox) send instead, and what the transcript shows.
+   */
+  | {
+      kind: 'template';
+      name: string;
+      language: string;
+      parameters: string[];
+      contentSid?: string;
+      text: string;
+    };
 
 export type EndReason = 'completed' | 'stopped' | 'expired' | 'error';
 

@@ -77,7 +77,7 @@ export type FlowNode =
   | HandoffNode
   | EndNode;
 export type LabelOnTheCanvas = string;
-export type Message = SayText | SayMedia | SayLocation;
+export type Message = SayText | SayMedia | SayLocation | SayTemplate;
 /**
  * Text with {{variable}} placeholders.
  */
@@ -93,13 +93,39 @@ export type Latitude = number;
 export type Longitude = number;
 export type PlaceName = string;
 /**
+ * Write the template's name as it is in Meta's WhatsApp Manager: lowercase letters, digits and _ only (like order_update).
+ */
+export type TemplateName = string;
+/**
+ * Write the language code of the approved template, like en, en_US, es or pt_BR.
+ */
+export type Language = string;
+/**
+ * Text with {{variable}} placeholders.
+ */
+export type Text2 = string;
+/**
+ * The values of {{1}}, {{2}}… in the template's body, in order; each may use {{variables}}.
+ *
+ * @maxItems 100
+ */
+export type BodyParameters = Text2[];
+/**
+ * For Twilio numbers: paste the template's Content SID from Twilio's Content Template Builder, HX followed by 32 hex characters.
+ */
+export type TwilioContentSID = string;
+/**
+ * Text with {{variable}} placeholders.
+ */
+export type Text3 = string;
+/**
  * Use only letters, digits, - and _ (at most 64).
  */
 export type BlockId3 = string;
 /**
  * Text with {{variable}} placeholders.
  */
-export type Text2 = string;
+export type Text4 = string;
 /**
  * Start with a letter or _, then use only letters, digits and _ (at most 64).
  */
@@ -125,7 +151,7 @@ export type Options = ChoiceOption[];
 /**
  * Text with {{variable}} placeholders.
  */
-export type Text3 = string;
+export type Text5 = string;
 export type AttemptsBeforeGivingUp = number;
 /**
  * Use only letters, digits, - and _ (at most 64).
@@ -232,7 +258,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /**
  * Text with {{variable}} placeholders.
  */
-export type Text4 = string;
+export type Text6 = string;
 /**
  * Strings may hold {{variables}}.
  */
@@ -262,7 +288,7 @@ export type BlockId20 = string;
 /**
  * Text with {{variable}} placeholders.
  */
-export type Text5 = string;
+export type Text7 = string;
 /**
  * Shown in the inbox and sent with the handoff.requested webhook; text with {{variable}} placeholders.
  */
@@ -274,7 +300,7 @@ export type BlockId21 = string;
 /**
  * Text with {{variable}} placeholders.
  */
-export type Text6 = string;
+export type Text8 = string;
 /**
  * @minItems 1
  * @maxItems 500
@@ -337,7 +363,7 @@ export interface FlowSettings {
   debounceMs?: JoinQuickMessagesMs;
 }
 /**
- * Send a message: text, an image/document/audio/video, or a location.
+ * Send a message: text, an image/document/audio/video, a location, or an approved WhatsApp template.
  */
 export interface SayNode {
   id: BlockId;
@@ -364,16 +390,27 @@ export interface SayLocation {
   name?: PlaceName;
 }
 /**
+ * An approved WhatsApp template: the only message the Cloud API and Twilio deliver to a contact who has not written in the last 24 hours.
+ */
+export interface SayTemplate {
+  kind: 'template';
+  name: TemplateName;
+  language: Language;
+  parameters: BodyParameters;
+  contentSid?: TwilioContentSID;
+  fallbackText?: Text3;
+}
+/**
  * Ask a question, wait for the reply, check it and keep it in a variable.
  */
 export interface AskNode {
   id: BlockId;
   type: 'ask';
   label?: LabelOnTheCanvas;
-  prompt: Text2;
+  prompt: Text4;
   saveAs: Variable1;
   validation: ExpectedAnswer;
-  retryPrompt?: Text3;
+  retryPrompt?: Text5;
   maxRetries?: AttemptsBeforeGivingUp;
   onInvalid?: BlockId5;
   timeoutSeconds?: WaitAtMostSeconds;
@@ -553,7 +590,7 @@ export interface HttpNode {
   type: 'http';
   label?: LabelOnTheCanvas;
   method: Method;
-  url: Text4;
+  url: Text6;
   headers?: Headers;
   body?: JSONBody;
   timeoutMs?: TimeoutMs;
@@ -577,7 +614,7 @@ export interface HandoffNode {
   id: BlockId;
   type: 'handoff';
   label?: LabelOnTheCanvas;
-  message?: Text5;
+  message?: Text7;
   reason?: NoteForTheTeam;
   next?: BlockId21;
 }
@@ -588,7 +625,7 @@ export interface EndNode {
   id: BlockId;
   type: 'end';
   label?: LabelOnTheCanvas;
-  message?: Text6;
+  message?: Text8;
 }
 export interface FlowUi {
   positions?: {

@@ -119,7 +119,7 @@ function describe(doc: unknown, e: ErrorObject): string {
           : e.instancePath.includes('/validation')
             ? 'text, number, email, phone, date, regex, choice, media'
             : e.instancePath.includes('/message')
-              ? 'text, media, location'
+              ? 'text, media, location, template'
               : blockTypes.join(', ');
         return `"${String(p.tagValue)}" is not a known kind: use one of ${options}.`;
       }

@@ -2,9 +2,11 @@
 // credentials (sealed, never returned), Meta's subscription check, signed webhooks persisted and
 // answered through the Graph API double, statuses as acks, refusals (bad, missing signature:
 // 401, nothing stored), redeliveries deduplicated, rate limits retried without a double send,
-// the 24-hour window enforced before any HTTP call, media downloaded by id.
+// the 24-hour window enforced before any HTTP call (a template goes through it), media downloaded
+// by id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { OUTSIDE_WINDOW_REASON } from '@waflow/runtime';
 import { schema } from '@waflow/db';
 import {
   graphFailure,
@@ -319,5 +321,119 @@ describe('a WhatsApp Cloud API number', () => {
       numberId,
       () => graph.requests.filter((r) => r.method === 'POST').length,
     );
+  });
+
+  it('opens with an approved template outside the window; a free-form reply after it is still refused', async () => {
+    const flow = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows`, {
+      token: h.admin,
+      body: {
+        name: 'Order updates',
+        config: {
+          schemaVersion: 1,
+          triggers: [{ type: 'api' }],
+          variables: [{ name: 'order', type: 'string' }],
+          start: 'notify',
+          nodes: [
+            {
+              id: 'notify',
+              type: 'say',
+              message: {
+                kind: 'template',
+                name: 'order_update',
+                language: 'en_US',
+                parameters: ['{{contact.name}}', '#{{order}}'],
+                fallbackText: 'Hi {{contact.name}}, order #{{order}} is on its way.',
+              },
+              next: 'thanks',
+            },
+            { id: 'thanks', type: 'say', message: { kind: 'text', text: 'Anything else?' } },
+          ],
+        },
+      },
+    });
+    expect(flow.status).toBe(201);
+    const flowId = flow.body.id as string;
+    const published = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${flowId}/publish`, {
+      token: h.admin,
+      body: {},
+    });
+    expect(published.status).toBe(201);
+    const bound = await h.call('PATCH', `/api/v1/workspaces/${h.ws}/numbers/${numberId}`, {
+      token: h.admin,
+      body: { flowId },
+    });
+    expect(bound.status).toBe(200);
+    const key = (
+      await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, {
+        token: h.admin,
+        body: { name: 'Shop' },
+      })
+    ).body.key as string;
+
+    // Cai never wrote to this number: only a template may reach them.
+    const started = await h.call('POST', `/api/v1/integrations/flows/${flowId}/start`, {
+      token: key,
+      body: {
+        numberId,
+        contact: { phone: '34600777666', name: 'Cai' },
+        variables: { order: '42' },
+      },
+    });
+    expect(started.status).toBe(202);
+    const template = await until(
+      async () => graph.sends.find((s) => s.body.to === '34600777666'),
+      'the template to reach the Graph API',
+    );
+    expect(template.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '34600777666',
+      type: 'template',
+      template: {
+        name: 'order_update',
+        language: { code: 'en_US' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Cai' },
+              { type: 'text', text: '#42' },
+            ],
+          },
+        ],
+      },
+    });
+
+    const outbox = async () =>
+      h.client.db
+        .select({ status: schema.outbox.status, error: schema.outbox.error })
+        .from(schema.outbox)
+        .where(
+          and(
+            eq(schema.outbox.numberId, numberId),
+            sql`${schema.outbox.payload}->>'to' = '34600777666@c.us'`,
+          ),
+        )
+        .orderBy(schema.outbox.seq);
+    await until(
+      async () => ((await outbox()).some((r) => r.status === 'failed') ? true : undefined),
+      'the free-form reply to be refused',
+    );
+    expect(await outbox()).toEqual([
+      { status: 'sent', error: null },
+      { status: 'failed', error: OUTSIDE_WINDOW_REASON },
+    ]);
+    expect(graph.sends.filter((s) => s.body.to === '34600777666')).toHaveLength(1);
+    // The transcript shows the template as its fallback text.
+    const lines = await h.client.db
+      .select({ type: schema.messages.type, body: schema.messages.body })
+      .from(schema.messages)
+      .innerJoin(schema.conversations, eq(schema.conversations.id, schema.messages.conversationId))
+      .where(and(eq(schema.messages.numberId, numberId), eq(schema.conversations.flowId, flowId)))
+      .orderBy(schema.messages.seq);
+    expect(lines).toEqual([
+      { type: 'template', body: 'Hi Cai, order #42 is on its way.' },
+      { type: 'text', body: 'Anything else?' },
+    ]);
   });
 });

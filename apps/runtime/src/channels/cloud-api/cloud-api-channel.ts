@@ -1,8 +1,9 @@
 // The WhatsApp Cloud API channel of one number: sends through the Graph API, refuses free-form
-// sends outside the 24-hour customer-service window before any HTTP call, and turns a verified
-// webhook batch (read by @waflow/channel/cloud-api) into inbound messages, downloading their media
-// through the media id. Inbound does not come through `on('inbound')`: the API's webhook route
-// hands the batch to ProviderNumbers, which persists it before answering Meta (persist-first).
+// sends outside the 24-hour customer-service window before any HTTP call (approved templates go
+// at any time), and turns a verified webhook batch (read by @waflow/channel/cloud-api) into
+// inbound messages, downloading their media through the media id. Inbound does not come through
+// `on('inbound')`: the API's webhook route hands the batch to ProviderNumbers, which persists it
+// before answering Meta (persist-first).
 import { ChannelSendError, type InboundMessage, type OutboundMessage } from '@waflow/channel';
 import {
   CLOUD_MEDIA_PREFIX,
@@ -65,7 +66,8 @@ export class CloudApiChannel extends ChannelEmitter implements ProviderChannel {
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!this.running) throw new ChannelSendError('the Cloud API channel is stopped', true);
-    if (!(await this.opts.window.isOpen(message.to)))
+    // Templates are what Meta delivers outside the window; only free-form messages wait for it.
+    if (message.type !== 'template' && !(await this.opts.window.isOpen(message.to)))
       throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
     try {
       const id = await sendGraphMessage(this.opts.graph, this.opts.credentials, message);

@@ -5,7 +5,7 @@
 export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
 
 export const OUTSIDE_WINDOW_REASON =
-  'Not sent: the contact last wrote more than 24 hours ago, and WhatsApp only delivers approved templates outside that window. The contact has to write first, or the flow has to open with a template.';
+  'Not sent: the contact last wrote more than 24 hours ago, and WhatsApp only delivers approved templates outside that window. The contact has to write first, or the flow has to open with a template (a "Send message" block of kind Template).';
 
 export class ServiceWindow {
   /** Per contact: their last inbound as last read (a lower bound: they may have written since). */

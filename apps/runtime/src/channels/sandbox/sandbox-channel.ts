@@ -1,18 +1,21 @@
 // The sandbox channel: the same pipeline as WhatsApp without a network. The web app's simulator
 // and the tests deliver inbound messages with `deliver()` and read what the bot sent from `sent`
-// or the `onSent` listeners.
+// or the `onSent` listeners. Like WhatsApp Web it has no templates: a template is sent as its text.
 import { randomUUID } from 'node:crypto';
 import { ChannelEmitter } from '../channel-emitter.ts';
 import {
   ChannelSendError,
+  templateAsText,
   type Channel,
+  type FreeFormMessage,
   type InboundMessage,
   type OutboundMessage,
 } from '@waflow/channel';
 
 export interface SandboxSent {
   providerMessageId: string;
-  message: OutboundMessage;
+  /** As the contact would see it (a template: its text). */
+  message: FreeFormMessage;
   at: number;
 }
 
@@ -52,7 +55,7 @@ export class SandboxChannel extends ChannelEmitter implements Channel {
     }
     const entry: SandboxSent = {
       providerMessageId: `sbx-${randomUUID()}`,
-      message,
+      message: templateAsText(message),
       at: Date.now(),
     };
     this.sent.push(entry);

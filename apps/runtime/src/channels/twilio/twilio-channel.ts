@@ -1,6 +1,6 @@
 // The Twilio WhatsApp channel of one number: sends through Twilio's Messages REST API (menus as
-// numbered text, long texts split at Twilio's 1,600 characters), refuses free-form sends outside
-// the 24-hour window before any HTTP call, asks for status callbacks at our webhook, and fetches
+// numbered text, long texts split at Twilio's 1,600 characters, templates by Content SID),
+// refuses free-form sends outside the 24-hour window before any HTTP call, asks for status callbacks at our webhook, and fetches
 // inbound media from Twilio's media URLs. Inbound comes from the API's webhook route through
 // ProviderNumbers (persist-first), not through `on('inbound')`.
 import {
@@ -70,7 +70,9 @@ export class TwilioChannel extends ChannelEmitter implements ProviderChannel {
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!this.running) throw new ChannelSendError('the Twilio channel is stopped', true);
-    if (!(await this.opts.window.isOpen(message.to)))
+    // Approved templates (by Content SID) go at any time; free-form messages wait for the window.
+    const approved = message.type === 'template' && Boolean(message.contentSid);
+    if (!approved && !(await this.opts.window.isOpen(message.to)))
       throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
     const parts: OutboundMessage[] =
       message.type === 'text'

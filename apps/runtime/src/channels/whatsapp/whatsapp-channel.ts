@@ -23,8 +23,10 @@ import {
 import { ChannelEmitter } from '../channel-emitter.ts';
 import {
   ChannelSendError,
+  templateAsText,
   type AckLevel,
   type Channel,
+  type FreeFormMessage,
   type InboundMessage,
   type NumberStatus,
   type OutboundMessage,
@@ -476,7 +478,9 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     this.emit('humanReply', msg.to);
   }
 
-  async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
+  async send(outbound: OutboundMessage): Promise<{ providerMessageId: string }> {
+    // WhatsApp Web has no templates: a template goes as its (fallback) text.
+    const message = templateAsText(outbound);
     const client = this.client;
     if (!client || !this.ready)
       throw new ChannelSendError(
@@ -530,7 +534,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   }
 
   private async content(
-    message: OutboundMessage,
+    message: FreeFormMessage,
     options: MessageSendOptions,
   ): Promise<MessageContent> {
     switch (message.type) {
@@ -557,6 +561,10 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
           file.data.toString('base64'),
           message.fileName ?? file.fileName ?? null,
         );
+      }
+      default: {
+        const never: never = message;
+        throw new Error(`no WhatsApp Web content for ${JSON.stringify(never)}`);
       }
     }
   }
