@@ -255,6 +255,29 @@ describe('the API', () => {
     });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('DRAFT_CONFLICT');
+    // If-Match: * and what is no ETag are not a conflict: each says what is wrong, nothing is saved.
+    const refusal = async (ifMatch: string) => {
+      const res = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, {
+        'if-match': ifMatch,
+      });
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      return { status: res.status, ...error };
+    };
+    expect(await refusal('*')).toEqual({
+      status: 412,
+      code: 'IF_MATCH_ANY_UNSUPPORTED',
+      message: expect.stringMatching(/If-Match: \* is not accepted for drafts.*send the ETag/),
+    });
+    for (const malformed of ['abc', '"12', '"1", "2"', 'W/"x"'])
+      expect(await refusal(malformed)).toEqual({
+        status: 400,
+        code: 'IF_MATCH_INVALID',
+        message: expect.stringMatching(/a revision number in double quotes, like "12"\. Got /),
+      });
+    expect((await refusal('abc')).message).toContain('Got "abc".');
+    expect((await call('GET', `/api/v1/workspaces/${ws}/flows/${id}`)).headers.get('etag')).toBe(
+      saved.headers.get('etag'),
+    );
 
     const refused = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, {
       changelog: 'try',
@@ -269,8 +292,9 @@ describe('the API', () => {
       message: 'No path leads to this block: connect it or delete it.',
     });
 
+    // A weak ETag of the same revision is taken.
     const fixed = await call('PUT', `/api/v1/workspaces/${ws}/flows/${id}/draft`, lead, {
-      'if-match': saved.headers.get('etag') ?? '',
+      'if-match': `W/${saved.headers.get('etag') ?? ''}`,
     });
     expect(fixed.status).toBe(200);
     const published = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/publish`, {

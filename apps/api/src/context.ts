@@ -9,6 +9,7 @@ import type { TwilioConfig } from '@waflow/channel/twilio';
 import type { ProviderPort, RuntimePort } from './runtime-port.ts';
 import type { Limits } from './limits.ts';
 import type { TrustedProxies } from './auth/client-address.ts';
+import type { Arrival } from './middleware/arrival-order.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -53,6 +54,8 @@ export interface AppEnv {
     role: Role;
     /** Set for integrator calls (API key) instead of userId/role. */
     apiKeyId: string;
+    /** When the request arrived and its place in line (routes that keep arrival order). */
+    arrival: Arrival;
   };
 }
 

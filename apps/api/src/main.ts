@@ -2,7 +2,7 @@
 // on the embedded defaults (PGlite in ./data, in-process locks) unless DATABASE_URL / REDIS_URL say otherwise.
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { and, eq, isNull } from 'drizzle-orm';
 import { createCoordinator } from '@waflow/coord';
 import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
@@ -12,8 +12,15 @@ import { createApp } from './app.ts';
 import { mountWebApp } from './web-app.ts';
 import { startNumberWorkers } from './number-workers.ts';
 import { readEnv } from './env.ts';
+import { holdPort, PortUnavailableError } from './port-check.ts';
 
 const env = readEnv();
+// The port first: taken, it is one line and exit 1, before anything is migrated or started.
+const held = await holdPort(env.port, env.host).catch((err: unknown) => {
+  if (!(err instanceof PortUnavailableError)) throw err;
+  console.error(`waflow cannot start: ${err.message}`);
+  process.exit(1);
+});
 const log = createLogger({ name: 'waflow', level: env.logLevel, format: env.logFormat });
 
 const client = await createDb(
@@ -82,12 +89,12 @@ if (!mountWebApp(app, webDist)) {
   log.warn({ webDist }, 'the web app is not built yet: the API runs alone');
 }
 
-const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
-  log.info(
-    `waflow is running at http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`,
-  );
-  console.log(`\n  waflow is running at http://${env.host}:${info.port}\n`);
-});
+held.serve(getRequestListener(app.fetch, { hostname: env.host }));
+const server = held.server;
+log.info(
+  `waflow is running at http://${held.address === '::' ? 'localhost' : held.address}:${held.port}`,
+);
+console.log(`\n  waflow is running at http://${env.host}:${held.port}\n`);
 
 async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');

@@ -57,6 +57,9 @@ export class RuntimeNotReadyError extends Error {
   }
 }
 
+/** The sandbox channel's pacing: a bucket no simulator or test empties, so in effect none. */
+export const SANDBOX_PACING: OutboxSenderOptions['pacing'] = { ratePerSec: 1e9, burst: 1e9 };
+
 export interface RuntimeOptions {
   client: DbClient;
   coord: Coordinator;
@@ -340,12 +343,16 @@ export class Runtime {
     await a.channel.stop();
   }
 
-  /** A sandbox channel for a number (the simulator and the tests). */
+  /**
+   * A sandbox channel for a number (the simulator and the tests), not paced (SANDBOX_PACING):
+   * the runtime's pacing keeps a WhatsApp number from being banned, and in the simulator it only
+   * made replies lag after the first few.
+   */
   async attachSandbox(numberId: string): Promise<SandboxChannel> {
     const existing = this.attached.get(numberId)?.channel;
     if (existing instanceof SandboxChannel) return existing;
     const channel = new SandboxChannel(numberId);
-    await this.attach(numberId, channel);
+    await this.attach(numberId, channel, { pacing: SANDBOX_PACING });
     return channel;
   }
 

@@ -33,6 +33,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   description?: string;
   body?: B;
   query?: Q;
+  /** Run before the access checks (the simulator stamps a message on arrival: arrival-order.ts). */
+  first?: MiddlewareHandler<AppEnv>[];
   /** Request headers worth documenting (If-Match, Idempotency-Key). */
   headers?: Record<string, { description: string; required?: boolean }>;
   responses?: ResponseSpec[];
@@ -46,7 +48,10 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
 }
 
 /** What the OpenAPI generator and the role-matrix test read. */
-export type RouteMeta = Omit<RouteSpec<z.ZodType | undefined, z.ZodType | undefined>, 'handler'>;
+export type RouteMeta = Omit<
+  RouteSpec<z.ZodType | undefined, z.ZodType | undefined>,
+  'handler' | 'first'
+>;
 
 export const registry: RouteMeta[] = [];
 
@@ -84,12 +89,13 @@ export function defineRoutes(app: Hono<AppEnv>, deps: Deps) {
     B extends z.ZodType | undefined = undefined,
     Q extends z.ZodType | undefined = undefined,
   >(spec: RouteSpec<B, Q>): void {
-    const { handler, ...meta } = spec;
+    const { handler, first = [], ...meta } = spec;
     if (!registry.some((r) => r.method === meta.method && r.path === meta.path))
       registry.push(meta as RouteMeta);
     app.on(
       meta.method.toUpperCase(),
       [meta.path],
+      ...first,
       ...accessMiddleware(deps, meta.access),
       async (c) => {
         const body = meta.body ? meta.body.parse(await readJson(c)) : undefined;

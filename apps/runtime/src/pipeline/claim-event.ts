@@ -34,6 +34,11 @@ export interface ClaimedEvent {
   state: ConversationState | undefined;
   /** The contact had conversations before (the "first message" trigger needs this). */
   hadConversations: boolean;
+  /**
+   * The contact's latest conversation when none is open (the one that ended last): a message no
+   * conversation takes goes into its transcript (see planTurn).
+   */
+  lastConversationId: string | undefined;
 }
 
 interface Row extends Record<string, unknown> {
@@ -54,7 +59,7 @@ interface Row extends Record<string, unknown> {
   conv_flow_version_id: string | null;
   conv_last_activity_at: Date | string | null;
   state: ConversationState | null;
-  had_conversations: boolean | null;
+  last_conv_id: string | null;
 }
 
 /** A timestamp of a raw row: postgres.js answers Date, and a value read through JSON is a string. */
@@ -97,7 +102,9 @@ const claimStatement = statement<{ keys: string }>(
       n.workspace_id, coalesce(ct.id, mk.id) as contact_id, coalesce(ct.name, mk.name) as contact_name,
       cv.id as conv_id, cv.status as conv_status, cv.handoff_until as conv_handoff_until, cv.flow_id as conv_flow_id, cv.flow_version_id as conv_flow_version_id, cv.last_activity_at as conv_last_activity_at,
       ck.state,
-      case when cv.id is null and ct.id is not null then exists (select 1 from ${schema.conversations} p where p.contact_id = ct.id) else false end as had_conversations
+      case when cv.id is null and ct.id is not null then (
+        select p.id from ${schema.conversations} p where p.contact_id = ct.id order by p.created_at desc limit 1
+      ) end as last_conv_id
     from claimed c
     left join ${schema.numbers} n on n.id = c.number_id
     left join ${schema.contacts} ct on ct.number_id = c.number_id and ct.wa_id = c.from_wa_id
@@ -150,6 +157,7 @@ function toClaimed(r: Row): ClaimedEvent {
         }
       : undefined,
     state: r.state ?? undefined,
-    hadConversations: r.had_conversations === true,
+    hadConversations: typeof r.last_conv_id === 'string',
+    lastConversationId: r.last_conv_id ?? undefined,
   };
 }

@@ -15,7 +15,13 @@ import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from '@waflow/db';
 import type { InboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
-import { addEffects, emptyTurn, inboundRow, type TurnWrites } from './turn-writes.ts';
+import {
+  addEffects,
+  addUnplacedReplies,
+  emptyTurn,
+  inboundRow,
+  type TurnWrites,
+} from './turn-writes.ts';
 
 export { StaleFenceError } from './turn-writes.ts';
 
@@ -279,8 +285,45 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
         e.message,
       );
   }
-  if (!result.state || (!conversation && result.effects.length === 0)) {
-    // No trigger matched and no conversation is open: keep the message in the inbox only.
+  if (!result.state) {
+    // Nothing started: no conversation is open and no trigger matched (a "thanks" after the flow
+    // ended, a first message that is no keyword), or a late timer of none. Where its transcript
+    // line and the fallback text's reply go — the decision: into the contact's latest
+    // conversation (the one that ended: its status stays, its activity moves so the inbox shows
+    // it on top), or, for a contact who never had one, into a conversation opened for them as
+    // already completed (no conversation.started: no flow ran). Not into rows of no
+    // conversation: messages have no contact, and the inbox, the API and the erasure of a
+    // contact find a transcript through its conversations. Later messages that start nothing
+    // join the same conversation, so a chatty contact does not fill the inbox.
+    if (lines.length === 0) {
+      settle(null);
+      return { turn, advanced: false };
+    }
+    const existing = conversation?.id ?? ev.lastConversationId;
+    const holder = existing ?? randomUUID();
+    if (existing) turn.conversationUpdate = { id: holder, at: now };
+    else {
+      turn.newConversation = {
+        id: holder,
+        workspaceId,
+        numberId: ev.numberId,
+        contactId: contact.id,
+        flowId: loaded.flowId,
+        flowVersionId: loaded.versionId,
+      };
+      turn.conversationUpdate = { id: holder, status: 'completed', at: now };
+    }
+    settle(holder);
+    addUnplacedReplies(
+      turn,
+      { workspaceId, numberId: ev.numberId, conversationId: holder, contactWaId: ev.fromWaId, now },
+      ev.id,
+      result.effects,
+    );
+    return { turn, advanced: turn.sends.length > 0 };
+  }
+  if (!conversation && result.effects.length === 0) {
+    // A run that decided nothing at all: nothing to keep but the message.
     settle(null);
     return { turn, advanced: false };
   }

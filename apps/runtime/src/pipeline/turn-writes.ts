@@ -185,6 +185,45 @@ export function inboundRow(
   return { id: randomUUID(), workspaceId, numberId, conversationId, message };
 }
 
+type SendContext = Pick<
+  TurnContext,
+  'workspaceId' | 'numberId' | 'conversationId' | 'contactWaId' | 'now'
+>;
+
+function sendRow(
+  ctx: SendContext,
+  e: Extract<Effect, { type: 'send' }>,
+  idempotencyKey: string,
+): SendRow {
+  return {
+    messageId: randomUUID(),
+    workspaceId: ctx.workspaceId,
+    numberId: ctx.numberId,
+    conversationId: ctx.conversationId,
+    idempotencyKey,
+    type: e.message.kind,
+    body: transcriptBody(e.message),
+    payload: toOutbound(ctx.contactWaId, e.message),
+    at: ctx.now,
+  };
+}
+
+/**
+ * The replies to a message no conversation took (the flow's fallback text, see planTurn), in the
+ * conversation that holds its transcript line. Keyed on the inbound event: without a state the
+ * engine numbers them from e1, ids that conversation's own effects used already.
+ */
+export function addUnplacedReplies(
+  turn: TurnWrites,
+  ctx: SendContext,
+  eventId: string,
+  effects: Effect[],
+): void {
+  for (const e of effects)
+    if (e.type === 'send')
+      turn.sends.push(sendRow(ctx, e, `${ctx.conversationId}:in:${eventId}:${e.id}`));
+}
+
 /** Adds what advance() decided to the turn's rows: outbox and transcript, timers, results, events. */
 export function addEffects(
   turn: TurnWrites,
@@ -197,17 +236,7 @@ export function addEffects(
   for (const e of effects) {
     switch (e.type) {
       case 'send':
-        turn.sends.push({
-          messageId: randomUUID(),
-          workspaceId: ctx.workspaceId,
-          numberId: ctx.numberId,
-          conversationId: ctx.conversationId,
-          idempotencyKey: key(e),
-          type: e.message.kind,
-          body: transcriptBody(e.message),
-          payload: toOutbound(ctx.contactWaId, e.message),
-          at: ctx.now,
-        });
+        turn.sends.push(sendRow(ctx, e, key(e)));
         break;
       case 'set_timer':
         turn.timers.push({

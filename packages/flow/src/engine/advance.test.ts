@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowNode, Trigger } from '../schema/types.ts';
+import type { FlowConfig, FlowNode, Trigger } from '../schema/types.ts';
 import { validateFlow } from '../validate/validate-flow.ts';
 import { advance } from './advance.ts';
 import { flow, play, T0, text, texts, timerOf } from './test-harness.ts';
@@ -148,13 +148,42 @@ describe('flow settings', () => {
   });
   it('a completed conversation starts again only through a trigger', () => {
     const { state } = play(f, [text('hi'), text('stop')]);
-    const again = advance(
-      { ...f, triggers: [{ type: 'keyword', keywords: ['hola'], match: 'exact' }] },
-      state,
-      text('nope'),
-      T0 + 10_000,
-    );
-    expect(again.effects).toEqual([]);
+    const keyword: FlowConfig = {
+      ...f,
+      triggers: [{ type: 'keyword', keywords: ['hola'], match: 'exact' }],
+    };
+    // No new run: the fallback text answers, the conversation stays ended.
+    const again = advance(keyword, state, text('nope'), T0 + 10_000);
+    expect(again.effects.map((e) => e.type)).toEqual(['send']);
+    expect(again.state?.status).toBe('completed');
+    expect(texts(advance(keyword, state, text('hola'), T0 + 10_000).effects)).toEqual(['Name?']);
+  });
+  it('says the fallback text to a message after the flow ended, with an effect id of its own', () => {
+    const keyword = flow([{ id: 'e', type: 'end', message: 'done' }], {
+      triggers: [{ type: 'keyword', keywords: ['order'], match: 'exact' }],
+      settings: { fallbackText: 'Write "order" to start.' },
+    });
+    const ended = advance(keyword, null, text('order'), T0);
+    expect(ended.state?.status).toBe('completed');
+    const thanks = advance(keyword, ended.state, text('thanks'), T0 + 1000);
+    expect(texts(thanks.effects)).toEqual(['Write "order" to start.']);
+    expect(thanks.effects).toHaveLength(1);
+    const ids = [...ended.effects, ...thanks.effects].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(thanks.state).toMatchObject({ status: 'completed', endReason: 'completed' });
+  });
+  it('says the fallback text to a contact with no conversation whose message starts nothing', () => {
+    const keyword = flow([{ id: 'e', type: 'end', message: 'done' }], {
+      triggers: [{ type: 'keyword', keywords: ['order'], match: 'exact' }],
+      settings: { fallbackText: 'Write "order" to start.' },
+    });
+    const r = advance(keyword, null, text('hello'), T0);
+    expect(texts(r.effects)).toEqual(['Write "order" to start.']);
+    expect(r.state).toBeNull();
+    // Without a fallback text such a message gets nothing, and timers of no conversation neither.
+    const silent = { ...keyword, settings: {} };
+    expect(advance(silent, null, text('hello'), T0)).toEqual({ state: null, effects: [] });
+    expect(advance(keyword, null, { type: 'timer', timerId: 'e1' }, T0).effects).toEqual([]);
   });
 });
 

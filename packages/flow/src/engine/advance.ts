@@ -79,7 +79,30 @@ function settingKeywords(flow: FlowConfig): { stop: Set<string>; restart: Set<st
   return k;
 }
 
-/** Starts a conversation when the event is a trigger of the flow; else nothing happens. */
+/**
+ * A message no conversation takes: none is in progress and no trigger matches it (a "thanks"
+ * after the flow ended). Nothing starts; the flow's fallback text answers it when there is one.
+ * A given state (the ended conversation's) only moves on by the reply's effect id, so ids stay
+ * unique in it; without one the reply is `e1` of no conversation, and the caller keys it itself
+ * (the runtime keys it on the inbound event).
+ */
+function unplaced(
+  flow: FlowConfig,
+  state: ConversationState | null,
+  now: number,
+  subflows: SubflowMap,
+): AdvanceResult {
+  const fallback = flow.settings?.fallbackText;
+  if (!fallback?.trim()) return { state, effects: [] };
+  const run = new Run(flow, subflows, state ? clone(state) : freshState(`unplaced|${now}`), now);
+  run.say(fallback);
+  return { state: state ? run.state : null, effects: run.effects };
+}
+
+/**
+ * Starts a conversation when the event is a trigger of the flow; else a message gets the
+ * fallback text (see unplaced) and anything else does nothing.
+ */
 function start(
   flow: FlowConfig,
   state: ConversationState | null,
@@ -93,7 +116,7 @@ function start(
     const trigger = matchTrigger(flow, event.message, {
       isFirstMessage: event.isFirstMessage === true,
     });
-    if (!trigger) return { state, effects: [] };
+    if (!trigger) return unplaced(flow, state, now, subflows);
     target = trigger.target ?? flow.start;
   } else if (event.type === 'api_start') {
     target = flow.triggers.find((t) => t.type === 'api')?.target ?? flow.start;

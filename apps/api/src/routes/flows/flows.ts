@@ -197,6 +197,31 @@ async function publish(
   );
 }
 
+/**
+ * The draft revision an If-Match names: its ETag as the read answered it (`"12"`; weak `W/"12"`
+ * and a bare `12` are taken too). `*` would save over anyone's changes, so drafts refuse it (412);
+ * anything else is no ETag of ours (400). Both messages say what to send.
+ */
+export function draftRevisionOf(ifMatch: string): number {
+  const value = ifMatch.trim();
+  const where = 'the ETag header of GET /api/v1/workspaces/:ws/flows/:id';
+  if (value === '*')
+    throw new AppError(
+      412,
+      'IF_MATCH_ANY_UNSUPPORTED',
+      `If-Match: * is not accepted for drafts, as it would save over anyone's changes: send the ETag the flow was read with (${where}), like "12".`,
+    );
+  const m = /^(?:W\/)?"(\d{1,15})"$|^(\d{1,15})$/.exec(value);
+  const digits = m?.[1] ?? m?.[2];
+  if (digits === undefined)
+    throw new AppError(
+      400,
+      'IF_MATCH_INVALID',
+      `If-Match must be the ETag the flow was read with (${where}): a revision number in double quotes, like "12". Got ${JSON.stringify(value.slice(0, 60))}.`,
+    );
+  return Number(digits);
+}
+
 export function registerFlows(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/workspaces/:ws/flows';
   const tag = 'Flows';
@@ -405,10 +430,10 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     access: 'flows.saveDraft',
     tag,
     summary:
-      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved)',
+      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved, 400 IF_MATCH_INVALID for what is no ETag of ours, 412 for If-Match: *)',
     headers: {
       'If-Match': {
-        description: 'The ETag (draft revision) the draft was loaded with',
+        description: 'The ETag (draft revision) the draft was loaded with, e.g. "12"; * is refused',
         required: true,
       },
     },
@@ -429,10 +454,8 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
           'IF_MATCH_REQUIRED',
           "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.",
         );
-      const expected = Number(ifMatch.replace(/^W\//, '').replace(/"/g, ''));
-      const revision = Number.isInteger(expected)
-        ? await saveDraft(deps.client.db, flow.id, draft, expected)
-        : undefined;
+      const expected = draftRevisionOf(ifMatch);
+      const revision = await saveDraft(deps.client.db, flow.id, draft, expected);
       if (revision === undefined) {
         throw new AppError(
           409,

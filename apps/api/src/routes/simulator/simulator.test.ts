@@ -1,5 +1,6 @@
-// The simulator runs a draft through the embedded runtime: only with the workspace's own flows.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// The simulator runs a draft through the embedded runtime: only with the workspace's own flows;
+// messages are stored in the order they arrived, stamped on arrival.
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
@@ -15,6 +16,7 @@ import {
 import { Runtime } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
+import type { RuntimePort, SandboxPort } from '../../runtime-port.ts';
 
 type Json = Record<string, unknown>;
 const sayFlow = (text: string) => ({
@@ -41,6 +43,7 @@ describe('the simulator', () => {
   let app: ReturnType<typeof createApp>;
   let token = '';
   let ws = '';
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
   const call = (method: string, path: string, body?: unknown) =>
     app.request(path, {
       method,
@@ -63,7 +66,7 @@ describe('the simulator', () => {
     await runtime.start();
     app = createApp({
       client,
-      keyring: createKeyring({ k1: randomBytes(32) }, 'k1'),
+      keyring,
       log: pino({ level: 'silent' }),
       runtime,
     });
@@ -141,6 +144,68 @@ describe('the simulator', () => {
     expect(sandbox.sent.map((s) => (s.message.type === 'text' ? s.message.text : ''))).toEqual([
       'from our own sub-flow',
       'done here',
+    ]);
+  });
+  it('stores messages sent on parallel connections in arrival order, stamped on arrival', async () => {
+    const created = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
+      name: 'Parallel',
+      config: sayFlow('noted'),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const started = await call('POST', `/api/v1/workspaces/${ws}/flows/${id}/simulator`);
+    const { sessionId } = (await started.json()) as { sessionId: string };
+    // The first message's lookup is slow: it finishes only after the second's has, and later by
+    // the clock (a minute). Stored in the order the handlers finished, "second" came first.
+    const T = Date.now();
+    let lookups = 0;
+    let releaseFirst = () => {};
+    const slowFirst: RuntimePort = {
+      coord: runtime.coord,
+      counters: runtime.counters,
+      receive: (numberId, message, opts) => runtime.receive(numberId, message, opts),
+      submit: (...args) => runtime.submit(...args),
+      attachSandbox: (numberId): Promise<SandboxPort> => {
+        lookups += 1;
+        if (lookups === 1)
+          return new Promise((resolve) => {
+            releaseFirst = () => {
+              vi.setSystemTime(T + 60_000);
+              resolve(runtime.attachSandbox(numberId));
+            };
+          });
+        // After everything the second request does next without waiting on I/O.
+        setImmediate(() => releaseFirst());
+        return runtime.attachSandbox(numberId);
+      },
+    };
+    const parallel = createApp({
+      client,
+      keyring,
+      log: pino({ level: 'silent' }),
+      runtime: slowFirst,
+    });
+    const send = (text: string) =>
+      parallel.request(`/api/v1/workspaces/${ws}/simulator/${sessionId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
+    vi.useFakeTimers({ now: T, toFake: ['Date'] });
+    let statuses: number[];
+    try {
+      statuses = (await Promise.all([send('first'), send('second')])).map((r) => r.status);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(statuses).toEqual([202, 202]);
+    const stored = await client.query<{ text: string; timestamp: number }>(
+      `select payload->'message'->>'text' as text, (payload->'message'->>'timestamp')::float8 as timestamp
+       from inbound_events where number_id = $1 order by seq`,
+      [sessionId],
+    );
+    expect(stored).toEqual([
+      { text: 'first', timestamp: T },
+      { text: 'second', timestamp: T },
     ]);
   });
 });

@@ -9,6 +9,7 @@ import { validateFlow } from '@waflow/flow';
 import { isRuntimeNotReady, type SandboxReply } from '../../runtime-port.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { arrivalOrder } from '../../middleware/arrival-order.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
 import { flowIds, loadFlow } from '../flows/flows.ts';
@@ -53,6 +54,9 @@ async function variables(deps: Deps, numberId: string): Promise<Record<string, u
 
 export function registerSimulator(route: RouteFn, deps: Deps): void {
   const tag = 'Simulator';
+  // Messages typed fast, or sent on parallel connections, are stored in the order they arrived
+  // and stamped then, whichever request's lookups finish first.
+  const arrivals = arrivalOrder((c) => c.req.param('sid'));
   route({
     method: 'post',
     path: '/api/v1/workspaces/:ws/flows/:id/simulator',
@@ -103,12 +107,15 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
     access: 'simulator.send',
     tag,
     summary: 'Send a message to the simulated bot as the contact',
+    first: [arrivals],
     body: sendBody,
     handler: async (c, { body }) => {
+      const arrival = c.get('arrival');
       const runtime = runtimeOf(deps);
       const s = await session(deps, c.get('workspaceId'), c.req.param('sid'));
       await runtime.attachSandbox(s.id);
       const id = `sim-${crypto.randomUUID()}`;
+      await arrival.turn;
       try {
         // The simulator can wait: while Redis is down it is refused rather than queued.
         await runtime.receive(
@@ -119,7 +126,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
             contactName: 'Simulator',
             type: 'text',
             text: body.text,
-            timestamp: Date.now(),
+            timestamp: arrival.at,
           },
           { canWait: true },
         );
