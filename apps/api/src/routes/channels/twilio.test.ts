@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '@waflow/db';
+import { OUTSIDE_WINDOW_REASON } from '@waflow/runtime';
 import {
   inboundParams,
   postTwilioSigned,
@@ -178,5 +179,78 @@ describe('a Twilio WhatsApp number', () => {
       numberId,
       () => twilio.requests.filter((r) => r.method === 'POST').length,
     );
+  });
+
+  it('opens with a template by Content SID outside the window; a free-form reply after it is refused', async () => {
+    const flow = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows`, {
+      token: h.admin,
+      body: {
+        name: 'Twilio order updates',
+        config: {
+          schemaVersion: 1,
+          triggers: [{ type: 'api' }],
+          variables: [],
+          start: 'notify',
+          nodes: [
+            {
+              id: 'notify',
+              type: 'say',
+              message: {
+                kind: 'template',
+                name: 'order_update',
+                language: 'en',
+                parameters: ['{{contact.name}}'],
+                contentSid: `HX${'ab'.repeat(16)}`,
+              },
+              next: 'more',
+            },
+            { id: 'more', type: 'say', message: { kind: 'text', text: 'Anything else?' } },
+          ],
+        },
+      },
+    });
+    const flowId = flow.body.id as string;
+    expect(
+      (
+        await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${flowId}/publish`, {
+          token: h.admin,
+          body: {},
+        })
+      ).status,
+    ).toBe(201);
+    await h.call('PATCH', `/api/v1/workspaces/${h.ws}/numbers/${numberId}`, {
+      token: h.admin,
+      body: { flowId },
+    });
+    const key = (
+      await h.call('POST', `/api/v1/workspaces/${h.ws}/api-keys`, {
+        token: h.admin,
+        body: { name: 'Shop' },
+      })
+    ).body.key as string;
+    const before = twilio.sends.length;
+    const started = await h.call('POST', `/api/v1/integrations/flows/${flowId}/start`, {
+      token: key,
+      body: { numberId, contact: { phone: '+34 600 777 666', name: 'Cai' }, variables: {} },
+    });
+    expect(started.status).toBe(202);
+    const [sent] = await until(async () => {
+      const s = twilio.sends.slice(before);
+      return s.length > 0 ? s : undefined;
+    }, 'the template at Twilio');
+    expect(sent?.params).toMatchObject({
+      To: 'whatsapp:+34600777666',
+      ContentSid: `HX${'ab'.repeat(16)}`,
+      ContentVariables: JSON.stringify({ 1: 'Cai' }),
+    });
+    await until(async () => {
+      const rows = await h.client.db
+        .select({ error: schema.outbox.error, payload: schema.outbox.payload })
+        .from(schema.outbox)
+        .where(eq(schema.outbox.numberId, numberId));
+      const cai = rows.filter((r) => (r.payload as { to?: string }).to === '34600777666@c.us');
+      return cai.some((r) => r.error === OUTSIDE_WINDOW_REASON) || undefined;
+    }, 'the free-form reply refused');
+    expect(twilio.sends.length).toBe(before + 1);
   });
 });
