@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import { createDb, type DbClient } from '@waflow/db';
 import { createTestDatabase } from '@waflow/testkit';
-import { createLogger } from './logger.ts';
+import { bindNumber, createLogger } from './logger.ts';
 
 function capture() {
   const stream = new PassThrough();
@@ -33,6 +33,34 @@ describe('createLogger', () => {
     expect(() => JSON.parse(text) as unknown).toThrow();
     expect(text).toMatch(/WARN.*\(test\): number disconnected/);
     expect(text).toMatch(/numberId: "n1"/);
+  });
+});
+
+describe('a key once per line', () => {
+  const lines = (text: string) => text.trim().split('\n');
+  const count = (line: string) => line.split('"numberId":').length - 1;
+
+  it('binds numberId once however often it is bound, and leaves out a field that repeats it', () => {
+    const out = capture();
+    const log = createLogger({ name: 'test', level: 'info', destination: out.stream });
+    const bound = bindNumber(bindNumber(log, 'n1'), 'n1');
+    bound.warn({ numberId: 'n1', interrupted: 2 }, 'outbox rows interrupted');
+    bound.info('plain');
+    expect(lines(out.text()).map(count)).toEqual([1, 1]);
+    expect(JSON.parse(lines(out.text())[0] ?? '')).toMatchObject({
+      numberId: 'n1',
+      interrupted: 2,
+    });
+  });
+
+  it('keeps a field that differs from the bound value, and the fields of an unbound logger', () => {
+    const out = capture();
+    const log = createLogger({ name: 'test', level: 'info', destination: out.stream });
+    const fields = { numberId: 'n2', conversationId: 'c1' };
+    bindNumber(log, 'n1').info(fields, 'another number');
+    log.info({ numberId: 'n1' }, 'unbound');
+    expect(lines(out.text()).map(count)).toEqual([2, 1]);
+    expect(fields).toEqual({ numberId: 'n2', conversationId: 'c1' });
   });
 });
 

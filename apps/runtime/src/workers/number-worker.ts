@@ -11,7 +11,7 @@ import {
 } from '@waflow/db';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.ts';
 import { CHROMIUM_ARGS, CHROMIUM_MULTI_PROCESS_ARGS } from '../channels/whatsapp/chromium.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { bindNumber, createLogger, type Logger } from '../observability/logger.ts';
 import { Runtime } from '../runtime.ts';
 import type { WorkerEnv } from './env.ts';
 import { treeMemoryMb } from './memory.ts';
@@ -25,13 +25,26 @@ export interface NumberWorker {
   stop(): Promise<void>;
 }
 
+/** A number worker's logger: every line names the number, once. */
+export function workerLogger(
+  env: Pick<WorkerEnv, 'logLevel' | 'numberId'>,
+  destination?: NodeJS.WritableStream,
+): Logger {
+  return bindNumber(
+    createLogger({
+      level: env.logLevel,
+      name: 'waflow-number-worker',
+      ...(destination ? { destination } : {}),
+    }),
+    env.numberId,
+  );
+}
+
 export async function startNumberWorker(
   env: WorkerEnv,
   opts: { log?: Logger; onLeaseLost?: () => void } = {},
 ): Promise<NumberWorker> {
-  const log = (
-    opts.log ?? createLogger({ level: env.logLevel, name: 'waflow-number-worker' })
-  ).child({ numberId: env.numberId });
+  const log = opts.log ? bindNumber(opts.log, env.numberId) : workerLogger(env);
   const client = await createDb({ url: env.databaseUrl, max: 5 });
   const coord = createCoordinator(env.redisUrl ? { redisUrl: env.redisUrl } : {});
   const { keyring, generated } = loadKeyring(env.secretKey, env.dataDir);

@@ -2,13 +2,10 @@
 // Never dies silently: an unhandled rejection is logged and restarts the WhatsApp client; an
 // uncaught exception is logged and ends the process, which pm2 restarts with backoff.
 import { LEASE_LOST_EXIT_CODE, readWorkerEnv } from './env.ts';
-import { startNumberWorker, type NumberWorker } from './number-worker.ts';
-import { createLogger } from '../observability/logger.ts';
+import { startNumberWorker, workerLogger, type NumberWorker } from './number-worker.ts';
 
 const env = readWorkerEnv();
-const log = createLogger({ level: env.logLevel, name: 'waflow-number-worker' }).child({
-  numberId: env.numberId,
-});
+const log = workerLogger(env);
 const held: { worker?: NumberWorker } = {};
 
 process.on('unhandledRejection', (reason) => {

@@ -31,7 +31,7 @@ import {
   type NumberStatus,
   type OutboundMessage,
 } from '@waflow/channel';
-import type { Logger } from '../../observability/logger.ts';
+import { bindNumber, type Logger } from '../../observability/logger.ts';
 import { EgressError, type EgressClient } from '@waflow/egress';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
@@ -122,9 +122,13 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   private readonly sentIds = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
+  /** The options' logger with the number bound (once: a worker's has it already). */
+  private readonly log: Logger;
+
   constructor(private readonly opts: WhatsAppChannelOptions) {
     super();
     this.numberId = opts.numberId;
+    this.log = bindNumber(opts.log, opts.numberId);
     this.manners = { ...defaultManners, ...opts.manners };
     this.media = new MediaStorage(opts.dataDir);
   }
@@ -145,10 +149,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     try {
       await this.launch();
     } catch (err) {
-      this.opts.log.error(
-        { err, numberId: this.numberId },
-        'whatsapp client failed to start; retrying',
-      );
+      this.log.error({ err }, 'whatsapp client failed to start; retrying');
       void this.restart(`the WhatsApp client failed to start: ${errorText(err)}`);
     }
   }
@@ -174,13 +175,13 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     if (this.stopped) return Promise.resolve();
     this.restarting ??= (async () => {
       try {
-        this.opts.log.warn({ numberId: this.numberId, reason }, 'restarting the whatsapp client');
+        this.log.warn({ reason }, 'restarting the whatsapp client');
         this.ready = false;
         this.clearReadyTimer();
         if (this.status !== 'logged_out') this.setStatus('disconnected', { lastError: reason });
         this.rowWrites = this.rowWrites.then(() =>
           recordNumberRestart(this.opts.db, this.numberId, reason).catch((err: unknown) =>
-            this.opts.log.error({ err, numberId: this.numberId }, 'restart count update failed'),
+            this.log.error({ err }, 'restart count update failed'),
           ),
         );
         const old = this.client;
@@ -197,10 +198,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
             await this.launch();
             return;
           } catch (err) {
-            this.opts.log.error(
-              { err, numberId: this.numberId, attempt: this.restartAttempt },
-              'whatsapp client restart failed',
-            );
+            this.log.error({ err, attempt: this.restartAttempt }, 'whatsapp client restart failed');
             const failed = this.client;
             this.client = undefined;
             if (failed) await this.destroyClient(failed);
@@ -236,7 +234,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     return createRemoteSessionAuth({
       store: new EncryptedSessionStore(this.opts.db.db, s.keyring, this.numberId, dataPath),
       dataPath,
-      log: this.opts.log,
+      log: this.log,
       ...(s.firstSaveDelayMs === undefined ? {} : { firstSaveDelayMs: s.firstSaveDelayMs }),
       ...(s.backupIntervalMs === undefined ? {} : { backupIntervalMs: s.backupIntervalMs }),
     });
@@ -248,8 +246,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     this.auth = this.makeAuth();
     const orphans = killChromiumUsing(this.profileDir());
     if (orphans > 0)
-      this.opts.log.warn(
-        { numberId: this.numberId, orphans },
+      this.log.warn(
+        { orphans },
         "killed Chromium processes left on this number's profile by a previous worker",
       );
     const executablePath = resolveChromium(chromium.executablePath);
@@ -274,7 +272,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     if (!browser?.isConnected()) throw new Error('Chromium closed while the client started');
     browser.on('disconnected', () => {
       if (this.client !== client || this.stopped) return;
-      this.opts.log.error({ numberId: this.numberId }, 'chromium went away (killed or crashed)');
+      this.log.error('chromium went away (killed or crashed)');
       void this.restart('Chromium was killed or crashed');
     });
   }
@@ -283,9 +281,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     client.removeAllListeners();
     await client
       .destroy()
-      .catch((err: unknown) =>
-        this.opts.log.debug({ err, numberId: this.numberId }, 'client destroy failed'),
-      );
+      .catch((err: unknown) => this.log.debug({ err }, 'client destroy failed'));
     // destroy() skips a browser that lost its page connection; make sure its process is gone.
     const proc = client.pupBrowser?.process();
     if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -317,7 +313,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     });
     client.on('change_state', (state: string) => {
       if (!current()) return;
-      this.opts.log.info({ numberId: this.numberId, state }, 'whatsapp socket state');
+      this.log.info({ state }, 'whatsapp socket state');
       if (state === 'TIMEOUT' && this.ready)
         this.setStatus('disconnected', { lastError: 'WhatsApp socket timed out; reconnecting' });
       if (state === 'CONNECTED' && this.ready && this.status === 'disconnected')
@@ -334,9 +330,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         });
         const forgotten = this.auth
           ?.forget()
-          .catch((err: unknown) =>
-            this.opts.log.error({ err, numberId: this.numberId }, 'deleting the session failed'),
-          );
+          .catch((err: unknown) => this.log.error({ err }, 'deleting the session failed'));
         // On LOGOUT the library reloads the page itself and shows a new QR; on UNPAIRED it
         // destroys the client, so a fresh one is started for the QR.
         if (reason !== 'LOGOUT') void forgotten?.then(() => this.restart(`logged out (${reason})`));
@@ -382,7 +376,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   private report(patch: NumberStatusPatch): void {
     this.rowWrites = this.rowWrites.then(() =>
       reportNumberStatus(this.opts.db, this.numberId, patch).catch((err: unknown) =>
-        this.opts.log.error({ err, numberId: this.numberId }, 'number status update failed'),
+        this.log.error({ err }, 'number status update failed'),
       ),
     );
   }
@@ -396,12 +390,9 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       if (this.manners.markSeen)
         await client
           .sendSeen(msg.from)
-          .catch((err: unknown) => this.opts.log.debug({ err }, 'mark seen failed'));
+          .catch((err: unknown) => this.log.debug({ err }, 'mark seen failed'));
     } catch (err) {
-      this.opts.log.error(
-        { err, numberId: this.numberId, messageId: msg.id._serialized },
-        'inbound message could not be read',
-      );
+      this.log.error({ err, messageId: msg.id._serialized }, 'inbound message could not be read');
     }
   }
 
@@ -441,8 +432,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     if (msg.hasMedia) {
       const media = await msg.downloadMedia();
       if (!media) {
-        this.opts.log.warn(
-          { numberId: this.numberId, messageId: msg.id._serialized },
+        this.log.warn(
+          { messageId: msg.id._serialized },
           'media could not be downloaded (expired or deleted)',
         );
         return { ...base, ...quoted, type: 'text', text: msg.body ?? '' };
@@ -471,10 +462,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     // The library reports our own sends before sendMessage() returns their id.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.sentIds.has(msg.id._serialized)) return;
-    this.opts.log.info(
-      { numberId: this.numberId },
-      'a person replied from the phone; the bot steps back in that conversation',
-    );
+    this.log.info('a person replied from the phone; the bot steps back in that conversation');
     this.emit('humanReply', msg.to);
   }
 
@@ -596,7 +584,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       await chat.sendStateTyping();
       await new Promise((r) => setTimeout(r, ms));
     } catch (err) {
-      this.opts.log.debug({ err, numberId: this.numberId }, 'typing indicator failed');
+      this.log.debug({ err }, 'typing indicator failed');
     }
   }
 }
