@@ -291,6 +291,11 @@ describe('a WhatsApp Cloud API number', () => {
         { waId: '34600000003', name: 'Label' },
         { kind: 'text', text: 'online shop' },
       ],
+      // A list row comes back the same way (its id the option's number).
+      [
+        { waId: '34600000004', name: 'Row' },
+        { kind: 'list_reply', id: '2', title: 'Online shop' },
+      ],
     ];
     for (const [who, answer] of answers) {
       await write(who, { kind: 'text', text: 'hi' }, 2);
