@@ -59,6 +59,8 @@ export interface ProviderPort {
   ): Promise<{ inserted: number }>;
   /** Serves the number again with its current credentials (after they changed). */
   attach(numberId: string): Promise<void>;
+  /** Serves the numbers not served yet (a new one at once), stops serving removed ones. */
+  sync(): Promise<void>;
   /** The account of a number served here, as attached (saves the webhook route two reads). */
   account(
     numberId: string,

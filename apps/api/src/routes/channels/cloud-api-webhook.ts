@@ -3,68 +3,22 @@
 // statuses, signed with the app secret (X-Hub-Signature-256 over the raw body). A bad or missing
 // signature is 401 and nothing is stored; a good one is persisted (idempotent on the wamid, so a
 // redelivery or a replay is one event and one reply) before Meta gets its 200.
-import { and, eq, isNull } from 'drizzle-orm';
 import {
   CloudWebhookError,
   parseCloudWebhook,
   verifyHubSignature,
 } from '@waflow/channel/cloud-api';
-import { loadChannelAccount, schema } from '@waflow/db';
 import type { Deps } from '../../context.ts';
-import { AppError, notFound } from '../../errors.ts';
-import { isUuid } from '../../middleware/auth.ts';
+import { AppError } from '../../errors.ts';
 import { rawBody } from '../../routing/raw-body.ts';
 import type { RouteFn } from '../../routing/route.ts';
+import { servedAccount } from './provider-account.ts';
 
 export const CLOUD_API_WEBHOOK_PATH = '/api/v1/channels/cloud-api/:numberId/webhook';
 
 /** Where Meta is told to post this number's webhooks. */
 export function cloudApiWebhookUrl(publicBase: string, numberId: string): string {
   return `${publicBase.replace(/\/+$/, '')}${CLOUD_API_WEBHOOK_PATH.replace(':numberId', numberId)}`;
-}
-
-/** An official-channel number's account (settings and secrets), or 404 (also outside `workspaceId`). */
-export async function loadProviderAccount(
-  deps: Deps,
-  channel: 'cloud_api' | 'twilio',
-  numberId: string | undefined,
-  workspaceId?: string,
-) {
-  if (!isUuid(numberId)) throw notFound('The number');
-  const [number] = await deps.client.db
-    .select({ id: schema.numbers.id })
-    .from(schema.numbers)
-    .where(
-      and(
-        eq(schema.numbers.id, numberId),
-        eq(schema.numbers.channel, channel),
-        isNull(schema.numbers.deletedAt),
-        workspaceId ? eq(schema.numbers.workspaceId, workspaceId) : undefined,
-      ),
-    );
-  const account = number && (await loadChannelAccount(deps.client.db, deps.keyring, number.id));
-  if (!account) throw notFound('The number');
-  return { numberId, ...account };
-}
-
-/** The Cloud API number's account, or 404. */
-export const loadCloudAccount = (deps: Deps, numberId: string | undefined, workspaceId?: string) =>
-  loadProviderAccount(deps, 'cloud_api', numberId, workspaceId);
-
-/**
- * The account the serving runtime attached the number with (current: credentials changed
- * through the API re-attach it); read from the database for a number not served here.
- */
-export async function servedAccount(
-  deps: Deps,
-  channel: 'cloud_api' | 'twilio',
-  numberId: string | undefined,
-) {
-  const port = channel === 'cloud_api' ? deps.cloudApi : deps.twilio;
-  const served = isUuid(numberId) ? port?.account(numberId) : undefined;
-  return served && numberId
-    ? { numberId, ...served }
-    : loadProviderAccount(deps, channel, numberId);
 }
 
 export function registerCloudApiWebhook(route: RouteFn, deps: Deps): void {

@@ -17,7 +17,7 @@ import type { AppEnv, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { rawBody } from '../../routing/raw-body.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { servedAccount } from './cloud-api-webhook.ts';
+import { servedAccount } from './provider-account.ts';
 
 export const TWILIO_WEBHOOK_PATH = '/api/v1/channels/twilio/:numberId/webhook';
 export const TWILIO_STATUS_PATH = '/api/v1/channels/twilio/:numberId/status';

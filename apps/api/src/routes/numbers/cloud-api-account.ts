@@ -13,11 +13,11 @@ import {
 } from '@waflow/channel/cloud-api';
 import { saveChannelAccount, schema, type Database } from '@waflow/db';
 import { eq } from 'drizzle-orm';
-import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { cloudApiWebhookUrl, loadCloudAccount } from '../channels/cloud-api-webhook.ts';
+import { cloudApiWebhookUrl } from '../channels/cloud-api-webhook.ts';
+import { loadProviderAccount, replaceCredentials } from '../channels/provider-account.ts';
 
 const graphId = (what: string) =>
   z
@@ -47,22 +47,24 @@ export const cloudApiCredentials = z.object({
 });
 export type CloudApiCredentials = z.infer<typeof cloudApiCredentials>;
 
-/** Stores a new number's account: a fresh verify token for Meta's subscription check. */
+/** Stores a new number's account (a fresh verify token for Meta's subscription check); its settings. */
 export async function createCloudAccount(
   db: Database,
   deps: Deps,
   numberId: string,
   creds: CloudApiCredentials,
-): Promise<void> {
+): Promise<Record<string, string>> {
+  const settings: Record<string, string> = {
+    phoneNumberId: creds.phoneNumberId,
+    wabaId: creds.wabaId,
+    verifyToken: randomBytes(18).toString('base64url'),
+    ...(creds.messagesPerSecond ? { messagesPerSecond: String(creds.messagesPerSecond) } : {}),
+  };
   await saveChannelAccount(db, deps.keyring, numberId, {
-    settings: {
-      phoneNumberId: creds.phoneNumberId,
-      wabaId: creds.wabaId,
-      verifyToken: randomBytes(18).toString('base64url'),
-      ...(creds.messagesPerSecond ? { messagesPerSecond: String(creds.messagesPerSecond) } : {}),
-    },
+    settings,
     secrets: { accessToken: creds.accessToken, appSecret: creds.appSecret },
   });
+  return settings;
 }
 
 /**
@@ -96,7 +98,7 @@ export function registerCloudApiAccount(route: RouteFn, deps: Deps): void {
   const graph = () => deps.graph ?? defaultGraphConfig;
 
   const load = (c: Context<AppEnv>) =>
-    loadCloudAccount(deps, c.req.param('id'), c.get('workspaceId'));
+    loadProviderAccount(deps, 'cloud_api', c.req.param('id'), c.get('workspaceId'));
 
   route({
     method: 'get',
@@ -142,23 +144,14 @@ export function registerCloudApiAccount(route: RouteFn, deps: Deps): void {
     body: cloudApiCredentials,
     handler: async (c, { body }) => {
       const account = await load(c);
-      const settings = {
-        ...account.settings,
-        phoneNumberId: body.phoneNumberId,
-        wabaId: body.wabaId,
-        ...(body.messagesPerSecond ? { messagesPerSecond: String(body.messagesPerSecond) } : {}),
-      };
-      await saveChannelAccount(deps.client.db, deps.keyring, account.numberId, {
-        settings,
+      const settings = await replaceCredentials(c, deps, 'cloud_api', account, {
+        settings: {
+          phoneNumberId: body.phoneNumberId,
+          wabaId: body.wabaId,
+          ...(body.messagesPerSecond ? { messagesPerSecond: String(body.messagesPerSecond) } : {}),
+        },
         secrets: { accessToken: body.accessToken, appSecret: body.appSecret },
       });
-      await audit(c, deps.client.db, {
-        action: 'number.credentials',
-        entityType: 'number',
-        entityId: account.numberId,
-        after: { phoneNumberId: body.phoneNumberId, wabaId: body.wabaId },
-      });
-      await deps.cloudApi?.attach(account.numberId);
       return c.json(connectionView(c, deps, { numberId: account.numberId, settings }));
     },
   });

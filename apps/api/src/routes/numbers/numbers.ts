@@ -4,7 +4,12 @@
 // `numbers_changed` (number-access.ts).
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod/v4';
-import { deleteSessionArchive, NUMBER_STATUS_CHANNEL, schema } from '@waflow/db';
+import {
+  deleteSessionArchive,
+  loadChannelAccount,
+  NUMBER_STATUS_CHANNEL,
+  schema,
+} from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
@@ -15,7 +20,6 @@ import {
   createCloudAccount,
   registerCloudApiAccount,
 } from './cloud-api-account.ts';
-import { loadCloudAccount, loadProviderAccount } from '../channels/cloud-api-webhook.ts';
 import {
   createTwilioAccount,
   registerTwilioAccount,
@@ -73,6 +77,7 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
     responses: [{ status: 201, description: 'The new number', schema: numberView }],
     handler: async (c, { body }) => {
       if (body.flowId) await loadFlow(deps, c.get('workspaceId'), body.flowId);
+      let settings: Record<string, string> = {};
       const row = await deps.client.db.transaction(async (tx) => {
         const [created] = await tx
           .insert(schema.numbers)
@@ -85,9 +90,9 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
           .returning(columns);
         if (!created) throw new Error('number insert returned nothing');
         if (body.channel === 'cloud_api' && body.cloudApi)
-          await createCloudAccount(tx, deps, created.id, body.cloudApi);
+          settings = await createCloudAccount(tx, deps, created.id, body.cloudApi);
         if (body.channel === 'twilio' && body.twilio)
-          await createTwilioAccount(tx, deps, created.id, body.twilio);
+          settings = await createTwilioAccount(tx, deps, created.id, body.twilio);
         await audit(c, tx, {
           action: 'number.create',
           entityType: 'number',
@@ -98,14 +103,14 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
       });
       if (body.channel === 'sandbox' && deps.runtime) await deps.runtime.attachSandbox(row.id);
       await numbersChanged(deps, row.id, 'created');
+      // Served before the answer (the NOTIFY's sync may come later; a sync serves a number once).
+      const account = { numberId: row.id, settings };
       if (body.channel === 'cloud_api') {
-        await deps.cloudApi?.attach(row.id);
-        const account = await loadCloudAccount(deps, row.id);
+        await deps.cloudApi?.sync();
         return c.json({ ...row, cloudApi: connectionView(c, deps, account) }, 201);
       }
       if (body.channel === 'twilio') {
-        await deps.twilio?.attach(row.id);
-        const account = await loadProviderAccount(deps, 'twilio', row.id);
+        await deps.twilio?.sync();
         return c.json({ ...row, twilio: twilioConnectionView(c, deps, account) }, 201);
       }
       return c.json(row, 201);
@@ -128,15 +133,14 @@ export function registerNumbers(route: RouteFn, deps: Deps): void {
         qrUpdatedAt: _at,
         ...row
       } = await loadNumber(deps, c.get('workspaceId'), c.req.param('id'));
-      if (row.channel === 'cloud_api') {
-        const account = await loadCloudAccount(deps, row.id);
-        return c.json({ ...row, cloudApi: connectionView(c, deps, account) });
-      }
-      if (row.channel === 'twilio') {
-        const account = await loadProviderAccount(deps, 'twilio', row.id);
-        return c.json({ ...row, twilio: twilioConnectionView(c, deps, account) });
-      }
-      return c.json(row);
+      if (row.channel !== 'cloud_api' && row.channel !== 'twilio') return c.json(row);
+      const stored = await loadChannelAccount(deps.client.db, deps.keyring, row.id);
+      const account = { numberId: row.id, settings: stored?.settings ?? {} };
+      return c.json(
+        row.channel === 'cloud_api'
+          ? { ...row, cloudApi: connectionView(c, deps, account) }
+          : { ...row, twilio: twilioConnectionView(c, deps, account) },
+      );
     },
   });
 

@@ -5,10 +5,9 @@ import type { Context } from 'hono';
 import { z } from 'zod/v4';
 import { defaultTwilioConfig, readTwilioAccount, TwilioCallError } from '@waflow/channel/twilio';
 import { saveChannelAccount, type Database } from '@waflow/db';
-import { audit } from '../../audit.ts';
 import type { AppEnv, Deps } from '../../context.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { loadProviderAccount } from '../channels/cloud-api-webhook.ts';
+import { loadProviderAccount, replaceCredentials } from '../channels/provider-account.ts';
 import { twilioStatusUrl, twilioWebhookUrl } from '../channels/twilio-webhook.ts';
 
 export const twilioCredentials = z.object({
@@ -38,11 +37,13 @@ export async function createTwilioAccount(
   deps: Deps,
   numberId: string,
   creds: TwilioCredentials,
-): Promise<void> {
+): Promise<Record<string, string>> {
+  const settings: Record<string, string> = { accountSid: creds.accountSid, sender: creds.sender };
   await saveChannelAccount(db, deps.keyring, numberId, {
-    settings: { accountSid: creds.accountSid, sender: creds.sender },
+    settings,
     secrets: { authToken: creds.authToken },
   });
+  return settings;
 }
 
 /** What the number's page shows (the auth token never). */
@@ -105,18 +106,10 @@ export function registerTwilioAccount(route: RouteFn, deps: Deps): void {
     body: twilioCredentials,
     handler: async (c, { body }) => {
       const account = await load(c);
-      const settings = { ...account.settings, accountSid: body.accountSid, sender: body.sender };
-      await saveChannelAccount(deps.client.db, deps.keyring, account.numberId, {
-        settings,
+      const settings = await replaceCredentials(c, deps, 'twilio', account, {
+        settings: { accountSid: body.accountSid, sender: body.sender },
         secrets: { authToken: body.authToken },
       });
-      await audit(c, deps.client.db, {
-        action: 'number.credentials',
-        entityType: 'number',
-        entityId: account.numberId,
-        after: { accountSid: body.accountSid, sender: body.sender },
-      });
-      await deps.twilio?.attach(account.numberId);
       return c.json(twilioConnectionView(c, deps, { numberId: account.numberId, settings }));
     },
   });
