@@ -297,11 +297,20 @@ export class Runtime {
   ): Promise<void> {
     if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
     const store = createOutboxStore(this.db);
-    const interrupted = await store.recoverSending(numberId);
-    if (interrupted > 0)
+    // Replies a crash interrupted after they were handed over: looked up by channels that can
+    // (sent again only when not there), failed with the reason by the others.
+    const { lookedUp, failed } = await store.recoverSending(numberId, {
+      lookUp: typeof channel.findHanded === 'function',
+    });
+    if (lookedUp > 0)
       this.log.warn(
-        { numberId, interrupted },
-        'outbox rows interrupted while sending were failed, not resent',
+        { numberId, interrupted: lookedUp },
+        'outbox rows interrupted while sending are looked up in the chat before any resend',
+      );
+    if (failed > 0)
+      this.log.warn(
+        { numberId, interrupted: failed },
+        'outbox rows interrupted while sending were failed (message.failed), not resent',
       );
     const outbox = new OutboxWorker(
       store,

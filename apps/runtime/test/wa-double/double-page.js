@@ -826,6 +826,8 @@
     const sent = await kvGet(SENT_KEY);
     if (Array.isArray(sent)) state.sent = sent;
     state.session = await loadSession();
+    // WhatsApp Web shows the chats' history after a restart: what this device sent is in them.
+    if (state.session) for (const record of state.sent) restoreSent(record);
     if (state.session) {
       Conn.set({ wid: toWid(state.session.me), pushname: state.session.pushname });
       Socket.set({ state: 'CONNECTED', stream: 'CONNECTED' });
@@ -833,6 +835,26 @@
       Socket.set('state', 'UNPAIRED');
     }
   })().catch(reportError);
+
+  // A message sent before the page (re)started, back in its chat as history (not a new message).
+  function restoreSent(record) {
+    const toId = toWid(record.to);
+    const chat = findOrCreateChat(toId);
+    const id = new MsgKey({ fromMe: true, remote: toId, id: record.id.split('_')[2] });
+    const msg = new MsgModel({
+      id,
+      from: toWid(state.session.me),
+      to: toId,
+      t: record.t,
+      ack: record.ack ?? 1,
+      isNewMsg: false,
+      self: 'out',
+      type: record.type,
+      body: record.body ?? '',
+    });
+    Msg.add(msg);
+    chat.msgs.add(msg);
+  }
 
   // ---------------------------------------------------------------------------------------------
   // The control surface: the phone and the servers, played by the Node driver.

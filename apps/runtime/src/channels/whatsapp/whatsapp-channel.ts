@@ -27,12 +27,15 @@ import {
   type AckLevel,
   type Channel,
   type FreeFormMessage,
+  type HandedMessage,
   type InboundMessage,
   type NumberStatus,
   type OutboundMessage,
+  type SendOptions,
 } from '@waflow/channel';
 import { bindNumber, type Logger } from '../../observability/logger.ts';
 import { EgressError, type EgressClient } from '@waflow/egress';
+import { assignNextMessageId, messageIdFor, serializedOwnId } from './assigned-ids.ts';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
@@ -121,6 +124,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   /** Ids of messages the bot sent, so `message_create` can tell a person's message apart. */
   private readonly sentIds = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Sends reach the page one at a time: each takes the message id assigned just before it. */
+  private pageTurn: Promise<unknown> = Promise.resolve();
 
   /** The options' logger with the number bound (once: a worker's has it already). */
   private readonly log: Logger;
@@ -466,7 +471,33 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     this.emit('humanReply', msg.to);
   }
 
-  async send(outbound: OutboundMessage): Promise<{ providerMessageId: string }> {
+  /**
+   * Looks up, by the id `send` assigned from `outboxId`, whether a reply handed over before a
+   * crash is in the contact's chat (see assigned-ids.ts).
+   */
+  async findHanded(outboxId: string, to: string): Promise<HandedMessage | null> {
+    const client = this.client;
+    if (!client || !this.ready)
+      throw new ChannelSendError(
+        `WhatsApp is not connected for this number (status ${this.status}): the interrupted reply is looked up once it is`,
+        true,
+      );
+    const id = serializedOwnId(chatIdOf(to), messageIdFor(outboxId));
+    try {
+      const found = await client.getMessageById(id);
+      return found ? { providerMessageId: found.id._serialized } : null;
+    } catch (err) {
+      throw new ChannelSendError(
+        `the interrupted reply could not be looked up: ${errorText(err)}`,
+        true,
+      );
+    }
+  }
+
+  async send(
+    outbound: OutboundMessage,
+    opts?: SendOptions,
+  ): Promise<{ providerMessageId: string }> {
     // WhatsApp Web has no templates: a template goes as its (fallback) text.
     const message = templateAsText(outbound);
     const client = this.client;
@@ -499,11 +530,24 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     );
     if (this.client !== client || !this.ready)
       throw new ChannelSendError('WhatsApp reconnected while the reply was being typed', true);
-    const sending = client.sendMessage(chatId, content, { ...options, sendSeen: false });
+    const ownId = opts ? messageIdFor(opts.outboxId) : undefined;
+    // Known before the page reports it: its message_create is never taken for a person's.
+    if (ownId) this.sentIds.add(serializedOwnId(chatId, ownId));
+    const sending = this.inPageTurn(async () => {
+      if (ownId)
+        await assignNextMessageId(client, ownId).catch((err: unknown) =>
+          this.log.warn({ err }, 'could not assign the message id; WhatsApp Web picks one'),
+        );
+      return client.sendMessage(chatId, content, { ...options, sendSeen: false });
+    });
     const tracked = sending.then((m) => this.sentIds.add(m.id._serialized));
     this.inFlight.add(tracked);
     try {
       const sent = await sending;
+      if (ownId && sent.id.id !== ownId)
+        this.log.warn(
+          'WhatsApp Web did not take the assigned message id (a crash now cannot be looked up)',
+        );
       return { providerMessageId: sent.id._serialized };
     } catch (err) {
       // Once the page has the message it may be out already: a browser lost now is not retried,
@@ -519,6 +563,12 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       this.inFlight.delete(tracked);
       void tracked.catch(() => undefined);
     }
+  }
+
+  private inPageTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.pageTurn.then(fn, fn);
+    this.pageTurn = run.catch(() => undefined);
+    return run;
   }
 
   private async content(
