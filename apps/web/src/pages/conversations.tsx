@@ -1,5 +1,5 @@
-// The inbox: conversations with filters, a transcript, take over / release, a manual reply, and
-// erasing a contact with everything kept about them (admins).
+// The inbox: conversations with filters, a transcript (a failed message with its reason and a
+// resend), take over / release, a manual reply, and erasing a contact with everything kept about them (admins).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
@@ -19,6 +19,7 @@ import {
 import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { TranscriptMessage, type TranscriptEntry } from './transcript-message.tsx';
 
 interface Conv {
   id: string;
@@ -29,14 +30,7 @@ interface Conv {
 interface ConvDetail extends Conv {
   handoffReason: string | null;
   variables: Record<string, unknown>;
-  messages: {
-    id: string;
-    direction: 'in' | 'out';
-    author: string;
-    body: string | null;
-    status: string;
-    createdAt: string;
-  }[];
+  messages: TranscriptEntry[];
 }
 
 export function ConversationsPage() {
@@ -215,19 +209,13 @@ export function ConversationsPage() {
               ) : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
                 {d.messages.map((m) => (
-                  <div
+                  <TranscriptMessage
                     key={m.id}
-                    className={cx(
-                      'max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap',
-                      m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40',
-                    )}
-                  >
-                    {m.body}
-                    <div className="text-[10px] text-muted">
-                      {m.direction === 'out' ? `${m.author} · ${m.status}` : ''}{' '}
-                      {new Date(m.createdAt).toLocaleTimeString()}
-                    </div>
-                  </div>
+                    m={m}
+                    {...(can('editor')
+                      ? { onResend: (id: string) => act(`messages/${id}/resend`) }
+                      : {})}
+                  />
                 ))}
               </div>
               {can('editor') && d.status !== 'completed' && d.status !== 'expired' ? (
