@@ -29,6 +29,8 @@ interface Conv {
 }
 interface ConvDetail extends Conv {
   handoffReason: string | null;
+  /** A pause for a reply from the phone ends then; null: taken over until released. */
+  handoffUntil: string | null;
   variables: Record<string, unknown>;
   messages: TranscriptEntry[];
 }
@@ -198,7 +200,9 @@ export function ConversationsPage() {
                   className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
                   data-testid="handoff-banner"
                 >
-                  A person has this conversation: the bot stays quiet.
+                  {d.handoffUntil
+                    ? `A person replied from the phone: the bot stays quiet until ${new Date(d.handoffUntil).toLocaleTimeString()}.`
+                    : 'A person has this conversation: the bot stays quiet.'}
                   {d.handoffReason ? (
                     <>
                       {' '}

@@ -31,6 +31,7 @@ import {
   type InboundMessage,
   type NumberStatus,
   type OutboundMessage,
+  type PhoneMessage,
   type SendOptions,
 } from '@waflow/channel';
 import { bindNumber, type Logger } from '../../observability/logger.ts';
@@ -468,7 +469,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.sentIds.has(msg.id._serialized)) return;
     this.log.info('a person replied from the phone; the bot steps back in that conversation');
-    this.emit('humanReply', msg.to);
+    this.emit('humanReply', msg.to, phoneMessage(msg));
   }
 
   /**
@@ -637,6 +638,18 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       this.log.debug({ err }, 'typing indicator failed');
     }
   }
+}
+
+/** What a person typed on the phone, for the transcript (media: its caption; not downloaded). */
+function phoneMessage(msg: Message): PhoneMessage | undefined {
+  const base = {
+    messageId: msg.id._serialized,
+    timestamp: msg.timestamp ? msg.timestamp * 1000 : Date.now(),
+  };
+  if (msg.type === 'location') return { ...base, type: 'location' };
+  if (msg.hasMedia) return { ...base, type: 'media', ...(msg.body ? { text: msg.body } : {}) };
+  if (msg.type === 'chat') return { ...base, type: 'text', text: msg.body };
+  return undefined; // stickers, reactions, system notices: the pause still applies
 }
 
 function guessMime(ref: string): string {
