@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, mountWebApp, readEnv } from '@waflow/api';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
@@ -109,4 +109,23 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
       await client.close();
     },
   };
+}
+
+/**
+ * The product and one page for a describe block: started before its tests, closed after. Read
+ * `.product` and `.page` inside the tests (they are set once beforeAll has run).
+ */
+export function useProduct(opts: { env?: Record<string, string> } = {}): {
+  product: Product;
+  page: Page;
+} {
+  const ctx = {} as { product: Product; page: Page };
+  beforeAll(async () => {
+    ctx.product = await startProduct(opts);
+    ctx.page = await ctx.product.page();
+  });
+  afterAll(async () => {
+    await ctx.product?.close();
+  });
+  return ctx;
 }

@@ -2,27 +2,18 @@
 // number: a reply the channel refused shows failed with its reason and a Resend button, which
 // sends it (once) and the transcript shows it sent; a person's reply from the linked phone is in
 // the transcript by "person on the phone", with the pause in the banner.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { echoFlow } from '@waflow/testkit';
-import { startProduct, type Product } from './harness.ts';
+import { useProduct } from './harness.ts';
 import { callApi, createWorkspace, publishFlow } from './workspace.ts';
 
 const contact = '34600000055@c.us';
 
 describe('the inbox', () => {
-  let product: Product;
-  let page: Page;
-
-  beforeAll(async () => {
-    product = await startProduct();
-    page = await product.page();
-  });
-  afterAll(async () => {
-    await product?.close();
-  });
+  const ctx = useProduct();
 
   it('resends a failed reply with one click, and shows what a person typed on the phone', async () => {
+    const { product, page } = ctx;
     await createWorkspace(page, product.url);
     await publishFlow(page, 'Echo', echoFlow);
     const flows = await callApi(page, 'GET', '/flows');
