@@ -102,12 +102,18 @@ export interface HandedMessage {
   providerMessageId: string;
 }
 
-/** A send that failed; `transient` ones are retried by the outbox sender. */
+/**
+ * A send that failed; `transient` ones are retried by the outbox sender. `maybeSent`: the
+ * connection died during the send itself, so it may have reached the network — the outbox then
+ * looks it up before any resend on a channel that can (Channel.findHanded), and fails it on the
+ * others (never a duplicate).
+ */
 export class ChannelSendError extends Error {
   readonly code = 'CHANNEL_SEND_FAILED';
   constructor(
     message: string,
     readonly transient: boolean,
+    readonly maybeSent = false,
   ) {
     super(message);
   }

@@ -34,7 +34,13 @@ export interface OutboxStore {
   /** Records that the row is being handed to the channel: from here on it may have gone out. */
   markHanded(id: string, now: Date): Promise<void>;
   markSent(id: string, providerMessageId: string, now: Date): Promise<void>;
-  markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  /** `interrupted`: it may have gone out; the channel looks it up before the retry sends it. */
+  markRetry(
+    id: string,
+    nextAttemptAt: Date,
+    error: string,
+    opts?: { interrupted?: boolean },
+  ): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
 }
 
@@ -186,7 +192,12 @@ export class OutboxSender {
       providerMessageId = await this.hand(row);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const transient = err instanceof ChannelSendError ? err.transient : true;
+      // Cut off mid-send: retried (after a look-up) only where the channel can look it up.
+      const maybeSent = err instanceof ChannelSendError && err.maybeSent;
+      const transient =
+        err instanceof ChannelSendError
+          ? err.transient && (!maybeSent || this.channel.findHanded !== undefined)
+          : true;
       if (!transient || row.attempts >= this.opts.maxAttempts) {
         const reason = transient ? `gave up after ${row.attempts} attempts: ${message}` : message;
         await this.store.markFailed(row.id, reason);
@@ -194,7 +205,12 @@ export class OutboxSender {
         return { recorded: Promise.resolve() };
       }
       const delay = backoffDelay(row.attempts, this.opts.backoff, this.random);
-      await this.store.markRetry(row.id, new Date(this.now() + delay), message);
+      await this.store.markRetry(
+        row.id,
+        new Date(this.now() + delay),
+        message,
+        maybeSent ? { interrupted: true } : {},
+      );
       return { recorded: Promise.resolve() };
     }
     const recorded = this.recordSent(row, providerMessageId);

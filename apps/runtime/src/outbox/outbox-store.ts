@@ -131,10 +131,15 @@ export function createOutboxStore(db: Database): OutboxStore & {
     },
     markHanded: (id, now) => handed.add({ id, at: now }),
     markSent: (id, providerMessageId, now) => sent.add({ id, providerMessageId, at: now }),
-    async markRetry(id, nextAttemptAt, error) {
+    async markRetry(id, nextAttemptAt, error, opts) {
       await db
         .update(schema.outbox)
-        .set({ status: 'queued', nextAttemptAt, error })
+        .set({
+          status: 'queued',
+          nextAttemptAt,
+          error,
+          ...(opts?.interrupted ? { interruptedAt: new Date() } : {}),
+        })
         .where(eq(schema.outbox.id, id));
     },
     markFailed: (id, error) => failOutboxRow(db, id, error),

@@ -460,6 +460,9 @@
     asked: new Set(),
     missing: new Set(),
     errors: [],
+    // Set by holdSends(): sends wait here, before the server has them, until the page dies.
+    hold: null,
+    held: 0,
   };
 
   // Media bytes by direct path: what the fake media servers hold.
@@ -621,6 +624,10 @@
     const msg = new MsgModel(message);
     const added = (async () => {
       if (!state.session) throw new Error('double: not logged in');
+      if (state.hold) {
+        state.held += 1;
+        await state.hold;
+      }
       await recordSent(msg);
       Msg.add(msg);
       chat.msgs.add(msg);
@@ -1002,6 +1009,13 @@
       // Let the library's logout handler reach Node before the page goes away.
       window.setTimeout(() => location.replace('https://web.whatsapp.com/'), 0);
     },
+
+    // The connection stalls: the next sends never reach the server (a test then kills Chromium
+    // mid-send). Returns nothing; heldSends() says how many are stuck.
+    holdSends() {
+      state.hold = new Promise(() => {});
+    },
+    heldSends: () => state.held,
 
     sent: () => toPlain(state.sent),
     activity: () => toPlain(state.activity),

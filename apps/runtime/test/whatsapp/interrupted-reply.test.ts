@@ -23,6 +23,7 @@ describe('a reply interrupted by a crash on WhatsApp Web', () => {
   let workspaceId = '';
   const runtimes: Runtime[] = [];
   let dataDir = '';
+  const attached: ChannelOnDouble[] = [];
 
   const newRuntime = async () => {
     const runtime = new Runtime({
@@ -43,6 +44,7 @@ describe('a reply interrupted by a crash on WhatsApp Web', () => {
       ...(dataDir ? { dataDir } : {}),
     });
     dataDir = wa.dataDir;
+    attached.push(wa);
     await runtime.attach(numberId, wa.channel);
     return wa;
   };
@@ -143,5 +145,29 @@ describe('a reply interrupted by a crash on WhatsApp Web', () => {
       ['say something', `true_${from}_${messageIdFor(row.id)}`],
       ['lost in the crash', `true_${from}_${messageIdFor(lostRow.id)}`],
     ]);
+  });
+
+  it('looks a reply cut off by Chromium dying mid-send up, and sends it again once', async () => {
+    const wa = attached.at(-1);
+    if (!wa) throw new Error('no channel');
+    await wa.double.holdSends();
+    await wa.double.deliverInbound({ from, body: 'more' });
+    await waitFor(async () => ((await wa.double.heldSends()) === 1 ? true : undefined));
+    const pid = wa.channel.currentClient?.pupBrowser?.process()?.pid;
+    if (!pid) throw new Error('no chromium pid');
+    process.kill(pid, 'SIGKILL');
+
+    const reply = await waitFor(async () => {
+      const o = (await outMessages()).find((m) => m.body === 'got more');
+      return o && o.status !== 'pending' ? o : undefined;
+    }, 40_000);
+    expect(reply.status).toBe('sent');
+    const toContact = (await wa.double.sent()).filter((m) => m.to === from);
+    expect(toContact.filter((m) => m.body === 'got more')).toHaveLength(1);
+    const [row] = await client.db
+      .select()
+      .from(schema.outbox)
+      .where(eq(schema.outbox.messageId, reply.id));
+    expect(row?.attempts).toBeGreaterThan(1);
   });
 });

@@ -4,6 +4,7 @@
 // again — under the same id — instead of being dropped or sent twice.
 import { createHash } from 'node:crypto';
 import type { Client } from 'whatsapp-web.js';
+import { ChannelSendError, type HandedMessage } from '@waflow/channel';
 
 /**
  * The WhatsApp message id of the reply in outbox row `outboxId`, in WhatsApp Web's own format
@@ -52,4 +53,50 @@ export async function assignNextMessageId(client: Client, id: string): Promise<v
     }
     Reflect.set(globalThis, '__waflowNextId', next);
   }, id);
+}
+
+/**
+ * Whether this page lets waflow assign message ids (WAWebMsgKey.newId is there to wrap). When it
+ * does not, ids were the page's own and a look-up by the assigned id proves nothing.
+ */
+export async function messageIdsAssignable(client: Client): Promise<boolean> {
+  const page = client.pupPage;
+  if (!page) return false;
+  return page.evaluate(() => {
+    const req: unknown = Reflect.get(globalThis, 'require');
+    if (typeof req !== 'function') return false;
+    const msgKey: unknown = Reflect.apply(req, undefined, ['WAWebMsgKey']);
+    return typeof msgKey === 'function' && 'newId' in msgKey;
+  });
+}
+
+/**
+ * Channel.findHanded for WhatsApp Web: whether the chat `chatId` holds the message waflow
+ * assigned to outbox row `outboxId`. Only trusted where ids can be assigned at all; elsewhere it
+ * cannot tell (a permanent ChannelSendError: the row is failed, never doubled).
+ */
+export async function findAssignedMessage(
+  client: Client,
+  chatId: string,
+  outboxId: string,
+): Promise<HandedMessage | null> {
+  const lookUpFailed = (err: unknown) =>
+    new ChannelSendError(
+      `the interrupted reply could not be looked up: ${err instanceof Error ? err.message : String(err)}`,
+      true,
+    );
+  const assignable = await messageIdsAssignable(client).catch((err: unknown) => {
+    throw lookUpFailed(err);
+  });
+  if (!assignable)
+    throw new ChannelSendError(
+      'interrupted while sending; this WhatsApp Web version does not take the message ids waflow assigns, so whether it went out cannot be told: not sent again (no duplicate)',
+      false,
+    );
+  const found = await client
+    .getMessageById(serializedOwnId(chatId, messageIdFor(outboxId)))
+    .catch((err: unknown) => {
+      throw lookUpFailed(err);
+    });
+  return found ? { providerMessageId: found.id._serialized } : null;
 }

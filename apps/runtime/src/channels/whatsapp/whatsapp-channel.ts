@@ -36,7 +36,12 @@ import {
 } from '@waflow/channel';
 import { bindNumber, type Logger } from '../../observability/logger.ts';
 import { EgressError, type EgressClient } from '@waflow/egress';
-import { assignNextMessageId, messageIdFor, serializedOwnId } from './assigned-ids.ts';
+import {
+  assignNextMessageId,
+  findAssignedMessage,
+  messageIdFor,
+  serializedOwnId,
+} from './assigned-ids.ts';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
@@ -483,16 +488,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         `WhatsApp is not connected for this number (status ${this.status}): the interrupted reply is looked up once it is`,
         true,
       );
-    const id = serializedOwnId(chatIdOf(to), messageIdFor(outboxId));
-    try {
-      const found = await client.getMessageById(id);
-      return found ? { providerMessageId: found.id._serialized } : null;
-    } catch (err) {
-      throw new ChannelSendError(
-        `the interrupted reply could not be looked up: ${errorText(err)}`,
-        true,
-      );
-    }
+    return findAssignedMessage(client, chatIdOf(to), outboxId);
   }
 
   async send(
@@ -551,15 +547,17 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         );
       return { providerMessageId: sent.id._serialized };
     } catch (err) {
-      // Once the page has the message it may be out already: a browser lost now is not retried,
-      // so the contact never gets it twice (at most once, as the outbox promises).
+      // Once the page has the message it may be out already: after a browser lost now, the
+      // outbox looks the reply up in the chat (by its assigned id) before sending it again, so
+      // the contact gets it once (maybeSent).
       const gone = !client.pupBrowser?.isConnected() || client.pupPage?.isClosed() !== false;
-      throw new ChannelSendError(
-        gone
-          ? `Chromium closed while sending; not retried to avoid a duplicate: ${errorText(err)}`
-          : `WhatsApp refused the message: ${errorText(err)}`,
-        !gone,
-      );
+      if (gone)
+        throw new ChannelSendError(
+          `Chromium closed while sending; looked up in the chat before any resend: ${errorText(err)}`,
+          true,
+          true,
+        );
+      throw new ChannelSendError(`WhatsApp refused the message: ${errorText(err)}`, true);
     } finally {
       this.inFlight.delete(tracked);
       void tracked.catch(() => undefined);
