@@ -159,13 +159,14 @@ describe('several workspaces per account', () => {
 
     // The owner of Acme, a viewer in Clinic Dental once she joins it with her existing account:
     // the token she already held now reaches Clinic Dental, as a viewer.
-    await join(clinic, vera, 'olga@acme.test', 'viewer', { password: 'correct horse battery' });
-    expect(await list(olga)).toEqual(
-      expect.arrayContaining([
-        { id: acme, name: 'Acme', role: 'owner' },
-        { id: clinic, name: 'Clinic Dental', role: 'viewer' },
-      ]),
-    );
+    const joined = await join(clinic, vera, 'olga@acme.test', 'viewer', {
+      password: 'correct horse battery',
+    });
+    // In the order she joined them: the one this invite opened comes last (the web app lands there).
+    const olgas = await list(olga);
+    expect(joined.workspaces).toEqual(olgas);
+    expect(olgas[0]).toEqual({ id: acme, name: 'Acme', role: 'owner' });
+    expect(olgas.at(-1)).toEqual({ id: clinic, name: 'Clinic Dental', role: 'viewer' });
     const booking = String(own.body.id);
     expect((await call('GET', `/api/v1/workspaces/${clinic}/flows/${booking}`, olga)).status).toBe(
       200,
