@@ -21,9 +21,14 @@ export function NewWorkspaceDialog({
     onSuccess: async (ws) => {
       await onCreated(ws);
       setName('');
-      onOpenChange(false);
+      setOpen(false);
     },
   });
+  // Closed either way (Cancel, Escape, created), it opens again without the last refusal.
+  const setOpen = (o: boolean) => {
+    if (!o) create.reset();
+    onOpenChange(o);
+  };
   const failed = create.error;
   const error =
     failed instanceof ApiError
@@ -32,14 +37,7 @@ export function NewWorkspaceDialog({
         ? 'Could not create the workspace: try again.'
         : undefined;
   return (
-    <Modal
-      open={open}
-      onOpenChange={(o) => {
-        if (!o) create.reset();
-        onOpenChange(o);
-      }}
-      title="New workspace"
-    >
+    <Modal open={open} onOpenChange={setOpen} title="New workspace">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -64,7 +62,7 @@ export function NewWorkspaceDialog({
           />
         </Field>
         <FormActions
-          onCancel={() => onOpenChange(false)}
+          onCancel={() => setOpen(false)}
           label="Create"
           busy={create.isPending}
           busyLabel="Creating…"
