@@ -29,6 +29,7 @@ import { registerAudit } from './routes/audit/audit.ts';
 import { registerApiKeys } from './routes/api-keys/api-keys.ts';
 import { registerIntegrations } from './routes/integrations/integrations.ts';
 import { registerWebhooks } from './routes/webhooks/webhooks.ts';
+import { registerWorkspaces } from './routes/workspaces/workspaces.ts';
 import { docsPage, openApiDocument } from './routing/openapi.ts';
 import { defineRoutes } from './routing/route.ts';
 import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCloudApiWebhook(route, deps);
   registerTwilioWebhook(route, deps);
   registerSimulator(route, deps);
+  registerWorkspaces(route, deps);
   registerTeam(route, deps);
   registerJoin(route, deps, guard);
   registerMemberPassword(route, deps);

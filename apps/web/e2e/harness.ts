@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, mountWebApp, readEnv } from '@waflow/api';
 import { createInProcessCoordinator } from '@waflow/coord';
 import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
@@ -106,4 +106,23 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
       await client.close();
     },
   };
+}
+
+/**
+ * The product and one page for a suite: started before its first test, stopped after its last.
+ * Read `suite.product` and `suite.page` inside the tests (they exist once beforeAll has run).
+ */
+export function productForSuite(opts: Parameters<typeof startProduct>[0] = {}): {
+  product: Product;
+  page: Page;
+} {
+  const suite = {} as { product: Product; page: Page };
+  beforeAll(async () => {
+    suite.product = await startProduct(opts);
+    suite.page = await suite.product.page();
+  });
+  afterAll(async () => {
+    await suite.product?.close();
+  });
+  return suite;
 }
