@@ -4,14 +4,17 @@ export {
   isHostAllowedByName,
   isIpLiteral,
   readEgressPolicy,
+  type AddressRefusal,
   type AddressVerdict,
   type EgressPolicy,
 } from './address-policy.ts';
 export {
+  blockedError,
   checkDestination,
   createEgressClient,
   EgressError,
   type EgressClient,
+  type EgressRefusal,
   type GuardedRequest,
   type GuardedResponse,
   type Resolver,
