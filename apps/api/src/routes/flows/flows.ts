@@ -20,6 +20,7 @@ import { isUuid } from '../../middleware/auth.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { MAX_INT4, versionNumber } from '../../routing/params.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { refuseOversizedFlow } from './flow-size.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 
@@ -159,6 +160,7 @@ async function publish(
   cfg: Record<string, unknown>,
   changelog: string,
 ) {
+  refuseOversizedFlow(deps, cfg);
   const v = validateFlow(cfg, { flowIds: await flowIds(deps, c.get('workspaceId')) });
   if (!v.ok) throw invalid(v.errors);
   const version = await publishFlowVersion(deps.client.db, {
@@ -274,6 +276,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       { status: 201, description: 'The new flow with its draft; ETag carries the revision' },
     ],
     handler: async (c, { body }) => {
+      if (body.config) refuseOversizedFlow(deps, body.config);
       const flow = await createFlow(deps.client.db, {
         workspaceId: c.get('workspaceId'),
         name: body.name,
@@ -308,6 +311,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       'Import a flow from exported JSON (saved as a draft; invalid configs are accepted with their problems listed)',
     body: importBody,
     handler: async (c, { body }) => {
+      refuseOversizedFlow(deps, body.config);
       const flow = await createFlow(deps.client.db, {
         workspaceId: c.get('workspaceId'),
         name: body.name,
@@ -430,7 +434,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     access: 'flows.saveDraft',
     tag,
     summary:
-      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved, 400 IF_MATCH_INVALID for what is no ETag of ours, 412 for If-Match: *)',
+      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved, 400 IF_MATCH_INVALID for what is no ETag of ours, 412 for If-Match: *; 422 FLOW_TOO_LARGE, nothing saved, past WAFLOW_MAX_FLOW_BLOCKS blocks)',
     headers: {
       'If-Match': {
         description: 'The ETag (draft revision) the draft was loaded with, e.g. "12"; * is refused',
@@ -455,6 +459,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
           "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.",
         );
       const expected = draftRevisionOf(ifMatch);
+      refuseOversizedFlow(deps, draft);
       const revision = await saveDraft(deps.client.db, flow.id, draft, expected);
       if (revision === undefined) {
         throw new AppError(
