@@ -145,6 +145,17 @@ export function isIpLiteral(host: string): boolean {
   return ipaddr.isValid(host.replace(/^\[|\]$/g, ''));
 }
 
+/**
+ * A host written as an IP address that the policy refuses, with why; undefined for a name (judged
+ * when it is called, by what it resolves to) or an allowed address. The validator's warning on
+ * an http block's URL uses it, with the operator's policy.
+ */
+export function refusedLiteral(host: string, policy: EgressPolicy): AddressRefusal | undefined {
+  if (!isIpLiteral(host)) return undefined;
+  const verdict = checkAddress(host, policy, isHostAllowedByName(host, policy));
+  return verdict.allowed ? undefined : verdict;
+}
+
 export function isHostAllowedByName(host: string, policy: EgressPolicy): boolean {
   return policy.allowHosts.includes(host.toLowerCase());
 }

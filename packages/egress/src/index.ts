@@ -4,6 +4,7 @@ export {
   isHostAllowedByName,
   isIpLiteral,
   readEgressPolicy,
+  refusedLiteral,
   type AddressRefusal,
   type AddressVerdict,
   type EgressPolicy,

@@ -12,7 +12,8 @@ import { AppError, notFound } from '../../errors.ts';
 import { arrivalOrder } from '../../middleware/arrival-order.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { flowIds, loadFlow } from '../flows/flows.ts';
+import { loadFlow } from '../flows/flows.ts';
+import { validationContext } from '../flows/validation-context.ts';
 
 export const SIMULATOR_CONTACT = 'simulator@c.us';
 const sendBody = z.object({ text: z.string().min(1, 'type a message').max(4096) });
@@ -71,7 +72,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const runtime = runtimeOf(deps);
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       // Sub-flows are checked against the workspace's own flows, as at publish.
-      const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+      const v = validateFlow(flow.draft, await validationContext(deps, c.get('workspaceId')));
       if (!v.ok)
         throw new AppError(
           422,
