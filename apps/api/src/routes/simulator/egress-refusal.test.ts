@@ -1,6 +1,6 @@
 // An http block the egress guard refuses, seen by the admin: the publish warns about the literal
 // internal address (naming the variables that would allow it), and a simulated conversation's
-// transcript and results say "blocked: 10.0.0.1 is a private address …" in plain words.
+// chat, transcript and results say "blocked: 10.0.0.1 is a private address …" in plain words.
 // Real Postgres, the embedded runtime and the real egress guard (10.0.0.0/8 is not allowed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, until, type Harness, type Json } from '../integrations/test-harness.ts';
@@ -60,11 +60,34 @@ describe('an http block refused by the egress guard', () => {
     expect(published.body.warnings).toEqual([warning]);
   });
 
-  it('shows why in the simulator conversation’s transcript and in the results', async () => {
+  it('shows why in the simulator’s chat, the conversation’s transcript and the results', async () => {
     const started = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${flowId}/simulator`, {
       token: h.admin,
     });
     const sessionId = String(started.body.sessionId);
+    const events = await h.app.request(`/api/v1/workspaces/${h.ws}/simulator/${sessionId}/events`, {
+      headers: { authorization: `Bearer ${h.admin}` },
+    });
+    const reader = (events.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream())
+      .getReader();
+    let buffer = '';
+    /** The stream's events up to and including the first `last`, in order. */
+    const upTo = async (last: string): Promise<{ event: string; data: Json }[]> => {
+      const seen: { event: string; data: Json }[] = [];
+      for (;;) {
+        const m = /event: (\w+)\ndata: (.*)\n/.exec(buffer);
+        if (m) {
+          buffer = buffer.slice(m.index + m[0].length);
+          seen.push({ event: m[1] ?? '', data: JSON.parse(m[2] ?? '{}') as Json });
+          if (m[1] === last) return seen;
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before a ${last} event`);
+        buffer += value;
+      }
+    };
     const sent = await h.call(
       'POST',
       `/api/v1/workspaces/${h.ws}/simulator/${sessionId}/messages`,
@@ -74,6 +97,13 @@ describe('an http block refused by the egress guard', () => {
       },
     );
     expect(sent.status).toBe(202);
+    // The simulator's chat: the notice, then the reply, then the variables with the reason.
+    expect(await upTo('state')).toEqual([
+      { event: 'notice', data: { text: `Look up the customer: ${blocked}` } },
+      { event: 'message', data: expect.objectContaining({ text: 'Our system is down, sorry.' }) },
+      { event: 'state', data: { variables: expect.objectContaining({ http_error: blocked }) } },
+    ]);
+    await reader.cancel();
 
     type Line = { author: string; type: string; body: string; direction: string };
     const transcript = await until(async () => {

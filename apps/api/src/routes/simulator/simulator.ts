@@ -1,7 +1,7 @@
 // The simulator: chat with a flow's draft through the sandbox channel — the same pipeline as
-// WhatsApp. A session is a sandbox number pinned to a snapshot of the draft; replies and the
-// variables as they fill stream over SSE.
-import { and, eq } from 'drizzle-orm';
+// WhatsApp. A session is a sandbox number pinned to a snapshot of the draft; replies, the
+// transcript's notices (why an http block failed) and the variables as they fill stream over SSE.
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod/v4';
 import { schema, snapshotDraft } from '@waflow/db';
@@ -51,6 +51,21 @@ async function variables(deps: Deps, numberId: string): Promise<Record<string, u
     .innerJoin(schema.conversations, eq(schema.conversations.id, schema.results.conversationId))
     .where(eq(schema.conversations.numberId, numberId));
   return row?.variables ?? {};
+}
+
+/** The session's notice lines (author `system`) written after `afterSeq`, in order. */
+async function notices(deps: Deps, numberId: string, afterSeq: number) {
+  return deps.client.db
+    .select({ seq: schema.messages.seq, text: schema.messages.body })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.numberId, numberId),
+        eq(schema.messages.author, 'system'),
+        gt(schema.messages.seq, afterSeq),
+      ),
+    )
+    .orderBy(asc(schema.messages.seq));
 }
 
 export function registerSimulator(route: RouteFn, deps: Deps): void {
@@ -146,7 +161,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
     access: 'simulator.events',
     tag,
     summary:
-      'Live stream (SSE): `message` for each bot reply, `state` with the variables as they fill',
+      'Live stream (SSE): `message` for each bot reply, `notice` before it for a line the team sees (why an http block failed), `state` with the variables as they fill',
     responses: [
       { status: 200, description: 'text/event-stream', contentType: 'text/event-stream' },
     ],
@@ -156,6 +171,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const sandbox = await runtime.attachSandbox(s.id);
       return streamSSE(c, async (stream) => {
         const queue: SandboxReply[] = [];
+        let noticeSeq = 0;
         let wake: (() => void) | undefined;
         const off = sandbox.onSent((sent) => {
           queue.push(sent);
@@ -176,6 +192,11 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
             if (queue.length === 0 && !stream.aborted)
               await stream.writeSSE({ event: 'ping', data: '{}' });
             continue;
+          }
+          // A reply is sent after its turn committed: the turn's notices are written by then.
+          for (const n of await notices(deps, s.id, noticeSeq)) {
+            noticeSeq = n.seq;
+            await stream.writeSSE({ event: 'notice', data: JSON.stringify({ text: n.text }) });
           }
           await stream.writeSSE({ event: 'message', data: JSON.stringify(next.message) });
           await stream.writeSSE({
