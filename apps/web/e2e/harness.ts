@@ -30,7 +30,7 @@ export interface Product {
 /**
  * `env`: environment variables as the operator would set them for the API process, read by the
  * API's env.ts (e.g. WAFLOW_CLOUD_API_BASE_URL pointing at a Graph API double,
- * WAFLOW_TWILIO_BASE_URL at a Twilio double).
+ * WAFLOW_TWILIO_BASE_URL at a Twilio double, WAFLOW_MAX_FLOW_BLOCKS for a small cap).
  */
 export async function startProduct(opts: { env?: Record<string, string> } = {}): Promise<Product> {
   const env = readEnv(opts.env ?? {});
@@ -67,6 +67,7 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     graph: env.graph,
     twilio: providers.twilio,
     twilioConfig: env.twilio,
+    limits: env.limits,
   });
   if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
     throw new Error('apps/web/dist is missing: the e2e global setup builds it');

@@ -214,21 +214,34 @@ export function ConversationsPage() {
                 </p>
               ) : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
-                {d.messages.map((m) => (
-                  <div
-                    key={m.id}
-                    className={cx(
-                      'max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap',
-                      m.direction === 'in' ? 'bg-bg' : 'ml-auto bg-green-100 dark:bg-green-900/40',
-                    )}
-                  >
-                    {m.body}
-                    <div className="text-[10px] text-muted">
-                      {m.direction === 'out' ? `${m.author} · ${m.status}` : ''}{' '}
-                      {new Date(m.createdAt).toLocaleTimeString()}
+                {d.messages.map((m) =>
+                  // A notice (why an http block failed) is for the team, never sent to the contact.
+                  m.author === 'system' ? (
+                    <p
+                      key={m.id}
+                      className="mx-auto max-w-[85%] text-center text-xs text-muted italic"
+                      data-testid="notice"
+                    >
+                      {m.body}
+                    </p>
+                  ) : (
+                    <div
+                      key={m.id}
+                      className={cx(
+                        'max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap',
+                        m.direction === 'in'
+                          ? 'bg-bg'
+                          : 'ml-auto bg-green-100 dark:bg-green-900/40',
+                      )}
+                    >
+                      {m.body}
+                      <div className="text-[10px] text-muted">
+                        {m.direction === 'out' ? `${m.author} · ${m.status}` : ''}{' '}
+                        {new Date(m.createdAt).toLocaleTimeString()}
+                      </div>
                     </div>
-                  </div>
-                ))}
+                  ),
+                )}
               </div>
               {can('editor') && d.status !== 'completed' && d.status !== 'expired' ? (
                 <form
