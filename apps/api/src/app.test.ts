@@ -357,9 +357,12 @@ describe('the API', () => {
     });
     expect(wrong.details.map((d) => d.field)).toContain('name');
     const big = await call('POST', `/api/v1/workspaces/${ws}/flows`, {
-      name: 'x'.repeat(2 * 1024 * 1024),
+      name: 'x'.repeat(5 * 1024 * 1024),
     });
     expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toBe(
+      'The body is larger than 4,096 KB, the most this server reads (WAFLOW_MAX_BODY_KB): send less at once.',
+    );
     expect(
       (await call('GET', `/api/v1/workspaces/${ws}/flows/00000000-0000-0000-0000-000000000000`))
         .status,

@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './middleware/error-handler.ts';
+import { defaultLimits } from './limits.ts';
 import { requestId } from './middleware/request-id.ts';
 import { strictTransportSecurity } from './middleware/transport-security.ts';
 import { registerOperations } from './observability/metrics.ts';
@@ -30,11 +31,10 @@ import { registerAudit } from './routes/audit/audit.ts';
 import { registerApiKeys } from './routes/api-keys/api-keys.ts';
 import { registerIntegrations } from './routes/integrations/integrations.ts';
 import { registerWebhooks } from './routes/webhooks/webhooks.ts';
+import { registerWorkspaces } from './routes/workspaces/workspaces.ts';
 import { docsPage, openApiDocument } from './routing/openapi.ts';
 import { defineRoutes } from './routing/route.ts';
 import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -43,13 +43,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('*', secureHeaders({ strictTransportSecurity: false }));
   app.use('*', strictTransportSecurity(deps));
   if (deps.webOrigin) app.use('/api/*', cors({ origin: deps.webOrigin, credentials: true }));
+  const maxBodyKb = (deps.limits ?? defaultLimits).maxBodyKb;
   const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize: maxBodyKb * 1024,
     onError: () => {
       throw new AppError(
         413,
         'BODY_TOO_LARGE',
-        `The body is larger than ${MAX_BODY_BYTES / 1024} KB: send less at once.`,
+        `The body is larger than ${maxBodyKb.toLocaleString('en-US')} KB, the most this server reads (WAFLOW_MAX_BODY_KB): send less at once.`,
       );
     },
   });
@@ -73,6 +74,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCloudApiWebhook(route, deps);
   registerTwilioWebhook(route, deps);
   registerSimulator(route, deps);
+  registerWorkspaces(route, deps);
   registerTeam(route, deps);
   registerJoin(route, deps, guard);
   registerMemberPassword(route, deps);

@@ -24,4 +24,13 @@ describe('readLimits', () => {
       'WAFLOW_API_KEY_RATE_PER_MIN must be a whole number from 1 to 1000000 (default 120), not "lots"',
     ]);
   });
+
+  it('keeps blocks per flow within the flow schema’s ceiling of 20,000', () => {
+    const problems: string[] = [];
+    expect(readLimits({ WAFLOW_MAX_FLOW_BLOCKS: '5000' }, problems).maxFlowBlocks).toBe(5000);
+    readLimits({ WAFLOW_MAX_FLOW_BLOCKS: '30000' }, problems);
+    expect(problems).toEqual([
+      'WAFLOW_MAX_FLOW_BLOCKS must be a whole number from 1 to 20000 (default 2000), not "30000"',
+    ]);
+  });
 });

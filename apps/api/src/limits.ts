@@ -1,6 +1,7 @@
-// What one workspace or one integrator may ask of this API: webhook endpoints per workspace and
+// What one workspace or one integrator may ask of this API: webhook endpoints per workspace,
 // integrator request rates (per key, per workspace, per destination phone, unknown keys per
-// client address). Read from the environment by env.ts; the README's "Limits" section lists them.
+// client address), blocks per flow and the size of a request body. Read from the environment by
+// env.ts; the README's "Limits" section lists them.
 
 export interface Limits {
   /** Webhook endpoints one workspace may have (WAFLOW_MAX_WEBHOOK_ENDPOINTS). */
@@ -13,6 +14,10 @@ export interface Limits {
   destinationPerMin: number;
   /** Requests with a missing, unknown or revoked key one client address may make a minute (WAFLOW_API_BAD_KEY_RATE_PER_MIN). */
   badKeyPerMin: number;
+  /** Blocks one flow may have (WAFLOW_MAX_FLOW_BLOCKS); a bigger draft is refused, not saved. */
+  maxFlowBlocks: number;
+  /** The largest request body the API reads, in KB (WAFLOW_MAX_BODY_KB). */
+  maxBodyKb: number;
 }
 
 export const defaultLimits: Limits = {
@@ -21,6 +26,17 @@ export const defaultLimits: Limits = {
   workspacePerMin: 300,
   destinationPerMin: 10,
   badKeyPerMin: 10,
+  // 2,000-block flows validate in about 100 ms; the schema's own ceiling is 20,000.
+  maxFlowBlocks: 2_000,
+  // A 2,000-block flow of long texts, menus and positions is about 800 KB of JSON (measured by
+  // routes/flows/flow-size.test.ts), too close to the old 1 MB: 4 MB leaves room for longer texts.
+  maxBodyKb: 4_096,
+};
+
+/** The most each limit may be set to (the flow schema's maxItems bounds the blocks). */
+const ceilings: Partial<Record<keyof Limits, number>> = {
+  maxFlowBlocks: 20_000,
+  maxBodyKb: 65_536,
 };
 
 const variables: Record<keyof Limits, string> = {
@@ -29,7 +45,14 @@ const variables: Record<keyof Limits, string> = {
   workspacePerMin: 'WAFLOW_API_WORKSPACE_RATE_PER_MIN',
   destinationPerMin: 'WAFLOW_API_DESTINATION_RATE_PER_MIN',
   badKeyPerMin: 'WAFLOW_API_BAD_KEY_RATE_PER_MIN',
+  maxFlowBlocks: 'WAFLOW_MAX_FLOW_BLOCKS',
+  maxBodyKb: 'WAFLOW_MAX_BODY_KB',
 };
+
+/** The variable that sets a limit, for messages that tell an operator what to change. */
+export function limitVariable(field: keyof Limits): string {
+  return variables[field];
+}
 
 /** Each limit from its variable (a whole number, at least 1), else its default; problems are collected. */
 export function readLimits(env: NodeJS.ProcessEnv, problems: string[]): Limits {
@@ -38,9 +61,10 @@ export function readLimits(env: NodeJS.ProcessEnv, problems: string[]): Limits {
     const raw = env[name]?.trim();
     if (!raw) continue;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    const most = ceilings[field] ?? 1_000_000;
+    if (!Number.isInteger(n) || n < 1 || n > most)
       problems.push(
-        `${name} must be a whole number from 1 to 1000000 (default ${defaultLimits[field]}), not "${raw}"`,
+        `${name} must be a whole number from 1 to ${most} (default ${defaultLimits[field]}), not "${raw}"`,
       );
     else limits[field] = n;
   }

@@ -32,7 +32,7 @@ export interface Product {
 /**
  * `env`: environment variables as the operator would set them for the API process, read by the
  * API's env.ts (e.g. WAFLOW_CLOUD_API_BASE_URL pointing at a Graph API double,
- * WAFLOW_TWILIO_BASE_URL at a Twilio double).
+ * WAFLOW_TWILIO_BASE_URL at a Twilio double, WAFLOW_MAX_FLOW_BLOCKS for a small cap).
  */
 export async function startProduct(opts: { env?: Record<string, string> } = {}): Promise<Product> {
   const env = readEnv(opts.env ?? {});
@@ -69,6 +69,7 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     graph: env.graph,
     twilio: providers.twilio,
     twilioConfig: env.twilio,
+    limits: env.limits,
   });
   if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
     throw new Error('apps/web/dist is missing: the e2e global setup builds it');
@@ -112,20 +113,20 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
 }
 
 /**
- * The product and one page for a describe block: started before its tests, closed after. Read
- * `.product` and `.page` inside the tests (they are set once beforeAll has run).
+ * The product and one page for a suite: started before its first test, stopped after its last.
+ * Read `suite.product` and `suite.page` inside the tests (they exist once beforeAll has run).
  */
-export function useProduct(opts: { env?: Record<string, string> } = {}): {
+export function productForSuite(opts: Parameters<typeof startProduct>[0] = {}): {
   product: Product;
   page: Page;
 } {
-  const ctx = {} as { product: Product; page: Page };
+  const suite = {} as { product: Product; page: Page };
   beforeAll(async () => {
-    ctx.product = await startProduct(opts);
-    ctx.page = await ctx.product.page();
+    suite.product = await startProduct(opts);
+    suite.page = await suite.product.page();
   });
   afterAll(async () => {
-    await ctx.product?.close();
+    await suite.product?.close();
   });
-  return ctx;
+  return suite;
 }

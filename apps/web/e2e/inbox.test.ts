@@ -4,16 +4,16 @@
 // the transcript by "person on the phone", with the pause in the banner.
 import { describe, expect, it } from 'vitest';
 import { echoFlow } from '@waflow/testkit';
-import { useProduct } from './harness.ts';
+import { productForSuite } from './harness.ts';
 import { callApi, createWorkspace, publishFlow } from './workspace.ts';
 
 const contact = '34600000055@c.us';
 
 describe('the inbox', () => {
-  const ctx = useProduct();
+  const suite = productForSuite();
 
   it('resends a failed reply with one click, and shows what a person typed on the phone', async () => {
-    const { product, page } = ctx;
+    const { product, page } = suite;
     await createWorkspace(page, product.url);
     await publishFlow(page, 'Echo', echoFlow);
     const flows = await callApi(page, 'GET', '/flows');

@@ -1,5 +1,8 @@
 // Who is signed in and in which workspace, with their role there. Restored on load through the
-// refresh cookie; the role decides which edit controls the pages show.
+// refresh cookie; the role decides which edit controls the pages show. The current workspace is
+// this browser's choice (localStorage, so it survives a reload); one the person is no longer a
+// member of falls back to their first. Every page reads it through useWs(), and the shell
+// remounts the page when it changes, so nothing of the previous workspace stays on screen.
 import {
   createContext,
   useCallback,
@@ -26,18 +29,21 @@ interface SessionValue {
   loading: boolean;
   workspace: Workspace | null;
   setWorkspaceId: (id: string) => void;
+  /** Reads the profile again: a workspace created or renamed shows in the switcher. */
+  reloadProfile: () => Promise<void>;
   signedIn: (accessToken: string) => Promise<void>;
   signOut: () => Promise<void>;
   can: (least: Role) => boolean;
 }
 
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
+const WS_KEY = 'waflow:ws';
 const SessionContext = createContext<SessionValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [loading, setLoading] = useState(true);
-  const [wsId, setWsId] = useState<string | null>(() => localStorage.getItem('waflow:ws'));
+  const [wsId, setWsId] = useState<string | null>(() => localStorage.getItem(WS_KEY));
 
   const loadProfile = useCallback(async () => setProfile(await api.get<Profile>('/me')), []);
 
@@ -64,9 +70,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       loading,
       workspace,
       setWorkspaceId: (id) => {
-        localStorage.setItem('waflow:ws', id);
+        localStorage.setItem(WS_KEY, id);
         setWsId(id);
       },
+      reloadProfile: loadProfile,
       signedIn: async (token) => {
         setAccessToken(token);
         await loadProfile();

@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { Button, cx } from './components/ui.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import { useSession } from './session.tsx';
+import { WorkspaceSwitcher } from './workspaces/workspace-switcher.tsx';
 
 const NAV = [
   { to: '/flows', label: 'Flows' },
@@ -13,7 +14,7 @@ const NAV = [
 ];
 
 export function Shell({ children }: { children: ReactNode }) {
-  const { profile, workspace, setWorkspaceId, signOut } = useSession();
+  const { workspace, signOut } = useSession();
   const path = usePath();
   const [dark, setDark] = useState(() => document.documentElement.classList.contains('dark'));
   const toggleTheme = () => {
@@ -44,28 +45,7 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-2">
-          {profile && profile.workspaces.length > 1 ? (
-            <select
-              aria-label="Workspace"
-              className="h-8 rounded-md border border-line bg-panel px-2 text-sm"
-              value={workspace?.id}
-              onChange={(e) => setWorkspaceId(e.target.value)}
-            >
-              {profile.workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <span className="hidden text-sm text-muted sm:inline">{workspace?.name}</span>
-          )}
-          <span
-            className="hidden rounded bg-line px-1.5 py-0.5 text-xs sm:inline"
-            title="Your role in this workspace"
-          >
-            {workspace?.role}
-          </span>
+          <WorkspaceSwitcher />
           <Button
             variant="ghost"
             size="sm"
@@ -83,7 +63,10 @@ export function Shell({ children }: { children: ReactNode }) {
           </Button>
         </div>
       </header>
-      <main className="flex-1">{children}</main>
+      {/* A new workspace remounts the page: no state of the previous one survives (workspace-switcher.tsx). */}
+      <main key={workspace?.id} className="flex-1">
+        {children}
+      </main>
     </div>
   );
 }

@@ -33,7 +33,20 @@ export function readEgressPolicy(env: NodeJS.ProcessEnv, problems: string[]): Eg
   };
 }
 
-export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
+/**
+ * A refused address, in words an admin reads: `reason` is a whole clause ("10.0.0.1 is a private
+ * address (RFC 1918)"); `address` and `what` let a caller say it another way ("x.test resolves to
+ * 10.0.0.1, a private address …"); `allowWith` names the variables that would let it through.
+ */
+export interface AddressRefusal {
+  allowed: false;
+  reason: string;
+  address: string;
+  what: string;
+  allowWith: string;
+}
+
+export type AddressVerdict = { allowed: true } | AddressRefusal;
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -78,7 +91,7 @@ export function checkAddress(
   try {
     addr = ipaddr.parse(ip.replace(/^\[|\]$/g, ''));
   } catch {
-    return { allowed: false, reason: `"${ip}" is not an IP address` };
+    return refusal(`"${ip}"`, 'not an IP address', 'WAFLOW_EGRESS_ALLOW_HOSTS');
   }
   if (inAllowedCidr(addr, policy.allowCidrs)) return { allowed: true };
   if (addr instanceof ipaddr.IPv6) {
@@ -87,41 +100,60 @@ export function checkAddress(
       const verdict = checkAddress(inner.toString(), policy, allowedByName);
       return verdict.allowed
         ? verdict
-        : { allowed: false, reason: `${ip} embeds ${inner.toString()}: ${verdict.reason}` };
+        : refusal(`${ip} (which embeds ${inner.toString()})`, verdict.what, verdict.allowWith);
     }
   }
   const range = addr.range();
   if (range === 'unicast') return { allowed: true };
   if (allowedByName && privateRanges.has(range)) return { allowed: true };
-  return { allowed: false, reason: `${addr.toString()} is a ${describeRange(range)} address` };
+  // A host named in WAFLOW_EGRESS_ALLOW_HOSTS may reach private ranges, never the others.
+  const allowWith = privateRanges.has(range)
+    ? 'WAFLOW_EGRESS_ALLOW_HOSTS or WAFLOW_EGRESS_ALLOW_CIDRS'
+    : 'WAFLOW_EGRESS_ALLOW_CIDRS';
+  return refusal(addr.toString(), describeRange(range), allowWith);
+}
+
+function refusal(address: string, what: string, allowWith: string): AddressRefusal {
+  return { allowed: false, reason: `${address} is ${what}`, address, what, allowWith };
 }
 
 function describeRange(range: string): string {
   switch (range) {
     case 'loopback':
-      return 'loopback';
+      return 'a loopback address';
     case 'private':
-      return 'private (RFC 1918)';
+      return 'a private address (RFC 1918)';
     case 'linkLocal':
-      return 'link-local (cloud metadata lives here)';
+      return 'a link-local address (cloud metadata lives there)';
     case 'carrierGradeNat':
-      return 'carrier-grade NAT (100.64.0.0/10)';
+      return 'a carrier-grade NAT address (100.64.0.0/10)';
     case 'uniqueLocal':
-      return 'IPv6 unique-local (fc00::/7)';
+      return 'an IPv6 unique-local address (fc00::/7)';
     case 'multicast':
-      return 'multicast';
+      return 'a multicast address';
     case 'unspecified':
-      return 'unspecified (0.0.0.0 / ::)';
+      return 'an unspecified address (0.0.0.0 / ::)';
     case 'broadcast':
-      return 'broadcast';
+      return 'a broadcast address';
     default:
-      return `reserved (${range})`;
+      return `a reserved address (${range})`;
   }
 }
 
 /** True when `host` is an IP literal (after WHATWG URL normalisation, brackets allowed). */
 export function isIpLiteral(host: string): boolean {
   return ipaddr.isValid(host.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * A host written as an IP address that the policy refuses, with why; undefined for a name (judged
+ * when it is called, by what it resolves to) or an allowed address. The validator's warning on
+ * an http block's URL uses it, with the operator's policy.
+ */
+export function refusedLiteral(host: string, policy: EgressPolicy): AddressRefusal | undefined {
+  if (!isIpLiteral(host)) return undefined;
+  const verdict = checkAddress(host, policy, isHostAllowedByName(host, policy));
+  return verdict.allowed ? undefined : verdict;
 }
 
 export function isHostAllowedByName(host: string, policy: EgressPolicy): boolean {

@@ -96,6 +96,19 @@ describe('the egress guard refuses every SSRF bypass vector', () => {
     expect(hits).toBe(before);
   });
 
+  it('says in one sentence what was refused and which variable allows it', async () => {
+    await expect(client.fetch({ ...base, url: 'http://10.0.0.1/' })).rejects.toMatchObject({
+      message:
+        '10.0.0.1 is a private address (RFC 1918): requests there are refused (allow it with WAFLOW_EGRESS_ALLOW_HOSTS or WAFLOW_EGRESS_ALLOW_CIDRS)',
+      refusal: { reason: '10.0.0.1 is a private address (RFC 1918)' },
+    });
+    await expect(client.fetch({ ...base, url: 'http://evil.test/' })).rejects.toMatchObject({
+      message:
+        'evil.test resolves to 127.0.0.1, a loopback address: requests there are refused (allow it with WAFLOW_EGRESS_ALLOW_CIDRS)',
+      refusal: { reason: 'evil.test resolves to 127.0.0.1, a loopback address' },
+    });
+  });
+
   it('refuses a DNS answer that changes between lookups (the socket uses the checked answer)', async () => {
     for (let i = 0; i < 4; i++) {
       const r = client.fetch({ ...base, url: `http://rebind.test:${port}/` });

@@ -11,8 +11,36 @@ import {
   checkAddress,
   isHostAllowedByName,
   isIpLiteral,
+  type AddressRefusal,
   type EgressPolicy,
 } from './address-policy.ts';
+
+/**
+ * Why the policy refused a destination, for callers that word it their own way (an http block's
+ * "blocked: …", a webhook delivery's "…: deliveries there are refused"): `reason` is one clause
+ * ("10.0.0.1 is a private address (RFC 1918)", "x.test resolves to 127.0.0.1, a loopback
+ * address"), `allowWith` the variables an operator sets to allow it.
+ */
+export interface EgressRefusal {
+  reason: string;
+  allowWith: string;
+}
+
+/** A refused request's error: the refusal's clause, that it was refused, and how to allow it. */
+export function blockedError(refusal: EgressRefusal): EgressError {
+  return new EgressError(
+    'EGRESS_BLOCKED',
+    `${refusal.reason}: requests there are refused (allow it with ${refusal.allowWith})`,
+    refusal,
+  );
+}
+
+function resolvedRefusal(host: string, verdict: AddressRefusal): EgressRefusal {
+  return {
+    reason: `${host} resolves to ${verdict.address}, ${verdict.what}`,
+    allowWith: verdict.allowWith,
+  };
+}
 
 export class EgressError extends Error {
   constructor(
@@ -24,6 +52,8 @@ export class EgressError extends Error {
       | 'EGRESS_TOO_MANY_REDIRECTS'
       | 'EGRESS_NETWORK',
     message: string,
+    /** Set when the policy refused the destination (EGRESS_BLOCKED). */
+    readonly refusal?: EgressRefusal,
   ) {
     super(message);
   }
@@ -104,11 +134,14 @@ export async function checkDestination(
     : await resolver(host).catch(() => []);
   for (const a of addresses) {
     const verdict = checkAddress(a.address, policy, byName);
-    if (!verdict.allowed)
+    if (!verdict.allowed) {
+      const refusal = isIpLiteral(host) ? verdict : resolvedRefusal(url.host, verdict);
       throw new EgressError(
         'EGRESS_BLOCKED',
-        `${url.host} is not a public address (${verdict.reason}): use a public URL, or allow it with WAFLOW_EGRESS_ALLOW_HOSTS / WAFLOW_EGRESS_ALLOW_CIDRS`,
+        `${url.host} is not a public address (${refusal.reason}): use a public URL, or allow it with ${verdict.allowWith}`,
+        refusal,
       );
+    }
   }
 }
 
@@ -131,14 +164,7 @@ export function createEgressClient(
                 return fail(new EgressError('EGRESS_NETWORK', `${hostname} has no address`));
               for (const a of addresses) {
                 const verdict = checkAddress(a.address, policy, byName);
-                if (!verdict.allowed) {
-                  return fail(
-                    new EgressError(
-                      'EGRESS_BLOCKED',
-                      `${hostname} resolves to ${verdict.reason}; calls to internal networks are refused`,
-                    ),
-                  );
-                }
+                if (!verdict.allowed) return fail(blockedError(resolvedRefusal(hostname, verdict)));
               }
               if (options.all) return callback(null, addresses);
               const first = addresses[0]!;
@@ -154,12 +180,7 @@ export function createEgressClient(
     const host = url.hostname;
     if (!isIpLiteral(host)) return;
     const verdict = checkAddress(host, policy, isHostAllowedByName(host, policy));
-    if (!verdict.allowed) {
-      throw new EgressError(
-        'EGRESS_BLOCKED',
-        `${verdict.reason}; calls to internal networks are refused`,
-      );
-    }
+    if (!verdict.allowed) throw blockedError(verdict);
   }
 
   let client: Promise<{ agent: UndiciAgent; request: typeof undiciRequest }> | undefined;

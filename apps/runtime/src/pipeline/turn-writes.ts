@@ -55,6 +55,16 @@ interface SendRow {
   at: Date;
 }
 
+interface NoticeRow {
+  id: string;
+  workspaceId: string;
+  numberId: string;
+  conversationId: string;
+  /** `notice:<conversation>:<effect id>`, kept as the line's message id: a replay writes it once. */
+  key: string;
+  text: string;
+}
+
 /** The rows one turn writes. Built by `planTurn` (process-event.ts), written by `commitTurns`. */
 export interface TurnWrites {
   /** The inbound events the turn settles (several when a debounced burst was joined). */
@@ -73,6 +83,8 @@ export interface TurnWrites {
   /** Transcript lines of what the contact sent, in arrival order. */
   inbound: InboundRow[];
   sends: SendRow[];
+  /** Transcript lines for the people watching, never sent (the engine's `notice`: an http block's failure). */
+  notices: NoticeRow[];
   timers: { conversationId: string; key: string; dueAt: Date; payload: Record<string, unknown> }[];
   cancelTimers: { conversationId: string; key: string; at: Date }[];
   results: {
@@ -106,6 +118,7 @@ export function emptyTurn(): TurnWrites {
     events: [],
     inbound: [],
     sends: [],
+    notices: [],
     timers: [],
     cancelTimers: [],
     results: [],
@@ -325,6 +338,16 @@ export function addEffects(
           });
         }
         break;
+      case 'notice':
+        turn.notices.push({
+          id: randomUUID(),
+          workspaceId: ctx.workspaceId,
+          numberId: ctx.numberId,
+          conversationId: ctx.conversationId,
+          key: `notice:${key(e)}`,
+          text: e.text,
+        });
+        break;
       case 'end':
       case 'error':
         // The end shows in the conversation status; errors are logged by the processor.
@@ -411,14 +434,15 @@ const commitStatement = statement<{
     returning id, message_id, number_id, conversation_id, status, attempts, payload, seq, handed_at is not null as handed
   ), lines as (
     select * from jsonb_to_recordset(${sql.placeholder('lines')}::jsonb)
-      as m(id uuid, direction text, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int)
+      as m(id uuid, direction text, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int, author text)
   ), written as (
+    -- A notice (author 'system') is a line of its own: no outbox row, written as 'sent' (never pending).
     insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
     select l.id, l.workspace_id, l.number_id, l.conversation_id, l.direction::message_direction, l.wa_message_id, l.type, l.body, l.media_ref,
-      case when l.direction = 'in' then 'delivered'::message_status else 'pending'::message_status end,
-      case when l.direction = 'in' then 'contact' else 'bot' end
+      case when l.direction = 'in' then 'delivered'::message_status when l.author = 'system' then 'sent'::message_status else 'pending'::message_status end,
+      coalesce(l.author, case when l.direction = 'in' then 'contact' else 'bot' end)
     from lines l
-    where l.direction = 'in' or l.id in (select message_id from queued)
+    where l.direction = 'in' or l.author = 'system' or l.id in (select message_id from queued)
     order by l.n
     on conflict do nothing
     returning id
@@ -528,6 +552,20 @@ export async function commitTurns(
         text: m.text ?? null,
       });
     }
+    // A turn's notices come first: the engine says them on resuming (an http block's answer).
+    for (const m of t.notices)
+      lines.push({
+        n: lines.length,
+        id: m.id,
+        direction: 'out',
+        workspace_id: m.workspaceId,
+        number_id: m.numberId,
+        conversation_id: m.conversationId,
+        wa_message_id: m.key,
+        type: 'notice',
+        body: m.text,
+        author: 'system',
+      });
     for (const [i, s] of t.sends.entries()) {
       outbox.push({
         number_id: s.numberId,

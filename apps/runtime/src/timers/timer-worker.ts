@@ -153,23 +153,43 @@ export class TimerWorker {
       };
     } catch (err) {
       const timeout = err instanceof EgressError && err.code === 'EGRESS_TIMEOUT';
+      // What the transcript, the simulator and the results show (the engine's notice and
+      // http_error): a refused address in plain words, "blocked: 10.0.0.1 is a private address …".
+      const error =
+        err instanceof EgressError && err.refusal
+          ? `blocked: ${err.refusal.reason}`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       answer = {
         kind: 'http_response',
         conversationId,
         requestId: p.requestId,
         outcome: timeout ? 'timeout' : 'error',
-        error: err instanceof Error ? err.message : String(err),
+        error,
       };
       this.deps.log.warn(
         {
           numberId,
           conversationId,
           code: err instanceof EgressError ? err.code : undefined,
+          // The origin only: a path or query may carry a key the flow put there.
+          url: originOf(p.url),
+          reason: err instanceof Error ? err.message : String(err),
           ms: Math.round(performance.now() - started),
         },
         'http block request failed',
       );
     }
     await this.deliver(timerId, numberId, waId, answer);
+  }
+}
+
+/** scheme://host[:port] of a URL, or "(not a URL)". */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(not a URL)';
   }
 }

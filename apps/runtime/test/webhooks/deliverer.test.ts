@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { createKeyring, createWorkspace, schema, type DbClient } from '@waflow/db';
-import { createEgressClient } from '@waflow/egress';
+import { createEgressClient, defaultEgressPolicy } from '@waflow/egress';
 import { WebhookDeliverer } from '../../src/integrations/webhooks/deliverer.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 import { generateWebhookSecret } from '@waflow/egress';
@@ -74,13 +74,16 @@ describe('webhook deliverer', () => {
     reply = { status: 200 };
   });
 
-  async function endpointWithEvent(events: string[] = ['*']) {
+  async function endpointWithEvent(
+    events: string[] = ['*'],
+    url = `http://127.0.0.1:${port}/hook`,
+  ) {
     const secret = generateWebhookSecret();
     const [ep] = await client.db
       .insert(schema.webhookEndpoints)
       .values({
         workspaceId,
-        url: `http://127.0.0.1:${port}/hook`,
+        url,
         secret: keyring.encrypt(secret),
         events,
       })
@@ -223,5 +226,37 @@ describe('webhook deliverer', () => {
     clock += 2 * 24 * 3600_000;
     expect(await deliverer().pruneAttempts()).toBeGreaterThanOrEqual(1);
     expect(await attempts()).toHaveLength(0);
+  });
+
+  it('fails a delivery the address policy refuses at once, with the reason, and never retries it', async () => {
+    // The endpoint was saved while its name resolved to a public address; it now resolves to
+    // loopback, which the policy (nothing allowed) refuses at delivery time.
+    const refusing = createEgressClient(defaultEgressPolicy, async (host) =>
+      host === 'hooks.example.com' ? [{ address: '127.0.0.1', family: 4 }] : [],
+    );
+    const d = new WebhookDeliverer({
+      db: client.db,
+      keyring,
+      egress: refusing,
+      log: pino({ level: 'silent' }),
+      now: () => clock,
+      random: () => 0.5,
+    });
+    const { delivery } = await endpointWithEvent(['*'], `http://hooks.example.com:${port}/hook`);
+    await deliverOnce(d);
+    await refusing.close();
+    const reason =
+      'hooks.example.com resolves to 127.0.0.1, a loopback address: deliveries there are refused (allow it with WAFLOW_EGRESS_ALLOW_CIDRS)';
+    expect(await deliveryOf(delivery.id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: `${reason}; not retried: the address policy refuses it every time`,
+    });
+    const attempts = await client.db
+      .select()
+      .from(schema.webhookAttempts)
+      .where(eq(schema.webhookAttempts.deliveryId, delivery.id));
+    expect(attempts.map((a) => a.error)).toEqual([reason]);
+    expect(received.filter((r) => r.headers['webhook-id'] === delivery.eventId)).toHaveLength(0);
   });
 });

@@ -25,9 +25,14 @@ export function PublishDialog({
           e.preventDefault();
           setBusy(true);
           api
-            .post<{ version: number }>(`${ws}/flows/${flowId}/publish`, { changelog })
+            .post<{ version: number; warnings?: { message: string }[] }>(
+              `${ws}/flows/${flowId}/publish`,
+              { changelog },
+            )
             .then((v) => {
               toast('good', `Version ${v.version} is live: new conversations use it now.`);
+              // Published all the same: what may not work as drawn (a literal internal address).
+              for (const w of v.warnings ?? []) toast('bad', w.message);
               onOpenChange(false);
               setChangelog('');
             })

@@ -7,7 +7,8 @@ import { Button, cx, Input, useToast } from '../components/ui.tsx';
 import { useWs } from '../session.tsx';
 
 interface Line {
-  from: 'bot' | 'you';
+  /** `notice`: a line for the person testing, never sent to a contact (why an http block failed). */
+  from: 'bot' | 'you' | 'notice';
   text: string;
 }
 
@@ -40,6 +41,9 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
               text: m.type === 'text' ? (m.text ?? '') : `[${m.type}] ${m.caption ?? ''}`,
             },
           ]);
+        } else if (event === 'notice') {
+          const n = data as { text: string };
+          setLines((l) => [...l, { from: 'notice', text: n.text }]);
         } else if (event === 'state')
           setVariables((data as { variables: Record<string, unknown> }).variables);
       },
@@ -95,33 +99,43 @@ export function Simulator({ flowId, ready }: { flowId: string; ready: boolean })
         className="min-h-64 flex-1 space-y-2 overflow-y-auto rounded-md bg-[#e5ddd5] p-3 dark:bg-[#0b141a]"
         aria-live="polite"
       >
-        {lines.map((l, i) => (
-          <div
-            key={i}
-            className={cx(
-              'max-w-[85%] rounded-lg px-3 py-2 text-sm whitespace-pre-wrap shadow-sm',
-              l.from === 'bot'
-                ? 'bg-white text-gray-900 dark:bg-[#202c33] dark:text-gray-100'
-                : 'ml-auto bg-[#d9fdd3] text-gray-900 dark:bg-[#005c4b] dark:text-gray-100',
-            )}
-            data-testid={l.from === 'bot' ? 'bot-message' : 'my-message'}
-          >
-            {l.text}
-            {l.from === 'bot' && i === lines.length - 1 && choices(l.text).length ? (
-              <div className="mt-2 flex flex-wrap gap-1">
-                {choices(l.text).map((c) => (
-                  <button
-                    key={c.n}
-                    className="rounded-full border border-brand px-2 py-0.5 text-xs text-brand"
-                    onClick={() => void send(c.n)}
-                  >
-                    {c.label}
-                  </button>
-                ))}
-              </div>
-            ) : null}
-          </div>
-        ))}
+        {lines.map((l, i) =>
+          l.from === 'notice' ? (
+            <p
+              key={i}
+              className="mx-auto max-w-[85%] text-center text-xs text-gray-600 italic dark:text-gray-300"
+              data-testid="notice"
+            >
+              {l.text}
+            </p>
+          ) : (
+            <div
+              key={i}
+              className={cx(
+                'max-w-[85%] rounded-lg px-3 py-2 text-sm whitespace-pre-wrap shadow-sm',
+                l.from === 'bot'
+                  ? 'bg-white text-gray-900 dark:bg-[#202c33] dark:text-gray-100'
+                  : 'ml-auto bg-[#d9fdd3] text-gray-900 dark:bg-[#005c4b] dark:text-gray-100',
+              )}
+              data-testid={l.from === 'bot' ? 'bot-message' : 'my-message'}
+            >
+              {l.text}
+              {l.from === 'bot' && i === lines.length - 1 && choices(l.text).length ? (
+                <div className="mt-2 flex flex-wrap gap-1">
+                  {choices(l.text).map((c) => (
+                    <button
+                      key={c.n}
+                      className="rounded-full border border-brand px-2 py-0.5 text-xs text-brand"
+                      onClick={() => void send(c.n)}
+                    >
+                      {c.label}
+                    </button>
+                  ))}
+                </div>
+              ) : null}
+            </div>
+          ),
+        )}
         <div ref={end} />
       </div>
       <form

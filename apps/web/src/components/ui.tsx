@@ -225,6 +225,30 @@ export function Modal({
   );
 }
 
+/** A dialog form's buttons: Cancel closes it, the submit button says what it does (`busyLabel` while busy). */
+export function FormActions({
+  onCancel,
+  label,
+  busy = false,
+  busyLabel = label,
+}: {
+  onCancel: () => void;
+  label: string;
+  busy?: boolean;
+  busyLabel?: string;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button type="button" variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" disabled={busy}>
+        {busy ? busyLabel : label}
+      </Button>
+    </div>
+  );
+}
+
 interface Toast {
   id: number;
   tone: 'good' | 'bad';

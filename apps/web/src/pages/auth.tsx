@@ -156,7 +156,7 @@ export function SignInPage() {
 }
 
 export function AcceptInvitePage({ token }: { token: string }) {
-  const { signedIn } = useSession();
+  const { signedIn, setWorkspaceId } = useSession();
   const [invite, setInvite] = useState<{
     workspaceName: string;
     email: string;
@@ -173,10 +173,14 @@ export function AcceptInvitePage({ token }: { token: string }) {
       );
   }, [token]);
   const { error, busy, onSubmit } = useSubmit(async () => {
-    const r = await api.post<{ accessToken: string }>(
+    const r = await api.post<{ accessToken: string; workspaces: { id: string }[] }>(
       `/invites/${token}/accept`,
       name.trim() ? { name, password } : { password },
     );
+    // Workspaces come in the order one joined them: the last is the one this invite opened,
+    // where the person lands even when this browser was in another of theirs.
+    const joined = r.workspaces.at(-1);
+    if (joined) setWorkspaceId(joined.id);
     await signedIn(r.accessToken);
     navigate('/flows');
   });

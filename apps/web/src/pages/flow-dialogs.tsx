@@ -1,7 +1,7 @@
 // A flow card's dialogs: renaming the flow, and deleting it (after saying what that stops).
 import { useState } from 'react';
 import { api } from '../api.ts';
-import { Button, Field, Input, Modal } from '../components/ui.tsx';
+import { Button, Field, FormActions, Input, Modal } from '../components/ui.tsx';
 import { useWs } from '../session.tsx';
 
 interface FlowDialogProps {
@@ -42,12 +42,7 @@ export function RenameFlowDialog({
             autoFocus
           />
         </Field>
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <Button type="submit">Rename</Button>
-        </div>
+        <FormActions onCancel={() => onOpenChange(false)} label="Rename" />
       </form>
     </Modal>
   );

@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { flowTemplates } from '@waflow/flow/templates';
-import { Button, cx, Field, Input, Modal } from '../components/ui.tsx';
+import { cx, Field, FormActions, Input, Modal } from '../components/ui.tsx';
 import type { FlowConfig } from '../builder/graph.ts';
 import { tidyPositions } from '../builder/layout.ts';
 import { navigate } from '../router.tsx';
@@ -93,14 +93,7 @@ export function NewFlowDialog({
             autoFocus
           />
         </Field>
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={create.isPending}>
-            Create
-          </Button>
-        </div>
+        <FormActions onCancel={() => onOpenChange(false)} label="Create" busy={create.isPending} />
       </form>
     </Modal>
   );

@@ -1,6 +1,6 @@
 // One message of a conversation's transcript in the inbox: who wrote it (the contact, the bot, an
 // agent here, an integrator, or a person on the linked phone), its delivery status, and for a
-// failed one the reason with a one-click resend (editors).
+// failed one the reason with a one-click resend (editors); a notice for the team stands apart.
 import { useState } from 'react';
 import { Button, cx } from '../components/ui.tsx';
 
@@ -32,6 +32,13 @@ export function TranscriptMessage({
 }) {
   const [resending, setResending] = useState(false);
   const failed = m.direction === 'out' && m.status === 'failed';
+  // A notice (why an http block failed) is for the team, never sent to the contact.
+  if (m.author === 'system')
+    return (
+      <p className="mx-auto max-w-[85%] text-center text-xs text-muted italic" data-testid="notice">
+        {m.body}
+      </p>
+    );
   return (
     <div
       data-testid="transcript-message"

@@ -1,5 +1,5 @@
 // Workspaces and their members.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { memberships, users, workspaces } from '../schema/index.ts';
 
@@ -33,4 +33,17 @@ export async function addMember(
 export async function getWorkspace(db: Database, id: string) {
   const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id));
   return row;
+}
+
+/**
+ * The workspaces `userId` is a member of, with their role in each, in the order they joined them
+ * (the first is the one they set up or were first invited to: the web app's default).
+ */
+export async function listWorkspacesOf(db: Database, userId: string) {
+  return db
+    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt), asc(workspaces.id));
 }

@@ -12,6 +12,12 @@ import type { BlockMeta } from './block-meta.ts';
 export interface CheckContext {
   /** Ids of the workspace's flows a sub-flow block may call; unset: not checked. */
   flowIds?: readonly string[] | undefined;
+  /**
+   * The egress policy's verdict on a host written as an IP address (the API passes
+   * @waflow/egress's, with the operator's allow-lists): why it would be refused and which
+   * variables allow it, or undefined when it is allowed or no IP. Unset: not checked.
+   */
+  refusedHost?: ((host: string) => { reason: string; allowWith: string } | undefined) | undefined;
 }
 
 /** An error a block's own check finds; the validator adds the block's id. */
@@ -42,6 +48,8 @@ export interface BlockDefinition<N extends FlowNode> {
   boundedPorts?: readonly string[];
   /** What the JSON Schema cannot say about this block (a regex that compiles, a known flow…). */
   check?(node: N, ctx: CheckContext): BlockIssue[];
+  /** What is worth telling but does not stop a publish (an address an operator may allow). */
+  warn?(node: N, ctx: CheckContext): BlockIssue[];
   execute(node: N, run: Run): Step;
   resume?: Resume<N>;
 }

@@ -94,6 +94,11 @@ export type Effect =
       status: 'partial' | 'completed';
       variables: Record<string, unknown>;
     }
+  /**
+   * A line for the people watching the conversation (its transcript, the simulator), never sent
+   * to the contact: why an http block failed ("blocked: 10.0.0.1 is a private address …").
+   */
+  | { type: 'notice'; id: string; nodeId: string; text: string }
   | { type: 'end'; id: string; reason: EndReason }
   | {
       type: 'error';

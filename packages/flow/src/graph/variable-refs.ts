@@ -1,7 +1,15 @@
 // How a block names variables: {{templates}}, JSONLogic {"var"} references, and fields that hold a
-// variable's name. Built-in roots (`contact`, `last_message`, `now`) are always there.
+// variable's name. Built-in roots (`contact`, `last_message`, `now`, `http_error`) are always there.
 
-export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['contact', 'last_message', 'now']);
+/** Why the last http block of the conversation failed, in words; absent once one succeeds. */
+export const HTTP_ERROR = 'http_error';
+
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
+  'contact',
+  'last_message',
+  'now',
+  HTTP_ERROR,
+]);
 
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z0-9_.]+)?\s*\}\}/g;
 

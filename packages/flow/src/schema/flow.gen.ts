@@ -302,8 +302,10 @@ export type BlockId21 = string;
  */
 export type Text8 = string;
 /**
+ * A deployment caps a flow at WAFLOW_MAX_FLOW_BLOCKS blocks (2,000 unless set; the API refuses a bigger draft in plain words); 20,000 is the most that variable may allow.
+ *
  * @minItems 1
- * @maxItems 500
+ * @maxItems 20000
  */
 export type Blocks = FlowNode[];
 

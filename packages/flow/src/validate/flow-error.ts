@@ -14,7 +14,9 @@ export type FlowErrorCode =
   | 'INVALID_TIMEZONE'
   | 'INVALID_CONDITION'
   | 'INVALID_PATH'
-  | 'NO_TRIGGER';
+  | 'NO_TRIGGER'
+  /** A warning: a literal internal address the egress policy refuses unless an operator allows it. */
+  | 'INTERNAL_ADDRESS';
 
 export interface FlowError {
   code: FlowErrorCode;

@@ -1,5 +1,6 @@
 // validateFlow: the JSON Schema (ajv) first, then the checks a schema cannot express — links
-// between blocks, reachability, declared variables, sub-flows, loops that would spin.
+// between blocks, reachability, declared variables, sub-flows, loops that would spin — and the
+// warnings that do not stop a publish (an http block calling a literal internal address).
 import { blocks, type BlockDefinition, type CheckContext } from '../blocks/index.ts';
 import { edgesOf } from '../graph/edges.ts';
 import { BUILTIN_VARIABLES, variableUses } from '../graph/variables.ts';
@@ -12,14 +13,16 @@ import { schemaErrors } from './schema-errors.ts';
 export type ValidateContext = CheckContext;
 
 export type ValidationResult =
-  { ok: true; flow: FlowConfig; errors: [] } | { ok: false; errors: FlowError[] };
+  | { ok: true; flow: FlowConfig; errors: []; warnings: FlowError[] }
+  | { ok: false; errors: FlowError[]; warnings: FlowError[] };
 
 export function validateFlow(doc: unknown, ctx: ValidateContext = {}): ValidationResult {
   const fromSchema = schemaErrors(doc);
-  if (fromSchema.length > 0) return { ok: false, errors: fromSchema };
+  if (fromSchema.length > 0) return { ok: false, errors: fromSchema, warnings: [] };
   // The schema holds: doc has the FlowConfig shape.
   const flow = doc as FlowConfig;
   const errors: FlowError[] = [];
+  const warnings: FlowError[] = [];
   const byId = new Map<string, FlowNode>();
 
   for (const node of flow.nodes) {
@@ -109,13 +112,8 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
     }
 
     const def: BlockDefinition<FlowNode> = blocks[node.type];
-    for (const issue of def.check?.(node, ctx) ?? [])
-      errors.push({
-        code: issue.code,
-        nodeId: node.id,
-        field: issue.field,
-        message: issue.message,
-      });
+    for (const issue of def.check?.(node, ctx) ?? []) errors.push({ ...issue, nodeId: node.id });
+    for (const issue of def.warn?.(node, ctx) ?? []) warnings.push({ ...issue, nodeId: node.id });
   }
 
   // Reachability from the start and every trigger target.
@@ -155,7 +153,9 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
     });
   }
 
-  return errors.length === 0 ? { ok: true, flow, errors: [] } : { ok: false, errors };
+  return errors.length === 0
+    ? { ok: true, flow, errors: [], warnings }
+    : { ok: false, errors, warnings };
 }
 
 function findSpinningCycle(byId: Map<string, FlowNode>): string[] | undefined {

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod/v4';
-import { schema } from '@waflow/db';
+import { listWorkspacesOf, schema } from '@waflow/db';
 import type { SignInGuard } from '../../auth/sign-in-guard.ts';
 import {
   ACCESS_TTL_S,
@@ -33,15 +33,7 @@ export async function profile(deps: Deps, userId: string) {
     .from(schema.users)
     .where(eq(schema.users.id, userId));
   if (!user) throw new AppError(401, 'UNAUTHENTICATED', 'Your account no longer exists.');
-  const workspaces = await deps.client.db
-    .select({
-      id: schema.workspaces.id,
-      name: schema.workspaces.name,
-      role: schema.memberships.role,
-    })
-    .from(schema.memberships)
-    .innerJoin(schema.workspaces, eq(schema.workspaces.id, schema.memberships.workspaceId))
-    .where(eq(schema.memberships.userId, userId));
+  const workspaces = await listWorkspacesOf(deps.client.db, userId);
   return { user, workspaces };
 }
 

@@ -60,7 +60,7 @@ describe('one flow, the same conversation on every channel', () => {
     const validated = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${flowId}/validate`, {
       token: h.admin,
     });
-    expect(validated.body).toEqual({ ok: true, errors: [] });
+    expect(validated.body).toEqual({ ok: true, errors: [], warnings: [] });
     const published = await h.call('POST', `/api/v1/workspaces/${h.ws}/flows/${flowId}/publish`, {
       token: h.admin,
       body: {},

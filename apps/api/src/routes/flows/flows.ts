@@ -20,6 +20,8 @@ import { isUuid } from '../../middleware/auth.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { MAX_INT4, versionNumber } from '../../routing/params.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
+import { refuseOversizedFlow } from './flow-size.ts';
+import { egressContext, validationContext } from './validation-context.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 
@@ -75,16 +77,17 @@ const versionSummary = z.object({
   publishedAt: z.date().nullable(),
   checksum: z.string(),
 });
+const problem = z.object({
+  code: z.string(),
+  nodeId: z.string().optional(),
+  field: z.string().optional(),
+  message: z.string(),
+});
 const validationResult = z.object({
   ok: z.boolean(),
-  errors: z.array(
-    z.object({
-      code: z.string(),
-      nodeId: z.string().optional(),
-      field: z.string().optional(),
-      message: z.string(),
-    }),
-  ),
+  errors: z.array(problem),
+  /** Worth fixing, but they do not stop a publish (an http block calling a literal internal address). */
+  warnings: z.array(problem),
 });
 
 /** The draft text last served per flow, with its revision (a bounded, per-process copy). */
@@ -142,15 +145,6 @@ function invalid(errors: unknown) {
   );
 }
 
-/** The ids of the workspace's flows: the only flows its sub-flow blocks may call. */
-export async function flowIds(deps: Deps, workspaceId: string): Promise<string[]> {
-  const rows = await deps.client.db
-    .select({ id: schema.flows.id })
-    .from(schema.flows)
-    .where(and(eq(schema.flows.workspaceId, workspaceId), isNull(schema.flows.deletedAt)));
-  return rows.map((r) => r.id);
-}
-
 /** Validates and publishes `cfg` as the flow's next version, audits it and tells the runtime. */
 async function publish(
   c: Context<AppEnv>,
@@ -159,7 +153,8 @@ async function publish(
   cfg: Record<string, unknown>,
   changelog: string,
 ) {
-  const v = validateFlow(cfg, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+  refuseOversizedFlow(deps, cfg);
+  const v = validateFlow(cfg, await validationContext(deps, c.get('workspaceId')));
   if (!v.ok) throw invalid(v.errors);
   const version = await publishFlowVersion(deps.client.db, {
     flowId,
@@ -192,6 +187,8 @@ async function publish(
       checksum: version.checksum,
       publishedAt: version.publishedAt,
       changelog: version.changelog,
+      // What does not stop a publish but may not work as drawn (a literal internal address).
+      warnings: v.warnings,
     },
     201,
   );
@@ -274,6 +271,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       { status: 201, description: 'The new flow with its draft; ETag carries the revision' },
     ],
     handler: async (c, { body }) => {
+      if (body.config) refuseOversizedFlow(deps, body.config);
       const flow = await createFlow(deps.client.db, {
         workspaceId: c.get('workspaceId'),
         name: body.name,
@@ -308,6 +306,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       'Import a flow from exported JSON (saved as a draft; invalid configs are accepted with their problems listed)',
     body: importBody,
     handler: async (c, { body }) => {
+      refuseOversizedFlow(deps, body.config);
       const flow = await createFlow(deps.client.db, {
         workspaceId: c.get('workspaceId'),
         name: body.name,
@@ -319,7 +318,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
         entityId: flow.id,
         after: { name: flow.name },
       });
-      const v = validateFlow(body.config, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+      const v = validateFlow(body.config, await validationContext(deps, c.get('workspaceId')));
       c.header('ETag', `"${flow.draftRevision}"`);
       return c.json(
         {
@@ -328,6 +327,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
           draft: flow.draft,
           revision: flow.draftRevision,
           errors: v.ok ? [] : v.errors,
+          warnings: v.warnings,
         },
         201,
       );
@@ -430,7 +430,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     access: 'flows.saveDraft',
     tag,
     summary:
-      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved, 400 IF_MATCH_INVALID for what is no ETag of ours, 412 for If-Match: *)',
+      'Save the draft (optimistic concurrency: If-Match with the ETag you loaded; 409 DRAFT_CONFLICT when someone else saved, 400 IF_MATCH_INVALID for what is no ETag of ours, 412 for If-Match: *; 422 FLOW_TOO_LARGE, nothing saved, past WAFLOW_MAX_FLOW_BLOCKS blocks)',
     headers: {
       'If-Match': {
         description: 'The ETag (draft revision) the draft was loaded with, e.g. "12"; * is refused',
@@ -442,7 +442,11 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       {
         status: 200,
         description: "Saved: the new revision (also in ETag) and the draft's current problems",
-        schema: z.object({ revision: z.number(), errors: validationResult.shape.errors }),
+        schema: z.object({
+          revision: z.number(),
+          errors: validationResult.shape.errors,
+          warnings: validationResult.shape.warnings,
+        }),
       },
     ],
     handler: async (c, { body: draft }) => {
@@ -455,6 +459,7 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
           "Send the If-Match header with the ETag you loaded, so nobody's changes are overwritten.",
         );
       const expected = draftRevisionOf(ifMatch);
+      refuseOversizedFlow(deps, draft);
       const revision = await saveDraft(deps.client.db, flow.id, draft, expected);
       if (revision === undefined) {
         throw new AppError(
@@ -466,8 +471,8 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
       }
       c.header('ETag', `"${revision}"`);
       // Drafts may be incomplete: they are saved as they are, with their problems listed.
-      const v = validateFlow(draft);
-      return c.json({ revision, errors: v.ok ? [] : v.errors });
+      const v = validateFlow(draft, egressContext(deps));
+      return c.json({ revision, errors: v.ok ? [] : v.errors, warnings: v.warnings });
     },
   });
 
@@ -480,8 +485,8 @@ export function registerFlows(route: RouteFn, deps: Deps): void {
     responses: [{ status: 200, description: 'The problems, if any', schema: validationResult }],
     handler: async (c) => {
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
-      const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
-      return c.json({ ok: v.ok, errors: v.errors });
+      const v = validateFlow(flow.draft, await validationContext(deps, c.get('workspaceId')));
+      return c.json({ ok: v.ok, errors: v.errors, warnings: v.warnings });
     },
   });
 

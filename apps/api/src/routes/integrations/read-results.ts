@@ -94,14 +94,18 @@ export function registerReadResults(route: RouteFn, deps: Deps): void {
         ...conv,
         variables: result?.variables ?? {},
         resultStatus: result?.status ?? null,
-        messages: messages.map((m) => ({
-          direction: m.direction,
-          author: m.author,
-          type: m.type,
-          body: m.body,
-          status: m.status,
-          createdAt: m.createdAt,
-        })),
+        // What was said with the contact: the team's notices (author `system`: why an http
+        // block failed) stay in the web app, so integrators' transcripts keep their meaning.
+        messages: messages
+          .filter((m) => m.author !== 'system')
+          .map((m) => ({
+            direction: m.direction,
+            author: m.author,
+            type: m.type,
+            body: m.body,
+            status: m.status,
+            createdAt: m.createdAt,
+          })),
       });
     },
   });

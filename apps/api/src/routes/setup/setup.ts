@@ -8,12 +8,13 @@ import type { Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RouteFn } from '../../routing/route.ts';
 import { startSession } from '../auth/auth.ts';
+import { workspaceName } from '../workspaces/schema.ts';
 
 export const setupBody = z.object({
   email: z.string().trim().email('enter a valid email address'),
   password: newPassword,
   name: z.string().trim().min(1, 'enter your name').max(100),
-  workspaceName: z.string().trim().min(1, 'name your workspace').max(100),
+  workspaceName,
 });
 
 async function userCount(deps: Deps): Promise<number> {

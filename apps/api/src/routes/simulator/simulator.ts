@@ -1,7 +1,7 @@
 // The simulator: chat with a flow's draft through the sandbox channel — the same pipeline as
-// WhatsApp. A session is a sandbox number pinned to a snapshot of the draft; replies and the
-// variables as they fill stream over SSE.
-import { and, eq } from 'drizzle-orm';
+// WhatsApp. A session is a sandbox number pinned to a snapshot of the draft; replies, the
+// transcript's notices (why an http block failed) and the variables as they fill stream over SSE.
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod/v4';
 import { schema, snapshotDraft } from '@waflow/db';
@@ -12,7 +12,8 @@ import { AppError, notFound } from '../../errors.ts';
 import { arrivalOrder } from '../../middleware/arrival-order.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { flowIds, loadFlow } from '../flows/flows.ts';
+import { loadFlow } from '../flows/flows.ts';
+import { validationContext } from '../flows/validation-context.ts';
 
 export const SIMULATOR_CONTACT = 'simulator@c.us';
 const sendBody = z.object({ text: z.string().min(1, 'type a message').max(4096) });
@@ -52,6 +53,21 @@ async function variables(deps: Deps, numberId: string): Promise<Record<string, u
   return row?.variables ?? {};
 }
 
+/** The session's notice lines (author `system`) written after `afterSeq`, in order. */
+async function notices(deps: Deps, numberId: string, afterSeq: number) {
+  return deps.client.db
+    .select({ seq: schema.messages.seq, text: schema.messages.body })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.numberId, numberId),
+        eq(schema.messages.author, 'system'),
+        gt(schema.messages.seq, afterSeq),
+      ),
+    )
+    .orderBy(asc(schema.messages.seq));
+}
+
 export function registerSimulator(route: RouteFn, deps: Deps): void {
   const tag = 'Simulator';
   // Messages typed fast, or sent on parallel connections, are stored in the order they arrived
@@ -71,7 +87,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const runtime = runtimeOf(deps);
       const flow = await loadFlow(deps, c.get('workspaceId'), c.req.param('id'));
       // Sub-flows are checked against the workspace's own flows, as at publish.
-      const v = validateFlow(flow.draft, { flowIds: await flowIds(deps, c.get('workspaceId')) });
+      const v = validateFlow(flow.draft, await validationContext(deps, c.get('workspaceId')));
       if (!v.ok)
         throw new AppError(
           422,
@@ -145,7 +161,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
     access: 'simulator.events',
     tag,
     summary:
-      'Live stream (SSE): `message` for each bot reply, `state` with the variables as they fill',
+      'Live stream (SSE): `message` for each bot reply, `notice` before it for a line the team sees (why an http block failed), `state` with the variables as they fill',
     responses: [
       { status: 200, description: 'text/event-stream', contentType: 'text/event-stream' },
     ],
@@ -155,6 +171,7 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
       const sandbox = await runtime.attachSandbox(s.id);
       return streamSSE(c, async (stream) => {
         const queue: SandboxReply[] = [];
+        let noticeSeq = 0;
         let wake: (() => void) | undefined;
         const off = sandbox.onSent((sent) => {
           queue.push(sent);
@@ -175,6 +192,11 @@ export function registerSimulator(route: RouteFn, deps: Deps): void {
             if (queue.length === 0 && !stream.aborted)
               await stream.writeSSE({ event: 'ping', data: '{}' });
             continue;
+          }
+          // A reply is sent after its turn committed: the turn's notices are written by then.
+          for (const n of await notices(deps, s.id, noticeSeq)) {
+            noticeSeq = n.seq;
+            await stream.writeSSE({ event: 'notice', data: JSON.stringify({ text: n.text }) });
           }
           await stream.writeSSE({ event: 'message', data: JSON.stringify(next.message) });
           await stream.writeSSE({

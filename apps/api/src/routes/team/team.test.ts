@@ -1,53 +1,20 @@
 // The team on real Postgres: invite links (new and existing accounts), roles that cannot be
 // raised above your own, the last owner kept, and the audit trail of it all.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
-import { createTestDatabase } from '@waflow/testkit';
-import { createApp } from '../../app.ts';
-
-type Json = Record<string, unknown>;
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type Json, type TestApp } from '../../test-app.ts';
 
 describe('the team', () => {
-  let client: DbClient;
-  let app: ReturnType<typeof createApp>;
+  let t: TestApp;
   let ws = '';
   let owner = '';
-
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
+  const call: TestApp['call'] = (...args) => t.call(...args);
 
   beforeAll(async () => {
-    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
-    await migrate(client);
-    app = createApp({
-      client,
-      keyring: createKeyring({ k1: randomBytes(32) }, 'k1'),
-      log: pino({ level: 'silent' }),
-      webOrigin: 'https://waflow.example',
-    });
-    const setup = await call('POST', '/api/v1/setup', undefined, {
-      email: 'olga@acme.test',
-      password: 'correct horse battery',
-      name: 'Olga',
-      workspaceName: 'Acme',
-    });
-    owner = setup.body.accessToken as string;
-    ws = (setup.body.workspaces as { id: string }[])[0]?.id ?? '';
+    t = await startTestApp({ webOrigin: 'https://waflow.example' });
+    ({ token: owner, ws } = await t.setUpOwner());
   });
   afterAll(async () => {
-    await client.close();
+    await t.close();
   });
 
   async function invite(token: string, email: string, role: string) {

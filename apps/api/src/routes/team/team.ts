@@ -12,6 +12,7 @@ import type { Deps, Role } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { forgetMembership, isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
+import { workspaceName } from '../workspaces/schema.ts';
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 const role = z.enum(['owner', 'admin', 'editor', 'viewer'], {
@@ -19,7 +20,7 @@ const role = z.enum(['owner', 'admin', 'editor', 'viewer'], {
 });
 
 const workspaceBody = z.object({
-  name: z.string().trim().min(1, 'name the workspace').max(100).optional(),
+  name: workspaceName.optional(),
   settings: z
     .object({
       /** Minutes the bot stays quiet in a conversation after a person replied from the phone. */

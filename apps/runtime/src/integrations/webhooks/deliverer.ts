@@ -6,7 +6,7 @@
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { schema, type Database, type Keyring } from '@waflow/db';
-import type { EgressClient } from '@waflow/egress';
+import { EgressError, type EgressClient } from '@waflow/egress';
 import { PollLoop } from '../../loops/poll-loop.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { claimDeliveries, defaultDeliveryLimits, type DeliveryLimits } from './claim-deliveries.ts';
@@ -176,7 +176,10 @@ export class WebhookDeliverer {
         ...(res.headers['retry-after'] ? { retryAfter: res.headers['retry-after'] } : {}),
       };
     } catch (err) {
-      outcome = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+      outcome =
+        err instanceof EgressError && err.refusal
+          ? { kind: 'refused', ...err.refusal }
+          : { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
     const latencyMs = Math.round(performance.now() - started);
     // Recorded with the delivery's outcome, in the same statement (see finish()).
@@ -185,7 +188,7 @@ export class WebhookDeliverer {
       statusCode: outcome.kind === 'response' ? outcome.status : null,
       latencyMs,
       responseBody,
-      error: outcome.kind === 'error' ? outcome.message : null,
+      error: outcome.kind === 'response' ? null : describeOutcome(outcome),
       requestHeaders: {
         'webhook-id': headers['webhook-id'],
         'webhook-timestamp': headers['webhook-timestamp'],

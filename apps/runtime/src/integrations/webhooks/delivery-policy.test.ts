@@ -63,4 +63,9 @@ describe('webhook delivery policy', () => {
       kind: 'delivered',
     });
   });
+
+  it('fails an attempt the address policy refused at once, whatever the attempt', () => {
+    const refused = { kind: 'refused', reason: 'x resolves to 10.0.0.1', allowWith: 'V' } as const;
+    expect(decide(refused, 1, 0, undefined, mid)).toMatchObject({ kind: 'failed' });
+  });
 });

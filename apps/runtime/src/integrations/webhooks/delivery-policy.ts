@@ -20,8 +20,14 @@ const JITTER = 0.1;
 export const DISABLE_AFTER_MS = 5 * 24 * 3600_000;
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 
+/**
+ * `refused`: the egress policy refused the endpoint's address (it resolves to a loopback or
+ * private address). Retrying cannot help until an operator changes the policy, so it fails at once.
+ */
 export type AttemptOutcome =
-  { kind: 'response'; status: number; retryAfter?: string } | { kind: 'error'; message: string };
+  | { kind: 'response'; status: number; retryAfter?: string }
+  | { kind: 'error'; message: string }
+  | { kind: 'refused'; reason: string; allowWith: string };
 
 export type Decision =
   | { kind: 'delivered' }
@@ -55,6 +61,8 @@ export function decide(
     if (status === 410)
       return { kind: 'disable-endpoint', reason: 'the endpoint answered 410 Gone' };
   }
+  if (outcome.kind === 'refused')
+    return { kind: 'failed', reason: 'not retried: the address policy refuses it every time' };
   if (failingSince !== undefined && now - failingSince >= DISABLE_AFTER_MS) {
     return { kind: 'disable-endpoint', reason: 'the endpoint has failed for 5 days in a row' };
   }
@@ -72,6 +80,8 @@ export function decide(
 
 export function describeOutcome(outcome: AttemptOutcome): string {
   if (outcome.kind === 'error') return outcome.message;
+  if (outcome.kind === 'refused')
+    return `${outcome.reason}: deliveries there are refused (allow it with ${outcome.allowWith})`;
   if (outcome.status >= 300 && outcome.status < 400)
     return `answered ${outcome.status}: redirects are not followed, point the endpoint at the final URL`;
   return `answered ${outcome.status}`;

@@ -8,7 +8,7 @@ import { useAct } from './use-act.ts';
 
 export function WorkspaceSettings() {
   const ws = useWs();
-  const { can } = useSession();
+  const { can, reloadProfile } = useSession();
   const act = useAct();
   const current = useQuery({
     queryKey: [ws, 'workspace'],
@@ -20,7 +20,10 @@ export function WorkspaceSettings() {
       key={ws}
       initial={current.data}
       editable={can('admin')}
-      onSave={(body) => void act(() => api.patch(ws, body), 'Workspace settings saved.')}
+      onSave={(body) =>
+        // A new name shows in the workspace switcher too.
+        void act(() => api.patch(ws, body), 'Workspace settings saved.').then(reloadProfile)
+      }
     />
   );
 }

@@ -4,7 +4,7 @@ import { JSONPath } from 'jsonpath-plus';
 import type { NodeOf } from '../../schema/types.ts';
 import type { Run, Step } from '../../engine/run.ts';
 import { render, renderUrl, renderValue } from '../../engine/template.ts';
-import { templateReads } from '../../graph/variable-refs.ts';
+import { HTTP_ERROR, templateReads } from '../../graph/variable-refs.ts';
 import { JSON_PATH } from '../../validate/rule-checks.ts';
 import type { BlockDefinition, BlockIssue, HttpResponseEvent } from '../block-definition.ts';
 import { httpMeta } from './http.meta.ts';
@@ -12,6 +12,16 @@ import { httpMeta } from './http.meta.ts';
 type HttpNode = NodeOf<'http'>;
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+
+/** The URL's host when it is written out (no {{variable}} in it), else undefined. */
+function literalHost(url: string): string | undefined {
+  try {
+    const host = new URL(url).hostname;
+    return host.includes('{') || host.includes('%7B') ? undefined : host;
+  } catch {
+    return undefined;
+  }
+}
 
 export function executeHttp(node: HttpNode, run: Run): Step {
   const vars = run.scope;
@@ -30,16 +40,33 @@ export function executeHttp(node: HttpNode, run: Run): Step {
   return { wait: true };
 }
 
+/** Why the call failed, in words (the runtime words a refused address "blocked: …"); undefined: it succeeded. */
+function failureOf(node: HttpNode, event: HttpResponseEvent): string | undefined {
+  switch (event.outcome) {
+    case 'timeout':
+      return `no answer within ${node.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS} ms`;
+    case 'error':
+      return event.error ?? 'the request failed';
+    case 'response':
+      return event.status !== undefined && event.status >= 200 && event.status < 300
+        ? undefined
+        : `answered ${event.status ?? 'nothing'}`;
+  }
+}
+
 export function resumeHttp(node: HttpNode, run: Run, event: HttpResponseEvent): Step {
   delete run.state.wait;
   if (node.saveStatusAs) run.state.vars[node.saveStatusAs] = event.status ?? 0;
+  // A failure is told to whoever watches (transcript, simulator) and kept in `http_error`, so
+  // the results say why, and a reply can too; the contact is told only what the flow says.
+  const failure = failureOf(node, event);
+  if (failure === undefined) delete run.state.vars[HTTP_ERROR];
+  else {
+    run.state.vars[HTTP_ERROR] = failure;
+    run.emit({ type: 'notice', nodeId: node.id, text: `${node.label ?? node.id}: ${failure}` });
+  }
   if (event.outcome === 'timeout') return { go: node.onTimeout ?? node.onFailure ?? node.next };
-  const ok =
-    event.outcome === 'response' &&
-    event.status !== undefined &&
-    event.status >= 200 &&
-    event.status < 300;
-  if (!ok) return { go: node.onFailure ?? node.next };
+  if (failure !== undefined) return { go: node.onFailure ?? node.next };
   for (const m of node.mappings ?? []) {
     let found: unknown;
     try {
@@ -90,6 +117,18 @@ export const httpBlock: BlockDefinition<HttpNode> = {
         });
     });
     return issues;
+  },
+  warn(node, ctx) {
+    const host = literalHost(node.url);
+    const refused = host === undefined ? undefined : ctx.refusedHost?.(host);
+    if (!refused) return [];
+    return [
+      {
+        code: 'INTERNAL_ADDRESS',
+        field: 'url',
+        message: `${refused.reason}: this call will be blocked unless your operator allows it with ${refused.allowWith}. Use a public address if you can.`,
+      },
+    ];
   },
   execute: executeHttp,
   resume: { http_response: resumeHttp },

@@ -74,6 +74,43 @@ describe('http block', () => {
       const { all } = play(f, [text('go'), reply({ outcome: 'timeout' })]);
       expect(texts(all[1] ?? [])).toEqual(['slow']);
     });
+    it('tells the transcript why a refused call failed and keeps it in http_error for the results', () => {
+      const { all } = play(f, [
+        text('go'),
+        reply({ outcome: 'error', error: 'blocked: 10.0.0.1 is a private address (RFC 1918)' }),
+      ]);
+      expect(all[1]?.find((e) => e.type === 'notice')).toMatchObject({
+        nodeId: 'h',
+        text: 'h: blocked: 10.0.0.1 is a private address (RFC 1918)',
+      });
+      expect(all[1]?.find((e) => e.type === 'results')).toMatchObject({
+        variables: { http_error: 'blocked: 10.0.0.1 is a private address (RFC 1918)', code: 0 },
+      });
+      expect(texts(all[1] ?? [])).toEqual(['fail 0']);
+    });
+    it('clears http_error when a later call succeeds', () => {
+      const g = flow([
+        { id: 'a', type: 'http', method: 'GET', url: 'https://api.test/a', next: 'b' },
+        { id: 'b', type: 'http', method: 'GET', url: 'https://api.test/b', next: 'e' },
+        { id: 'e', type: 'end', message: 'done' },
+      ]);
+      const { all } = play(g, [
+        text('go'),
+        reply({ status: 500 }),
+        (effects) => ({
+          type: 'http_response',
+          requestId: [...effects].reverse().find((e) => e.type === 'http_request')?.id ?? '',
+          outcome: 'response',
+          status: 200,
+        }),
+      ]);
+      expect(all[1]?.find((e) => e.type === 'results')).toMatchObject({
+        variables: { http_error: 'answered 500' },
+      });
+      const last = all[2]?.find((e) => e.type === 'results');
+      expect(last).toBeDefined();
+      expect(last && 'variables' in last ? last.variables : {}).not.toHaveProperty('http_error');
+    });
     it('ignores an answer to another request', () => {
       const { all } = play(f, [
         text('go'),
