@@ -1,5 +1,6 @@
 // The inbox: conversations with filters, a transcript (a failed message with its reason and a
-// resend), take over / release, a manual reply, and erasing a contact with everything kept about them (admins).
+// resend), take over / release, a manual reply, and erasing a contact with everything kept about
+// them (admins).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
