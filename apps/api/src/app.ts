@@ -25,6 +25,7 @@ import { registerMemberPassword } from './routes/team/member-password.ts';
 import { registerTeam } from './routes/team/team.ts';
 import { registerContacts } from './routes/contacts/contacts.ts';
 import { registerConversations } from './routes/conversations/conversations.ts';
+import { registerResend } from './routes/conversations/resend.ts';
 import { registerResults } from './routes/results/results.ts';
 import { registerAudit } from './routes/audit/audit.ts';
 import { registerApiKeys } from './routes/api-keys/api-keys.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerJoin(route, deps, guard);
   registerMemberPassword(route, deps);
   registerConversations(route, deps);
+  registerResend(route, deps);
   registerContacts(route, deps);
   registerResults(route, deps);
   registerAudit(route, deps);

@@ -15,7 +15,7 @@ import {
   type InboundPayload,
   type Keyring,
 } from '@waflow/db';
-import type { Channel, InboundMessage, NumberStatus } from '@waflow/channel';
+import type { Channel, InboundMessage, NumberStatus, PhoneMessage } from '@waflow/channel';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
 import { defaultEgressPolicy, type EgressPolicy } from '@waflow/egress';
@@ -23,6 +23,7 @@ import { createEgressClient, type EgressClient } from '@waflow/egress';
 import { Counters } from '@waflow/telemetry';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { storableInbound } from './pipeline/inbound-text.ts';
+import { recordPhoneMessage } from './pipeline/phone-message.ts';
 import {
   defaultOutboxOptions,
   type OutboxRow,
@@ -297,11 +298,20 @@ export class Runtime {
   ): Promise<void> {
     if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
     const store = createOutboxStore(this.db);
-    const interrupted = await store.recoverSending(numberId);
-    if (interrupted > 0)
+    // Replies a crash interrupted after they were handed over: looked up by channels that can
+    // (sent again only when not there), failed with the reason by the others.
+    const { lookedUp, failed } = await store.recoverSending(numberId, {
+      lookUp: typeof channel.findHanded === 'function',
+    });
+    if (lookedUp > 0)
       this.log.warn(
-        { numberId, interrupted },
-        'outbox rows interrupted while sending were failed, not resent',
+        { numberId, interrupted: lookedUp },
+        'outbox rows interrupted while sending are looked up in the chat before any resend',
+      );
+    if (failed > 0)
+      this.log.warn(
+        { numberId, interrupted: failed },
+        'outbox rows interrupted while sending were failed (message.failed), not resent',
       );
     const outbox = new OutboxWorker(
       store,
@@ -319,8 +329,8 @@ export class Runtime {
       channel.on('ack', (id, level) => void this.recordAck(numberId, id, level)),
       channel.on(
         'humanReply',
-        (to) =>
-          void this.pauseForPerson(numberId, to).catch((err: unknown) =>
+        (to, message) =>
+          void this.pauseForPerson(numberId, to, message).catch((err: unknown) =>
             this.log.error({ err, numberId }, 'pausing the bot for a person failed'),
           ),
       ),
@@ -399,9 +409,10 @@ export class Runtime {
   /**
    * A person wrote to `waId` from the phone: the bot steps back in that conversation for
    * `humanReplyPauseMs` (a conversation is opened in handoff when none is, so the contact's
-   * answer does not start the bot over the person).
+   * answer does not start the bot over the person). What the person wrote (`message`) goes into
+   * the conversation's transcript, by `phone`, once per WhatsApp message id.
    */
-  async pauseForPerson(numberId: string, waId: string): Promise<void> {
+  async pauseForPerson(numberId: string, waId: string, message?: PhoneMessage): Promise<void> {
     const [number] = await this.db
       .select({ workspaceId: schema.numbers.workspaceId, settings: schema.workspaces.settings })
       .from(schema.numbers)
@@ -436,6 +447,13 @@ export class Runtime {
         at: new Date(this.now()),
         ...(lock ? { fence: lock.fence } : {}),
       });
+      if (message)
+        await recordPhoneMessage(this.db, {
+          workspaceId: number.workspaceId,
+          numberId,
+          conversationId: conversation.id,
+          message,
+        });
     });
     this.counters.inc('human_reply_pauses_total');
   }

@@ -22,6 +22,8 @@ export const screenshotsDir = fileURLToPath(new URL('../../../docs/screenshots/'
 export interface Product {
   url: string;
   client: DbClient;
+  /** The embedded runtime (a test drives its sandbox numbers: `attachSandbox`). */
+  runtime: Runtime;
   browser: Browser;
   page(): Promise<Page>;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
   return {
     url,
     client,
+    runtime,
     browser,
     async page() {
       const context = await browser.newContext({

@@ -71,16 +71,49 @@ export interface ChannelEvents {
   status: (status: NumberStatus, detail?: string) => void;
   qr: (qr: string) => void;
   ack: (providerMessageId: string, level: AckLevel) => void;
-  /** A message sent from the phone by a person (not by the bot): the bot must step back. */
-  humanReply: (to: string) => void;
+  /**
+   * A message sent from the phone by a person (not by the bot): the bot must step back, and the
+   * transcript records what the person wrote (`message`, when the channel can read it).
+   */
+  humanReply: (to: string, message?: PhoneMessage) => void;
 }
 
-/** A send that failed; `transient` ones are retried by the outbox sender. */
+/** What a person sent from the linked phone itself (WhatsApp Web's own `message_create`). */
+export interface PhoneMessage {
+  /** The network's id of the message: recorded once per number (the dedupe key). */
+  messageId: string;
+  type: 'text' | 'media' | 'location';
+  /** The text, or a media message's caption. */
+  text?: string;
+  timestamp: number;
+}
+
+/** How the outbox hands one of its rows to `send`. */
+export interface SendOptions {
+  /**
+   * The outbox row's id: the same on every attempt. A channel that can pick the network's
+   * message id (WhatsApp Web) derives it from this, so `findHanded` can look it up after a crash.
+   */
+  outboxId: string;
+}
+
+/** What `findHanded` found: the message is on the network, under this id. */
+export interface HandedMessage {
+  providerMessageId: string;
+}
+
+/**
+ * A send that failed; `transient` ones are retried by the outbox sender. `maybeSent`: the
+ * connection died during the send itself, so it may have reached the network — the outbox then
+ * looks it up before any resend on a channel that can (Channel.findHanded), and fails it on the
+ * others (never a duplicate).
+ */
 export class ChannelSendError extends Error {
   readonly code = 'CHANNEL_SEND_FAILED';
   constructor(
     message: string,
     readonly transient: boolean,
+    readonly maybeSent = false,
   ) {
     super(message);
   }
@@ -91,6 +124,16 @@ export interface Channel {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Sends one message; resolves with the network's message id once it accepted it. */
-  send(message: OutboundMessage): Promise<{ providerMessageId: string }>;
+  send(message: OutboundMessage, opts?: SendOptions): Promise<{ providerMessageId: string }>;
+  /**
+   * Optional capability: whether a message handed to the network before a crash (the process
+   * stopped before the answer was recorded) is there, looked up by the row's `outboxId`. `null`:
+   * it never got out, so the outbox sends it again; a HandedMessage: it did, so it is recorded as
+   * sent. Throws ChannelSendError (transient) when it cannot look now (not connected): asked
+   * again later. Channels without it cannot tell, and such a row is failed with the reason
+   * (`message.failed`), never sent twice. WhatsApp Web has it; the sandbox, the Cloud API and
+   * Twilio do not.
+   */
+  findHanded?(outboxId: string, to: string): Promise<HandedMessage | null>;
   on<E extends keyof ChannelEvents>(event: E, listener: ChannelEvents[E]): () => void;
 }

@@ -3,9 +3,12 @@ export {
   type AckLevel,
   type Channel,
   type ChannelEvents,
+  type HandedMessage,
   type InboundMessage,
   type NumberStatus,
   type OutboundMessage,
+  type PhoneMessage,
+  type SendOptions,
 } from './channel.ts';
 export { digitsFromWaId, waIdFromDigits } from './wa-id.ts';
 export {

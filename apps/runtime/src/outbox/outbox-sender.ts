@@ -16,6 +16,11 @@ export interface OutboxRow {
    * contact's first row (it is sent at once); later rows are recorded just before their turn.
    */
   handed?: boolean;
+  /**
+   * A restart found it handed but not recorded as sent (OutboxStore.recoverSending): the channel
+   * looks it up before it is sent again (Channel.findHanded).
+   */
+  interrupted?: boolean;
 }
 
 /** The sender's view of the outbox table; implemented on drizzle in `outbox-store.ts`. */
@@ -29,7 +34,13 @@ export interface OutboxStore {
   /** Records that the row is being handed to the channel: from here on it may have gone out. */
   markHanded(id: string, now: Date): Promise<void>;
   markSent(id: string, providerMessageId: string, now: Date): Promise<void>;
-  markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  /** `interrupted`: it may have gone out; the channel looks it up before the retry sends it. */
+  markRetry(
+    id: string,
+    nextAttemptAt: Date,
+    error: string,
+    opts?: { interrupted?: boolean },
+  ): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
 }
 
@@ -178,10 +189,15 @@ export class OutboxSender {
     // the outcome is unknown to a restart, which then never sends the row again.
     if (!row.handed) await this.store.markHanded(row.id, new Date(this.now()));
     try {
-      ({ providerMessageId } = await this.channel.send(row.message));
+      providerMessageId = await this.hand(row);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const transient = err instanceof ChannelSendError ? err.transient : true;
+      // Cut off mid-send: retried (after a look-up) only where the channel can look it up.
+      const maybeSent = err instanceof ChannelSendError && err.maybeSent;
+      const transient =
+        err instanceof ChannelSendError
+          ? err.transient && (!maybeSent || this.channel.findHanded !== undefined)
+          : true;
       if (!transient || row.attempts >= this.opts.maxAttempts) {
         const reason = transient ? `gave up after ${row.attempts} attempts: ${message}` : message;
         await this.store.markFailed(row.id, reason);
@@ -189,7 +205,12 @@ export class OutboxSender {
         return { recorded: Promise.resolve() };
       }
       const delay = backoffDelay(row.attempts, this.opts.backoff, this.random);
-      await this.store.markRetry(row.id, new Date(this.now() + delay), message);
+      await this.store.markRetry(
+        row.id,
+        new Date(this.now() + delay),
+        message,
+        maybeSent ? { interrupted: true } : {},
+      );
       return { recorded: Promise.resolve() };
     }
     const recorded = this.recordSent(row, providerMessageId);
@@ -197,6 +218,26 @@ export class OutboxSender {
     const forget = () => this.recording.delete(recorded);
     recorded.then(forget, forget);
     return { recorded };
+  }
+
+  /**
+   * Sends the row and answers the network's id. A row a crash interrupted after it was handed is
+   * looked up first: found, it is only recorded as sent; not there, it is sent (under the same
+   * outbox id, so the channel picks the same message id). A channel that cannot look it up
+   * cannot tell, so it is not sent again.
+   */
+  private async hand(row: OutboxRow): Promise<string> {
+    if (row.interrupted) {
+      if (!this.channel.findHanded)
+        throw new ChannelSendError(
+          'interrupted while sending (the process stopped); this channel cannot tell whether it went out, so it was not sent again (no duplicate)',
+          false,
+        );
+      const found = await this.channel.findHanded(row.id, row.message.to);
+      if (found) return found.providerMessageId;
+    }
+    const { providerMessageId } = await this.channel.send(row.message, { outboxId: row.id });
+    return providerMessageId;
   }
 
   /**

@@ -4,9 +4,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { schema, statement, subscribedEndpoints, uuidArrayText, type Database } from '@waflow/db';
 import type { OutboundMessage } from '@waflow/channel';
 import { Batcher } from '../batching/batcher.ts';
-import { enqueueWebhookEvent, type MessageFailedEvent } from '@waflow/db';
-
-type MessageFailedData = MessageFailedEvent['data'];
+import { failOutboxRow } from './outbox-failure.ts';
 import type { OutboxRow, OutboxStore } from './outbox-sender.ts';
 
 // The sender's statements, rendered once (see Statement in @waflow/db).
@@ -26,7 +24,8 @@ const claimStatement = statement<{ numberId: string; now: string; limit: number 
   update ${schema.outbox} o set status = 'sending', attempts = o.attempts + 1,
     handed_at = case when o.id in (select id from heads) then ${sql.placeholder('now')}::timestamptz end
   from due where o.id = due.id
-  returning o.id, o.number_id, o.attempts, o.payload, o.priority, o.seq, o.handed_at is not null as handed`);
+  returning o.id, o.number_id, o.attempts, o.payload, o.priority, o.seq, o.handed_at is not null as handed,
+    o.interrupted_at is not null as interrupted`);
 
 const handedStatement = statement<{ rows: string; ids: string }>(sql`
   update ${schema.outbox} o set handed_at = h.at
@@ -76,9 +75,16 @@ export async function requeueUnsent(db: Database, ids: readonly string[]): Promi
     .where(and(inArray(schema.outbox.id, [...ids]), eq(schema.outbox.status, 'sending')));
 }
 
-export function createOutboxStore(
-  db: Database,
-): OutboxStore & { recoverSending(numberId: string): Promise<number> } {
+/** Why a reply handed over before a crash, on a channel that cannot look it up, was not resent. */
+export const INTERRUPTED_REASON =
+  'interrupted while sending (the process stopped); this channel cannot tell whether it went out, so it was not sent again (no duplicate): resend it from the inbox if the contact did not get it';
+
+export function createOutboxStore(db: Database): OutboxStore & {
+  recoverSending(
+    numberId: string,
+    opts: { lookUp: boolean },
+  ): Promise<{ lookedUp: number; failed: number }>;
+} {
   // Rows handed over and rows sent are recorded a batch at a time: every reply of a busy number
   // passes here twice, and each contact's sends run side by side.
   const handed = new Batcher<{ id: string; at: Date }>(async (rows) => {
@@ -105,6 +111,7 @@ export function createOutboxStore(
         priority: number;
         seq: string | number;
         handed: boolean;
+        interrupted: boolean;
       }>(db, {
         numberId,
         now: now.toISOString(),
@@ -119,69 +126,34 @@ export function createOutboxStore(
           attempts: r.attempts,
           message: r.payload,
           handed: r.handed,
+          ...(r.interrupted ? { interrupted: true } : {}),
         }));
     },
     markHanded: (id, now) => handed.add({ id, at: now }),
     markSent: (id, providerMessageId, now) => sent.add({ id, providerMessageId, at: now }),
-    async markRetry(id, nextAttemptAt, error) {
+    async markRetry(id, nextAttemptAt, error, opts) {
       await db
         .update(schema.outbox)
-        .set({ status: 'queued', nextAttemptAt, error })
+        .set({
+          status: 'queued',
+          nextAttemptAt,
+          error,
+          ...(opts?.interrupted ? { interruptedAt: new Date() } : {}),
+        })
         .where(eq(schema.outbox.id, id));
     },
-    async markFailed(id, error) {
-      await db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(schema.outbox)
-          .set({ status: 'failed', error })
-          .where(eq(schema.outbox.id, id))
-          .returning({
-            messageId: schema.outbox.messageId,
-            numberId: schema.outbox.numberId,
-            conversationId: schema.outbox.conversationId,
-            payload: schema.outbox.payload,
-          });
-        if (!row) return;
-        const [msg] = row.messageId
-          ? await tx
-              .update(schema.messages)
-              .set({ status: 'failed', error })
-              .where(eq(schema.messages.id, row.messageId))
-              .returning({
-                author: schema.messages.author,
-                type: schema.messages.type,
-                body: schema.messages.body,
-              })
-          : [];
-        const [number] = await tx
-          .select({ workspaceId: schema.numbers.workspaceId })
-          .from(schema.numbers)
-          .where(eq(schema.numbers.id, row.numberId));
-        if (!number) return;
-        await enqueueWebhookEvent(tx, {
-          id: `evt_failed_${id}`,
-          type: 'message.failed',
-          workspaceId: number.workspaceId,
-          occurredAt: new Date(),
-          data: {
-            messageId: row.messageId,
-            numberId: row.numberId,
-            conversationId: row.conversationId,
-            contact: (row.payload as OutboundMessage).to,
-            type: (msg?.type ?? 'text') as MessageFailedData['type'],
-            text: msg?.body ?? null,
-            author: (msg?.author ?? 'bot') as MessageFailedData['author'],
-            error,
-          },
-        });
-      });
-    },
+    markFailed: (id, error) => failOutboxRow(db, id, error),
     /**
-     * Rows left in `sending` by a process that died may or may not have reached WhatsApp: they are
-     * failed with that reason rather than sent again (at most once: never a duplicate reply).
+     * Rows left in `sending` by a process that died. Never handed to the channel: queued again
+     * (nothing went out). Handed over: they may or may not have reached the network. A channel
+     * that can look a message up (`lookUp`, Channel.findHanded) gets them queued again, marked
+     * interrupted: the sender asks the channel first and sends only what is not there. Otherwise
+     * they are failed with the reason — message failed, `message.failed` — never sent twice.
+     * Also settles replies an older version left failed in the outbox but `pending` in the
+     * transcript.
      */
-    async recoverSending(numberId) {
-      // Claimed but never handed to the channel: queued again (nothing went out).
+    async recoverSending(numberId, { lookUp }) {
+      const now = new Date();
       await db
         .update(schema.outbox)
         .set({ status: 'queued', attempts: sql`${schema.outbox.attempts} - 1` })
@@ -192,16 +164,33 @@ export function createOutboxStore(
             isNull(schema.outbox.handedAt),
           ),
         );
-      // Handed over when the process stopped: it may have gone out, so it is never sent again.
-      const rows = await db
-        .update(schema.outbox)
-        .set({
-          status: 'failed',
-          error: 'interrupted while sending (process stopped); not sent again to avoid a duplicate',
-        })
-        .where(and(eq(schema.outbox.numberId, numberId), eq(schema.outbox.status, 'sending')))
-        .returning({ id: schema.outbox.id });
-      return rows.length;
+      const interrupted = and(
+        eq(schema.outbox.numberId, numberId),
+        eq(schema.outbox.status, 'sending'),
+      );
+      const stale = await db
+        .select({ id: schema.outbox.id, error: schema.outbox.error })
+        .from(schema.outbox)
+        .innerJoin(schema.messages, eq(schema.messages.id, schema.outbox.messageId))
+        .where(
+          and(
+            eq(schema.outbox.numberId, numberId),
+            eq(schema.outbox.status, 'failed'),
+            eq(schema.messages.status, 'pending'),
+          ),
+        );
+      for (const r of stale) await failOutboxRow(db, r.id, r.error ?? INTERRUPTED_REASON, now);
+      if (lookUp) {
+        const rows = await db
+          .update(schema.outbox)
+          .set({ status: 'queued', interruptedAt: now, nextAttemptAt: now })
+          .where(interrupted)
+          .returning({ id: schema.outbox.id });
+        return { lookedUp: rows.length, failed: stale.length };
+      }
+      const rows = await db.select({ id: schema.outbox.id }).from(schema.outbox).where(interrupted);
+      for (const r of rows) await failOutboxRow(db, r.id, INTERRUPTED_REASON, now);
+      return { lookedUp: 0, failed: rows.length + stale.length };
     },
   };
 }

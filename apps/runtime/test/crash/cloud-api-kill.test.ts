@@ -1,11 +1,12 @@
 // The Cloud API's at-most-once send across a crash: the runtime is SIGKILLed after Meta accepted
 // a reply (the Graph API double recorded it) but before the runtime heard the 200 and recorded the
 // send. On restart the reply is not sent again: the outbox row was recorded as handed before the
-// call, so it is failed with the reason, never resent; the next message is answered as usual.
+// call and the Cloud API cannot say whether it went out, so it is failed with the reason — in the
+// transcript too, with a message.failed webhook — never resent; the next message is answered.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createKeyring, saveChannelAccount, schema, type DbClient } from '@waflow/db';
 import { echoFlow } from '@waflow/testkit';
 import { startGraphApiDouble, type GraphApiDouble } from '@waflow/testkit/graph-api';
@@ -24,7 +25,14 @@ describe('a Cloud API runtime killed between Meta’s 200 and the recorded send'
   const children: Child[] = [];
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
-    ({ numberId } = await seedNumberWithFlow(client, echoFlow));
+    const seeded = await seedNumberWithFlow(client, echoFlow);
+    numberId = seeded.numberId;
+    await client.db.insert(schema.webhookEndpoints).values({
+      workspaceId: seeded.workspaceId,
+      url: 'https://hooks.example.com/waflow',
+      secret: 'not-used-here',
+      events: ['message.failed'],
+    });
     await client.db
       .update(schema.numbers)
       .set({ channel: 'cloud_api' })
@@ -77,7 +85,17 @@ describe('a Cloud API runtime killed between Meta’s 200 and the recorded send'
       return r && r.status !== 'sending' ? r : undefined;
     });
     expect(row.status).toBe('failed');
-    expect(row.error).toBeTruthy();
+    expect(row.error).toMatch(/cannot tell whether it went out/);
+    // The inbox shows it failed, with the reason; the integrator hears of it.
+    const [message] = await client.db
+      .select({ status: schema.messages.status, error: schema.messages.error })
+      .from(schema.messages)
+      .where(and(eq(schema.messages.numberId, numberId), eq(schema.messages.direction, 'out')));
+    expect(message).toEqual({ status: 'failed', error: row.error });
+    const events = await client.db
+      .select({ type: schema.webhookDeliveries.eventType })
+      .from(schema.webhookDeliveries);
+    expect(events).toEqual([{ type: 'message.failed' }]);
     // The next message is answered; the interrupted reply never went a second time.
     second.proc.send({ messageId: 'wamid.crash2', from: '34600111222@c.us', text: 'again' });
     await graph.waitForSends(2);

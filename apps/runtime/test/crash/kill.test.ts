@@ -1,6 +1,6 @@
 // Crash safety, asserted from the tables: a runtime process is SIGKILLed at random points while
-// 1,000 messages across 50 conversations flow; every inbound event is processed exactly once and
-// no reply exists twice.
+// 1,000 messages across 50 conversations flow; every inbound event is processed exactly once,
+// no reply exists twice, and no reply is left pending in the transcript.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { schema, type DbClient } from '@waflow/db';
@@ -115,6 +115,12 @@ describe('a runtime killed at random points', () => {
       // twice (at most one per conversation per kill); a claimed one not yet handed over is sent.
       expect(notSent.every((r) => r.status === 'failed' && r.handed)).toBe(true);
       expect(notSent.length).toBeLessThanOrEqual(6 * CONTACTS);
+      // The transcript says the same: no reply left pending, each failed one with its reason.
+      const [mismatch] = await client.query<{ n: number }>(
+        `select count(*)::int as n from outbox o join messages m on m.id = o.message_id
+         where m.status = 'pending' or (o.status = 'failed' and (m.status <> 'failed' or m.error is null))`,
+      );
+      expect(mismatch?.n).toBe(0);
     },
   );
 });

@@ -460,6 +460,9 @@
     asked: new Set(),
     missing: new Set(),
     errors: [],
+    // Set by holdSends(): sends wait here, before the server has them, until the page dies.
+    hold: null,
+    held: 0,
   };
 
   // Media bytes by direct path: what the fake media servers hold.
@@ -621,6 +624,10 @@
     const msg = new MsgModel(message);
     const added = (async () => {
       if (!state.session) throw new Error('double: not logged in');
+      if (state.hold) {
+        state.held += 1;
+        await state.hold;
+      }
       await recordSent(msg);
       Msg.add(msg);
       chat.msgs.add(msg);
@@ -826,6 +833,8 @@
     const sent = await kvGet(SENT_KEY);
     if (Array.isArray(sent)) state.sent = sent;
     state.session = await loadSession();
+    // WhatsApp Web shows the chats' history after a restart: what this device sent is in them.
+    if (state.session) for (const record of state.sent) restoreSent(record);
     if (state.session) {
       Conn.set({ wid: toWid(state.session.me), pushname: state.session.pushname });
       Socket.set({ state: 'CONNECTED', stream: 'CONNECTED' });
@@ -833,6 +842,26 @@
       Socket.set('state', 'UNPAIRED');
     }
   })().catch(reportError);
+
+  // A message sent before the page (re)started, back in its chat as history (not a new message).
+  function restoreSent(record) {
+    const toId = toWid(record.to);
+    const chat = findOrCreateChat(toId);
+    const id = new MsgKey({ fromMe: true, remote: toId, id: record.id.split('_')[2] });
+    const msg = new MsgModel({
+      id,
+      from: toWid(state.session.me),
+      to: toId,
+      t: record.t,
+      ack: record.ack ?? 1,
+      isNewMsg: false,
+      self: 'out',
+      type: record.type,
+      body: record.body ?? '',
+    });
+    Msg.add(msg);
+    chat.msgs.add(msg);
+  }
 
   // ---------------------------------------------------------------------------------------------
   // The control surface: the phone and the servers, played by the Node driver.
@@ -980,6 +1009,13 @@
       // Let the library's logout handler reach Node before the page goes away.
       window.setTimeout(() => location.replace('https://web.whatsapp.com/'), 0);
     },
+
+    // The connection stalls: the next sends never reach the server (a test then kills Chromium
+    // mid-send). Returns nothing; heldSends() says how many are stuck.
+    holdSends() {
+      state.hold = new Promise(() => {});
+    },
+    heldSends: () => state.held,
 
     sent: () => toPlain(state.sent),
     activity: () => toPlain(state.activity),

@@ -266,6 +266,16 @@ export class WaDouble {
     return parse(z.string(), await this.call('sendFromPhone', input), 'sendFromPhone');
   }
 
+  /** The connection stalls: the next sends never reach WhatsApp's server (kill Chromium next). */
+  async holdSends(): Promise<void> {
+    await this.call('holdSends');
+  }
+
+  /** How many sends are stuck in holdSends(). */
+  async heldSends(): Promise<number> {
+    return parse(z.number(), await this.call('heldSends'), 'heldSends');
+  }
+
   /** Everything the library sent, in order; it survives restarts of the same profile. */
   async sent(): Promise<SentMessage[]> {
     return parse(z.array(sentMessageSchema), await this.call('sent'), 'sent');

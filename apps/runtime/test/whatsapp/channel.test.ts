@@ -247,7 +247,7 @@ describe('a WhatsApp number on the double, end to end', () => {
     );
   });
 
-  it('pauses the bot in a conversation where a person wrote from the phone', async () => {
+  it('pauses the bot in a conversation where a person wrote from the phone, and records what they wrote', async () => {
     const from = '34600000002@c.us';
     await say(from, 'hi', 2);
     await wa.double.sendFromPhone({
@@ -280,6 +280,28 @@ describe('a WhatsApp number on the double, end to end', () => {
     );
     await runtime.idle();
     expect(await bodiesTo(from)).toEqual(['Welcome to the double bot.', MENU]);
+    // What the person typed is in the transcript, by `phone`, between the bot and the contact.
+    const transcript = await client.db
+      .select({
+        direction: schema.messages.direction,
+        author: schema.messages.author,
+        body: schema.messages.body,
+        status: schema.messages.status,
+      })
+      .from(schema.messages)
+      .where(eq(schema.messages.conversationId, paused.id))
+      .orderBy(schema.messages.seq);
+    expect(
+      transcript.map((m) =>
+        m.direction === 'in' ? `in: ${m.body}` : `${m.author} (${m.status}): ${m.body}`,
+      ),
+    ).toEqual([
+      'in: hi',
+      'bot (sent): Welcome to the double bot.',
+      `bot (sent): ${MENU}`,
+      'phone (sent): Hi, this is Marta from the shop, I will help you.',
+      'in: 2',
+    ]);
     // The bot's own replies never count as a person's.
     const conversations = await client.db
       .select()

@@ -1,5 +1,6 @@
-// The inbox: conversations with filters, a transcript, take over / release, a manual reply, and
-// erasing a contact with everything kept about them (admins).
+// The inbox: conversations with filters, a transcript (a failed message with its reason and a
+// resend), take over / release, a manual reply, and erasing a contact with everything kept about
+// them (admins).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../api.ts';
@@ -19,6 +20,7 @@ import {
 import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { TranscriptMessage, type TranscriptEntry } from './transcript-message.tsx';
 
 interface Conv {
   id: string;
@@ -28,15 +30,10 @@ interface Conv {
 }
 interface ConvDetail extends Conv {
   handoffReason: string | null;
+  /** A pause for a reply from the phone ends then; null: taken over until released. */
+  handoffUntil: string | null;
   variables: Record<string, unknown>;
-  messages: {
-    id: string;
-    direction: 'in' | 'out';
-    author: string;
-    body: string | null;
-    status: string;
-    createdAt: string;
-  }[];
+  messages: TranscriptEntry[];
 }
 
 export function ConversationsPage() {
@@ -204,7 +201,9 @@ export function ConversationsPage() {
                   className="mb-2 rounded bg-amber-100 px-2 py-1 text-xs text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
                   data-testid="handoff-banner"
                 >
-                  A person has this conversation: the bot stays quiet.
+                  {d.handoffUntil
+                    ? `A person replied from the phone: the bot stays quiet until ${new Date(d.handoffUntil).toLocaleTimeString()}.`
+                    : 'A person has this conversation: the bot stays quiet.'}
                   {d.handoffReason ? (
                     <>
                       {' '}
@@ -214,34 +213,15 @@ export function ConversationsPage() {
                 </p>
               ) : null}
               <div className="flex-1 space-y-1.5 overflow-y-auto">
-                {d.messages.map((m) =>
-                  // A notice (why an http block failed) is for the team, never sent to the contact.
-                  m.author === 'system' ? (
-                    <p
-                      key={m.id}
-                      className="mx-auto max-w-[85%] text-center text-xs text-muted italic"
-                      data-testid="notice"
-                    >
-                      {m.body}
-                    </p>
-                  ) : (
-                    <div
-                      key={m.id}
-                      className={cx(
-                        'max-w-[85%] rounded-lg px-3 py-1.5 text-sm whitespace-pre-wrap',
-                        m.direction === 'in'
-                          ? 'bg-bg'
-                          : 'ml-auto bg-green-100 dark:bg-green-900/40',
-                      )}
-                    >
-                      {m.body}
-                      <div className="text-[10px] text-muted">
-                        {m.direction === 'out' ? `${m.author} · ${m.status}` : ''}{' '}
-                        {new Date(m.createdAt).toLocaleTimeString()}
-                      </div>
-                    </div>
-                  ),
-                )}
+                {d.messages.map((m) => (
+                  <TranscriptMessage
+                    key={m.id}
+                    m={m}
+                    {...(can('editor')
+                      ? { onResend: (id: string) => act(`messages/${id}/resend`) }
+                      : {})}
+                  />
+                ))}
               </div>
               {can('editor') && d.status !== 'completed' && d.status !== 'expired' ? (
                 <form

@@ -3,14 +3,25 @@
 // lock's fence, it also raises the checkpoint's fence, so a turn that began before it (a holder
 // whose lock has since expired) is refused at its commit (WF001) instead of writing the
 // conversation back to the bot.
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { conversationCheckpoints, conversations } from '../schema/index.ts';
 
+type ConversationStatus = (typeof conversations.$inferSelect)['status'];
+
+/**
+ * A conversation's status as of now, for reads: a pause for a person (a reply from the phone)
+ * whose time has passed reads as `waiting` — the bot answers the contact's next message, as after
+ * a release. Derived on read rather than flipped by a timer: it matches, at every instant, what
+ * the runtime decides when the next message comes (isPausedForPerson compares the same
+ * handoff_until with the clock), with no loop to run and nothing to lag behind.
+ */
+export function conversationStatusNow(): SQL<ConversationStatus> {
+  return sql<ConversationStatus>`(case when ${conversations.status} = 'handoff' and ${conversations.handoffUntil} <= now() then 'waiting' else ${conversations.status} end)`;
+}
+
 export type HandToPersonOutcome =
-  | { kind: 'handed'; before: (typeof conversations.$inferSelect)['status'] }
-  | { kind: 'closed' }
-  | { kind: 'missing' };
+  { kind: 'handed'; before: ConversationStatus } | { kind: 'closed' } | { kind: 'missing' };
 
 export async function handConversationToPerson(
   db: Database,

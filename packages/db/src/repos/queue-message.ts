@@ -1,7 +1,8 @@
 // A message a person or an integrator sends (not the flow): a transcript row and an outbox row in
 // the caller's transaction; the number's outbox sender (polling every second) sends it with the
-// same pacing, retries and at-most-once guarantee as the bot's replies.
-import { eq } from 'drizzle-orm';
+// same pacing, retries and at-most-once guarantee as the bot's replies. A failed message is
+// queued again from the inbox through its own outbox row (resendFailedMessage).
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import * as schema from '../schema/index.ts';
 
@@ -70,4 +71,52 @@ export async function queueMessage(
     };
   }
   return { messageId: msg.id, queued: true, text: m.text };
+}
+
+/**
+ * Queues a failed outbound message again through its own outbox row: the row goes back to
+ * `queued` (attempts from zero) and the message to `pending`, so the transcript keeps one row
+ * that moves on to sent or failed. Only a failed message moves: a second call (a double click)
+ * finds it pending and changes nothing, so the message goes out once. A row a crash interrupted
+ * keeps its mark: a channel that can look it up still does before sending (OutboxSender).
+ */
+export async function resendFailedMessage(
+  tx: Database,
+  m: { workspaceId: string; conversationId: string; messageId: string },
+): Promise<
+  | { kind: 'queued' }
+  | { kind: 'missing' }
+  | { kind: 'not_failed'; status: string }
+  | { kind: 'no_outbox' }
+> {
+  const [msg] = await tx
+    .select({ status: schema.messages.status, direction: schema.messages.direction })
+    .from(schema.messages)
+    .where(
+      and(
+        eq(schema.messages.id, m.messageId),
+        eq(schema.messages.workspaceId, m.workspaceId),
+        eq(schema.messages.conversationId, m.conversationId),
+      ),
+    )
+    .for('update');
+  if (!msg || msg.direction !== 'out') return { kind: 'missing' };
+  if (msg.status !== 'failed') return { kind: 'not_failed', status: msg.status };
+  const requeued = await tx
+    .update(schema.outbox)
+    .set({
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      handedAt: null,
+      error: null,
+    })
+    .where(and(eq(schema.outbox.messageId, m.messageId), eq(schema.outbox.status, 'failed')))
+    .returning({ id: schema.outbox.id });
+  if (requeued.length === 0) return { kind: 'no_outbox' };
+  await tx
+    .update(schema.messages)
+    .set({ status: 'pending', error: null })
+    .where(eq(schema.messages.id, m.messageId));
+  return { kind: 'queued' };
 }

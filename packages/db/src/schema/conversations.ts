@@ -203,6 +203,11 @@ export const outbox = pgTable(
      * never handed over (safe to send after a crash); with it, it may have gone out (never resent).
      */
     handedAt: ts('handed_at'),
+    /**
+     * Set when a restart found the row handed but not recorded as sent, on a channel that can
+     * look a message up (Channel.findHanded): queued again, it is looked up before it is sent.
+     */
+    interruptedAt: ts('interrupted_at'),
     sentAt: ts('sent_at'),
   },
   (t) => [

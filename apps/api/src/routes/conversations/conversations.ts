@@ -5,6 +5,7 @@ import { and, desc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod/v4';
 import { withConversationLock } from '@waflow/coord';
 import {
+  conversationStatusNow,
   handConversationToPerson,
   insertInboundEvent,
   queueMessage,
@@ -35,7 +36,8 @@ const replyBody = z.object({
 
 const listColumns = {
   id: schema.conversations.id,
-  status: schema.conversations.status,
+  // A lapsed pause for a person reads as `waiting` (conversationStatusNow says why).
+  status: conversationStatusNow(),
   numberId: schema.conversations.numberId,
   flowId: schema.conversations.flowId,
   flowVersionId: schema.conversations.flowVersionId,
@@ -75,7 +77,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       const where: (SQL | undefined)[] = [
         eq(schema.conversations.workspaceId, c.get('workspaceId')),
       ];
-      if (query.status) where.push(eq(schema.conversations.status, query.status));
+      if (query.status) where.push(eq(conversationStatusNow(), query.status));
       if (query.numberId) where.push(eq(schema.conversations.numberId, query.numberId));
       if (query.flowId) where.push(eq(schema.conversations.flowId, query.flowId));
       if (query.q) {

@@ -1,7 +1,7 @@
 // GET /integrations/results and /integrations/conversations/:id: what flows collected, and a
 // conversation with its transcript.
 import { and, desc, eq, gte, not, sql } from 'drizzle-orm';
-import { isSimulatorNumber, schema, transcript } from '@waflow/db';
+import { conversationStatusNow, isSimulatorNumber, schema, transcript } from '@waflow/db';
 import { type Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
@@ -67,7 +67,7 @@ export function registerReadResults(route: RouteFn, deps: Deps): void {
       const [conv] = await deps.client.db
         .select({
           id: schema.conversations.id,
-          status: schema.conversations.status,
+          status: conversationStatusNow(),
           numberId: schema.conversations.numberId,
           flowId: schema.conversations.flowId,
           createdAt: schema.conversations.createdAt,

@@ -10,6 +10,7 @@ import {
   type FreeFormMessage,
   type InboundMessage,
   type OutboundMessage,
+  type PhoneMessage,
 } from '@waflow/channel';
 
 export interface SandboxSent {
@@ -78,6 +79,21 @@ export class SandboxChannel extends ChannelEmitter implements Channel {
       ...input,
     };
     this.emit('inbound', message);
+    return message;
+  }
+
+  /**
+   * A person writes to `to` from the linked phone (as WhatsApp Web reports it): the bot steps
+   * back in that conversation and the transcript records the text, by `phone`.
+   */
+  sendFromPhone(to: string, text: string): PhoneMessage {
+    const message: PhoneMessage = {
+      messageId: `sbx-phone-${randomUUID()}`,
+      type: 'text',
+      text,
+      timestamp: Date.now(),
+    };
+    this.emit('humanReply', to, message);
     return message;
   }
 }

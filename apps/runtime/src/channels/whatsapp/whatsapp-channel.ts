@@ -27,12 +27,21 @@ import {
   type AckLevel,
   type Channel,
   type FreeFormMessage,
+  type HandedMessage,
   type InboundMessage,
   type NumberStatus,
   type OutboundMessage,
+  type PhoneMessage,
+  type SendOptions,
 } from '@waflow/channel';
 import { bindNumber, type Logger } from '../../observability/logger.ts';
 import { EgressError, type EgressClient } from '@waflow/egress';
+import {
+  assignNextMessageId,
+  findAssignedMessage,
+  messageIdFor,
+  serializedOwnId,
+} from './assigned-ids.ts';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
 import { isMediaRef, MediaStorage } from './media-storage.ts';
@@ -121,6 +130,8 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
   /** Ids of messages the bot sent, so `message_create` can tell a person's message apart. */
   private readonly sentIds = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Sends reach the page one at a time: each takes the message id assigned just before it. */
+  private pageTurn: Promise<unknown> = Promise.resolve();
 
   /** The options' logger with the number bound (once: a worker's has it already). */
   private readonly log: Logger;
@@ -463,10 +474,27 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.sentIds.has(msg.id._serialized)) return;
     this.log.info('a person replied from the phone; the bot steps back in that conversation');
-    this.emit('humanReply', msg.to);
+    this.emit('humanReply', msg.to, phoneMessage(msg));
   }
 
-  async send(outbound: OutboundMessage): Promise<{ providerMessageId: string }> {
+  /**
+   * Looks up, by the id `send` assigned from `outboxId`, whether a reply handed over before a
+   * crash is in the contact's chat (see assigned-ids.ts).
+   */
+  async findHanded(outboxId: string, to: string): Promise<HandedMessage | null> {
+    const client = this.client;
+    if (!client || !this.ready)
+      throw new ChannelSendError(
+        `WhatsApp is not connected for this number (status ${this.status}): the interrupted reply is looked up once it is`,
+        true,
+      );
+    return findAssignedMessage(client, chatIdOf(to), outboxId);
+  }
+
+  async send(
+    outbound: OutboundMessage,
+    opts?: SendOptions,
+  ): Promise<{ providerMessageId: string }> {
     // WhatsApp Web has no templates: a template goes as its (fallback) text.
     const message = templateAsText(outbound);
     const client = this.client;
@@ -499,26 +527,47 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
     );
     if (this.client !== client || !this.ready)
       throw new ChannelSendError('WhatsApp reconnected while the reply was being typed', true);
-    const sending = client.sendMessage(chatId, content, { ...options, sendSeen: false });
+    const ownId = opts ? messageIdFor(opts.outboxId) : undefined;
+    // Known before the page reports it: its message_create is never taken for a person's.
+    if (ownId) this.sentIds.add(serializedOwnId(chatId, ownId));
+    const sending = this.inPageTurn(async () => {
+      if (ownId)
+        await assignNextMessageId(client, ownId).catch((err: unknown) =>
+          this.log.warn({ err }, 'could not assign the message id; WhatsApp Web picks one'),
+        );
+      return client.sendMessage(chatId, content, { ...options, sendSeen: false });
+    });
     const tracked = sending.then((m) => this.sentIds.add(m.id._serialized));
     this.inFlight.add(tracked);
     try {
       const sent = await sending;
+      if (ownId && sent.id.id !== ownId)
+        this.log.warn(
+          'WhatsApp Web did not take the assigned message id (a crash now cannot be looked up)',
+        );
       return { providerMessageId: sent.id._serialized };
     } catch (err) {
-      // Once the page has the message it may be out already: a browser lost now is not retried,
-      // so the contact never gets it twice (at most once, as the outbox promises).
+      // Once the page has the message it may be out already: after a browser lost now, the
+      // outbox looks the reply up in the chat (by its assigned id) before sending it again, so
+      // the contact gets it once (maybeSent).
       const gone = !client.pupBrowser?.isConnected() || client.pupPage?.isClosed() !== false;
-      throw new ChannelSendError(
-        gone
-          ? `Chromium closed while sending; not retried to avoid a duplicate: ${errorText(err)}`
-          : `WhatsApp refused the message: ${errorText(err)}`,
-        !gone,
-      );
+      if (gone)
+        throw new ChannelSendError(
+          `Chromium closed while sending; looked up in the chat before any resend: ${errorText(err)}`,
+          true,
+          true,
+        );
+      throw new ChannelSendError(`WhatsApp refused the message: ${errorText(err)}`, true);
     } finally {
       this.inFlight.delete(tracked);
       void tracked.catch(() => undefined);
     }
+  }
+
+  private inPageTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.pageTurn.then(fn, fn);
+    this.pageTurn = run.catch(() => undefined);
+    return run;
   }
 
   private async content(
@@ -587,6 +636,18 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
       this.log.debug({ err }, 'typing indicator failed');
     }
   }
+}
+
+/** What a person typed on the phone, for the transcript (media: its caption; not downloaded). */
+function phoneMessage(msg: Message): PhoneMessage | undefined {
+  const base = {
+    messageId: msg.id._serialized,
+    timestamp: msg.timestamp ? msg.timestamp * 1000 : Date.now(),
+  };
+  if (msg.type === 'location') return { ...base, type: 'location' };
+  if (msg.hasMedia) return { ...base, type: 'media', ...(msg.body ? { text: msg.body } : {}) };
+  if (msg.type === 'chat') return { ...base, type: 'text', text: msg.body };
+  return undefined; // stickers, reactions, system notices: the pause still applies
 }
 
 function guessMime(ref: string): string {
