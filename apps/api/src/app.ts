@@ -25,13 +25,19 @@ import { registerMemberPassword } from './routes/team/member-password.ts';
 import { registerTeam } from './routes/team/team.ts';
 import { registerContacts } from './routes/contacts/contacts.ts';
 import { registerConversations } from './routes/conversations/conversations.ts';
+import { registerEvents } from './routes/events/events.ts';
+import { registerSavedReplies } from './routes/saved-replies/saved-replies.ts';
+import { EventHub } from './inbox/event-hub.ts';
 import { registerResend } from './routes/conversations/resend.ts';
+import { registerAgentTools } from './routes/conversations/agent-tools.ts';
 import { registerResults } from './routes/results/results.ts';
+import { registerAnalytics } from './routes/analytics/analytics.ts';
 import { registerAudit } from './routes/audit/audit.ts';
 import { registerApiKeys } from './routes/api-keys/api-keys.ts';
 import { registerIntegrations } from './routes/integrations/integrations.ts';
 import { registerWebhooks } from './routes/webhooks/webhooks.ts';
 import { registerWorkspaces } from './routes/workspaces/workspaces.ts';
+import { registerCampaigns } from './routes/campaigns/campaigns.ts';
 import { docsPage, openApiDocument } from './routing/openapi.ts';
 import { defineRoutes } from './routing/route.ts';
 import { loadWebhookEventSchemas } from './routing/webhook-events.ts';
@@ -56,8 +62,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   // Reads (GET, HEAD) take no body: skipping the limit there spares every read building a full
   // fetch Request just to look for one (the limit reads `c.req.raw.body`).
+  // A contacts import streams its file under its own limit (WAFLOW_MAX_IMPORT_MB, import-contacts.ts).
   app.use('/api/*', async function bodyLimitOnWrites(c, next) {
-    return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+    return c.req.method === 'GET' ||
+      c.req.method === 'HEAD' ||
+      c.req.path.endsWith('/contacts/import')
+      ? next()
+      : limitBody(c, next);
   });
   app.onError(errorHandler());
 
@@ -78,12 +89,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerTeam(route, deps);
   registerJoin(route, deps, guard);
   registerMemberPassword(route, deps);
+  registerAgentTools(route, deps);
   registerConversations(route, deps);
+  registerSavedReplies(route, deps);
+  registerEvents(route, deps, deps.hub ?? new EventHub(deps));
   registerResend(route, deps);
   registerContacts(route, deps);
   registerResults(route, deps);
+  registerAnalytics(route, deps);
   registerAudit(route, deps);
   registerWebhooks(route, deps);
+  registerCampaigns(route, deps);
   registerApiKeys(route, deps);
   registerIntegrations(route, deps);
 

@@ -10,6 +10,7 @@ import type { ProviderPort, RuntimePort } from './runtime-port.ts';
 import type { Limits } from './limits.ts';
 import type { TrustedProxies } from './auth/client-address.ts';
 import type { Arrival } from './middleware/arrival-order.ts';
+import type { EventHub } from './inbox/event-hub.ts';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 
@@ -39,6 +40,8 @@ export interface Deps {
   trustedProxies?: TrustedProxies;
   /** Where webhooks and http blocks may call (the runtime enforces it; the API checks at save). */
   egressPolicy?: EgressPolicy;
+  /** The process's inbox event hub (one is made when absent; the bench and main pass theirs). */
+  hub?: EventHub;
   /** Endpoints per workspace and integrator rates (defaultLimits when absent). */
   limits?: Limits;
 }

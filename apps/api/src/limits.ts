@@ -18,6 +18,8 @@ export interface Limits {
   maxFlowBlocks: number;
   /** The largest request body the API reads, in KB (WAFLOW_MAX_BODY_KB). */
   maxBodyKb: number;
+  /** The largest contacts CSV an import reads, in MB (WAFLOW_MAX_IMPORT_MB): streamed, never held whole. */
+  maxImportMb: number;
 }
 
 export const defaultLimits: Limits = {
@@ -31,12 +33,15 @@ export const defaultLimits: Limits = {
   // A 2,000-block flow of long texts, menus and positions is about 800 KB of JSON (measured by
   // routes/flows/flow-size.test.ts), too close to the old 1 MB: 4 MB leaves room for longer texts.
   maxBodyKb: 4_096,
+  // 100,000 contacts with a few attributes are about 10 MB.
+  maxImportMb: 200,
 };
 
 /** The most each limit may be set to (the flow schema's maxItems bounds the blocks). */
 const ceilings: Partial<Record<keyof Limits, number>> = {
   maxFlowBlocks: 20_000,
   maxBodyKb: 65_536,
+  maxImportMb: 4_096,
 };
 
 const variables: Record<keyof Limits, string> = {
@@ -47,6 +52,7 @@ const variables: Record<keyof Limits, string> = {
   badKeyPerMin: 'WAFLOW_API_BAD_KEY_RATE_PER_MIN',
   maxFlowBlocks: 'WAFLOW_MAX_FLOW_BLOCKS',
   maxBodyKb: 'WAFLOW_MAX_BODY_KB',
+  maxImportMb: 'WAFLOW_MAX_IMPORT_MB',
 };
 
 /** The variable that sets a limit, for messages that tell an operator what to change. */

@@ -9,6 +9,7 @@ import { createDb, loadKeyring, migrate, schema } from '@waflow/db';
 import { createLogger, Runtime, startProviders } from '@waflow/runtime';
 import { twilioStatusUrl } from './routes/channels/twilio-webhook.ts';
 import { createApp } from './app.ts';
+import { EventHub } from './inbox/event-hub.ts';
 import { mountWebApp } from './web-app.ts';
 import { startNumberWorkers } from './number-workers.ts';
 import { readEnv } from './env.ts';
@@ -67,11 +68,14 @@ const providers = await startProviders({
 // WhatsApp numbers: one pm2 worker each (with DATABASE_URL), see number-workers.ts.
 const stopNumberWorkers = await startNumberWorkers(client, env, log);
 
+// The inbox's live events: one hub per process, its streams ended first on shutdown.
+const hub = new EventHub({ client, log });
 const app = createApp({
   client,
   keyring,
   log,
   runtime,
+  hub,
   cloudApi: providers.cloudApi,
   graph: env.graph,
   twilio: providers.twilio,
@@ -99,6 +103,7 @@ console.log(`\n  waflow is running at http://${env.host}:${held.port}\n`);
 async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   server.close();
+  hub.stop();
   await stopNumberWorkers();
   await providers.stop();
   await runtime.stop();

@@ -1,7 +1,7 @@
 // The runtime: attaches channels (sandbox or WhatsApp) to numbers and runs the inbound pipeline,
 // the outbox senders, timers and hot reload for them. One instance serves the numbers of one
 // worker process (or, in `npm start`, every number, embedded next to the API).
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { withConversationLock, type Coordinator } from '@waflow/coord';
 import {
   createConversation,
@@ -31,6 +31,7 @@ import {
 } from './outbox/outbox-sender.ts';
 import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { DeliveryAcks, type AckLevel } from './outbox/delivery-acks.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
 import { Batcher } from './batching/batcher.ts';
 import { InboundScheduler } from './pipeline/scheduler.ts';
@@ -41,6 +42,8 @@ import { PollLoop } from './loops/poll-loop.ts';
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
 import { TimerWorker } from './timers/timer-worker.ts';
 import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
+import { CampaignWorker } from './campaigns/campaign-worker.ts';
+import { campaignJob } from './campaigns/campaign-job.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 
 /**
@@ -85,6 +88,13 @@ export interface RuntimeOptions {
    * WhatsApp number workers turn it off: their host sweeps once for all of them.
    */
   retention?: boolean;
+  /**
+   * Count analytics in the turns' commits (default on). Off only to measure what counting costs
+   * (bench:analytics runs the pipeline both ways).
+   */
+  analytics?: boolean;
+  /** Campaign pacing's jitter (tests pass a seeded one; default Math.random). */
+  random?: () => number;
 }
 
 interface Attached {
@@ -105,8 +115,11 @@ export class Runtime {
   private readonly retention: RetentionSweeper | undefined;
   private readonly attached = new Map<string, Attached>();
   private readonly ingest: IngestQueue;
+  private readonly acks: DeliveryAcks;
   private timerLoop: PollLoop | undefined;
   private retentionLoop: PollLoop | undefined;
+  private campaignLoop: PollLoop | undefined;
+  readonly campaigns: CampaignWorker;
   private recoverLoop: NodeJS.Timeout | undefined;
   private healthLoop: NodeJS.Timeout | undefined;
   private coordOk = true;
@@ -119,6 +132,7 @@ export class Runtime {
     this.pollMs = opts.pollMs ?? 250;
     this.flows = new FlowLoader(opts.client.db);
     this.ingest = new IngestQueue(opts.client.db);
+    this.acks = new DeliveryAcks(opts.client.db, this.now, this.log);
     this.egress = createEgressClient(opts.egressPolicy ?? defaultEgressPolicy);
     this.scheduler = new InboundScheduler({
       db: opts.client.db,
@@ -141,7 +155,7 @@ export class Runtime {
         claimNextEvents(opts.client.db, keys),
       ),
       committer: new Batcher<TurnWrites, OutboxRow[]>(
-        (turns) => commitTurns(opts.client.db, turns),
+        (turns) => commitTurns(opts.client.db, turns, { analytics: opts.analytics !== false }),
         { concurrency: 2 },
       ),
       onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
@@ -171,6 +185,18 @@ export class Runtime {
       now: this.now,
       numberIds: () => [...this.attached.keys()],
       onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
+    });
+    this.campaigns = new CampaignWorker({
+      db: opts.client.db,
+      coord: opts.coord,
+      log: this.log,
+      now: this.now,
+      random: opts.random ?? Math.random,
+      numberIds: () => [...this.attached.keys()],
+      onQueued: (numberId, waId, flowEvent) => {
+        if (flowEvent) this.scheduler.schedule(numberId, waId);
+        else this.attached.get(numberId)?.outbox.wake();
+      },
     });
     this.retention =
       opts.retention === false
@@ -215,6 +241,13 @@ export class Runtime {
     this.timerLoop = new PollLoop('timer tick', () => this.timers.tick(), this.pollMs, this.log);
     this.timerLoop.start();
     this.webhooks?.start(this.pollMs);
+    this.campaignLoop = new PollLoop(
+      'campaign tick',
+      campaignJob(this.campaigns, this.now, this.pollMs),
+      this.pollMs,
+      this.log,
+    );
+    this.campaignLoop.start();
     const retention = this.retention;
     if (retention) {
       this.retentionLoop = new PollLoop(
@@ -490,32 +523,8 @@ export class Runtime {
    * A delivery status from the network: the reply's row moves on (a `failed` one keeps the
    * network's reason, in plain words, for the transcript and the inbox).
    */
-  async recordAck(
-    numberId: string,
-    providerMessageId: string,
-    level: 'sent' | 'delivered' | 'read' | 'failed',
-    error?: string,
-  ): Promise<void> {
-    // "sent" is written by the outbox with the provider id (OutboxStore.markSent); writing it again
-    // here costs a query per reply and could step back over a "delivered" that came first.
-    if (level === 'sent') return;
-    const at = new Date(this.now());
-    const set =
-      level === 'delivered'
-        ? { status: level, deliveredAt: at }
-        : level === 'read'
-          ? { status: level, readAt: at }
-          : { status: level, ...(error ? { error } : {}) };
-    await this.db
-      .update(schema.messages)
-      .set(set)
-      .where(
-        and(
-          eq(schema.messages.numberId, numberId),
-          eq(schema.messages.waMessageId, providerMessageId),
-        ),
-      )
-      .catch((err: unknown) => this.log.error({ err, numberId }, 'ack update failed'));
+  recordAck(numberId: string, providerMessageId: string, level: AckLevel, error?: string) {
+    return this.acks.record(numberId, providerMessageId, level, error);
   }
 
   /** Waits until every scheduled inbound event is processed (tests, graceful shutdown). */
@@ -526,9 +535,11 @@ export class Runtime {
   async stop(): Promise<void> {
     await this.timerLoop?.stop();
     await this.retentionLoop?.stop();
+    await this.campaignLoop?.stop();
     if (this.recoverLoop) clearInterval(this.recoverLoop);
     if (this.healthLoop) clearInterval(this.healthLoop);
     await this.unlisten?.();
+    this.acks.stop();
     await this.scheduler.stop();
     await this.timers.idle();
     // Attempts under way end within their timeout (15 s); their rows are settled before we go.

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshotsDir, startProduct, type Product } from './harness.ts';
+import { toFlows } from './workspace.ts';
 
 describe('the web app', () => {
   let product: Product;
@@ -42,7 +43,7 @@ describe('the web app', () => {
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByLabel('Workspace name').fill('Acme');
     await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+    await toFlows(page);
 
     await page.getByRole('button', { name: 'New flow' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Leads');
@@ -352,7 +353,7 @@ describe('the web app', () => {
     await viewer.getByLabel('Your name').fill('Vic Viewer');
     await viewer.getByLabel('Password').fill('viewer password 1');
     await viewer.getByRole('button', { name: 'Join workspace' }).click();
-    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await toFlows(viewer);
     expect(await viewer.getByRole('button', { name: 'New flow' }).count()).toBe(0);
     for (const name of ['Import', 'Rename', 'Duplicate', 'Delete'])
       expect(await viewer.getByRole('button', { name }).count()).toBe(0);
@@ -377,7 +378,7 @@ describe('the web app', () => {
     await viewer.getByLabel('Email').fill('vic@acme.test');
     await viewer.getByLabel('Password').fill('viewer password 1');
     await viewer.getByRole('button', { name: 'Sign in' }).click();
-    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await toFlows(viewer);
     await viewer.getByRole('link', { name: 'Settings' }).click();
     await viewer.getByRole('tab', { name: 'Account' }).click();
     await viewer.getByLabel('Current password').fill('viewer password 1');
@@ -407,6 +408,6 @@ describe('the web app', () => {
     await viewer.getByLabel('Email').fill('vic@acme.test');
     await viewer.getByLabel('Password').fill('viewer third password');
     await viewer.getByRole('button', { name: 'Sign in' }).click();
-    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await toFlows(viewer);
   });
 });

@@ -2,7 +2,8 @@
 // a double of Meta's Graph API: added through the dialog (a malformed app secret refused under its
 // field), its callback URL and verify token shown and copied, the connection checked, credentials
 // replaced, a signed webhook to the shown callback URL answered by the published flow through the
-// double; a say block's template picked from the approved ones Meta lists for the number; a viewer
+// double; a say block's template picked from the approved ones Meta lists for the number; a
+// campaign sent as that template with its parameters taken from the contact; a viewer
 // sees the details without the admin's buttons.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import {
   type GraphApiDouble,
 } from '@waflow/testkit/graph-api';
 import { screenshotsDir, startProduct, type Product } from './harness.ts';
-import { callApi, createWorkspace, hintOf, publishFlow } from './workspace.ts';
+import { callApi, createWorkspace, hintOf, publishFlow, toFlows } from './workspace.ts';
 
 const ACCESS_TOKEN = 'EAAG-e2e-access-token-0123456789';
 const APP_SECRET = '0123456789abcdef0123456789abcdef';
@@ -236,6 +237,76 @@ describe('a Cloud API number in the web app', () => {
     });
   });
 
+  it('sends a campaign as an approved template, each {{n}} taken from the contact', async () => {
+    // Ana wrote in the first test; she gets a tag, a declared attribute and a template campaign.
+    await callApi(page, 'POST', '/contact-tags', { name: 'vip' });
+    await callApi(page, 'POST', '/contact-attributes', {
+      key: 'order_ref',
+      label: 'Order',
+      type: 'text',
+    });
+    const list = await callApi(page, 'GET', '/contacts?q=Ana');
+    const ana = (list.body as { items: { id: string }[] }).items[0];
+    expect(
+      (
+        await callApi(page, 'PATCH', `/contacts/${ana?.id}`, {
+          tags: ['vip'],
+          attributes: { order_ref: '#7781' },
+        })
+      ).status,
+    ).toBe(200);
+    const before = graph.sends.length;
+
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Shipping notice');
+    await page.getByLabel('Tag', { exact: true }).fill('vip');
+    await page.getByLabel('Send', { exact: true }).selectOption({
+      label: 'A WhatsApp template (Cloud API, Twilio)',
+    });
+    const picker = page.getByLabel('Approved template');
+    await expect
+      .poll(() => picker.locator('option').allTextContents())
+      .toContain('order_update (en_US, utility, 2 parameters)');
+    await picker.selectOption({ label: 'order_update (en_US, utility, 2 parameters)' });
+    expect(await page.getByLabel('Template text').inputValue()).toBe(
+      'Hi {{1}}, order {{2}} has shipped.',
+    );
+    // {{1}} is the contact's name (the default); {{2}} one of their attributes.
+    await page.getByLabel('{{2}} is', { exact: true }).selectOption({
+      label: 'One of their attributes',
+    });
+    await page.getByLabel('{{2}} is: attribute').fill('order_ref');
+    await page.getByLabel('Meta line').check();
+    await page.getByLabel('Messages per minute, per number').fill('600');
+    await page.getByLabel('Send between').fill('');
+    await page.getByLabel('Send until').fill('');
+    await page.getByRole('button', { name: 'Start campaign' }).click();
+    await page.getByRole('heading', { name: 'Shipping notice' }).waitFor();
+    await page.getByTestId('progress').getByText('100% done').waitFor({ timeout: 60_000 });
+
+    const sent = (await graph.waitForSends(before + 1)).slice(before);
+    expect(sent.map((s) => [s.body.to, s.body.type, s.body.template])).toEqual([
+      [
+        '34600111222',
+        'template',
+        {
+          name: 'order_update',
+          language: { code: 'en_US' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Ana' },
+                { type: 'text', text: '#7781' },
+              ],
+            },
+          ],
+        },
+      ],
+    ]);
+  });
+
   it('shows a viewer the connection details, without check, replace or remove', async () => {
     const invite = await callApi(page, 'POST', '/invites', {
       email: 'vic@acme.test',
@@ -247,7 +318,7 @@ describe('a Cloud API number in the web app', () => {
     await viewer.getByLabel('Your name').fill('Vic Viewer');
     await viewer.getByLabel('Password').fill('viewer password 1');
     await viewer.getByRole('button', { name: 'Join workspace' }).click();
-    await viewer.getByRole('heading', { name: 'Flows' }).waitFor();
+    await toFlows(viewer);
     await viewer.getByRole('link', { name: 'Numbers' }).click();
     await viewer
       .getByTestId('number-Meta line')

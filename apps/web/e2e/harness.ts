@@ -25,7 +25,13 @@ export interface Product {
   /** The embedded runtime (a test drives its sandbox numbers: `attachSandbox`). */
   runtime: Runtime;
   browser: Browser;
-  page(): Promise<Page>;
+  page(viewport?: { width: number; height: number }): Promise<Page>;
+  /**
+   * The API process dies and another starts on the same port (its open streams cut, a new event
+   * hub that knows none of them): what a killed and restarted API looks like to the web app.
+   * `meanwhile` runs while no API answers (the runtime carries on).
+   */
+  restartApi(meanwhile?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,23 +66,29 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     twilio: env.twilio,
     twilioStatusUrl: () => undefined,
   });
-  const app = createApp({
-    client,
-    keyring,
-    log,
-    runtime,
-    cloudApi: providers.cloudApi,
-    graph: env.graph,
-    twilio: providers.twilio,
-    twilioConfig: env.twilio,
-    limits: env.limits,
-  });
-  if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
-    throw new Error('apps/web/dist is missing: the e2e global setup builds it');
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const makeApp = () => {
+    const app = createApp({
+      client,
+      keyring,
+      log,
+      runtime,
+      cloudApi: providers.cloudApi,
+      graph: env.graph,
+      twilio: providers.twilio,
+      twilioConfig: env.twilio,
+      limits: env.limits,
+    });
+    if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
+      throw new Error('apps/web/dist is missing: the e2e global setup builds it');
+    return app;
+  };
+  const listen = (port: number): Promise<ServerType> =>
+    new Promise((resolve) => {
+      const s = serve({ fetch: makeApp().fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+  let server = await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [...chromiumArgs],
@@ -88,9 +100,18 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
     client,
     runtime,
     browser,
-    async page() {
+    async restartApi(meanwhile) {
+      const old = server;
+      await new Promise<void>((r) => {
+        old.close(() => r());
+        if ('closeAllConnections' in old) old.closeAllConnections();
+      });
+      await meanwhile?.();
+      server = await listen(port);
+    },
+    async page(viewport = { width: 1280, height: 800 }) {
       const context = await browser.newContext({
-        viewport: { width: 1280, height: 800 },
+        viewport,
         acceptDownloads: true,
       });
       const page = await context.newPage();

@@ -3,7 +3,7 @@
 // under a form field (its help, or the API's error about it).
 import type { Page } from 'playwright-core';
 
-/** Sets waflow up on first run: Olga owns the workspace Acme, signed in on the Flows page. */
+/** Sets waflow up on first run: Olga owns the workspace Acme, signed in, then on the Flows page. */
 export async function createWorkspace(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByLabel('Your name').fill('Olga Owner');
@@ -11,6 +11,13 @@ export async function createWorkspace(page: Page, url: string): Promise<void> {
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByLabel('Workspace name').fill('Acme');
   await page.getByRole('button', { name: 'Create workspace' }).click();
+  await toFlows(page);
+}
+
+/** From the landing page after signing in (the Overview) to the Flows page. */
+export async function toFlows(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.getByRole('link', { name: 'Flows' }).first().click();
   await page.getByRole('heading', { name: 'Flows' }).waitFor();
 }
 

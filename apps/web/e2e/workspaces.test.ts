@@ -6,7 +6,7 @@
 // workspace she creates only, and accepting an invite lands in the workspace it opens.
 import { describe, expect, it } from 'vitest';
 import { productForSuite } from './harness.ts';
-import { callApi, createWorkspace, hintOf } from './workspace.ts';
+import { callApi, createWorkspace, hintOf, toFlows } from './workspace.ts';
 
 describe('several workspaces in the web app', () => {
   const suite = productForSuite();
@@ -113,6 +113,7 @@ describe('several workspaces in the web app', () => {
     await vera.getByLabel('Your name').fill('Vera');
     await vera.getByLabel('Password').fill('vera password 123');
     await vera.getByRole('button', { name: 'Join workspace' }).click();
+    await toFlows(vera);
     const veraSwitcher = vera.getByLabel('Workspace', { exact: true });
     await expect
       .poll(() => veraSwitcher.locator('option:checked').textContent())
@@ -140,6 +141,7 @@ describe('several workspaces in the web app', () => {
     await vera.goto(acmeLink);
     await vera.getByLabel('Password').fill('vera password 123');
     await vera.getByRole('button', { name: 'Join workspace' }).click();
+    await toFlows(vera);
     await expect
       .poll(() => veraSwitcher.locator('option:checked').textContent())
       .toBe('Acme (editor)');

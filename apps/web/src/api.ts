@@ -63,10 +63,11 @@ export async function request<T>(
     credentials: 'same-origin',
     headers: {
       ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined || body instanceof Blob ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    // A Blob (a file, a pasted CSV) goes as it is: the browser streams it.
+    ...(body === undefined ? {} : { body: body instanceof Blob ? body : JSON.stringify(body) }),
   });
   if (res.status === 401 && !retried && !path.startsWith('/auth/') && (await refresh()))
     return request<T>(method, path, body, headers, true);
@@ -92,26 +93,42 @@ export const api = {
     (await request<T>('POST', path, body ?? {}, headers)).data,
   patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, body)).data,
   put: async <T>(path: string, body: unknown) => (await request<T>('PUT', path, body)).data,
+  /** A file as the body (`file.type` or `contentType` says what it is). */
+  upload: async <T>(path: string, file: Blob, contentType: string) =>
+    (await request<T>('POST', path, file, { 'content-type': contentType })).data,
   del: async (path: string) => {
     await request('DELETE', path);
   },
 };
 
-/** Server-sent events with the access token (EventSource cannot send headers). */
+/**
+ * Server-sent events with the access token (EventSource cannot send headers). Reconnects on its
+ * own; a stream whose events carry ids resumes after the last one received (Last-Event-ID), so
+ * nothing that happened meanwhile is missed. `onOpen` runs on each (re)connection, `onLost`
+ * when a connection ends or cannot be made (it is retried).
+ */
 export function streamEvents(
   path: string,
-  onEvent: (event: string, data: unknown) => void,
+  onEvent: (event: string, data: unknown, id: string | undefined) => void,
   signal: AbortSignal,
+  onOpen?: () => void,
+  onLost?: () => void,
 ): void {
   void (async () => {
+    let lastId: string | undefined;
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
         const res = await fetch(`/api/v1${path}`, {
-          headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+          headers: {
+            ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+            ...(lastId ? { 'last-event-id': lastId } : {}),
+          },
           signal,
         });
         if (res.status === 401 && (await refresh())) continue;
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+        attempt = 0;
+        onOpen?.();
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buf = '';
         for (;;) {
@@ -123,18 +140,21 @@ export function streamEvents(
             const chunk = buf.slice(0, i);
             buf = buf.slice(i + 2);
             const event = /^event: (.*)$/m.exec(chunk)?.[1] ?? 'message';
+            const id = /^id: (.*)$/m.exec(chunk)?.[1];
+            if (id !== undefined) lastId = id;
             const data = chunk
               .split('\n')
               .filter((l) => l.startsWith('data: '))
               .map((l) => l.slice(6))
               .join('\n');
-            if (data) onEvent(event, JSON.parse(data));
+            if (data) onEvent(event, JSON.parse(data), id);
           }
         }
       } catch {
         if (signal.aborted) return;
       }
-      await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 10_000)));
+      onLost?.();
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 10_000)));
     }
   })();
 }

@@ -8,7 +8,10 @@ import { AcceptInvitePage, SetupPage, SignInPage } from './pages/auth.tsx';
 import { ConversationsPage } from './pages/conversations.tsx';
 import { FlowsPage } from './pages/flows.tsx';
 import { NumbersPage } from './pages/numbers.tsx';
+import { OverviewPage } from './pages/overview/overview-page.tsx';
 import { ResultsPage } from './pages/results.tsx';
+import { ContactsPage } from './pages/contacts/contacts.tsx';
+import { CampaignsPage } from './pages/campaigns/campaigns-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { match, navigate, usePath } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -45,19 +48,25 @@ function Routes() {
         <Builder flowId={flow.id ?? ''} />
       </Shell>
     );
-  const page = path.startsWith('/numbers') ? (
+  const page = path.startsWith('/overview') ? (
+    <OverviewPage />
+  ) : path.startsWith('/numbers') ? (
     <NumbersPage />
   ) : path.startsWith('/conversations') ? (
     <ConversationsPage />
   ) : path.startsWith('/results') ? (
     <ResultsPage />
+  ) : path.startsWith('/contacts') ? (
+    <ContactsPage />
+  ) : path.startsWith('/campaigns') ? (
+    <CampaignsPage />
   ) : path.startsWith('/settings') ? (
     <SettingsPage />
   ) : (
     <FlowsPage />
   );
   if (path === '/' || path === '/sign-in' || path === '/setup')
-    queueMicrotask(() => navigate('/flows'));
+    queueMicrotask(() => navigate('/overview'));
   return <Shell>{page}</Shell>;
 }
 

@@ -1,6 +1,6 @@
 // A list the API pages with a cursor (`{ items, nextCursor }`), read a page at a time: the first
 // page at once, the next when the reader asks for more ("Show more").
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { api } from './api.ts';
 
 export const PAGE_SIZE = 50;
@@ -18,6 +18,8 @@ export function usePagedList<T>(
         `${path}${path.includes('?') ? '&' : '?'}limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // A new filter or key shows the last list until the new one is in, not an empty table.
+    placeholderData: keepPreviousData,
     ...(opts.refetchInterval ? { refetchInterval: opts.refetchInterval } : {}),
   });
   return {

@@ -3,17 +3,30 @@ import { useState, type ReactNode } from 'react';
 import { Button, cx } from './components/ui.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import { useSession } from './session.tsx';
+import { LiveInbox, useLiveInbox } from './inbox/live-inbox.tsx';
 import { WorkspaceSwitcher } from './workspaces/workspace-switcher.tsx';
 
 const NAV = [
+  { to: '/overview', label: 'Overview' },
   { to: '/flows', label: 'Flows' },
   { to: '/numbers', label: 'Numbers' },
   { to: '/conversations', label: 'Conversations' },
+  { to: '/contacts', label: 'Contacts' },
   { to: '/results', label: 'Results' },
+  { to: '/campaigns', label: 'Campaigns' },
   { to: '/settings', label: 'Settings' },
 ];
 
 export function Shell({ children }: { children: ReactNode }) {
+  return (
+    <LiveInbox>
+      <Frame>{children}</Frame>
+    </LiveInbox>
+  );
+}
+
+function Frame({ children }: { children: ReactNode }) {
+  const live = useLiveInbox();
   const { workspace, signOut } = useSession();
   const path = usePath();
   const [dark, setDark] = useState(() => document.documentElement.classList.contains('dark'));
@@ -25,11 +38,14 @@ export function Shell({ children }: { children: ReactNode }) {
   };
   return (
     <div className="flex min-h-screen flex-col">
-      <header className="flex h-14 items-center gap-4 border-b border-line bg-panel px-4">
-        <Link to="/flows" className="text-lg font-bold text-brand">
+      <header className="flex min-h-14 flex-wrap items-center gap-x-4 gap-y-1 border-b border-line bg-panel px-4 py-2">
+        <Link to="/overview" className="text-lg font-bold text-brand">
           waflow
         </Link>
-        <nav className="flex gap-1 overflow-x-auto" aria-label="Main">
+        <nav
+          className="order-last flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto"
+          aria-label="Main"
+        >
           {NAV.map((n) => (
             <Link
               key={n.to}
@@ -41,6 +57,15 @@ export function Shell({ children }: { children: ReactNode }) {
               aria-current={path.startsWith(n.to) ? 'page' : undefined}
             >
               {n.label}
+              {n.to === '/conversations' && live.unread?.conversations ? (
+                <span
+                  className="ml-1.5 rounded-full bg-brand px-1.5 text-xs font-semibold text-white"
+                  data-testid="nav-unread"
+                  aria-label={`${live.unread.conversations} unread`}
+                >
+                  {live.unread.conversations}
+                </span>
+              ) : null}
             </Link>
           ))}
         </nav>

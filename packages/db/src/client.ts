@@ -1,8 +1,7 @@
 // The database client: postgres.js against DATABASE_URL, or embedded PGlite in a data folder when
 // no URL is set (so `npm start` needs no server). Both behind one drizzle API, plus LISTEN/NOTIFY.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
@@ -105,7 +104,12 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<DbClient> {
   }
   const dataDir = opts.dataDir ?? './data/pglite';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  // Loaded only when used: PGlite's module alone is ~40 MB of RSS a Postgres deployment never needs.
+  const [{ PGlite: Embedded }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
+  const pg = await Embedded.create(dataDir);
   const db: Database = drizzlePglite(pg, { schema });
   return {
     db,

@@ -16,7 +16,7 @@ export type InboundPayload =
       body?: unknown;
       error?: string;
     }
-  | { kind: 'handoff_released'; conversationId: string }
+  | { kind: 'handoff_released'; conversationId: string; nodeId?: string }
   | {
       kind: 'api_start';
       flowId?: string;

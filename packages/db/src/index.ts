@@ -32,5 +32,12 @@ export { FLOW_PUBLISHED_CHANNEL, NUMBERS_CHANGED_CHANNEL } from './notify-channe
 export { readHostLease, type HostLease } from './host-lease-env.ts';
 export * from './repos/queue-message.ts';
 export * from './repos/erase-contact.ts';
+export * from './analytics/index.ts';
 export { parseInboundPayload, type InboundPayload } from './inbound-payload.ts';
 export type * from './webhooks.gen.ts';
+export * from './repos/contact-phone.ts';
+export * from './opt-out-keywords.ts';
+export * from './repos/contact-attribute-values.ts';
+export * from './repos/contacts.ts';
+export * from './repos/campaign-recipients.ts';
+export * from './repos/campaigns.ts';

@@ -3,8 +3,6 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
 import type { DbClient } from './client.ts';
 
@@ -16,6 +14,10 @@ export async function migrate(client: DbClient): Promise<void> {
   if (client.kind === 'pglite') {
     // One process owns a PGlite folder: no lock needed.
     if (!client.pglite) throw new Error('migrate() on PGlite needs the client created by createDb');
+    const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
     await migratePglite(drizzlePglite(client.pglite), { migrationsFolder });
     return;
   }

@@ -1,6 +1,83 @@
 /* Generated from schemas/webhooks/ by `npm run gen:webhooks -w @waflow/db`. Do not edit: change the schemas. */
 
 /**
+ * A campaign finished: every recipient was sent to, failed or skipped, or it was cancelled (`status`). Delivered as a POST signed per Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature); `id` equals webhook-id and stays the same on every retry and replay.
+ */
+export interface CampaignCompletedEvent {
+  /**
+   * Unique per event: deduplicate on it.
+   */
+  id: string;
+  type: 'campaign.completed';
+  timestamp: string;
+  data: {
+    campaignId: string;
+    name: string;
+    status: 'completed' | 'cancelled';
+    /**
+     * Recipients by status.
+     */
+    counts: {
+      queued: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      failed: number;
+      skipped: number;
+    };
+  };
+}
+
+/**
+ * A campaign message to one recipient could not be sent; `reason` says why. Delivered as a POST signed per Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature); `id` equals webhook-id and stays the same on every retry and replay.
+ */
+export interface CampaignRecipientFailedEvent {
+  /**
+   * Unique per event: deduplicate on it.
+   */
+  id: string;
+  type: 'campaign.recipient_failed';
+  timestamp: string;
+  data: {
+    campaignId: string;
+    recipientId: string;
+    contactId: string;
+    /**
+     * The WhatsApp id (`<digits>@c.us`).
+     */
+    contact: string;
+    numberId: string;
+    messageId?: string | null;
+    reason: string;
+  };
+}
+
+/**
+ * A campaign started sending: its recipients were chosen (one row each) at this moment. Delivered as a POST signed per Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature); `id` equals webhook-id and stays the same on every retry and replay.
+ */
+export interface CampaignStartedEvent {
+  /**
+   * Unique per event: deduplicate on it.
+   */
+  id: string;
+  type: 'campaign.started';
+  timestamp: string;
+  data: {
+    campaignId: string;
+    name: string;
+    /**
+     * How many recipients were chosen, skipped ones included.
+     */
+    recipients: number;
+    /**
+     * Of them, how many will get nothing (opted out, invalid).
+     */
+    skipped?: number;
+  };
+}
+
+/**
  * A contact was erased on request (the right to erasure): waflow deleted their conversations, messages and results. Erase what your systems keep about them too. Delivered as a POST signed per Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature); `id` equals webhook-id and stays the same on every retry and replay.
  */
 export interface ContactErasedEvent {
@@ -196,7 +273,7 @@ export interface MessageFailedEvent {
     type?: 'text' | 'media' | 'location' | 'template';
     text?: string | null;
     error: string;
-    author?: 'bot' | 'agent' | 'integrator';
+    author?: 'bot' | 'agent' | 'integrator' | 'campaign';
   };
 }
 
@@ -248,7 +325,7 @@ export interface MessageSentEvent {
     type?: 'text' | 'media' | 'location' | 'template';
     text?: string | null;
     providerMessageId: string;
-    author?: 'bot' | 'agent' | 'integrator';
+    author?: 'bot' | 'agent' | 'integrator' | 'campaign';
   };
 }
 
@@ -287,6 +364,9 @@ export interface WebhookTestEvent {
 
 /** Each platform event type and the `data` its payload carries (flow events: FlowWebhookEvent). */
 export interface WebhookPayloads {
+  'campaign.completed': CampaignCompletedEvent['data'];
+  'campaign.recipient_failed': CampaignRecipientFailedEvent['data'];
+  'campaign.started': CampaignStartedEvent['data'];
   'contact.erased': ContactErasedEvent['data'];
   'conversation.completed': ConversationCompletedEvent['data'];
   'conversation.started': ConversationStartedEvent['data'];

@@ -17,6 +17,7 @@ export type {
   Menu,
   OutboundContent,
   SubflowMap,
+  Visit,
 } from './engine/types.ts';
 export { matchTrigger } from './triggers/match-trigger.ts';
 export { matchChoice, normalize } from './engine/text-match.ts';

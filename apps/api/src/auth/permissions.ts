@@ -1,6 +1,10 @@
 // The one permission table: every workspace route's permission and the least role that may use
 // it. Routes name their permission in their declaration (routing/route.ts); the route × role test
 // walks every declared route against this table.
+// The inbox: viewers read it and its events; editors and above answer, assign, note and end. No
+// separate `agent` role limited to what is assigned to it (the root README's "The team inbox"
+// says why: every route, event and export would need a per-member filter; a workspace per team
+// separates teams).
 import type { Role } from '../context.ts';
 
 export const permissions = {
@@ -39,6 +43,18 @@ export const permissions = {
   'conversations.get': 'viewer',
   'conversations.handoff': 'editor',
   'conversations.reply': 'editor',
+  'conversations.assign': 'editor',
+  'conversations.note': 'editor',
+  'inbox.events': 'viewer',
+  'savedReplies.list': 'viewer',
+  'savedReplies.create': 'editor',
+  'savedReplies.delete': 'editor',
+  'contacts.list': 'viewer',
+  'contacts.get': 'viewer',
+  'contacts.export': 'viewer',
+  'contacts.update': 'editor',
+  'contacts.import': 'editor',
+  'contacts.declare': 'editor',
   'contacts.erase': 'admin',
   'results.list': 'viewer',
   'results.export': 'viewer',
@@ -56,6 +72,11 @@ export const permissions = {
   'apiKeys.create': 'admin',
   'apiKeys.revoke': 'admin',
   'audit.list': 'admin',
+  'analytics.view': 'viewer',
+  'campaigns.list': 'viewer',
+  'campaigns.get': 'viewer',
+  'campaigns.create': 'editor',
+  'campaigns.manage': 'editor',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;

@@ -116,6 +116,12 @@ describe('operations endpoints', () => {
     expect(value(/^waflow_pipeline_latency_seconds_bucket\{le="\+Inf"\}/)).toBe(2);
     expect(value(/^waflow_lock_wait_seconds_count /)).toBe(2);
     expect(value(/^waflow_pipeline_latency_seconds_sum /)).toBeGreaterThan(0);
+    // Per flow, from the analytics counts the turns committed.
+    const perFlow = (event: string) =>
+      value(new RegExp(`^waflow_flow_events_total\\{flow_id="${flow.id}",event="${event}"\\}`));
+    expect(perFlow('started')).toBe(2);
+    expect(perFlow('messages_in')).toBe(2);
+    expect(perFlow('messages_out')).toBe(2);
   });
 });
 

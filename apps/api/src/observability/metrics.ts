@@ -8,6 +8,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { migrationsFolder } from '@waflow/db';
 import { LATENCY_BUCKETS_MS } from '@waflow/telemetry';
 import type { AppEnv, Deps } from '../context.ts';
+import { registerFlowMetrics } from './flow-metrics.ts';
 import { requireMetricsAccess } from './metrics-access.ts';
 
 function expectedMigrations(): number {
@@ -148,6 +149,7 @@ export function registerOperations(app: Hono<AppEnv>, deps: Deps): void {
         this.set({ number_id: r.id }, num(r.restart_count));
     },
   });
+  registerFlowMetrics(registry, sample);
   // The embedded runtime's own counters (inbound received/processed/duplicates, stale fences…).
   new Counter({
     name: 'waflow_runtime_events_total',

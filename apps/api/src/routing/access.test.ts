@@ -16,6 +16,7 @@ import {
 } from '@waflow/db';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../app.ts';
+import { defaultLimits } from '../limits.ts';
 import { allows, permissions, type Permission } from '../auth/permissions.ts';
 import { issueAccessToken, issueRefreshToken } from '../auth/tokens.ts';
 import type { Deps, Role } from '../context.ts';
@@ -54,7 +55,9 @@ describe('access to every route', () => {
   const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
   // Built now so the registry is filled when the tests below are collected; the database
   // client is handed in before the first request.
-  const deps = { keyring, log: pino({ level: 'silent' }) } as Deps;
+  // Every apiKey route is called anonymously once: more than the per-address budget for bad keys.
+  const limits = { ...defaultLimits, badKeyPerMin: 1000 };
+  const deps = { keyring, log: pino({ level: 'silent' }), limits } as Deps;
   const app = createApp(deps);
   let ws = '';
   const tokens = {} as Record<Role | 'outsider', string>;

@@ -1,8 +1,14 @@
 // Failing an outbox row for good: the row, its transcript message (status and reason) and the
 // `message.failed` webhook event, in one transaction — so a failed reply is never left `pending`
-// in the inbox, and the integrator hears about every failure once.
+// in the inbox, and the integrator hears about every failure once — and its count for analytics.
 import { and, eq, ne } from 'drizzle-orm';
-import { enqueueWebhookEvent, schema, type Database, type MessageFailedEvent } from '@waflow/db';
+import {
+  countFailedSend,
+  enqueueWebhookEvent,
+  schema,
+  type Database,
+  type MessageFailedEvent,
+} from '@waflow/db';
 import type { OutboundMessage } from '@waflow/channel';
 
 type MessageFailedData = MessageFailedEvent['data'];
@@ -45,6 +51,13 @@ export async function failOutboxRow(
       .from(schema.numbers)
       .where(eq(schema.numbers.id, row.numberId));
     if (!number) return;
+    // The Overview's failed sends, counted here, once per failure.
+    await countFailedSend(tx, {
+      workspaceId: number.workspaceId,
+      numberId: row.numberId,
+      conversationId: row.conversationId,
+      at,
+    });
     await enqueueWebhookEvent(tx, {
       id: `evt_failed_${id}_${at.getTime()}`,
       type: 'message.failed',

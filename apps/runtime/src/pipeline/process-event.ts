@@ -6,7 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { conversationLockKey, type Coordinator } from '@waflow/coord';
 import { executeRows, schema, type Database } from '@waflow/db';
-import { advance, type ConversationState, type FlowEvent } from '@waflow/flow';
+import {
+  advance,
+  type ContactInfo,
+  type ConversationState,
+  type FlowConfig,
+  type FlowEvent,
+} from '@waflow/flow';
+import { optChange, type OptChange } from './opt-out.ts';
+import { typedAttributes } from './contact-attributes.ts';
 import type { FlowLoader, LoadedFlow } from '../flows/flow-loader.ts';
 import type { Counters } from '@waflow/telemetry';
 import type { Logger } from '../observability/logger.ts';
@@ -22,6 +30,7 @@ import {
   inboundRow,
   type TurnWrites,
 } from './turn-writes.ts';
+import { countMessages, countTurn } from './turn-analytics.ts';
 
 export { StaleFenceError } from './turn-writes.ts';
 
@@ -74,11 +83,16 @@ export interface ContactInput {
   name: string | null;
 }
 
-function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
+function toFlowEvent(
+  p: InboundPayload,
+  isFirstMessage: boolean,
+  known: ContactInfo | undefined,
+): FlowEvent {
   switch (p.kind) {
     case 'message': {
       const m = p.message;
       const contact = {
+        ...known,
         phone: m.from.replace(/@.*$/, ''),
         ...(m.contactName ? { name: m.contactName } : {}),
       };
@@ -128,9 +142,11 @@ function toFlowEvent(p: InboundPayload, isFirstMessage: boolean): FlowEvent {
         ...(p.error ? { error: p.error } : {}),
       };
     case 'handoff_released':
-      return { type: 'handoff_released' };
+      return p.nodeId
+        ? { type: 'handoff_released', nodeId: p.nodeId }
+        : { type: 'handoff_released' };
     case 'api_start':
-      return { type: 'api_start', variables: p.variables, contact: p.contact };
+      return { type: 'api_start', variables: p.variables, contact: { ...known, ...p.contact } };
   }
 }
 
@@ -220,6 +236,20 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
         });
 
   const conversation = ev.conversation;
+  const text =
+    payload.kind === 'message' && payload.message.type === 'text'
+      ? (payload.message.text ?? '')
+      : '';
+  const optedOut = Boolean(ev.contact?.optedOutAt);
+  const noteOpt = (flow: FlowConfig | undefined): OptChange => {
+    const opt = text ? optChange(text, optedOut, ev.workspaceSettings, flow) : undefined;
+    if (opt)
+      turn.contactUpdate = {
+        id: contact.id,
+        optOut: opt.kind === 'out' ? { at: now, reason: opt.reason } : null,
+      };
+    return opt;
+  };
   if (
     conversation &&
     payload.kind !== 'message' &&
@@ -233,7 +263,9 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
   if (conversation && payload.kind === 'message' && isPausedForPerson(conversation, now)) {
     // A person has this conversation (taken over in the web app, or replying from the phone):
     // the bot stays quiet; the message goes into the transcript for them.
+    noteOpt(undefined);
     settle(conversation.id);
+    countMessages(turn.analytics, conversation.flowId, now);
     turn.conversationUpdate = { id: conversation.id, at: now };
     return { turn, advanced: false };
   }
@@ -242,6 +274,32 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
     : payload.kind === 'api_start' && payload.flowId
       ? await deps.flows.forFlow(workspaceId, payload.flowId)
       : await deps.flows.forNumber(workspaceId, ev.numberId);
+  const opt = noteOpt(loaded?.config);
+  if (
+    (optedOut && opt?.kind !== 'in') ||
+    (opt?.kind === 'out' && !(opt.flowStop && conversation && loaded))
+  ) {
+    // Opted out (now, by a workspace keyword, or before): the bot stays quiet until a start
+    // keyword; the message goes into the transcript (a flow's own stop keyword in a conversation
+    // in progress lets the flow stop it, below).
+    const holder = conversation?.id ?? ev.lastConversationId;
+    if (conversation)
+      turn.conversationUpdate = { id: conversation.id, status: 'completed', at: now };
+    else if (holder) turn.conversationUpdate = { id: holder, at: now };
+    else if (loaded) {
+      turn.newConversation = {
+        id: randomUUID(),
+        workspaceId,
+        numberId: ev.numberId,
+        contactId: contact.id,
+        flowId: loaded.flowId,
+        flowVersionId: loaded.versionId,
+      };
+      turn.conversationUpdate = { id: turn.newConversation.id, status: 'completed', at: now };
+    }
+    settle(holder ?? turn.newConversation?.id ?? null);
+    return { turn, advanced: false };
+  }
   if (!loaded) {
     settle(conversation?.id ?? null, 'no published flow for this number');
     return { turn, advanced: false };
@@ -274,7 +332,15 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
   const result = advance(
     loaded.config,
     state,
-    toFlowEvent(payload, isFirstMessage),
+    toFlowEvent(
+      payload,
+      isFirstMessage,
+      ev.contact && {
+        ...(contact.name ? { name: contact.name } : {}),
+        tags: ev.contact.tags,
+        attributes: ev.contact.attributes,
+      },
+    ),
     nowMs,
     loaded.subflows,
   );
@@ -314,6 +380,7 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
       turn.conversationUpdate = { id: holder, status: 'completed', at: now };
     }
     settle(holder);
+    countMessages(turn.analytics, loaded.flowId, now);
     addUnplacedReplies(
       turn,
       { workspaceId, numberId: ev.numberId, conversationId: holder, contactWaId: ev.fromWaId, now },
@@ -369,6 +436,26 @@ async function planTurn(deps: PipelineDeps, ev: ClaimedEvent, fence: number): Pr
     next,
     result.effects,
   );
+  countTurn(turn.analytics, {
+    workspaceId,
+    numberId: ev.numberId,
+    flowId: loaded.flowId,
+    flowVersionId: loaded.versionId,
+    now,
+    started: !conversation,
+    state: next,
+    effects: result.effects,
+    visits: result.visits ?? [],
+    ...(payload.kind === 'message' ? { receivedAt: ev.receivedAt } : {}),
+  });
+  if (turn.contactUpdate?.attributes)
+    turn.contactUpdate.attributes = await typedAttributes(
+      deps.db,
+      deps.log,
+      workspaceId,
+      conversationId,
+      turn.contactUpdate.attributes,
+    );
   if (
     conversation &&
     turn.conversationUpdate?.status === conversation.status &&

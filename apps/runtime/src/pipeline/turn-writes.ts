@@ -5,8 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import {
+  blockCountsJson,
+  countsWrite,
   envelope,
+  hourCountsJson,
   fencedCheckpointWrite,
+  hourOf,
   schema,
   statement,
   subscribedEndpoints,
@@ -17,6 +21,7 @@ import {
 import type { ConversationState, Effect, OutboundContent } from '@waflow/flow';
 import type { InboundMessage, OutboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
+import { emptyCounts, type TurnCounts } from './turn-analytics.ts';
 
 export class StaleFenceError extends Error {
   readonly code = 'STALE_FENCE';
@@ -106,11 +111,22 @@ export interface TurnWrites {
     handoffReason?: string | null;
   };
   /**
+   * What the turn learnt about its contact: attributes a flow saved (typed, merged into theirs),
+   * an opt-out (`optOut` set: when and why) or an opt-in (`optOut: null`).
+   */
+  contactUpdate?: {
+    id: string;
+    attributes?: Record<string, unknown>;
+    optOut?: { at: Date; reason: string } | null;
+  };
+  /**
    * The number's sender reserved pacing for the replies (OutboxSender.reserve): the commit writes
    * them as `sending`, the first recorded as handed, unless one of the contact's rows is still
    * queued, and answers them for the sender to send at once.
    */
   direct?: boolean;
+  /** What analytics counts of the turn (turn-analytics.ts), added up by the same commit. */
+  analytics: TurnCounts;
 }
 
 export function emptyTurn(): TurnWrites {
@@ -123,6 +139,7 @@ export function emptyTurn(): TurnWrites {
     cancelTimers: [],
     results: [],
     webhookEvents: [],
+    analytics: emptyCounts(),
   };
 }
 
@@ -348,6 +365,14 @@ export function addEffects(
           text: e.text,
         });
         break;
+      case 'contact_update':
+        // Typed against the workspace's declared attributes before the commit (planTurn).
+        turn.contactUpdate = {
+          id: ctx.contactId,
+          ...turn.contactUpdate,
+          attributes: { ...turn.contactUpdate?.attributes, ...e.attributes },
+        };
+        break;
       case 'end':
       case 'error':
         // The end shows in the conversation status; errors are logged by the processor.
@@ -385,22 +410,26 @@ const json = (rows: unknown[]) => JSON.stringify(rows);
  * - `stale` raises SQLSTATE WF001 (waflow_stale_fence, migration 0008) when a checkpoint was
  *   refused for an older fence: the whole batch rolls back.
  */
-const commitStatement = statement<{
-  conversations: string;
-  updates: string;
-  updateIds: string;
-  checkpoints: string;
-  outbox: string;
-  lines: string;
-  timers: string;
-  cancels: string;
-  cancelIds: string;
-  results: string;
-  settled: string;
-  settledIds: string;
-  events: string;
-  at: string;
-}>(sql`
+const commitStatementOf = (counted: boolean) =>
+  statement<{
+    conversations: string;
+    updates: string;
+    updateIds: string;
+    checkpoints: string;
+    outbox: string;
+    lines: string;
+    timers: string;
+    cancels: string;
+    cancelIds: string;
+    blockCounts: string;
+    hourCounts: string;
+    results: string;
+    settled: string;
+    settledIds: string;
+    events: string;
+    contacts: string;
+    at: string;
+  }>(sql`
   with opened as (
     insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at, handoff_reason)
     select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at, c.reason
@@ -434,7 +463,7 @@ const commitStatement = statement<{
     returning id, message_id, number_id, conversation_id, status, attempts, payload, seq, handed_at is not null as handed
   ), lines as (
     select * from jsonb_to_recordset(${sql.placeholder('lines')}::jsonb)
-      as m(id uuid, direction text, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int, author text)
+      as m(id uuid, direction text, workspace_id uuid, number_id uuid, conversation_id uuid, wa_message_id text, type text, body text, media_ref text, contact text, text text, n int, author text, flow_id uuid, hour timestamptz)
   ), written as (
     -- A notice (author 'system') is a line of its own: no outbox row, written as 'sent' (never pending).
     insert into ${schema.messages} (id, workspace_id, number_id, conversation_id, direction, wa_message_id, type, body, media_ref, status, author)
@@ -446,7 +475,15 @@ const commitStatement = statement<{
     order by l.n
     on conflict do nothing
     returning id
-  ), timed as (
+  )${
+    counted
+      ? countsWrite(
+          sql`${sql.placeholder('blockCounts')}`,
+          sql`${sql.placeholder('hourCounts')}`,
+          sql`select l.workspace_id, l.flow_id, l.number_id, l.hour, l.direction from lines l join written w on w.id = l.id where l.author is null`,
+        )
+      : sql``
+  }, timed as (
     insert into ${schema.timers} (conversation_id, key, due_at, payload, cancelled_at)
     select t.conversation_id, t.key, t.due_at, t.payload, t.cancelled_at
     from jsonb_to_recordset(${sql.placeholder('timers')}::jsonb) as t(conversation_id uuid, key text, due_at timestamptz, payload jsonb, cancelled_at timestamptz)
@@ -465,6 +502,13 @@ const commitStatement = statement<{
     update ${schema.inboundEvents} e set status = d.status::inbound_status, processed_at = now(), error = d.error
     from jsonb_to_recordset(${sql.placeholder('settled')}::jsonb) as d(id uuid, status text, error text)
     where e.id = d.id and e.id = any(${sql.placeholder('settledIds')}::uuid[])
+  ), contacted as (
+    -- What turns learnt about their contacts: saved attributes (merged), an opt-out or an opt-in.
+    update ${schema.contacts} ct set attributes = ct.attributes || coalesce(u.attributes, '{}'::jsonb),
+      opted_out_at = case u.opt when 'out' then u.at when 'in' then null else ct.opted_out_at end,
+      opted_out_reason = case u.opt when 'out' then u.reason when 'in' then null else ct.opted_out_reason end
+    from jsonb_to_recordset(${sql.placeholder('contacts')}::jsonb) as u(id uuid, attributes jsonb, opt text, at timestamptz, reason text)
+    where ct.id = u.id
   ), events as (
     select 'evt_in_' || l.id as id, 'message.received' as type, l.workspace_id as workspace_id, l.number_id as number_id, ${sql.placeholder('at')}::timestamptz as at,
       jsonb_build_object('id', 'evt_in_' || l.id, 'type', 'message.received', 'timestamp', ${sql.placeholder('at')}::text,
@@ -490,6 +534,8 @@ const commitStatement = statement<{
   select q.id, q.number_id, q.conversation_id, q.attempts, q.payload, q.seq, q.handed from queued q where q.status = 'sending'
   union all
   select null, null, null, null, null, null, null from stale`);
+/** With the analytics counts (the default), and without them (bench:analytics measures the difference). */
+const commitStatements = { counted: commitStatementOf(true), uncounted: commitStatementOf(false) };
 
 /** The Postgres error code and constraint of a failure (drizzle wraps the driver's error as its cause). */
 function pgError(
@@ -522,7 +568,10 @@ function pgError(
 export async function commitTurns(
   db: Database,
   turns: readonly TurnWrites[],
+  opts: { analytics?: boolean } = {},
 ): Promise<OutboxRow[][]> {
+  const commitStatement =
+    opts.analytics === false ? commitStatements.uncounted : commitStatements.counted;
   // A conversation a turn opens is inserted with the turn's update; only the others are updated.
   const touched = turns.flatMap((t) =>
     t.conversationUpdate && t.conversationUpdate.id !== t.newConversation?.id
@@ -535,9 +584,11 @@ export async function commitTurns(
   const lines: Record<string, unknown>[] = [];
   const outbox: Record<string, unknown>[] = [];
   for (const t of turns) {
+    const counted = { flow_id: t.analytics.flowId, hour: t.analytics.hour ?? hourOf(new Date(at)) };
     for (const r of t.inbound) {
       const m = r.message;
       lines.push({
+        ...counted,
         n: lines.length,
         id: r.id,
         direction: 'in',
@@ -579,6 +630,7 @@ export async function commitTurns(
         head: i === 0,
       });
       lines.push({
+        ...counted,
         n: lines.length,
         id: s.messageId,
         direction: 'out',
@@ -669,6 +721,8 @@ export async function commitTurns(
         cancels.map((c) => ({ conversation_id: c.conversationId, key: c.key, at: c.at })),
       ),
       cancelIds: uuidArrayText(cancels.map((c) => c.conversationId)),
+      blockCounts: blockCountsJson(turns.flatMap((t) => t.analytics.blocks)),
+      hourCounts: hourCountsJson(turns.flatMap((t) => t.analytics.hours)),
       results: json(
         results.map((r) => ({
           workspace_id: r.workspaceId,
@@ -694,6 +748,22 @@ export async function commitTurns(
             at: e.occurredAt.toISOString(),
             body: envelope(e),
           })),
+      ),
+      contacts: json(
+        turns.flatMap((t) => {
+          const u = t.contactUpdate;
+          if (!u) return [];
+          const opt = u.optOut === undefined ? null : u.optOut ? 'out' : 'in';
+          return [
+            {
+              id: u.id,
+              attributes: u.attributes ?? null,
+              opt,
+              at: u.optOut?.at ?? null,
+              reason: u.optOut?.reason ?? null,
+            },
+          ];
+        }),
       ),
       at,
     });

@@ -1,6 +1,7 @@
 // Crash safety, asserted from the tables: a runtime process is SIGKILLed at random points while
 // 1,000 messages across 50 conversations flow; every inbound event is processed exactly once,
-// no reply exists twice, and no reply is left pending in the transcript.
+// no reply exists twice, no reply is left pending in the transcript, and the analytics counts
+// equal the transcripts.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { schema, type DbClient } from '@waflow/db';
@@ -121,6 +122,36 @@ describe('a runtime killed at random points', () => {
          where m.status = 'pending' or (o.status = 'failed' and (m.status <> 'failed' or m.error is null))`,
       );
       expect(mismatch?.n).toBe(0);
+
+      // The analytics counts are the transcripts': added up by the same commits, never twice.
+      const [counted] = await client.query<Record<string, number>>(
+        `select (select coalesce(sum(count), 0)::int from analytics_hours where metric = 'messages_in') as counted_in,
+            (select count(*)::int from messages where direction = 'in') as lines_in,
+            (select coalesce(sum(count), 0)::int from analytics_hours where metric = 'messages_out') as counted_out,
+            (select count(*)::int from messages where direction = 'out') as lines_out,
+            (select coalesce(sum(count), 0)::int from analytics_hours where metric = 'started') as started,
+            (select count(*)::int from conversations) as conversations,
+            (select coalesce(sum(count), 0)::int from analytics_block_hours where metric = 'entered') as entered,
+            (select count(*)::int from outbox) as replies`,
+      );
+      expect(counted).toEqual({
+        counted_in: all.length,
+        lines_in: all.length,
+        counted_out: all.length,
+        lines_out: all.length,
+        started: CONTACTS,
+        conversations: CONTACTS,
+        // Every block the echo flow enters asks once: a block entered per reply.
+        entered: all.length,
+        replies: all.length,
+      });
+      const edges = await client.query<{ node_id: string; key: string; n: number }>(
+        `select node_id, key, sum(count)::int as n from analytics_block_hours where metric = 'left' group by 1, 2 order by 1, 2`,
+      );
+      expect(edges).toEqual([
+        { node_id: 'again', key: 'again', n: all.length - 2 * CONTACTS },
+        { node_id: 'q', key: 'again', n: CONTACTS },
+      ]);
     },
   );
 });

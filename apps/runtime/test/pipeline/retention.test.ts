@@ -1,5 +1,6 @@
 // A workspace's retention period applied by the running runtime: with the clock moved past it,
-// the next sweep of the timer loop deletes the conversation, its transcript and its contact;
+// the next sweep of the timer loop deletes the conversation, its transcript, its contact and the
+// analytics counts of those hours;
 // a workspace without a period keeps everything.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pino from 'pino';
@@ -75,6 +76,14 @@ describe('retention', () => {
         ]),
       ).toBe(0);
       expect(await conversations(keeps.numberId)).toBe(1);
+      // The analytics counts of its hours go too; the other workspace keeps its own.
+      const counts = (workspaceId: string) =>
+        count(
+          'select (select count(*) from analytics_hours where workspace_id = $1) + (select count(*) from analytics_block_hours where workspace_id = $1) as n',
+          [workspaceId],
+        );
+      expect(await counts(brief.workspaceId)).toBe(0);
+      expect(await counts(keeps.workspaceId)).toBeGreaterThan(0);
       expect(runtime.counters.snapshot()).toMatchObject({
         retention_deleted_conversations: 1,
         retention_deleted_contacts: 1,

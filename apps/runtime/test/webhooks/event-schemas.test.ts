@@ -54,6 +54,9 @@ describe('webhook event payloads', () => {
   it('has one schema per documented event', () => {
     expect([...schemas.keys()].sort()).toEqual(
       [
+        'campaign.completed',
+        'campaign.recipient_failed',
+        'campaign.started',
         'contact.erased',
         'conversation.completed',
         'conversation.started',

@@ -273,10 +273,24 @@ describe('a WhatsApp number on the double, end to end', () => {
     expect(paused.handoffUntil?.getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
 
     await wa.double.deliverInbound({ from, body: '2' });
+    // The answer travels through Chromium before it is stored: wait for its row in the
+    // transcript (no pending event alone proves nothing: it may not have been stored yet).
     await waitFor(
-      async () => ((await pendingEvents()) === 0 ? true : undefined),
+      async () => {
+        const rows = await client.db
+          .select({ id: schema.messages.id })
+          .from(schema.messages)
+          .where(
+            and(
+              eq(schema.messages.conversationId, paused.id),
+              eq(schema.messages.direction, 'in'),
+              eq(schema.messages.body, '2'),
+            ),
+          );
+        return rows.length > 0 && (await pendingEvents()) === 0 ? true : undefined;
+      },
       15_000,
-      'the answer processed',
+      'the answer stored and processed',
     );
     await runtime.idle();
     expect(await bodiesTo(from)).toEqual(['Welcome to the double bot.', MENU]);

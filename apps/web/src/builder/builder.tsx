@@ -2,7 +2,7 @@
 // palette, the canvas and the side panel (inspector, preview, simulator) around one draft
 // (use-flow-draft.ts: load, autosave with If-Match, undo history), and the keyboard shortcuts.
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Spinner } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import { Canvas } from './canvas.tsx';
@@ -16,6 +16,8 @@ import { PublishDialog } from './publish-dialog.tsx';
 import { SidePanel, type Panel } from './side-panel.tsx';
 import { useFlowDraft } from './use-flow-draft.ts';
 import { useShortcuts } from './use-shortcuts.ts';
+import { AnalyticsBar } from './analytics/analytics-bar.tsx';
+import { overlayOf, useCanvasAnalytics, type OverlayChoice } from './analytics/canvas-analytics.ts';
 
 export function Builder({ flowId }: { flowId: string }) {
   return (
@@ -40,6 +42,12 @@ function BuilderInner({ flowId }: { flowId: string }) {
   // stays hidden until its size changes again (a viewer's nodes, rebuilt when the problems
   // arrive, never change size). Tidy up lays the blocks out by these heights.
   const [measured, setMeasured] = useState<Sizes>({});
+  const [analytics, setAnalytics] = useState<OverlayChoice>({ on: false, versions: [], days: 7 });
+  const figures = useCanvasAnalytics(flowId, analytics);
+  const overlay = useMemo(
+    () => (analytics.on && figures.data ? overlayOf(figures.data) : undefined),
+    [analytics.on, figures.data],
+  );
 
   const addBlock = useCallback(
     (type: string, position: { x: number; y: number }, from?: Json) => {
@@ -104,6 +112,10 @@ function BuilderInner({ flowId }: { flowId: string }) {
             setPanel('inspect');
           }}
           addBlock={addBlock}
+          overlay={overlay}
+          toolbar={
+            <AnalyticsBar choice={analytics} onChoice={setAnalytics} figures={figures.data} />
+          }
         />
         <SidePanel
           panel={panel}

@@ -5,10 +5,14 @@ import { cx } from '../components/ui.tsx';
 import { blockName } from './block-ui.ts';
 import { portsOf, summary, type Json } from './graph.ts';
 import type { FlowError } from './use-flow-draft.ts';
+import { BlockStats } from './analytics/block-stats.tsx';
+import type { BlockFigures } from './analytics/canvas-analytics.ts';
 
 interface BlockData extends Record<string, unknown> {
   node: Json;
   errors: FlowError[];
+  /** With the analytics overlay on: the block's figures (null: no conversation reached it). */
+  stats?: BlockFigures | null;
 }
 
 function BlockNode({ data, selected }: NodeProps<Node<BlockData>>) {
@@ -31,6 +35,9 @@ function BlockNode({ data, selected }: NodeProps<Node<BlockData>>) {
           <span className="text-muted">—</span>
         )}
       </div>
+      {data.stats !== undefined ? (
+        <BlockStats id={String(data.node.id)} type={type} stats={data.stats} />
+      ) : null}
       {data.errors.length ? (
         <ul
           className="border-t border-danger/30 bg-red-50 px-3 py-1.5 text-xs text-danger dark:bg-red-950/40"

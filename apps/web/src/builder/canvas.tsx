@@ -1,7 +1,8 @@
 // The canvas: blocks dropped from the palette, edges drawn from a block's outputs (and deleted),
 // blocks moved (saved when the drag stops), a click selects a block for the inspector.
 import { Background, Controls, ReactFlow, useReactFlow, type Connection } from '@xyflow/react';
-import { useCallback, useMemo, type DragEvent } from 'react';
+import { useCallback, useMemo, type DragEvent, type ReactNode } from 'react';
+import type { Overlay } from './analytics/canvas-analytics.ts';
 import { canvasEdges, canvasNodes, type Sizes } from './canvas-elements.ts';
 import { nodeTypes } from './canvas-nodes.tsx';
 import { setPath, type FlowConfig } from './graph.ts';
@@ -20,6 +21,8 @@ export function Canvas({
   select,
   inspect,
   addBlock,
+  overlay,
+  toolbar,
 }: {
   config: FlowConfig;
   errors: FlowError[];
@@ -35,13 +38,17 @@ export function Canvas({
   /** A block clicked: selected, and the side panel shows it. */
   inspect: (id: string | null) => void;
   addBlock: (type: string, position: { x: number; y: number }) => void;
+  /** The analytics painted on the blocks and edges (absent: the overlay is off). */
+  overlay?: Overlay | undefined;
+  /** Drawn over the canvas's top left corner (the analytics toggle). */
+  toolbar?: ReactNode;
 }) {
   const rf = useReactFlow();
   const nodes = useMemo(
-    () => canvasNodes(config, errors, selected, measured),
-    [config, errors, selected, measured],
+    () => canvasNodes(config, errors, selected, measured, overlay),
+    [config, errors, selected, measured, overlay],
   );
-  const edges = useMemo(() => canvasEdges(config), [config]);
+  const edges = useMemo(() => canvasEdges(config, overlay), [config, overlay]);
 
   const onConnect = useCallback(
     (c: Connection) => {
@@ -70,6 +77,7 @@ export function Canvas({
       onDrop={onDrop}
       data-testid="canvas"
     >
+      {toolbar}
       <ReactFlow
         nodes={nodes}
         edges={edges}

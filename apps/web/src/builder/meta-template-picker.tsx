@@ -2,24 +2,14 @@
 // that answer with this flow, read through the API (GET …/numbers/:id/cloud-api/templates).
 // Picking one fills in its name and language and one parameter field per {{n}} of its body.
 // Without such a number nothing shows: the name and language are typed by hand.
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { api } from '../api.ts';
+import { templateKey as keyOf, templateLabel, useApprovedTemplates } from '../cloud-templates.ts';
 import { Field, Select } from '../components/ui.tsx';
 import { useWs } from '../session.tsx';
 import type { NumberRow } from '../pages/number-view.ts';
 import type { Json } from './graph.ts';
-
-/** A template as the API lists it (what Meta says of it). */
-interface MetaTemplate {
-  name: string;
-  language: string;
-  status: string;
-  category: string;
-  bodyParameters: number;
-}
-
-const keyOf = (t: { name: string; language: string }) => `${t.name}\u0000${t.language}`;
 
 export function MetaTemplatePicker({
   flowId,
@@ -36,30 +26,10 @@ export function MetaTemplatePicker({
     queryKey: [ws, 'numbers'],
     queryFn: () => api.get<{ items: NumberRow[] }>(`${ws}/numbers`),
   });
-  const cloud = (numbers.data?.items ?? []).filter(
-    (n) => n.channel === 'cloud_api' && n.flowId === flowId,
-  );
-  const lists = useQueries({
-    queries: cloud.map((n) => ({
-      queryKey: [ws, 'numbers', n.id, 'cloud-api', 'templates'],
-      queryFn: () =>
-        api.get<{ items: MetaTemplate[] }>(`${ws}/numbers/${n.id}/cloud-api/templates`),
-      retry: false,
-      staleTime: 60_000,
-    })),
-  });
-  if (cloud.length === 0) return null;
+  const answering = (numbers.data?.items ?? []).filter((n) => n.flowId === flowId);
+  const { any, templates, loading, error: failed } = useApprovedTemplates(ws, answering);
+  if (!any) return null;
 
-  const templates = [
-    ...new Map(
-      lists
-        .flatMap((l) => l.data?.items ?? [])
-        .filter((t) => t.status === 'APPROVED')
-        .map((t) => [keyOf(t), t]),
-    ).values(),
-  ].sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
-  const failed = lists.find((l) => l.error)?.error;
-  const loading = lists.some((l) => l.isPending);
   const current =
     typeof value.name === 'string' && typeof value.language === 'string'
       ? keyOf({ name: value.name, language: value.language })
@@ -80,7 +50,7 @@ export function MetaTemplatePicker({
     <Field
       label="Pick from Meta (optional)"
       htmlFor={id}
-      error={failed instanceof Error ? failed.message : undefined}
+      error={failed}
       help={
         loading
           ? 'Reading the approved templates from Meta…'
@@ -98,7 +68,7 @@ export function MetaTemplatePicker({
         <option value="">— choose an approved template —</option>
         {templates.map((t) => (
           <option key={keyOf(t)} value={keyOf(t)}>
-            {`${t.name} (${t.language}, ${t.category.toLowerCase()}, ${t.bodyParameters} parameter${t.bodyParameters === 1 ? '' : 's'})`}
+            {templateLabel(t)}
           </option>
         ))}
       </Select>

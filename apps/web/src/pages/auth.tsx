@@ -60,7 +60,7 @@ export function SetupPage() {
   const { error, busy, onSubmit } = useSubmit(async () => {
     const r = await api.post<{ accessToken: string }>('/setup', form);
     await signedIn(r.accessToken);
-    navigate('/flows');
+    navigate('/overview');
   });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm({ ...form, [k]: e.target.value });
@@ -118,7 +118,7 @@ export function SignInPage() {
   const { error, busy, onSubmit } = useSubmit(async () => {
     const r = await api.post<{ accessToken: string }>('/auth/login', { email, password });
     await signedIn(r.accessToken);
-    navigate('/flows');
+    navigate('/overview');
   });
   return (
     <AuthCard title="Sign in" subtitle="Build and run your WhatsApp bots.">
@@ -182,7 +182,7 @@ export function AcceptInvitePage({ token }: { token: string }) {
     const joined = r.workspaces.at(-1);
     if (joined) setWorkspaceId(joined.id);
     await signedIn(r.accessToken);
-    navigate('/flows');
+    navigate('/overview');
   });
   if (loadError)
     return (

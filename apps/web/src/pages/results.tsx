@@ -2,18 +2,9 @@
 // it was updated; CSV of what the filters show.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, download } from '../api.ts';
-import {
-  Badge,
-  Button,
-  Card,
-  Empty,
-  Input,
-  Select,
-  ShowMore,
-  Spinner,
-  useToast,
-} from '../components/ui.tsx';
+import { api } from '../api.ts';
+import { CsvButton } from '../components/csv-button.tsx';
+import { Badge, Card, Empty, Input, Select, ShowMore, Spinner } from '../components/ui.tsx';
 import { usePagedList } from '../paged-list.ts';
 import { useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
@@ -103,7 +94,7 @@ export function ResultsPage() {
               className="w-40"
             />
           </label>
-          <CsvButton path={`${ws}/results.csv?${qs}`} />
+          <CsvButton path={`${ws}/results.csv?${qs}`} name="results" />
         </div>
       }
     >
@@ -163,21 +154,5 @@ export function ResultsPage() {
         </Card>
       )}
     </Page>
-  );
-}
-
-function CsvButton({ path }: { path: string }) {
-  const toast = useToast();
-  return (
-    <Button
-      variant="secondary"
-      onClick={() =>
-        void download(path, `waflow-results-${new Date().toISOString().slice(0, 10)}.csv`).catch(
-          (e: unknown) => toast('bad', e instanceof Error ? e.message : 'Download failed.'),
-        )
-      }
-    >
-      Download CSV
-    </Button>
   );
 }

@@ -12,7 +12,12 @@ export interface TranscriptEntry {
   status: string;
   error: string | null;
   createdAt: string;
+  /** The member who wrote an agent's reply or a note. */
+  userId?: string | null;
 }
+
+/** WhatsApp's ticks for an outbound message: sent ✓, delivered ✓✓, read ✓✓ (blue). */
+const TICKS: Record<string, string> = { sent: '✓', delivered: '✓✓', read: '✓✓' };
 
 /** How the inbox names an outbound message's author. */
 const AUTHORS: Record<string, string> = {
@@ -25,8 +30,11 @@ const AUTHORS: Record<string, string> = {
 export function TranscriptMessage({
   m,
   onResend,
+  writer,
 }: {
   m: TranscriptEntry;
+  /** The name of the member who wrote it (agents' replies and notes). */
+  writer?: string;
   /** Given when the viewer may resend (editors); resolves once the API answered. */
   onResend?: (messageId: string) => Promise<unknown>;
 }) {
@@ -38,6 +46,20 @@ export function TranscriptMessage({
       <p className="mx-auto max-w-[85%] text-center text-xs text-muted italic" data-testid="notice">
         {m.body}
       </p>
+    );
+  // An internal note: for the team, never sent to the contact.
+  if (m.author === 'note')
+    return (
+      <div
+        className="mx-auto w-[85%] rounded-lg border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm whitespace-pre-wrap dark:border-amber-700 dark:bg-amber-900/30"
+        data-testid="note"
+      >
+        {m.body}
+        <div className="text-[10px] text-muted">
+          note{writer ? ` by ${writer}` : ''} · not sent{' '}
+          {new Date(m.createdAt).toLocaleTimeString()}
+        </div>
+      </div>
     );
   return (
     <div
@@ -55,6 +77,15 @@ export function TranscriptMessage({
       <div className="text-[10px] text-muted">
         {m.direction === 'out' ? `${AUTHORS[m.author] ?? m.author} · ${m.status}` : ''}{' '}
         {new Date(m.createdAt).toLocaleTimeString()}
+        {m.direction === 'out' && TICKS[m.status] ? (
+          <span
+            className={cx('ml-1', m.status === 'read' ? 'text-sky-500' : '')}
+            data-testid="ticks"
+            aria-label={m.status}
+          >
+            {TICKS[m.status]}
+          </span>
+        ) : null}
       </div>
       {failed ? (
         <div className="mt-1 flex items-start justify-between gap-2 text-xs">

@@ -134,6 +134,8 @@ export interface CloudTemplate {
   language: string;
   status: string;
   category: string;
+  /** The body as Meta shows it, with its `{{1}}`, `{{2}}`… (what a campaign fills per contact). */
+  body: string;
   /** How many `{{n}}` parameters the body takes. */
   bodyParameters: number;
 }
@@ -160,6 +162,7 @@ export async function listTemplates(
       language: String(t.language ?? ''),
       status: String(t.status ?? ''),
       category: String(t.category ?? ''),
+      body: text,
       bodyParameters: new Set(text.match(/\{\{\d+\}\}/g) ?? []).size,
     };
   });

@@ -2,6 +2,7 @@
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { contacts, conversations } from '../schema/index.ts';
+import { phoneFromWaId } from './contact-phone.ts';
 
 export async function upsertContact(
   db: Database,
@@ -14,25 +15,29 @@ export async function upsertContact(
 
 /**
  * Several contacts in one statement (the runtime batches the contacts starting conversations at
- * the same moment). Answers per input, in order. The same contact twice in one call is refused by
- * Postgres; callers send each contact once.
+ * the same moment). Contacts are per workspace: the number is the one they first wrote to, kept
+ * when they write to another. Answers per input, in order (the same contact twice gets one row).
  */
 export async function upsertContacts(
   db: Database,
   inputs: readonly { workspaceId: string; numberId: string; waId: string; name?: string | null }[],
 ) {
   if (inputs.length === 0) return [];
+  const key = (i: { workspaceId: string; waId: string }) => `${i.workspaceId}\u0000${i.waId}`;
+  const unique = [...new Map(inputs.map((i) => [key(i), i])).values()];
   const rows = await db
     .insert(contacts)
-    .values(inputs.map((i) => ({ ...i, name: i.name ?? null })))
+    .values(
+      unique.map((i) => ({ ...i, name: i.name ?? null, phone: phoneFromWaId(i.waId) ?? null })),
+    )
     .onConflictDoUpdate({
-      target: [contacts.numberId, contacts.waId],
+      target: [contacts.workspaceId, contacts.waId],
       set: { name: sql`coalesce(excluded.name, ${contacts.name})` },
     })
     .returning();
-  const byKey = new Map(rows.map((r) => [`${r.numberId}\u0000${r.waId}`, r]));
+  const byKey = new Map(rows.map((r) => [key(r), r]));
   return inputs.map((i) => {
-    const row = byKey.get(`${i.numberId}\u0000${i.waId}`);
+    const row = byKey.get(key(i));
     if (!row) throw new Error('contact upsert returned nothing');
     return row;
   });

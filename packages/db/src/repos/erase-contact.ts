@@ -1,6 +1,6 @@
-// Erasing a contact on request (the right to erasure): under the contact's conversation lock, so
-// no turn of theirs is half-way while their rows go, then everything kept about them is deleted
-// in one transaction (eraseFromNumber).
+// Erasing a contact on request (the right to erasure): a contact is the workspace's, across its
+// numbers, so each number's part goes under that number's conversation lock (no turn of theirs
+// is half-way while their rows go), each in one transaction (eraseFromNumber).
 import { withConversationLock, type Coordinator } from '@waflow/coord';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
@@ -8,21 +8,28 @@ import * as schema from '../schema/index.ts';
 import { executeRows } from '../sql-rows.ts';
 import { eraseFromNumber, findContact, type ErasedContact } from './retention.ts';
 
-/** Erases one contact of the workspace (undefined when it is not one of its contacts). */
+export type ErasedCounts = Omit<ErasedContact, 'contactId' | 'numberId' | 'waId'>;
+
+/**
+ * Erases one contact of the workspace on every number (undefined when it is not one of its
+ * contacts). Answers what went.
+ */
 export async function eraseContactData(
   db: Database,
   coord: Coordinator | undefined,
   workspaceId: string,
   contactId: string,
-): Promise<ErasedContact | undefined> {
+): Promise<({ contactId: string; waId: string } & ErasedCounts) | undefined> {
   const contact = await findContact(db, workspaceId, contactId);
   if (!contact) return undefined;
-  return withConversationLock(coord, contact.numberId, contact.waId, () =>
-    eraseFromNumber(db, workspaceId, contact.numberId, contact.waId),
+  const { deleted } = await eraseWhatsAppId(db, coord, workspaceId, contact.waId);
+  // A contact no number has heard from (imported, or the workspace has no number left) has no
+  // number's erasure to go with: it goes on its own.
+  await db.execute(
+    sql`delete from ${schema.contacts} where id = ${contact.id} and workspace_id = ${workspaceId}`,
   );
+  return { contactId: contact.id, waId: contact.waId, ...deleted };
 }
-
-export type ErasedCounts = Omit<ErasedContact, 'contactId' | 'numberId' | 'waId'>;
 
 /**
  * Erases a person by their WhatsApp id on every number of the workspace (an integrator's erasure
@@ -37,7 +44,7 @@ export async function eraseWhatsAppId(
 ): Promise<{ contacts: number; deleted: ErasedCounts }> {
   const numbers = await executeRows<{ id: string }>(
     db,
-    sql`select id from ${schema.numbers} where workspace_id = ${workspaceId}`,
+    sql`select id from ${schema.numbers} where workspace_id = ${workspaceId} order by created_at, id`,
   );
   const deleted: ErasedCounts = {
     conversations: 0,

@@ -13,9 +13,15 @@ export interface QueuedMessage {
   /** The contact's WhatsApp id (`<digits>@c.us`). */
   to: string;
   text: string;
-  author: 'agent' | 'integrator';
+  author: 'agent' | 'integrator' | 'campaign';
   /** Makes a retried request queue the message once. */
   idempotencyKey: string;
+  /**
+   * Sent as this approved WhatsApp template where the channel has templates (the Cloud API,
+   * Twilio with a Content SID); `text` is its filled body, which the transcript shows and the
+   * channels without templates send.
+   */
+  template?: { name: string; language: string; parameters: string[]; contentSid?: string };
 }
 
 /**
@@ -47,7 +53,9 @@ export async function queueMessage(
       conversationId: m.conversationId,
       messageId: msg.id,
       idempotencyKey: m.idempotencyKey,
-      payload: { to: m.to, type: 'text', text: m.text },
+      payload: m.template
+        ? { to: m.to, type: 'template', ...m.template, text: m.text }
+        : { to: m.to, type: 'text', text: m.text },
       priority: 1,
     })
     .onConflictDoNothing()

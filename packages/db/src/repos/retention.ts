@@ -1,6 +1,6 @@
 // What a contact leaves behind, and how long it stays: erasing one contact on request (the right
 // to erasure), and a workspace's retention period, after which conversations, their transcript,
-// results, timers, outbox rows, inbound events and webhook deliveries are deleted. The audit log
+// results, timers, outbox rows, inbound events, webhook deliveries and analytics counts are deleted. The audit log
 // is kept (who did what); erasing a contact takes their number out of its entries.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
@@ -25,8 +25,8 @@ export async function findContact(
   db: Database,
   workspaceId: string,
   contactId: string,
-): Promise<{ id: string; numberId: string; waId: string } | undefined> {
-  const [row] = await executeRows<{ id: string; number_id: string; wa_id: string }>(
+): Promise<{ id: string; numberId: string | null; waId: string } | undefined> {
+  const [row] = await executeRows<{ id: string; number_id: string | null; wa_id: string }>(
     db,
     sql`select id, number_id, wa_id from ${schema.contacts} where id = ${contactId} and workspace_id = ${workspaceId}`,
   );
@@ -34,13 +34,14 @@ export async function findContact(
 }
 
 /**
- * Deletes everything a number keeps about one WhatsApp id, in one transaction: the contact and
- * their conversations (with checkpoints, transcript, results, timers and outbox rows), the
+ * Deletes everything a number keeps about one WhatsApp id, in one transaction: their
+ * conversations on it (with checkpoints, transcript, results, timers and outbox rows), the
  * messages that reached no conversation, their inbound events, what was queued for them without
  * a conversation (an integrator's message to someone who never wrote), and the workspace's
  * webhook deliveries that carried their conversations or number; their number leaves the audit
  * log's entries (the entries stay); subscribed endpoints get `contact.erased` when there was a
- * contact. The caller holds the contact's conversation lock, so no turn of theirs is half-way.
+ * contact. The contact (one per workspace) goes too once no other number has conversations of
+ * theirs. The caller holds the contact's conversation lock, so no turn of theirs is half-way.
  */
 export async function eraseFromNumber(
   db: Database,
@@ -51,7 +52,7 @@ export async function eraseFromNumber(
   return db.transaction(async (tx) => {
     const [c] = await executeRows<{ id: string }>(
       tx,
-      sql`select id from ${schema.contacts} where number_id = ${numberId} and wa_id = ${waId} and workspace_id = ${workspaceId} for update`,
+      sql`select id from ${schema.contacts} where workspace_id = ${workspaceId} and wa_id = ${waId} for update`,
     );
     const contactId = c?.id ?? null;
     const [counts] = await executeRows<{
@@ -64,7 +65,7 @@ export async function eraseFromNumber(
       tx,
       sql`
         with convs as (
-          select id from ${schema.conversations} where contact_id = ${contactId}::uuid
+          select id from ${schema.conversations} where contact_id = ${contactId}::uuid and number_id = ${numberId}
         ), events as (
           select id, wa_message_id from ${schema.inboundEvents} where number_id = ${numberId} and from_wa_id = ${waId}
         ), loose_outbox as (
@@ -99,9 +100,21 @@ export async function eraseFromNumber(
           (select count(*)::int from deliveries) as webhook_deliveries, (select count(*)::int from audited) as audited`,
     );
     const conversations = Number(counts?.conversations ?? 0);
-    if (contactId) {
-      // The conversations go with the contact (and with them checkpoints, results, timers, outbox rows).
-      await tx.execute(sql`delete from ${schema.contacts} where id = ${contactId}`);
+    // This number's conversations go (and with them checkpoints, results, timers, outbox rows).
+    if (contactId)
+      await tx.execute(
+        sql`delete from ${schema.conversations} where contact_id = ${contactId} and number_id = ${numberId}`,
+      );
+    // The contact is the workspace's (across numbers): it goes with its last number's conversations.
+    const [gone] = contactId
+      ? await executeRows<{ id: string }>(
+          tx,
+          sql`delete from ${schema.contacts} ct where ct.id = ${contactId}
+              and not exists (select 1 from ${schema.conversations} v where v.contact_id = ct.id and v.number_id <> ${numberId})
+              returning ct.id`,
+        )
+      : [];
+    if (gone) {
       // Integrators erase them too: told in the same transaction (after their deliveries went).
       await enqueueWebhookEvents(tx, [
         {
@@ -110,12 +123,12 @@ export async function eraseFromNumber(
           workspaceId,
           numberId,
           occurredAt: new Date(),
-          data: { contactId, numberId, contact: waId, conversations },
+          data: { contactId: gone.id, numberId, contact: waId, conversations },
         },
       ]);
     }
     return {
-      contactId,
+      contactId: gone ? contactId : null,
       numberId,
       waId,
       conversations,
@@ -133,6 +146,8 @@ export interface PurgeCounts {
   contacts: number;
   inboundEvents: number;
   webhookDeliveries: number;
+  /** Hourly analytics counts (analytics_hours, analytics_block_hours) older than the period. */
+  analyticsHours: number;
 }
 
 /** A workspace's retention period in days, from its settings (undefined: keep everything). */
@@ -152,6 +167,7 @@ export async function purgeExpired(db: Database, now: Date, batch = 500): Promis
     contacts: 0,
     inboundEvents: 0,
     webhookDeliveries: 0,
+    analyticsHours: 0,
   };
   const workspaces = await executeRows<{ id: string; days: number }>(
     db,
@@ -172,7 +188,7 @@ export async function purgeExpired(db: Database, now: Date, batch = 500): Promis
       delete from ${schema.conversations} where id in (
         select v.id from ${schema.conversations} v join ${schema.contacts} ct on ct.id = v.contact_id
         where v.workspace_id = ${w.id} and v.last_activity_at < ${cutoff}::timestamptz
-          and not exists (select 1 from ${schema.inboundEvents} e where e.number_id = ct.number_id and e.from_wa_id = ct.wa_id and e.status in ('pending', 'processing'))
+          and not exists (select 1 from ${schema.inboundEvents} e where e.number_id = v.number_id and e.from_wa_id = ct.wa_id and e.status in ('pending', 'processing'))
         limit ${batch})
       returning id`);
     total.messages += await loop(sql`
@@ -184,7 +200,10 @@ export async function purgeExpired(db: Database, now: Date, batch = 500): Promis
         select ct.id from ${schema.contacts} ct
         where ct.workspace_id = ${w.id} and ct.created_at < ${cutoff}::timestamptz
           and not exists (select 1 from ${schema.conversations} v where v.contact_id = ct.id)
-          and not exists (select 1 from ${schema.inboundEvents} e where e.number_id = ct.number_id and e.from_wa_id = ct.wa_id and (e.status in ('pending', 'processing') or e.created_at >= ${cutoff}::timestamptz))
+          -- What the team keeps on purpose stays: tags, attributes, an opt-out (never forgotten).
+          and ct.tags = '{}' and ct.attributes = '{}'::jsonb and ct.opted_out_at is null
+          and not exists (select 1 from ${schema.inboundEvents} e join ${schema.numbers} n on n.id = e.number_id
+                          where n.workspace_id = ${w.id} and e.from_wa_id = ct.wa_id and (e.status in ('pending', 'processing') or e.created_at >= ${cutoff}::timestamptz))
         limit ${batch})
       returning id`);
     total.inboundEvents += await loop(sql`
@@ -197,6 +216,12 @@ export async function purgeExpired(db: Database, now: Date, batch = 500): Promis
         select d.id from ${schema.webhookDeliveries} d join ${schema.webhookEndpoints} ep on ep.id = d.endpoint_id
         where ep.workspace_id = ${w.id} and d.status in ('delivered', 'failed') and d.created_at < ${cutoff}::timestamptz limit ${batch})
       returning id`);
+    // Analytics counts name no contact; they go with the period all the same (hour before the cutoff).
+    for (const table of [schema.analyticsHours, schema.analyticsBlockHours])
+      total.analyticsHours += await loop(sql`
+        delete from ${table} where ctid in (
+          select ctid from ${table} where workspace_id = ${w.id} and hour < ${cutoff}::timestamptz limit ${batch})
+        returning 1 as id`);
   }
   return total;
 }

@@ -1,4 +1,4 @@
-// The runtime's data path: contacts, conversations with their fenced checkpoints, messages,
+// The runtime's data path: conversations with their fenced checkpoints, messages,
 // inbound events (persisted first), the outbox, durable timers, and collected results.
 import { sql } from 'drizzle-orm';
 import {
@@ -14,9 +14,10 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.ts';
+import { contacts } from './contacts.ts';
 import { flowVersions, flows } from './flows.ts';
 import { numbers } from './numbers.ts';
-import { workspaces } from './workspaces.ts';
+import { users, workspaces } from './workspaces.ts';
 
 export const conversationStatusEnum = pgEnum('conversation_status', [
   'active',
@@ -42,26 +43,6 @@ export const inboundStatusEnum = pgEnum('inbound_status', [
 export const outboxStatusEnum = pgEnum('outbox_status', ['queued', 'sending', 'sent', 'failed']);
 export const resultStatusEnum = pgEnum('result_status', ['partial', 'completed']);
 
-export const contacts = pgTable(
-  'contacts',
-  {
-    id: id(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id, { onDelete: 'cascade' }),
-    waId: text('wa_id').notNull(),
-    name: text('name'),
-    firstSeenAt: createdAt(),
-  },
-  (t) => [
-    uniqueIndex('contacts_number_wa_key').on(t.numberId, t.waId),
-    index('contacts_workspace_idx').on(t.workspaceId, t.firstSeenAt.desc(), t.id),
-  ],
-);
-
 export const conversations = pgTable(
   'conversations',
   {
@@ -83,6 +64,8 @@ export const conversations = pgTable(
     handoffUntil: ts('handoff_until'),
     /** Why the flow passed the conversation to a person (its handoff block's note), while in handoff. */
     handoffReason: text('handoff_reason'),
+    /** The member handling the conversation in the inbox (null: unassigned). */
+    assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
   },
@@ -131,6 +114,8 @@ export const messages = pgTable(
     error: text('error'),
     /** Who wrote an outbound message: the bot, an agent in the web app, or an integrator. */
     author: text('author').notNull().default('bot'),
+    /** The member who wrote an agent's reply or an internal note (author `note`). */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     sentAt: ts('sent_at'),
     deliveredAt: ts('delivered_at'),

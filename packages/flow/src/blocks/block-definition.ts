@@ -18,6 +18,11 @@ export interface CheckContext {
    * variables allow it, or undefined when it is allowed or no IP. Unset: not checked.
    */
   refusedHost?: ((host: string) => { reason: string; allowWith: string } | undefined) | undefined;
+  /**
+   * The keys of the workspace's contact attributes: what `{{contact.<key>}}` may read and a set
+   * block's `saveToContact` may write (besides name, phone and tags). Unset: not checked.
+   */
+  contactAttributes?: ReadonlySet<string> | undefined;
 }
 
 /** An error a block's own check finds; the validator adds the block's id. */

@@ -12,7 +12,13 @@ import { finish, settle } from './finish.ts';
 import { Run, type Step } from './run.ts';
 import { inboundText } from './inbound-text.ts';
 import { normalize } from './text-match.ts';
-import type { AdvanceResult, ConversationState, FlowEvent, SubflowMap } from './types.ts';
+import type {
+  AdvanceResult,
+  ContactInfo,
+  ConversationState,
+  FlowEvent,
+  SubflowMap,
+} from './types.ts';
 import { initialVariables } from './variables.ts';
 
 export const DEFAULT_MAX_STEPS = 100;
@@ -29,15 +35,34 @@ function afterPathEnd(run: Run): Step {
   return { end: 'completed' };
 }
 
-/** Runs blocks from `first` until the run waits or ends, at most `maxSteps` blocks. */
-function runFrom(run: Run, first: Step, maxSteps: number): void {
+/**
+ * Runs blocks from `first` until the run waits or ends, at most `maxSteps` blocks. `from` is the
+ * block the run resumes at (the step leaves it): its visits are noted, with the time it waited.
+ */
+function runFrom(run: Run, first: Step, maxSteps: number, from?: string): void {
   let step = first;
+  // The main-flow block the next step leaves, and when it was entered.
+  let at = run.state.flow === undefined ? from : undefined;
+  let enteredAt = run.state.since ?? run.now;
+  let fresh = from === undefined;
+  const leave = (to: string | null) => {
+    if (at !== undefined) {
+      run.visits.push({ k: 'leave', node: at, to, ms: run.now - enteredAt });
+      delete run.state.since;
+    }
+    at = undefined;
+  };
   for (let count = 0; ; count++) {
     if ('wait' in step) {
       run.state.status = run.state.wait?.k === 'handoff' ? 'handoff' : 'waiting';
+      if (fresh) run.state.since = run.now;
       return;
     }
-    if ('end' in step) return finish(run, step.end);
+    if ('end' in step) {
+      // Only a path that ends as planned leaves its block; an expiry or error stops there.
+      if (step.end === 'completed') leave(null);
+      return finish(run, step.end);
+    }
     if (step.go === undefined) {
       step = afterPathEnd(run);
       continue;
@@ -61,6 +86,14 @@ function runFrom(run: Run, first: Step, maxSteps: number): void {
       });
       return finish(run, 'error');
     }
+    const main = run.state.flow === undefined;
+    leave(main ? node.id : null);
+    if (main) {
+      run.visits.push({ k: 'enter', node: node.id });
+      at = node.id;
+    }
+    enteredAt = run.now;
+    fresh = true;
     step = blockOf(node).execute(node, run);
   }
 }
@@ -132,7 +165,7 @@ function start(
     for (const [k, v] of Object.entries(event.variables ?? {}))
       if (declared.has(k)) run.state.vars[k] = v;
   }
-  if (event.contact) run.state.vars.contact = { ...event.contact };
+  if (event.contact) run.state.vars.contact = contactVariable(event.contact);
   if (event.type === 'message') run.state.vars.last_message = inboundText(event.message);
   runFrom(run, { go: target }, maxSteps);
   return settle(run, flow, event, null);
@@ -185,7 +218,7 @@ export function advance(
         return settle(restarted, flow, event, null);
       }
       if (waiting && resume?.message)
-        runFrom(run, resume.message(waiting, run, event.message), maxSteps);
+        runFrom(run, resume.message(waiting, run, event.message), maxSteps, waiting.id);
       else if (settings?.fallbackText) run.say(settings.fallbackText);
       break;
     }
@@ -205,7 +238,7 @@ export function advance(
           runFrom(run, { go: timeoutNode }, maxSteps);
         } else finish(run, 'expired');
       } else if (waiting && resume?.timer && waitTimer(wait) === event.timerId) {
-        runFrom(run, resume.timer(waiting, run), maxSteps);
+        runFrom(run, resume.timer(waiting, run), maxSteps, waiting.id);
       }
       // Any other timer is stale (already answered or cancelled): nothing to do.
       break;
@@ -213,13 +246,31 @@ export function advance(
     case 'http_response': {
       const wait = s.wait;
       if (waiting && resume?.http_response && wait?.k === 'http' && wait.req === event.requestId) {
-        runFrom(run, resume.http_response(waiting, run, event), maxSteps);
+        const ok =
+          event.outcome === 'response' &&
+          event.status !== undefined &&
+          event.status >= 200 &&
+          event.status < 300;
+        if (!ok) run.visit({ k: 'http_failed', node: waiting.id });
+        runFrom(run, resume.http_response(waiting, run, event), maxSteps, waiting.id);
       }
       break;
     }
     case 'handoff_released':
-      if (waiting && resume?.handoff_released)
-        runFrom(run, resume.handoff_released(waiting, run), maxSteps);
+      if (event.nodeId && s.wait) {
+        // Given back at a chosen block (of the main flow, as the timeout path is), whatever the
+        // conversation was waiting for when the person took it.
+        const timer = waitTimer(s.wait);
+        if (timer) run.emit({ type: 'cancel_timer', timerId: timer });
+        // Analytics: a main-flow block it waited at is left towards the chosen one.
+        const left = s.flow === undefined ? s.wait.node : undefined;
+        delete s.wait;
+        s.vars = mainVariables(s);
+        delete s.stack;
+        delete s.flow;
+        runFrom(run, { go: event.nodeId }, maxSteps, left);
+      } else if (waiting && resume?.handoff_released)
+        runFrom(run, resume.handoff_released(waiting, run), maxSteps, waiting.id);
       break;
     case 'api_start':
       // A conversation is already in progress: the start is ignored (the API says so).
@@ -230,4 +281,13 @@ export function advance(
     }
   }
   return settle(run, flow, event, before);
+}
+
+/**
+ * The built-in `contact`: its custom attributes by key beside `name`, `phone` and `tags` (an
+ * attribute cannot take those keys: the API refuses them).
+ */
+function contactVariable(info: ContactInfo): Record<string, unknown> {
+  const { attributes, ...rest } = info;
+  return { ...attributes, ...rest };
 }

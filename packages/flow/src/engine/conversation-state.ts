@@ -26,6 +26,7 @@ export function clone(state: ConversationState): ConversationState {
     copy.stack = state.stack.map((f) => (f.k === 'sub' ? { ...f, vars: { ...f.vars } } : { ...f }));
   if (state.convTimer !== undefined) copy.convTimer = state.convTimer;
   if (state.endReason !== undefined) copy.endReason = state.endReason;
+  if (state.since !== undefined) copy.since = state.since;
   return copy;
 }
 

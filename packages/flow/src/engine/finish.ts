@@ -23,6 +23,7 @@ export function finish(run: Run, reason: EndReason): void {
   delete s.stack;
   delete s.flow;
   delete s.convTimer;
+  delete s.since;
   s.status = 'completed';
   s.endReason = reason;
   run.emit({ type: 'results', status: 'completed', variables: publicVariables(vars) });
@@ -48,5 +49,5 @@ export function settle(
       s.convTimer = run.setTimer(minutes * 60, 'conversation_timeout');
     }
   }
-  return { state: s, effects: run.effects };
+  return { state: s, effects: run.effects, visits: run.visits };
 }

@@ -1,7 +1,7 @@
 // One advance() in progress: the mutable working copy of the state, the effects so far, and
 // helpers the block executors share. Nothing here touches the outside world.
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
-import type { ConversationState, Effect, EndReason, Menu, SubflowMap } from './types.ts';
+import type { ConversationState, Effect, EndReason, Menu, SubflowMap, Visit } from './types.ts';
 import { clockAt, type Clock } from './clock.ts';
 
 /** What a block executor decides. `go: undefined` means this path ends here. */
@@ -26,6 +26,8 @@ type EffectInput = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : 
 
 export class Run {
   readonly effects: Effect[] = [];
+  /** The main flow's blocks visited (analytics); a sub-flow's blocks are not counted. */
+  readonly visits: Visit[] = [];
 
   constructor(
     readonly main: FlowConfig,
@@ -82,6 +84,11 @@ export class Run {
         type: 'send',
         message: menu ? { kind: 'text', text, menu } : { kind: 'text', text },
       });
+  }
+
+  /** Notes a visit to a block of the main flow (nothing inside a sub-flow: its ids are another flow's). */
+  visit(v: Visit): void {
+    if (this.state.flow === undefined) this.visits.push(v);
   }
 
   setTimer(seconds: number, purpose: 'ask_timeout' | 'delay' | 'conversation_timeout'): string {

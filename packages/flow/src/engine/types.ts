@@ -15,6 +15,9 @@ export type InboundContent =
 export interface ContactInfo {
   name?: string;
   phone?: string;
+  /** The contact's tags and custom attributes (by key): flows read them as {{contact.tags}}, {{contact.<key>}}. */
+  tags?: string[];
+  attributes?: Record<string, unknown>;
 }
 
 export type FlowEvent =
@@ -28,7 +31,8 @@ export type FlowEvent =
       body?: unknown;
       error?: string;
     }
-  | { type: 'handoff_released' }
+  /** A person gives the conversation back: the bot carries on after the handoff block, or at `nodeId` (a block of the main flow). */
+  | { type: 'handoff_released'; nodeId?: string }
   | { type: 'api_start'; variables?: Record<string, unknown>; contact?: ContactInfo };
 
 /**
@@ -99,6 +103,11 @@ export type Effect =
    * to the contact: why an http block failed ("blocked: 10.0.0.1 is a private address …").
    */
   | { type: 'notice'; id: string; nodeId: string; text: string }
+  /**
+   * Values a set block saves on the contact (`saveToContact`), by attribute key, as the flow
+   * computed them: the runtime writes them with the attribute's declared type.
+   */
+  | { type: 'contact_update'; id: string; nodeId: string; attributes: Record<string, unknown> }
   | { type: 'end'; id: string; reason: EndReason }
   | {
       type: 'error';
@@ -141,11 +150,26 @@ export interface ConversationState {
   /** The conversation-timeout timer in force. */
   convTimer?: string;
   endReason?: EndReason;
+  /** When the run started waiting at `wait.node` (ms): the time spent there, for analytics. */
+  since?: number;
 }
+
+/**
+ * What a run did on the main flow's blocks, for analytics (the runtime counts them in the turn's
+ * commit): a block entered; left towards the next block (`to`, null: the path ended) after `ms`
+ * in it (0 unless it waited); an answer it refused; an http call that failed.
+ */
+export type Visit =
+  | { k: 'enter'; node: string }
+  | { k: 'leave'; node: string; to: string | null; ms: number }
+  | { k: 'invalid'; node: string }
+  | { k: 'http_failed'; node: string };
 
 export interface AdvanceResult {
   state: ConversationState | null;
   effects: Effect[];
+  /** The blocks visited, when a flow ran (absent when nothing did). */
+  visits?: Visit[];
 }
 
 /** Other flows a sub-flow block may call, by flow id (the runtime pins their versions). */

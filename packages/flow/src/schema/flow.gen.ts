@@ -187,6 +187,10 @@ export type BlockId9 = string;
 export type Value = unknown;
 export type ComputedValueJSONLogic = Record<string, unknown>;
 /**
+ * A contact attribute's key (declared on the Contacts page): the value is kept on the contact across conversations and numbers, and flows read it as {{contact.<key>}}.
+ */
+export type AlsoSaveToTheContactAs = string;
+/**
  * @minItems 1
  * @maxItems 50
  */
@@ -485,6 +489,7 @@ export interface Assignment {
   variable: Variable;
   value?: Value;
   expression?: ComputedValueJSONLogic;
+  saveToContact?: AlsoSaveToTheContactAs;
 }
 /**
  * Continue at another block of this flow.

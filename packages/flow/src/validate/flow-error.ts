@@ -15,6 +15,8 @@ export type FlowErrorCode =
   | 'INVALID_CONDITION'
   | 'INVALID_PATH'
   | 'NO_TRIGGER'
+  /** A contact attribute the workspace does not declare, read as {{contact.<key>}} or saved to. */
+  | 'UNKNOWN_CONTACT_ATTRIBUTE'
   /** A warning: a literal internal address the egress policy refuses unless an operator allows it. */
   | 'INTERNAL_ADDRESS';
 

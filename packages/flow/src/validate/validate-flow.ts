@@ -7,6 +7,7 @@ import { BUILTIN_VARIABLES, variableUses } from '../graph/variables.ts';
 import { isTimeZone } from '../engine/clock.ts';
 import type { FlowConfig, FlowNode } from '../schema/types.ts';
 import type { FlowError } from './flow-error.ts';
+import { CONTACT_BUILTIN_KEYS, contactAttributeReads } from './contact-attribute-reads.ts';
 import { regexError } from './rule-checks.ts';
 import { schemaErrors } from './schema-errors.ts';
 
@@ -110,6 +111,17 @@ export function validateFlow(doc: unknown, ctx: ValidateContext = {}): Validatio
         });
       }
     }
+
+    const attributes = ctx.contactAttributes;
+    if (attributes)
+      for (const r of contactAttributeReads(node))
+        if (!CONTACT_BUILTIN_KEYS.has(r.key) && !attributes.has(r.key))
+          errors.push({
+            code: 'UNKNOWN_CONTACT_ATTRIBUTE',
+            nodeId: node.id,
+            field: r.field,
+            message: `"contact.${r.key}" is not a contact attribute of this workspace: declare "${r.key}" on the Contacts page or fix the name.`,
+          });
 
     const def: BlockDefinition<FlowNode> = blocks[node.type];
     for (const issue of def.check?.(node, ctx) ?? []) errors.push({ ...issue, nodeId: node.id });

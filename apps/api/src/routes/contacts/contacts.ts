@@ -1,4 +1,5 @@
-// Contacts: erasing one on request (the right to erasure). Everything kept about them goes —
+// Contacts, one per person per workspace: listed, searched, edited, tagged, imported and
+// exported (the files beside this one), and erased on request (the right to erasure). Everything kept about them goes —
 // conversations, transcript, results, queued messages, inbound events, webhook deliveries — under
 // their conversation lock, so no turn of theirs is half-way. The audit log records the erasure
 // with what was deleted, never the contact's number.
@@ -8,8 +9,16 @@ import { conversationLocks, type Deps } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import { type RouteFn } from '../../routing/route.ts';
+import { registerDeclared } from './declared.ts';
+import { registerEditContacts } from './edit-contacts.ts';
+import { registerImportContacts } from './import-contacts.ts';
+import { registerListContacts } from './list-contacts.ts';
 
 export function registerContacts(route: RouteFn, deps: Deps): void {
+  registerListContacts(route, deps);
+  registerEditContacts(route, deps);
+  registerImportContacts(route, deps);
+  registerDeclared(route, deps);
   route({
     method: 'delete',
     path: '/api/v1/workspaces/:ws/contacts/:id',
@@ -24,12 +33,12 @@ export function registerContacts(route: RouteFn, deps: Deps): void {
         ? await eraseContactData(deps.client.db, conversationLocks(deps), workspaceId, id)
         : undefined;
       if (!erased) throw notFound('The contact');
-      const { numberId, waId: _waId, contactId: _contactId, ...deleted } = erased;
+      const { waId: _waId, contactId: _contactId, ...deleted } = erased;
       await audit(c, deps.client.db, {
         action: 'contact.erase',
         entityType: 'contact',
         entityId: id,
-        after: { numberId, ...deleted },
+        after: deleted,
       });
       return c.json({ id, deleted });
     },

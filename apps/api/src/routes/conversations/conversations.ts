@@ -15,16 +15,21 @@ import {
 import { audit } from '../../audit.ts';
 import { conversationLocks, type Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { isUuid } from '../../middleware/auth.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
+import { listColumns, messageView } from './views.ts';
+import { loadConversation } from './conversation-access.ts';
+import { blocksOf, checkBlock, releaseQuery } from './release-at.ts';
+import { assignedToOther, inboxView, unreadCount, viewFilter } from './inbox-views.ts';
 
 const status = z.enum(['active', 'waiting', 'handoff', 'completed', 'expired']);
 const listQuery = pageQuery.extend({
   status: status.optional(),
   numberId: z.string().uuid('numberId is a number’s id').optional(),
   flowId: z.string().uuid('flowId is a flow’s id').optional(),
+  contactId: z.string().uuid('contactId is a contact’s id').optional(),
   q: z.string().trim().max(100).optional().describe('Matches the contact’s name or phone'),
+  view: inboxView.optional(),
 });
 const replyBody = z.object({
   text: z
@@ -34,36 +39,12 @@ const replyBody = z.object({
     .max(4096, 'WhatsApp messages are at most 4096 characters'),
 });
 
-const listColumns = {
-  id: schema.conversations.id,
-  // A lapsed pause for a person reads as `waiting` (conversationStatusNow says why).
-  status: conversationStatusNow(),
-  numberId: schema.conversations.numberId,
-  flowId: schema.conversations.flowId,
-  flowVersionId: schema.conversations.flowVersionId,
-  handoffUntil: schema.conversations.handoffUntil,
-  handoffReason: schema.conversations.handoffReason,
-  lastActivityAt: schema.conversations.lastActivityAt,
-  createdAt: schema.conversations.createdAt,
-  contact: { id: schema.contacts.id, waId: schema.contacts.waId, name: schema.contacts.name },
-};
-
 export function registerConversations(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/workspaces/:ws/conversations';
   const tag = 'Conversations';
 
-  async function load(workspaceId: string, id: string | undefined) {
-    if (!isUuid(id)) throw notFound('The conversation');
-    const [row] = await deps.client.db
-      .select(listColumns)
-      .from(schema.conversations)
-      .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
-      .where(
-        and(eq(schema.conversations.id, id), eq(schema.conversations.workspaceId, workspaceId)),
-      );
-    if (!row) throw notFound('The conversation');
-    return row;
-  }
+  const load = (workspaceId: string, id: string | undefined) =>
+    loadConversation(deps, workspaceId, id);
 
   route({
     method: 'get',
@@ -80,6 +61,8 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       if (query.status) where.push(eq(conversationStatusNow(), query.status));
       if (query.numberId) where.push(eq(schema.conversations.numberId, query.numberId));
       if (query.flowId) where.push(eq(schema.conversations.flowId, query.flowId));
+      if (query.contactId) where.push(eq(schema.conversations.contactId, query.contactId));
+      if (query.view) where.push(viewFilter(query.view, c.get('userId')));
       if (query.q) {
         const like = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
         where.push(or(ilike(schema.contacts.name, like), ilike(schema.contacts.waId, like)));
@@ -88,7 +71,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
         afterCursor(query.cursor, schema.conversations.lastActivityAt, schema.conversations.id),
       );
       const rows = await deps.client.db
-        .select(listColumns)
+        .select({ ...listColumns, unread: unreadCount(c.get('userId')) })
         .from(schema.conversations)
         .innerJoin(schema.contacts, eq(schema.contacts.id, schema.conversations.contactId))
         .where(and(...where))
@@ -107,31 +90,31 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
       'One conversation: the contact, the transcript (in and out, with delivery status) and the variables collected',
     handler: async (c) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      const [messages, [result]] = await Promise.all([
+      const [messages, [result], [profile], blocks] = await Promise.all([
         transcript(deps.client.db, conv.id),
         deps.client.db
           .select({ status: schema.results.status, variables: schema.results.variables })
           .from(schema.results)
           .where(eq(schema.results.conversationId, conv.id)),
+        // What the workspace knows about the contact, for the inbox's contact panel.
+        deps.client.db
+          .select({
+            phone: schema.contacts.phone,
+            tags: schema.contacts.tags,
+            attributes: schema.contacts.attributes,
+            optedOutAt: schema.contacts.optedOutAt,
+          })
+          .from(schema.contacts)
+          .where(eq(schema.contacts.id, conv.contact.id)),
+        blocksOf(deps.client.db, conv.flowVersionId),
       ]);
       return c.json({
         ...conv,
+        contactProfile: profile ?? null,
+        blocks,
         variables: result?.variables ?? {},
         resultStatus: result?.status ?? null,
-        messages: messages.map((m) => ({
-          id: m.id,
-          direction: m.direction,
-          author: m.author,
-          type: m.type,
-          body: m.body,
-          mediaRef: m.mediaRef,
-          status: m.status,
-          error: m.error,
-          createdAt: m.createdAt,
-          sentAt: m.sentAt,
-          deliveredAt: m.deliveredAt,
-          readAt: m.readAt,
-        })),
+        messages: messages.map(messageView),
       });
     },
   });
@@ -145,6 +128,9 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     c: Parameters<Parameters<RouteFn>[0]['handler']>[0],
     conv: Awaited<ReturnType<typeof load>>,
   ) {
+    const me = c.get('userId');
+    const other = await assignedToOther(deps.client.db, conv, me);
+    if (other) throw other;
     const coord = conversationLocks(deps);
     const outcome = await withConversationLock(coord, conv.numberId, conv.contact.waId, (lock) =>
       deps.client.db.transaction(async (tx) => {
@@ -152,6 +138,12 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
           until: null,
           ...(lock ? { fence: lock.fence } : {}),
         });
+        // Whoever takes it over handles it, unless it was already given to someone.
+        if (r.kind === 'handed' && !conv.assignedTo)
+          await tx
+            .update(schema.conversations)
+            .set({ assignedTo: me })
+            .where(eq(schema.conversations.id, conv.id));
         if (r.kind === 'handed')
           await audit(c, tx, {
             action: 'conversation.handoff',
@@ -179,7 +171,8 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     summary: 'Take over: the bot stays quiet in this conversation until released',
     handler: async (c) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
+      if (conv.status !== 'handoff' || conv.handoffUntil || conv.assignedTo !== c.get('userId'))
+        await takeOver(c, conv);
       return c.json({ id: conv.id, status: 'handoff' });
     },
   });
@@ -190,9 +183,11 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     access: 'conversations.handoff',
     tag,
     summary:
-      'Release: give the conversation back to the bot, which carries on after its handoff block',
-    handler: async (c) => {
+      'Release: give the conversation back to the bot, which carries on after its handoff block (or at `nodeId`, a block of its flow)',
+    query: releaseQuery,
+    handler: async (c, { query }) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
+      if (query.nodeId) await checkBlock(deps.client.db, conv.flowVersionId, query.nodeId);
       if (conv.status !== 'handoff')
         throw new AppError(
           409,
@@ -200,13 +195,17 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
           'The bot already has this conversation: there is nothing to release.',
         );
       const eventId = `release:${conv.id}:${randomUUID()}`;
-      const payload = { kind: 'handoff_released' as const, conversationId: conv.id };
+      const payload = {
+        kind: 'handoff_released' as const,
+        conversationId: conv.id,
+        ...(query.nodeId ? { nodeId: query.nodeId } : {}),
+      };
       // Under the conversation's lock too: a status has one writer at a time.
       await withConversationLock(conversationLocks(deps), conv.numberId, conv.contact.waId, () =>
         deps.client.db.transaction(async (tx) => {
           await tx
             .update(schema.conversations)
-            .set({ status: 'waiting', handoffUntil: null, handoffReason: null })
+            .set({ status: 'waiting', handoffUntil: null, handoffReason: null, assignedTo: null })
             .where(eq(schema.conversations.id, conv.id));
           // Persisted like any inbound event: the runtime that serves the number takes it up.
           await insertInboundEvent(tx, {
@@ -248,9 +247,17 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     },
     handler: async (c, { body }) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      if (conv.status !== 'handoff' || conv.handoffUntil) await takeOver(c, conv);
+      if (conv.status !== 'handoff' || conv.handoffUntil || conv.assignedTo !== c.get('userId'))
+        await takeOver(c, conv);
       const key = c.req.header('idempotency-key');
       const queued = await deps.client.db.transaction(async (tx) => {
+        // The conversation's row first, then the transcript line: the order the runtime's commit
+        // locks them in (the line's inbox event locks the workspace's event counter), so the two
+        // cannot deadlock.
+        await tx
+          .update(schema.conversations)
+          .set({ lastActivityAt: new Date() })
+          .where(eq(schema.conversations.id, conv.id));
         const r = await queueMessage(tx, {
           workspaceId: c.get('workspaceId'),
           numberId: conv.numberId,
@@ -268,10 +275,6 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
             'This Idempotency-Key was used for a reply with other text: use a new key for a new reply (nothing was sent).',
           );
         }
-        await tx
-          .update(schema.conversations)
-          .set({ lastActivityAt: new Date() })
-          .where(eq(schema.conversations.id, conv.id));
         if (r.queued)
           await audit(c, tx, {
             action: 'conversation.reply',

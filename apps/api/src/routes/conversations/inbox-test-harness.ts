@@ -3,21 +3,41 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createInProcessCoordinator } from '@waflow/coord';
-import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
+import { addMember, createDb, createKeyring, createUser, migrate, type DbClient } from '@waflow/db';
 import { Runtime, type SandboxChannel } from '@waflow/runtime';
 import { createTestDatabase } from '@waflow/testkit';
 import { createApp } from '../../app.ts';
+import { issueAccessToken, issueRefreshToken } from '../../auth/tokens.ts';
+import type { Role } from '../../context.ts';
 
 export type Json = Record<string, unknown>;
 
 export interface Inbox {
   client: DbClient;
+  /** The API (for a test that serves it over a real socket). */
+  app: ReturnType<typeof createApp>;
+  ws: string;
   runtime: Runtime;
   sandbox: SandboxChannel;
   numberId: string;
   /** A request to `/api/v1/workspaces/<ws><path>` as the owner. */
-  call(method: string, path: string, body?: unknown): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   json(method: string, path: string, body?: unknown): Promise<Json>;
+  /** The owner's access token. */
+  token: string;
+  /** Another member of the workspace, with calls made as them. */
+  member(
+    name: string,
+    role: Role,
+  ): Promise<{
+    id: string;
+    call: (method: string, path: string, body?: unknown) => Promise<Response>;
+  }>;
   close(): Promise<void>;
 }
 
@@ -25,6 +45,7 @@ export async function startInbox(
   pgUrl: string,
   flow: unknown,
   runtimeOptions: { humanReplyPauseMs?: number; now?: () => number } = {},
+  appOptions: Pick<Parameters<typeof createApp>[0], 'hub'> = {},
 ): Promise<Inbox> {
   const client = await createDb({ url: (await createTestDatabase(pgUrl)).url });
   await migrate(client);
@@ -36,11 +57,13 @@ export async function startInbox(
     ...runtimeOptions,
   });
   await runtime.start();
+  const keyring = createKeyring({ k1: randomBytes(32) }, 'k1');
   const app = createApp({
     client,
-    keyring: createKeyring({ k1: randomBytes(32) }, 'k1'),
+    keyring,
     log: pino({ level: 'silent' }),
     runtime,
+    ...appOptions,
   });
   const owner = { email: 'o@acme.test', password: 'correct horse battery', name: 'O' };
   const setup = (await (
@@ -51,10 +74,20 @@ export async function startInbox(
     })
   ).json()) as { accessToken: string; workspaces: { id: string }[] };
   const ws = setup.workspaces[0]?.id ?? '';
-  const call = async (method: string, path: string, body?: unknown) =>
+  const token = setup.accessToken;
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     app.request(`/api/v1/workspaces/${ws}${path}`, {
       method,
-      headers: { authorization: `Bearer ${setup.accessToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const json = async (method: string, path: string, body?: unknown) =>
@@ -71,11 +104,36 @@ export async function startInbox(
   const sandbox = await runtime.attachSandbox(numberId);
   return {
     client,
+    app,
+    ws,
     runtime,
     sandbox,
     numberId,
     call,
     json,
+    token,
+    async member(name, role) {
+      const user = await createUser(client.db, {
+        email: `${name.toLowerCase()}@acme.test`,
+        name,
+        passwordHash: 'x',
+      });
+      await addMember(client.db, ws, user.id, role);
+      const token = await issueAccessToken(
+        keyring,
+        user.id,
+        (await issueRefreshToken(client.db, user.id)).family,
+      );
+      return {
+        id: user.id,
+        call: async (method, path, body) =>
+          app.request(`/api/v1/workspaces/${ws}${path}`, {
+            method,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          }),
+      };
+    },
     async close() {
       await runtime.stop();
       await client.close();

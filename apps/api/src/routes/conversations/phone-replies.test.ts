@@ -35,15 +35,26 @@ describe('replies typed on the phone, in the inbox', () => {
       return c?.id;
     }, 'the conversation in handoff');
 
+    // The bot's reply reads `sent` once the outbox has recorded it (just after the channel took it).
+    const transcript = async () =>
+      (
+        (await inbox.json('GET', `/conversations/${conv}`)).messages as {
+          direction: string;
+          author: string;
+          body: string;
+          status: string;
+        }[]
+      ).map((m) =>
+        m.direction === 'in' ? `in: ${m.body}` : `${m.author} (${m.status}): ${m.body}`,
+      );
+    await expect
+      .poll(transcript, { timeout: 10_000 })
+      .toEqual([
+        'in: hi',
+        'bot (sent): say something',
+        'phone (sent): Marta here, I will take it from here.',
+      ]);
     const detail = await inbox.json('GET', `/conversations/${conv}`);
-    const transcript = (
-      detail.messages as { direction: string; author: string; body: string; status: string }[]
-    ).map((m) => (m.direction === 'in' ? `in: ${m.body}` : `${m.author} (${m.status}): ${m.body}`));
-    expect(transcript).toEqual([
-      'in: hi',
-      'bot (sent): say something',
-      'phone (sent): Marta here, I will take it from here.',
-    ]);
     expect(detail.status).toBe('handoff');
 
     // Ten minutes later the pause has lapsed: the bot answers the contact's next message.

@@ -1,8 +1,8 @@
 // What the validator needs to know of this workspace and this deployment: the flows a sub-flow
-// block may call, and the operator's egress policy (an http block calling a literal internal
+// block may call, the contact attributes a flow may read and save, and the operator's egress policy (an http block calling a literal internal
 // address is warned about unless WAFLOW_EGRESS_ALLOW_* allows it).
 import { and, eq, isNull } from 'drizzle-orm';
-import { schema } from '@waflow/db';
+import { attributeTypes, schema } from '@waflow/db';
 import { defaultEgressPolicy, refusedLiteral } from '@waflow/egress';
 import type { ValidateContext } from '@waflow/flow';
 import type { Deps } from '../../context.ts';
@@ -23,5 +23,9 @@ export function egressContext(deps: Deps): ValidateContext {
 }
 
 export async function validationContext(deps: Deps, workspaceId: string): Promise<ValidateContext> {
-  return { ...egressContext(deps), flowIds: await flowIds(deps, workspaceId) };
+  const [ids, attributes] = await Promise.all([
+    flowIds(deps, workspaceId),
+    attributeTypes(deps.client.db, workspaceId),
+  ]);
+  return { ...egressContext(deps), flowIds: ids, contactAttributes: new Set(attributes.keys()) };
 }

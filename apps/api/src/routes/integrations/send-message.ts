@@ -7,7 +7,7 @@ import { takeDestination } from '../../middleware/integrator-limits.ts';
 import { type RouteFn } from '../../routing/route.ts';
 import { sendBody, IDEMPOTENCY_NOTE, idempotencyHeader } from './schema.ts';
 import { idempotent } from './idempotency.ts';
-import { liveNumber, openConversationId } from './integration-access.ts';
+import { liveNumber, openConversationId, refuseOptedOut } from './integration-access.ts';
 
 export function registerSendMessage(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/integrations';
@@ -20,7 +20,7 @@ export function registerSendMessage(route: RouteFn, deps: Deps): void {
     tag,
     summary: 'Send a text message from a number (paced and retried like the bot’s own replies)',
     description:
-      'Errors: 404 NOT_FOUND (number not in this key’s workspace), 409 IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
+      'Errors: 404 NOT_FOUND (number not in this key’s workspace), 409 CONTACT_OPTED_OUT (they wrote an opt-out keyword), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
       IDEMPOTENCY_NOTE,
     body: sendBody,
     headers: idempotencyHeader,
@@ -36,6 +36,7 @@ export function registerSendMessage(route: RouteFn, deps: Deps): void {
         const ws = c.get('workspaceId');
         const number = await liveNumber(deps, ws, body.numberId);
         const to = `${body.to}@c.us`;
+        await refuseOptedOut(deps, number.id, to);
         const conversationId = await openConversationId(deps, number.id, to);
         takeDestination(c, deps, body.to);
         const r = await deps.client.db.transaction(async (tx) => {

@@ -11,7 +11,7 @@ import { takeDestination } from '../../middleware/integrator-limits.ts';
 import { type RouteFn } from '../../routing/route.ts';
 import { startBody, hasApiTrigger, IDEMPOTENCY_NOTE, idempotencyHeader } from './schema.ts';
 import { idempotent } from './idempotency.ts';
-import { liveNumber, openConversationId } from './integration-access.ts';
+import { liveNumber, openConversationId, refuseOptedOut } from './integration-access.ts';
 
 export function registerStartFlow(route: RouteFn, deps: Deps): void {
   const base = '/api/v1/integrations';
@@ -26,7 +26,7 @@ export function registerStartFlow(route: RouteFn, deps: Deps): void {
       'Start a published flow (one with an API trigger) for a contact, with initial values for its declared variables; 409 when the contact is already in a conversation on that number',
     description:
       'The conversation runs on the runtime serving the number; follow it with the conversation.started and conversation.completed webhooks, or read it at /api/v1/integrations/conversations/{id}. ' +
-      'Errors: 404 NOT_FOUND (flow or number not in this key’s workspace), 409 FLOW_NOT_PUBLISHED, FLOW_HAS_NO_API_TRIGGER, CONVERSATION_IN_PROGRESS (details.conversationId), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
+      'Errors: 404 NOT_FOUND (flow or number not in this key’s workspace), 409 FLOW_NOT_PUBLISHED, FLOW_HAS_NO_API_TRIGGER, CONVERSATION_IN_PROGRESS, CONTACT_OPTED_OUT (details.conversationId), IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS; 429 with Retry-After: RATE_LIMITED (this key), WORKSPACE_RATE_LIMITED (all the workspace’s keys), DESTINATION_RATE_LIMITED (messages and starts to this phone). ' +
       IDEMPOTENCY_NOTE,
     body: startBody,
     headers: idempotencyHeader,
@@ -87,6 +87,7 @@ export function registerStartFlow(route: RouteFn, deps: Deps): void {
             ),
           );
         if (earlier) return { status: 202, body: { eventId, contact: waId, status: 'accepted' } };
+        await refuseOptedOut(deps, number.id, waId);
         const open = await openConversationId(deps, number.id, waId);
         if (open)
           throw new AppError(

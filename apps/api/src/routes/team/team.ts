@@ -19,6 +19,11 @@ const role = z.enum(['owner', 'admin', 'editor', 'viewer'], {
   error: 'role is one of owner, admin, editor, viewer',
 });
 
+const keywords = z
+  .array(z.string().trim().min(1, 'a keyword cannot be empty').max(50))
+  .min(1, 'keep at least one keyword')
+  .max(30, 'at most 30 keywords');
+
 const workspaceBody = z.object({
   name: workspaceName.optional(),
   settings: z
@@ -43,6 +48,10 @@ const workspaceBody = z.object({
         .max(3650, 'at most 3650 days (10 years)')
         .nullable()
         .optional(),
+      /** Words that opt a contact out (default STOP, BAJA, SAIR, UNSUBSCRIBE, CANCELAR). */
+      optOutKeywords: keywords.optional(),
+      /** Words with which a contact opts back in (default START, ALTA, VOLTAR). */
+      startKeywords: keywords.optional(),
     })
     .optional(),
 });

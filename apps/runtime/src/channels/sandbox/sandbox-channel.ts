@@ -70,6 +70,11 @@ export class SandboxChannel extends ChannelEmitter implements Channel {
     return () => this.sentListeners.delete(listener);
   }
 
+  /** The contact's phone reports a sent message delivered, then read (as WhatsApp's ticks do). */
+  acknowledge(providerMessageId: string, level: 'delivered' | 'read'): void {
+    this.emit('ack', providerMessageId, level);
+  }
+
   /** A contact writes to this number. */
   deliver(input: Partial<InboundMessage> & { from: string }): InboundMessage {
     const message: InboundMessage = {

@@ -32,7 +32,18 @@ interface WorkspaceSettingsValues {
   humanReplyPauseMinutes?: number;
   /** Days kept after a conversation's last activity; null or absent: kept until deleted. */
   retentionDays?: number | null;
+  optOutKeywords?: string[];
+  startKeywords?: string[];
 }
+
+// The API's defaults when the workspace has not set its own (@waflow/db opt-out-keywords.ts).
+const DEFAULT_OPT_OUT = 'STOP, BAJA, SAIR, UNSUBSCRIBE, CANCELAR';
+const DEFAULT_START = 'START, ALTA, VOLTAR';
+const words = (s: string) =>
+  s
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
 
 function WorkspaceForm({
   initial,
@@ -48,6 +59,10 @@ function WorkspaceForm({
   const [retention, setRetention] = useState(
     initial.settings.retentionDays ? String(initial.settings.retentionDays) : '',
   );
+  const [optOut, setOptOut] = useState(
+    initial.settings.optOutKeywords?.join(', ') ?? DEFAULT_OPT_OUT,
+  );
+  const [start, setStart] = useState(initial.settings.startKeywords?.join(', ') ?? DEFAULT_START);
   return (
     <Card className="max-w-xl p-4">
       <form
@@ -59,6 +74,8 @@ function WorkspaceForm({
             settings: {
               humanReplyPauseMinutes: Number(pause),
               retentionDays: retention.trim() === '' ? null : Number(retention),
+              optOutKeywords: words(optOut),
+              startKeywords: words(start),
             },
           });
         }}
@@ -95,6 +112,24 @@ function WorkspaceForm({
               value={retention}
               onChange={(e) => setRetention(e.target.value)}
             />
+          </Field>
+          <Field
+            label="Opt-out keywords"
+            htmlFor="opt-out-keywords"
+            help="A contact who writes one of these (case and accents aside) is opted out: the bot goes quiet and campaigns skip them. Comma-separated."
+          >
+            <Input
+              id="opt-out-keywords"
+              value={optOut}
+              onChange={(e) => setOptOut(e.target.value)}
+            />
+          </Field>
+          <Field
+            label="Start keywords"
+            htmlFor="start-keywords"
+            help="Only the contact can opt back in, by writing one of these."
+          >
+            <Input id="start-keywords" value={start} onChange={(e) => setStart(e.target.value)} />
           </Field>
           {editable ? <Button type="submit">Save</Button> : null}
         </fieldset>

@@ -59,6 +59,7 @@ export function resumeAsk(node: AskNode, run: Run, answer: InboundContent): Step
         : undefined;
     return { go: option?.next ?? node.next };
   }
+  run.visit({ k: 'invalid', node: node.id });
   const tries = (run.state.tries ?? 0) + 1;
   if (tries > (node.maxRetries ?? DEFAULT_MAX_RETRIES)) {
     if (wait?.k === 'input' && wait.timer) run.emit({ type: 'cancel_timer', timerId: wait.timer });

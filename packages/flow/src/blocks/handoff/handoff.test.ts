@@ -13,4 +13,15 @@ describe('handoff block', () => {
     expect(texts(all[2] ?? [])).toEqual(['bot is back']);
     expect(state?.status).toBe('completed');
   });
+
+  it('carries on at the block a person chose when they give the conversation back', () => {
+    const f = flow([
+      { id: 'h', type: 'handoff', message: 'A person will answer', next: 'back' },
+      { id: 'back', type: 'end', message: 'bot is back' },
+      { id: 'survey', type: 'end', message: 'how did we do?' },
+    ]);
+    const { all, state } = play(f, [text('go'), { type: 'handoff_released', nodeId: 'survey' }]);
+    expect(texts(all[1] ?? [])).toEqual(['how did we do?']);
+    expect(state?.status).toBe('completed');
+  });
 });

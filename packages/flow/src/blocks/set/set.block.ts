@@ -11,12 +11,23 @@ import { setMeta } from './set.meta.ts';
 type SetNode = NodeOf<'set'>;
 
 export function executeSet(node: SetNode, run: Run): Step {
+  const saved: Record<string, unknown> = {};
   for (const a of node.assignments) {
     const value =
       a.expression !== undefined
         ? evaluateLogic(a.expression, run.scope)
         : renderValue(a.value ?? null, run.scope);
     run.state.vars[a.variable] = value ?? null;
+    if (a.saveToContact) saved[a.saveToContact] = value ?? null;
+  }
+  if (Object.keys(saved).length > 0) {
+    // Read back as {{contact.<key>}} for the rest of the conversation; the runtime keeps it.
+    const contact = run.state.vars.contact;
+    run.state.vars.contact = {
+      ...(typeof contact === 'object' && contact !== null ? contact : {}),
+      ...saved,
+    };
+    run.emit({ type: 'contact_update', nodeId: node.id, attributes: saved });
   }
   return { go: node.next };
 }
@@ -36,9 +47,15 @@ export const setBlock: BlockDefinition<SetNode> = {
     return { reads, writes };
   },
   waits: false,
-  check(node) {
+  check(node, ctx) {
     const issues: BlockIssue[] = [];
     node.assignments.forEach((a, i) => {
+      if (a.saveToContact && ctx.contactAttributes && !ctx.contactAttributes.has(a.saveToContact))
+        issues.push({
+          code: 'UNKNOWN_CONTACT_ATTRIBUTE',
+          field: `assignments[${i}].saveToContact`,
+          message: `"${a.saveToContact}" is not a contact attribute of this workspace: declare it on the Contacts page or pick one that is.`,
+        });
       const bad = a.expression === undefined ? undefined : unknownLogicOp(a.expression);
       if (bad)
         issues.push({

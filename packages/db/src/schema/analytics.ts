@@ -1,0 +1,65 @@
+// Analytics, kept as counts per hour (never a row per message): what the turns' own commits add
+// up — per flow version × block × hour for the canvas, per flow × number × hour for the Overview.
+// A `metric` names what is counted and `key` tells its instances apart (the block an edge leads
+// to, a time bucket): one upsert writes every kind. No contact is named, so erasing one leaves
+// the counts; the retention period deletes hours older than it (see repos/retention.ts).
+import { bigint, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { flows, flowVersions } from './flows.ts';
+import { workspaces } from './workspaces.ts';
+
+const hour = () => timestamp('hour', { withTimezone: true, mode: 'date' }).notNull();
+const count = () => bigint('count', { mode: 'number' }).notNull();
+
+/**
+ * Per block of a flow version and hour. Metrics: `entered` (key ''), `left` (key: the block it
+ * led to, '' when the path ended), `invalid` answers, `http_failed` calls, `time` spent before
+ * leaving (key: the bucket's upper bound in ms, see @waflow/db analytics-buckets).
+ */
+export const analyticsBlockHours = pgTable(
+  'analytics_block_hours',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    flowVersionId: uuid('flow_version_id')
+      .notNull()
+      .references(() => flowVersions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    hour: hour(),
+    metric: text('metric').notNull(),
+    key: text('key').notNull().default(''),
+    count: count(),
+  },
+  (t) => [
+    uniqueIndex('analytics_block_hours_key').on(t.flowVersionId, t.hour, t.nodeId, t.metric, t.key),
+  ],
+);
+
+/**
+ * Per flow (null: a message no flow took) × number × hour. Metrics: `messages_in`,
+ * `messages_out`, `started`, `completed`, `abandoned` (expired or stopped), `handoffs`,
+ * `failed_sends` (counted by the transaction that fails a reply),
+ * `reply_ms` (key: bucket upper bound, the time from a message's arrival to the bot's reply queued).
+ */
+export const analyticsHours = pgTable(
+  'analytics_hours',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    flowId: uuid('flow_id').references(() => flows.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id').notNull(),
+    hour: hour(),
+    metric: text('metric').notNull(),
+    key: text('key').notNull().default(''),
+    count: count(),
+  },
+  (t) => [
+    unique('analytics_hours_key')
+      .on(t.workspaceId, t.hour, t.flowId, t.numberId, t.metric, t.key)
+      .nullsNotDistinct(),
+  ],
+);
