@@ -12,6 +12,7 @@ export * from './repos/workspaces.ts';
 export * from './repos/flows.ts';
 export * from './repos/conversations.ts';
 export * from './repos/handoff.ts';
+export * from './repos/handoff-assignment.ts';
 export * from './repos/checkpoints.ts';
 export * from './repos/messages.ts';
 export * from './repos/inbound-events.ts';

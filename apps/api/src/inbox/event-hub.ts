@@ -4,7 +4,7 @@
 // one whose id is older than the log keeps is told to refetch (`reset`). Each stream has a bounded
 // queue: a client that does not read is dropped, never buffered without end.
 import type { Logger } from 'pino';
-import type { DbClient } from '@waflow/db';
+import { markInboxSeen, type DbClient } from '@waflow/db';
 import { eventWindow, pruneEvents, readEvents, type InboxEvent } from './read-events.ts';
 
 export const WORKSPACE_EVENTS_CHANNEL = 'workspace_events';
@@ -108,6 +108,7 @@ export class EventHub {
     };
     const sub: Sub = { stream, sent: from, held: [], leave };
     room.subs.add(sub);
+    this.markSeen(workspaceId, [stream.userId]);
     // Registered before the replay is read: whatever commits from here on reaches `held`.
     try {
       for (let after = from; ;) {
@@ -146,6 +147,9 @@ export class EventHub {
           this.pruner = setInterval(() => {
             // A backstop for a NOTIFY lost while the listening connection was re-established.
             for (const id of this.rooms.keys()) void this.read(id);
+            // Presence for the handoff block's round robin: who has the inbox open.
+            if (ticks % 2 === 1)
+              for (const id of this.rooms.keys()) this.markSeen(id, [...this.online(id)]);
             if (++ticks % 4 === 0)
               pruneEvents(this.deps.client.db, this.keep, this.keepMs).catch((err: unknown) =>
                 this.deps.log.warn({ err }, 'pruning the inbox events failed'),
@@ -159,6 +163,12 @@ export class EventHub {
         },
       );
     await this.listening;
+  }
+
+  private markSeen(workspaceId: string, userIds: string[]): void {
+    markInboxSeen(this.deps.client.db, workspaceId, userIds).catch((err: unknown) =>
+      this.deps.log.warn({ err, workspaceId }, 'marking the inbox presence failed'),
+    );
   }
 
   private wake(payload: string): void {

@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import {
+  assigneeOf,
   blockCountsJson,
   countsWrite,
   envelope,
   hourCountsJson,
   fencedCheckpointWrite,
   hourOf,
+  roundRobinStamp,
   schema,
   statement,
   subscribedEndpoints,
@@ -109,6 +111,8 @@ export interface TurnWrites {
     status?: ConversationStatus;
     at: Date;
     handoffReason?: string | null;
+    /** Set by a handoff block naming who gets it: `round-robin` or a member's email. */
+    assignTo?: string;
   };
   /**
    * What the turn learnt about its contact: attributes a flow saved (typed, merged into theirs),
@@ -263,6 +267,7 @@ export function addEffects(
 ): void {
   const key = (e: Effect) => `${ctx.conversationId}:${e.id}`;
   let handoffReason: string | null | undefined;
+  let assignTo: string | undefined;
   for (const e of effects) {
     switch (e.type) {
       case 'send':
@@ -314,6 +319,7 @@ export function addEffects(
       case 'handoff':
         // The status itself follows the state (conversationUpdate below); the inbox shows the reason.
         handoffReason = e.reason ?? null;
+        assignTo = e.assignTo;
         turn.webhookEvents.push({
           id: `evt_${ctx.conversationId}_${e.id}`,
           type: 'handoff.requested',
@@ -388,6 +394,7 @@ export function addEffects(
     status: conversationStatus(state),
     at: ctx.now,
     ...(handoffReason === undefined ? {} : { handoffReason }),
+    ...(assignTo ? { assignTo } : {}),
   };
 }
 
@@ -431,16 +438,26 @@ const commitStatementOf = (counted: boolean) =>
     at: string;
   }>(sql`
   with opened as (
-    insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at, handoff_reason)
-    select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at, c.reason
+    insert into ${schema.conversations} (id, workspace_id, number_id, contact_id, flow_id, flow_version_id, status, last_activity_at, handoff_reason, assigned_to)
+    select c.id, c.workspace_id, c.number_id, c.contact_id, c.flow_id, c.flow_version_id, c.status::conversation_status, c.at, c.reason,
+      ${assigneeOf(sql`c.workspace_id`, sql`c.assign`, sql`c.at`)}
     from jsonb_to_recordset(${sql.placeholder('conversations')}::jsonb)
-      as c(id uuid, workspace_id uuid, number_id uuid, contact_id uuid, flow_id uuid, flow_version_id uuid, status text, at timestamptz, reason text)
+      as c(id uuid, workspace_id uuid, number_id uuid, contact_id uuid, flow_id uuid, flow_version_id uuid, status text, at timestamptz, reason text, assign text)
+    returning id, workspace_id, assigned_to
   ), touched as (
-    -- A handoff block sets the reason; leaving handoff clears it.
+    -- A handoff block sets the reason (and may name who gets it); leaving handoff clears the reason.
     update ${schema.conversations} c set status = coalesce(u.status::conversation_status, c.status), last_activity_at = u.at,
-      handoff_reason = case when u.reason_set then u.reason when u.status is not null and u.status <> 'handoff' then null else c.handoff_reason end
-    from jsonb_to_recordset(${sql.placeholder('updates')}::jsonb) as u(id uuid, status text, at timestamptz, reason_set boolean, reason text)
+      handoff_reason = case when u.reason_set then u.reason when u.status is not null and u.status <> 'handoff' then null else c.handoff_reason end,
+      assigned_to = case when u.assign is null then c.assigned_to
+        else coalesce(${assigneeOf(sql`c.workspace_id`, sql`u.assign`, sql`u.at`)}, c.assigned_to) end
+    from jsonb_to_recordset(${sql.placeholder('updates')}::jsonb) as u(id uuid, status text, at timestamptz, reason_set boolean, reason text, assign text)
     where c.id = u.id and c.id = any(${sql.placeholder('updateIds')}::uuid[])
+    returning c.workspace_id, c.assigned_to, u.assign
+  ), round_robin as (
+    ${roundRobinStamp(sql`select workspace_id, assigned_to as user_id from touched where assign = 'round-robin'
+      union all
+      select o.workspace_id, o.assigned_to from opened o
+      where o.id in (select r.id from jsonb_to_recordset(${sql.placeholder('conversations')}::jsonb) as r(id uuid, assign text) where r.assign = 'round-robin')`)}
   ), fenced as (
     select * from jsonb_to_recordset(${sql.placeholder('checkpoints')}::jsonb) as f(id uuid, state jsonb, fence bigint)
   ), checkpointed as (
@@ -687,6 +704,7 @@ export async function commitTurns(
               status: u?.status ?? 'active',
               at: u?.at ?? at,
               reason: u?.handoffReason ?? null,
+              assign: u?.assignTo ?? null,
             },
           ];
         }),
@@ -698,6 +716,7 @@ export async function commitTurns(
           at: u.at,
           reason_set: u.handoffReason !== undefined,
           reason: u.handoffReason ?? null,
+          assign: u.assignTo ?? null,
         })),
       ),
       updateIds: uuidArrayText(touched.map((u) => u.id)),

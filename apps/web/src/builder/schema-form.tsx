@@ -16,6 +16,7 @@ import {
   type Schema,
 } from './form-schema.ts';
 import type { Json } from './graph.ts';
+import { MemberField } from './member-field.tsx';
 import { MetaTemplatePicker } from './meta-template-picker.tsx';
 import { RuleEditor } from './rule-editor.tsx';
 import {
@@ -146,6 +147,7 @@ function Property({
   if (schema.type === 'integer' || schema.type === 'number') return <NumberField {...field} />;
   if (schema.type === 'object') return <ObjectField {...field} />;
   if (ui.widget === 'variable') return <VariableField {...field} variables={ctx.variables} />;
+  if (ui.widget === 'member') return <MemberField {...field} />;
   return (
     <TemplateInput
       id={id}

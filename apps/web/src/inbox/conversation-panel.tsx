@@ -9,13 +9,8 @@ import { TranscriptMessage } from '../pages/transcript-message.tsx';
 import { useSession } from '../session.tsx';
 import { useLiveInbox } from './live-inbox.tsx';
 import { ReplyBox } from './reply-box.tsx';
+import type { Member } from '../members.ts';
 import { contactLabel, type Conv, type ConvDetail } from './types.ts';
-
-export interface Member {
-  userId: string;
-  name: string;
-  role: string;
-}
 
 export function ConversationPanel({
   ws,

@@ -1,14 +1,13 @@
 // The team inbox: the views (Mine, Unassigned, Handed off, Bot, All) with search and status, the
 // list and the open conversation side by side — on a phone the list, then the conversation with a
 // back button. Everything on screen follows the workspace's live events (inbox/live-inbox.tsx).
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api.ts';
 import { Card, cx, Input, Select } from '../components/ui.tsx';
 import { ConversationList } from '../inbox/conversation-list.tsx';
-import { ConversationPanel, type Member } from '../inbox/conversation-panel.tsx';
+import { ConversationPanel } from '../inbox/conversation-panel.tsx';
 import { useLiveInbox } from '../inbox/live-inbox.tsx';
 import type { Conv, View } from '../inbox/types.ts';
+import { useMembers } from '../members.ts';
 import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
@@ -39,10 +38,7 @@ export function ConversationsPage() {
     [ws, 'conversations', qs],
     `${ws}/conversations${qs ? `?${qs}` : ''}`,
   );
-  const members = useQuery({
-    queryKey: [ws, 'members'],
-    queryFn: () => api.get<{ items: Member[] }>(`${ws}/members`),
-  });
+  const members = useMembers();
   const nameOf = (userId: string) =>
     userId === profile?.user.id
       ? 'you'

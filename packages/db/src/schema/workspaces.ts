@@ -47,6 +47,10 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     role: roleEnum('role').notNull(),
     createdAt: createdAt(),
+    /** Last time the member had the inbox open (its event stream); "online" is recent. */
+    inboxSeenAt: ts('inbox_seen_at'),
+    /** Last time a handoff block's round robin gave the member a conversation. */
+    lastAssignedAt: ts('last_assigned_at'),
   },
   (t) => [
     uniqueIndex('memberships_pkey_idx').on(t.workspaceId, t.userId),

@@ -91,7 +91,13 @@ export type Effect =
       purpose: 'ask_timeout' | 'delay' | 'conversation_timeout';
     }
   | { type: 'cancel_timer'; id: string; timerId: string }
-  | { type: 'handoff'; id: string; reason?: string }
+  | {
+      type: 'handoff';
+      id: string;
+      reason?: string;
+      /** Who gets it in the inbox: `round-robin` or a member's email (absent: unassigned). */
+      assignTo?: string;
+    }
   | {
       type: 'results';
       id: string;

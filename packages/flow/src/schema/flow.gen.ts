@@ -298,6 +298,10 @@ export type Text7 = string;
  */
 export type NoteForTheTeam = string;
 /**
+ * Who gets the conversation in the inbox: "round-robin" (the online member who was given one least recently) or a member's email address; left empty, it waits under Unassigned.
+ */
+export type AssignTo = string;
+/**
  * Use only letters, digits, - and _ (at most 64).
  */
 export type BlockId21 = string;
@@ -623,6 +627,7 @@ export interface HandoffNode {
   label?: LabelOnTheCanvas;
   message?: Text7;
   reason?: NoteForTheTeam;
+  assignTo?: AssignTo;
   next?: BlockId21;
 }
 /**

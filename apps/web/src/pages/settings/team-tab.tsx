@@ -1,8 +1,8 @@
 // Settings → Team: invite by link, change roles, reset a password, remove a member.
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { Badge, Button, Card, Field, Input, Select, Spinner } from '../../components/ui.tsx';
+import { useMembers } from '../../members.ts';
 import { useSession, useWs } from '../../session.tsx';
 import { ResetPasswordButton } from '../reset-password.tsx';
 import { useAct } from './use-act.ts';
@@ -11,13 +11,7 @@ export function Team() {
   const ws = useWs();
   const { can, profile } = useSession();
   const act = useAct();
-  const members = useQuery({
-    queryKey: [ws, 'members'],
-    queryFn: () =>
-      api.get<{ items: { userId: string; name: string; email: string; role: string }[] }>(
-        `${ws}/members`,
-      ),
-  });
+  const members = useMembers();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('editor');
   const [link, setLink] = useState<string | null>(null);

@@ -14,7 +14,11 @@ export function executeHandoff(node: HandoffNode, run: Run): Step {
   if (node.message) run.say(render(node.message, scope));
   // The team's note may carry what the contact said ({{request}}).
   const reason = node.reason ? render(node.reason, scope) : '';
-  run.emit({ type: 'handoff', ...(reason ? { reason } : {}) });
+  run.emit({
+    type: 'handoff',
+    ...(reason ? { reason } : {}),
+    ...(node.assignTo ? { assignTo: node.assignTo } : {}),
+  });
   run.state.wait = { k: 'handoff', node: node.id };
   return { wait: true };
 }
