@@ -255,6 +255,14 @@ describe('a Cloud API number in the web app', () => {
         })
       ).status,
     ).toBe(200);
+    // Her conversation from the first test is still open: a campaign waits for its end.
+    const convs = await callApi(page, 'GET', '/conversations?q=Ana');
+    const open = (convs.body as { items: { id: string; status: string }[] }).items.filter(
+      (conv) => conv.status !== 'completed' && conv.status !== 'expired',
+    );
+    expect(open.length).toBeGreaterThan(0);
+    for (const conv of open)
+      expect((await callApi(page, 'POST', `/conversations/${conv.id}/end`)).status).toBe(200);
     const before = graph.sends.length;
 
     await page.getByRole('link', { name: 'Campaigns' }).click();
