@@ -29,6 +29,7 @@ import { registerEvents } from './routes/events/events.ts';
 import { registerSavedReplies } from './routes/saved-replies/saved-replies.ts';
 import { EventHub } from './inbox/event-hub.ts';
 import { registerResend } from './routes/conversations/resend.ts';
+import { ATTACHMENTS_PATH_END, registerAttachments } from './routes/conversations/attachments.ts';
 import { registerAgentTools } from './routes/conversations/agent-tools.ts';
 import { registerResults } from './routes/results/results.ts';
 import { registerAnalytics } from './routes/analytics/analytics.ts';
@@ -62,11 +63,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   // Reads (GET, HEAD) take no body: skipping the limit there spares every read building a full
   // fetch Request just to look for one (the limit reads `c.req.raw.body`).
-  // A contacts import streams its file under its own limit (WAFLOW_MAX_IMPORT_MB, import-contacts.ts).
+  // A contacts import streams its file under its own limit (WAFLOW_MAX_IMPORT_MB, import-contacts.ts),
+  // an inbox attachment under MAX_ATTACHMENT_MB (attachments.ts).
   app.use('/api/*', async function bodyLimitOnWrites(c, next) {
     return c.req.method === 'GET' ||
       c.req.method === 'HEAD' ||
-      c.req.path.endsWith('/contacts/import')
+      c.req.path.endsWith('/contacts/import') ||
+      c.req.path.endsWith(ATTACHMENTS_PATH_END)
       ? next()
       : limitBody(c, next);
   });
@@ -94,6 +97,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerSavedReplies(route, deps);
   registerEvents(route, deps, deps.hub ?? new EventHub(deps));
   registerResend(route, deps);
+  registerAttachments(route, deps);
   registerContacts(route, deps);
   registerResults(route, deps);
   registerAnalytics(route, deps);

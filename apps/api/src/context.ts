@@ -42,6 +42,8 @@ export interface Deps {
   egressPolicy?: EgressPolicy;
   /** The process's inbox event hub (one is made when absent; the bench and main pass theirs). */
   hub?: EventHub;
+  /** WAFLOW_DATA_DIR: files a person sends from the inbox are kept under its `media/`. */
+  dataDir?: string;
   /** Endpoints per workspace and integrator rates (defaultLimits when absent). */
   limits?: Limits;
 }

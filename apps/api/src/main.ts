@@ -83,6 +83,7 @@ const app = createApp({
   coord,
   egressPolicy,
   limits: env.limits,
+  dataDir: env.dataDir,
   trustedProxies: env.trustedProxies,
   ...(env.webOrigin ? { webOrigin: env.webOrigin } : {}),
   ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),

@@ -57,11 +57,12 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
   });
   await runtime.start();
   // Cloud API and Twilio numbers are served in this process, as main.ts serves them.
+  const dataDir = mkdtempSync(join(tmpdir(), 'waflow-e2e-media-'));
   const providers = await startProviders({
     client,
     keyring,
     runtime,
-    dataDir: mkdtempSync(join(tmpdir(), 'waflow-e2e-media-')),
+    dataDir,
     graph: env.graph,
     twilio: env.twilio,
     twilioStatusUrl: () => undefined,
@@ -77,6 +78,7 @@ export async function startProduct(opts: { env?: Record<string, string> } = {}):
       twilio: providers.twilio,
       twilioConfig: env.twilio,
       limits: env.limits,
+      dataDir,
     });
     if (!mountWebApp(app, fileURLToPath(new URL('../dist/', import.meta.url))))
       throw new Error('apps/web/dist is missing: the e2e global setup builds it');

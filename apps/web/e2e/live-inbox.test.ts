@@ -135,6 +135,27 @@ describe('the live team inbox', () => {
       .filter({ hasText: 'Ben here, happy to help' })
       .getByText('agent · sent')
       .waitFor();
+    // Ben sends a photo with a caption from the inbox: Olga sees it live; the contact gets the file.
+    await ben.getByLabel('Reply').fill('Our price list');
+    await ben.getByLabel('Attach an image or a document').setInputFiles({
+      name: 'prices.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
+    });
+    await page
+      .getByTestId('transcript-message')
+      .filter({ hasText: 'Our price list' })
+      .getByTestId('attachment')
+      .waitFor();
+    await expect
+      .poll(() =>
+        sandbox.sent
+          .map((s) => s.message)
+          .filter((m) => m.type === 'media')
+          .map((m) => [m.mediaType, m.fileName, m.caption]),
+      )
+      .toEqual([['image', 'prices.png', 'Our price list']]);
+    expect(await ben.getByLabel('Reply').inputValue()).toBe('');
     await ben.screenshot({ path: `${screenshotsDir}/inbox-two-agents.png` });
   });
 

@@ -21,7 +21,7 @@ export function providerRequest(
   init: {
     method: 'GET' | 'POST';
     headers: Record<string, string>;
-    body?: string;
+    body?: string | Buffer;
     timeoutMs: number;
   },
 ): Promise<ProviderResponse> {

@@ -22,3 +22,4 @@ export {
   type FreeFormMessage,
   type MenuRendering,
 } from './capabilities.ts';
+export { isMediaRef, MediaStorage, mimeOfRef } from './media-storage.ts';

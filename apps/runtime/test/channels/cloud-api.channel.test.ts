@@ -7,7 +7,7 @@ import { waIdFromDigits } from '@waflow/channel';
 import { graphFailure, messageWebhook, startGraphApiDouble } from '@waflow/testkit/graph-api';
 import { CloudApiChannel } from '../../src/channels/cloud-api/cloud-api-channel.ts';
 import { ServiceWindow } from '../../src/channels/provider/service-window.ts';
-import { MediaStorage } from '../../src/channels/whatsapp/media-storage.ts';
+import { MediaStorage } from '@waflow/channel';
 import { runChannelContract, type NetworkMessage } from './channel.case.test.ts';
 
 const TOKEN = 'EAAG-contract-token-0123456789';

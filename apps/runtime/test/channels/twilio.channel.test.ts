@@ -6,7 +6,7 @@ import { parseTwilioInbound, waIdFromTwilioAddress } from '@waflow/channel/twili
 import { inboundParams, startTwilioDouble } from '@waflow/testkit/twilio';
 import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.ts';
 import { ServiceWindow } from '../../src/channels/provider/service-window.ts';
-import { MediaStorage } from '../../src/channels/whatsapp/media-storage.ts';
+import { MediaStorage } from '@waflow/channel';
 import { runChannelContract, type NetworkMessage } from './channel.case.test.ts';
 
 const ACCOUNT_SID = `AC${'1a'.repeat(16)}`;

@@ -273,6 +273,22 @@ export function ConversationPanel({
           }
           onReply={(text) => act('messages', { text })}
           onNote={(text) => act('notes', { text })}
+          onAttach={(file, caption) =>
+            api
+              .upload(
+                `${ws}/conversations/${id}/attachments?${new URLSearchParams({
+                  fileName: file.name,
+                  ...(caption ? { caption } : {}),
+                }).toString()}`,
+                file,
+                file.type || 'application/octet-stream',
+              )
+              .then(() => void qc.invalidateQueries({ queryKey: [ws, 'conversation', id] }))
+              .catch((e: unknown) => {
+                toast('bad', e instanceof ApiError ? e.message : 'The file could not be sent.');
+                throw e;
+              })
+          }
         />
       ) : null}
     </>

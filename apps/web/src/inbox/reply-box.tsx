@@ -2,7 +2,7 @@
 // note for the team (never sent), with the workspace's saved replies one pick away
 // (`{{contact.name}}` filled in with the contact's name).
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { Button, cx, Select, Textarea } from '../components/ui.tsx';
 
@@ -21,6 +21,7 @@ export function ReplyBox({
   disabledReason,
   onReply,
   onNote,
+  onAttach,
 }: {
   ws: string;
   contactName: string;
@@ -28,9 +29,13 @@ export function ReplyBox({
   disabledReason: string | null;
   onReply: (text: string) => Promise<unknown>;
   onNote: (text: string) => Promise<unknown>;
+  /** Sends an image or a document, with the box's text as its caption. */
+  onAttach: (file: File, caption: string) => Promise<unknown>;
 }) {
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
   const saved = useQuery({
     queryKey: [ws, 'saved-replies'],
     queryFn: () => api.get<{ items: SavedReply[] }>(`${ws}/saved-replies`),
@@ -101,6 +106,38 @@ export function ReplyBox({
               : 'A note for the team — never sent to the contact'
           }
         />
+        {mode === 'reply' ? (
+          <>
+            <input
+              ref={fileInput}
+              type="file"
+              className="sr-only"
+              aria-label="Attach an image or a document"
+              accept="image/jpeg,image/png,application/pdf,.doc,.docx,.xls,.xlsx,.txt,.csv"
+              disabled={replyOff || sending}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (!file) return;
+                setSending(true);
+                onAttach(file, text.trim())
+                  .then(() => setText(''))
+                  .catch(() => undefined)
+                  .finally(() => setSending(false));
+              }}
+            />
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={replyOff || sending}
+              title="Send an image or a document (the text above goes as its caption)"
+              aria-label="Attach a file"
+              onClick={() => fileInput.current?.click()}
+            >
+              📎
+            </Button>
+          </>
+        ) : null}
         <Button type="submit" disabled={replyOff}>
           {mode === 'reply' ? 'Send' : 'Add note'}
         </Button>

@@ -14,6 +14,9 @@ export interface TranscriptEntry {
   createdAt: string;
   /** The member who wrote an agent's reply or a note. */
   userId?: string | null;
+  /** `media`: a file (its caption is the body), kept in the data folder as `mediaRef`. */
+  type?: string;
+  mediaRef?: string | null;
 }
 
 /** WhatsApp's ticks for an outbound message: sent ✓, delivered ✓✓, read ✓✓ (blue). */
@@ -73,6 +76,11 @@ export function TranscriptMessage({
             : 'ml-auto bg-green-100 dark:bg-green-900/40',
       )}
     >
+      {m.type === 'media' ? (
+        <span className="block text-xs font-medium" data-testid="attachment">
+          📎 {m.mediaRef?.split('/').pop() ?? 'a file'}
+        </span>
+      ) : null}
       {m.body}
       <div className="text-[10px] text-muted">
         {m.direction === 'out' ? `${AUTHORS[m.author] ?? m.author} · ${m.status}` : ''}{' '}

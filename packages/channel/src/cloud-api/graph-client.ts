@@ -1,6 +1,7 @@
 // The few Graph API calls a Cloud API number makes: send a message, read the phone number's
 // details (the "check connection" button and the channel's start), list the WABA's templates.
 // The base URL and version come from the configuration, so tests point them at a local double.
+import { randomBytes } from 'node:crypto';
 import type { OutboundMessage } from '../channel.ts';
 import { classifyGraphError, type GraphErrorVerdict } from './graph-error.ts';
 import { graphMessageId, toGraphMessages } from './graph-message.ts';
@@ -40,7 +41,7 @@ async function call(
   config: GraphConfig,
   accessToken: string,
   path: string,
-  init: { method: 'GET' | 'POST'; body?: unknown } = { method: 'GET' },
+  init: { method: 'GET' | 'POST'; body?: unknown; multipart?: Multipart } = { method: 'GET' },
 ): Promise<unknown> {
   const url = `${config.baseUrl.replace(/\/+$/, '')}/${config.version}/${path}`;
   let res: ProviderResponse;
@@ -49,9 +50,17 @@ async function call(
       method: init.method,
       headers: {
         authorization: `Bearer ${accessToken}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.multipart
+          ? { 'content-type': init.multipart.contentType }
+          : init.body === undefined
+            ? {}
+            : { 'content-type': 'application/json' }),
       },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.multipart
+        ? { body: init.multipart.body }
+        : init.body === undefined
+          ? {}
+          : { body: JSON.stringify(init.body) }),
       timeoutMs: config.timeoutMs ?? 15_000,
     });
   } catch (err) {
@@ -72,6 +81,59 @@ async function call(
   if (res.status < 200 || res.status > 299)
     throw new GraphCallError(classifyGraphError(res.status, body), res.status);
   return body;
+}
+
+interface Multipart {
+  contentType: string;
+  body: Buffer;
+}
+
+/** A multipart/form-data body of text fields and one file. */
+function multipart(
+  fields: Record<string, string>,
+  file: { name: string; fileName: string; mimeType: string; data: Buffer },
+): Multipart {
+  const boundary = `waflow${randomBytes(12).toString('hex')}`;
+  const quoted = (s: string) => s.replace(/["\r\n]/g, '_');
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+    );
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="${file.name}"; filename="${quoted(file.fileName)}"\r\ncontent-type: ${file.mimeType}\r\n\r\n`,
+    ),
+    file.data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+}
+
+/**
+ * `POST /{phone-number-id}/media`: uploads a file (a team member's attachment from the inbox) and
+ * answers the media id a message then names instead of a link.
+ */
+export async function uploadGraphMedia(
+  config: GraphConfig,
+  creds: CloudCredentials,
+  file: { data: Buffer; mimeType: string; fileName: string },
+): Promise<string> {
+  const answer = await call(config, creds.accessToken, `${creds.phoneNumberId}/media`, {
+    method: 'POST',
+    multipart: multipart(
+      { messaging_product: 'whatsapp', type: file.mimeType },
+      { name: 'file', ...file },
+    ),
+  });
+  const id =
+    typeof answer === 'object' && answer !== null && 'id' in answer ? answer.id : undefined;
+  if (typeof id !== 'string')
+    throw new GraphCallError(
+      { code: null, transient: false, reason: 'The Graph API accepted the media without an id.' },
+      200,
+    );
+  return id;
 }
 
 /**

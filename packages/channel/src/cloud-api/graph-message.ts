@@ -53,6 +53,9 @@ export function toGraphMessages(message: OutboundMessage): Record<string, unknow
   }));
 }
 
+/** A file uploaded to the Graph API (uploadGraphMedia), sent by its media id. */
+export const CLOUD_UPLOAD_PREFIX = 'cloud-upload:';
+
 /** One request body (a text is taken as it is: see toGraphMessages for menus and long texts). */
 export function toGraphMessage(message: OutboundMessage): Record<string, unknown> {
   const head = {
@@ -64,7 +67,10 @@ export function toGraphMessage(message: OutboundMessage): Record<string, unknown
     case 'text':
       return { ...head, type: 'text', text: { preview_url: false, body: message.text } };
     case 'media': {
-      const media: Record<string, unknown> = { link: message.url };
+      // An uploaded file is named by its media id (`cloud-upload:<id>`), anything else by link.
+      const media: Record<string, unknown> = message.url.startsWith(CLOUD_UPLOAD_PREFIX)
+        ? { id: message.url.slice(CLOUD_UPLOAD_PREFIX.length) }
+        : { link: message.url };
       // Meta refuses a caption on audio, and a file name anywhere but on documents.
       if (message.caption && message.mediaType !== 'audio') media.caption = message.caption;
       if (message.fileName && message.mediaType === 'document') media.filename = message.fileName;

@@ -1,5 +1,6 @@
 export { classifyGraphError, type GraphErrorBody, type GraphErrorVerdict } from './graph-error.ts';
 export {
+  CLOUD_UPLOAD_PREFIX,
   graphMessageId,
   LIST_BUTTON_TITLE,
   toGraphMessage,
@@ -19,6 +20,7 @@ export {
   listTemplates,
   readPhoneNumber,
   sendGraphMessage,
+  uploadGraphMedia,
   type CloudCredentials,
   type CloudTemplate,
   type GraphConfig,

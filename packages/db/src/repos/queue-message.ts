@@ -22,6 +22,11 @@ export interface QueuedMessage {
    * channels without templates send.
    */
   template?: { name: string; language: string; parameters: string[]; contentSid?: string };
+  /**
+   * A file from the data folder (`media/…`, MediaStorage) sent as an image or a document; `text`
+   * is its caption (may be empty).
+   */
+  media?: { ref: string; mediaType: 'image' | 'document'; fileName: string };
 }
 
 /**
@@ -39,8 +44,9 @@ export async function queueMessage(
       numberId: m.numberId,
       conversationId: m.conversationId,
       direction: 'out',
-      type: 'text',
+      type: m.media ? 'media' : 'text',
       body: m.text,
+      ...(m.media ? { mediaRef: m.media.ref } : {}),
       status: 'pending',
       author: m.author,
     })
@@ -53,9 +59,18 @@ export async function queueMessage(
       conversationId: m.conversationId,
       messageId: msg.id,
       idempotencyKey: m.idempotencyKey,
-      payload: m.template
-        ? { to: m.to, type: 'template', ...m.template, text: m.text }
-        : { to: m.to, type: 'text', text: m.text },
+      payload: m.media
+        ? {
+            to: m.to,
+            type: 'media',
+            url: m.media.ref,
+            mediaType: m.media.mediaType,
+            fileName: m.media.fileName,
+            ...(m.text ? { caption: m.text } : {}),
+          }
+        : m.template
+          ? { to: m.to, type: 'template', ...m.template, text: m.text }
+          : { to: m.to, type: 'text', text: m.text },
       priority: 1,
     })
     .onConflictDoNothing()
@@ -69,8 +84,12 @@ export async function queueMessage(
       .where(eq(schema.outbox.idempotencyKey, m.idempotencyKey));
     const payload: unknown = first?.payload;
     const text =
-      typeof payload === 'object' && payload !== null && 'text' in payload
-        ? payload.text
+      typeof payload === 'object' && payload !== null
+        ? 'text' in payload
+          ? payload.text
+          : 'caption' in payload
+            ? payload.caption
+            : ''
         : undefined;
     return {
       messageId: first?.messageId ?? msg.id,

@@ -13,6 +13,14 @@ export interface GraphSend {
   at: number;
 }
 
+export interface GraphUpload {
+  id: string;
+  phoneNumberId: string;
+  mimeType: string;
+  fileName: string;
+  data: Buffer;
+}
+
 export interface GraphFailure {
   status: number;
   code: number;
@@ -34,6 +42,8 @@ export interface GraphApiDouble {
   /** Every request the double received, in order (method and path). */
   readonly requests: { method: string; path: string }[];
   templates: GraphTemplate[];
+  /** Files uploaded through `POST /{phone-number-id}/media`, in order. */
+  readonly uploads: GraphUpload[];
   /**
    * The next `count` Graph calls (sends, phone-number reads, template lists; not media
    * downloads) fail with this error body (rate limits, expired tokens, the 24 h window, …).
@@ -80,10 +90,10 @@ export function graphFailure(code: number, status = code === 190 ? 401 : 400): G
   return { status, code, message: META_ERRORS[code] ?? 'Unknown error' };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -104,6 +114,7 @@ export async function startGraphApiDouble(opts: {
   const requests: { method: string; path: string }[] = [];
   const failures: GraphFailure[] = [];
   const media = new Map<string, { data: Buffer; mimeType: string }>();
+  const uploads: GraphUpload[] = [];
   const listeners = new Set<(send: GraphSend) => void>();
   const double = { templates: [] as GraphTemplate[] };
   let baseUrl = '';
@@ -112,7 +123,8 @@ export async function startGraphApiDouble(opts: {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://double');
       requests.push({ method: req.method ?? 'GET', path: url.pathname });
-      const body = await readBody(req);
+      const raw = await readBody(req);
+      const body = raw.toString('utf8');
       // /media-files/<id> is the download URL Meta hands out; it needs the token too.
       if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
         return json(res, 401, errorBody(graphFailure(190)));
@@ -157,6 +169,33 @@ export async function startGraphApiDouble(opts: {
           messages: [{ id: send.id }],
         });
       }
+      if (req.method === 'POST' && edge === 'media') {
+        // Meta's upload: multipart/form-data with messaging_product, type and the file.
+        if (!opts.phoneNumbers[node])
+          return fail(res, 400, 100, `Object with ID '${node}' does not exist`);
+        let form: FormData;
+        try {
+          form = await new Response(new Uint8Array(raw), {
+            headers: { 'content-type': req.headers['content-type'] ?? '' },
+          }).formData();
+        } catch {
+          return fail(res, 400, 100, 'The parameter file is required.');
+        }
+        const file = form.get('file');
+        if (form.get('messaging_product') !== 'whatsapp' || !(file instanceof Blob))
+          return fail(res, 400, 100, 'The parameter file is required.');
+        const id = String(Date.now()) + String(uploads.length).padStart(4, '0');
+        const upload: GraphUpload = {
+          id,
+          phoneNumberId: node,
+          mimeType: String(form.get('type') ?? file.type),
+          fileName: file instanceof File ? file.name : 'file',
+          data: Buffer.from(await file.arrayBuffer()),
+        };
+        uploads.push(upload);
+        media.set(id, { data: upload.data, mimeType: upload.mimeType });
+        return json(res, 200, { id });
+      }
       if (req.method === 'GET' && edge === 'message_templates')
         return json(res, 200, {
           data: double.templates,
@@ -191,6 +230,7 @@ export async function startGraphApiDouble(opts: {
   return Object.assign(double, {
     baseUrl,
     sends,
+    uploads,
     requests,
     failNext(count: number, failure: GraphFailure) {
       for (let i = 0; i < count; i++) failures.push(failure);

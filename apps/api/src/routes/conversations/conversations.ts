@@ -6,7 +6,6 @@ import { z } from 'zod/v4';
 import { withConversationLock } from '@waflow/coord';
 import {
   conversationStatusNow,
-  handConversationToPerson,
   insertInboundEvent,
   queueMessage,
   schema,
@@ -14,13 +13,14 @@ import {
 } from '@waflow/db';
 import { audit } from '../../audit.ts';
 import { conversationLocks, type Deps } from '../../context.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
 import { listColumns, messageView } from './views.ts';
 import { loadConversation } from './conversation-access.ts';
+import { inPersonsHands } from './take-over.ts';
 import { blocksOf, checkBlock, releaseQuery } from './release-at.ts';
-import { assignedToOther, inboxView, unreadCount, viewFilter } from './inbox-views.ts';
+import { inboxView, unreadCount, viewFilter } from './inbox-views.ts';
 
 const status = z.enum(['active', 'waiting', 'handoff', 'completed', 'expired']);
 const listQuery = pageQuery.extend({
@@ -119,50 +119,6 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     },
   });
 
-  /**
-   * Under the conversation's lock (the one a turn holds from claim to commit) and fenced by it:
-   * a turn already under way commits first and the take-over follows it; a turn whose lock ran
-   * out is refused at its commit. The person always wins.
-   */
-  async function takeOver(
-    c: Parameters<Parameters<RouteFn>[0]['handler']>[0],
-    conv: Awaited<ReturnType<typeof load>>,
-  ) {
-    const me = c.get('userId');
-    const other = await assignedToOther(deps.client.db, conv, me);
-    if (other) throw other;
-    const coord = conversationLocks(deps);
-    const outcome = await withConversationLock(coord, conv.numberId, conv.contact.waId, (lock) =>
-      deps.client.db.transaction(async (tx) => {
-        const r = await handConversationToPerson(tx, conv.id, {
-          until: null,
-          ...(lock ? { fence: lock.fence } : {}),
-        });
-        // Whoever takes it over handles it, unless it was already given to someone.
-        if (r.kind === 'handed' && !conv.assignedTo)
-          await tx
-            .update(schema.conversations)
-            .set({ assignedTo: me })
-            .where(eq(schema.conversations.id, conv.id));
-        if (r.kind === 'handed')
-          await audit(c, tx, {
-            action: 'conversation.handoff',
-            entityType: 'conversation',
-            entityId: conv.id,
-            before: { status: r.before },
-          });
-        return r;
-      }),
-    );
-    if (outcome.kind === 'missing') throw notFound('The conversation');
-    if (outcome.kind === 'closed')
-      throw new AppError(
-        409,
-        'CONVERSATION_CLOSED',
-        'This conversation has ended: there is nothing to take over.',
-      );
-  }
-
   route({
     method: 'post',
     path: `${base}/:id/handoff`,
@@ -171,8 +127,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     summary: 'Take over: the bot stays quiet in this conversation until released',
     handler: async (c) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      if (conv.status !== 'handoff' || conv.handoffUntil || conv.assignedTo !== c.get('userId'))
-        await takeOver(c, conv);
+      await inPersonsHands(deps, c, conv);
       return c.json({ id: conv.id, status: 'handoff' });
     },
   });
@@ -247,8 +202,7 @@ export function registerConversations(route: RouteFn, deps: Deps): void {
     },
     handler: async (c, { body }) => {
       const conv = await load(c.get('workspaceId'), c.req.param('id'));
-      if (conv.status !== 'handoff' || conv.handoffUntil || conv.assignedTo !== c.get('userId'))
-        await takeOver(c, conv);
+      await inPersonsHands(deps, c, conv);
       const key = c.req.header('idempotency-key');
       const queued = await deps.client.db.transaction(async (tx) => {
         // The conversation's row first, then the transcript line: the order the runtime's commit

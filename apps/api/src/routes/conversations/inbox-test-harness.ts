@@ -45,7 +45,7 @@ export async function startInbox(
   pgUrl: string,
   flow: unknown,
   runtimeOptions: { humanReplyPauseMs?: number; now?: () => number } = {},
-  appOptions: Pick<Parameters<typeof createApp>[0], 'hub'> = {},
+  appOptions: Pick<Parameters<typeof createApp>[0], 'hub' | 'dataDir'> = {},
 ): Promise<Inbox> {
   const client = await createDb({ url: (await createTestDatabase(pgUrl)).url });
   await migrate(client);

@@ -4,7 +4,14 @@
 // inbound messages, downloading their media through the media id. Inbound does not come through
 // `on('inbound')`: the API's webhook route hands the batch to ProviderNumbers, which persists it
 // before answering Meta (persist-first).
-import { ChannelSendError, type InboundMessage, type OutboundMessage } from '@waflow/channel';
+import {
+  ChannelSendError,
+  isMediaRef,
+  mimeOfRef,
+  type InboundMessage,
+  type MediaStorage,
+  type OutboundMessage,
+} from '@waflow/channel';
 import {
   CLOUD_MEDIA_PREFIX,
   GraphCallError,
@@ -13,9 +20,10 @@ import {
   type CloudCredentials,
   type GraphConfig,
   type PhoneNumberDetails,
+  CLOUD_UPLOAD_PREFIX,
+  uploadGraphMedia,
 } from '@waflow/channel/cloud-api';
 import { ChannelEmitter } from '../channel-emitter.ts';
-import type { MediaStorage } from '../whatsapp/media-storage.ts';
 import type { ProviderChannel, ProviderKind } from '../provider/provider-numbers.ts';
 import { OUTSIDE_WINDOW_REASON, type ServiceWindow } from '../provider/service-window.ts';
 
@@ -70,13 +78,37 @@ export class CloudApiChannel extends ChannelEmitter implements ProviderChannel {
     if (message.type !== 'template' && !(await this.opts.window.isOpen(message.to)))
       throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
     try {
-      const id = await sendGraphMessage(this.opts.graph, this.opts.credentials, message);
+      const id = await sendGraphMessage(
+        this.opts.graph,
+        this.opts.credentials,
+        await this.uploaded(message),
+      );
       return { providerMessageId: id };
     } catch (err) {
       if (err instanceof GraphCallError)
         throw new ChannelSendError(err.verdict.reason, err.verdict.transient);
       throw err;
     }
+  }
+
+  /**
+   * A file of the data folder (a team member's attachment) is uploaded to the Graph API first and
+   * sent by its media id: Meta fetches links itself, and our data folder is not on the internet.
+   */
+  private async uploaded(message: OutboundMessage): Promise<OutboundMessage> {
+    if (message.type !== 'media' || !isMediaRef(message.url)) return message;
+    let data: Buffer;
+    try {
+      data = await this.opts.media.read(message.url);
+    } catch {
+      throw new ChannelSendError(`the file ${message.url} is no longer in the data folder`, false);
+    }
+    const id = await uploadGraphMedia(this.opts.graph, this.opts.credentials, {
+      data,
+      mimeType: mimeOfRef(message.url),
+      fileName: message.fileName ?? message.url.split('/').pop() ?? 'file',
+    });
+    return { ...message, url: `${CLOUD_UPLOAD_PREFIX}${id}` };
   }
 
   /**

@@ -16,7 +16,7 @@ import {
 } from '@waflow/db';
 import type { Runtime } from '../../runtime.ts';
 import type { OutboxSenderOptions } from '../../outbox/outbox-sender.ts';
-import { MediaStorage } from '../whatsapp/media-storage.ts';
+import { MediaStorage } from '@waflow/channel';
 import { ServiceWindow } from './service-window.ts';
 
 /** A channel of an official provider: inbound comes from the API's webhook route, not `on()`. */

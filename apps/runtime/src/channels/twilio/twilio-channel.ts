@@ -20,7 +20,7 @@ import {
   type TwilioCredentials,
 } from '@waflow/channel/twilio';
 import { ChannelEmitter } from '../channel-emitter.ts';
-import type { MediaStorage } from '../whatsapp/media-storage.ts';
+import type { MediaStorage } from '@waflow/channel';
 import type { ProviderChannel, ProviderKind } from '../provider/provider-numbers.ts';
 import { OUTSIDE_WINDOW_REASON, type ServiceWindow } from '../provider/service-window.ts';
 

@@ -44,7 +44,7 @@ import {
 } from './assigned-ids.ts';
 import { CHROMIUM_ARGS, isHeadlessShell, killChromiumUsing, resolveChromium } from './chromium.ts';
 import { defaultManners, typingDelayMs, type Manners } from './manners.ts';
-import { isMediaRef, MediaStorage } from './media-storage.ts';
+import { isMediaRef, MediaStorage, mimeOfRef } from '@waflow/channel';
 import {
   createLocalSessionAuth,
   createRemoteSessionAuth,
@@ -587,7 +587,7 @@ export class WhatsAppChannel extends ChannelEmitter implements Channel {
         const file = isMediaRef(message.url)
           ? {
               data: await this.media.read(message.url),
-              mimeType: guessMime(message.url),
+              mimeType: mimeOfRef(message.url),
               fileName: message.fileName ?? message.url.split('/').pop(),
             }
           : await this.fetchMedia(message.url, message.mediaType);
@@ -648,20 +648,4 @@ function phoneMessage(msg: Message): PhoneMessage | undefined {
   if (msg.hasMedia) return { ...base, type: 'media', ...(msg.body ? { text: msg.body } : {}) };
   if (msg.type === 'chat') return { ...base, type: 'text', text: msg.body };
   return undefined; // stickers, reactions, system notices: the pause still applies
-}
-
-function guessMime(ref: string): string {
-  const ext = ref.split('.').pop()?.toLowerCase();
-  const map: Record<string, string> = {
-    jpg: 'image/jpeg',
-    jpeg: 'image/jpeg',
-    png: 'image/png',
-    webp: 'image/webp',
-    gif: 'image/gif',
-    pdf: 'application/pdf',
-    ogg: 'audio/ogg',
-    mp3: 'audio/mpeg',
-    mp4: 'video/mp4',
-  };
-  return (ext && map[ext]) ?? 'application/octet-stream';
 }

@@ -15,6 +15,14 @@ const EXTENSIONS: Record<string, string> = {
   'application/pdf': 'pdf',
 };
 
+/** The MIME type a stored file's extension stands for (`application/octet-stream` when unknown). */
+export function mimeOfRef(ref: string): string {
+  const ext = ref.split('.').pop()?.toLowerCase();
+  if (ext === 'jpeg') return 'image/jpeg';
+  const found = Object.entries(EXTENSIONS).find(([, e]) => e === ext);
+  return found?.[0] ?? 'application/octet-stream';
+}
+
 function extensionOf(mimeType: string, fileName?: string): string {
   const fromName = fileName?.match(/\.([A-Za-z0-9]{1,8})$/)?.[1];
   return (fromName ?? EXTENSIONS[mimeType.split(';')[0]?.trim() ?? ''] ?? 'bin').toLowerCase();
