@@ -110,14 +110,15 @@ try {
   const s = await seed(client, { messages: MESSAGES, conversations: CONVERSATIONS });
   const [sizes] = await client.query<Record<string, string>>(
     `select (select count(*) from messages)::text as messages, (select count(*) from conversations)::text as conversations,
-       (select count(*) from analytics_hours)::text as hours_rows, (select count(*) from analytics_block_hours)::text as block_rows,
+       (select count(*) from analytics_hours)::text as hours_rows, (select count(*) from analytics_days)::text as days_rows,
+       (select count(*) from analytics_block_hours)::text as block_rows,
        (select count(*) from bench_block_visits)::text as visit_rows,
        pg_size_pretty(pg_total_relation_size('analytics_block_hours')) as block_size,
        pg_size_pretty(pg_total_relation_size('bench_block_visits')) as visit_size`,
   );
   console.log(
     `seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s over ${DAYS} days: ${sizes?.messages} messages, ${sizes?.conversations} conversations; ` +
-      `analytics_hours ${sizes?.hours_rows} rows, analytics_block_hours ${sizes?.block_rows} rows (${sizes?.block_size}); a row per visit: ${sizes?.visit_rows} rows (${sizes?.visit_size})`,
+      `analytics_hours ${sizes?.hours_rows} rows (analytics_days ${sizes?.days_rows}), analytics_block_hours ${sizes?.block_rows} rows (${sizes?.block_size}); a row per visit: ${sizes?.visit_rows} rows (${sizes?.visit_size})`,
   );
   const days = (n: number) => new Date(s.to.getTime() - n * 86_400_000);
   const dash = { workspaceId: s.workspaceId, timezone: 'Europe/Madrid', to: s.to };

@@ -2,9 +2,12 @@
 // sandbox numbers: `conversations` conversations of `messages` messages in all, each one of the
 // five shop scripts (completed, handed off, stopped at sales, stopped at the menu, retried to a
 // person), with their transcript lines — and the analytics the turns' commits would have added up:
-// analytics_hours and analytics_block_hours. Beside them, the same block visits as a row per visit
-// (bench_block_visits, the storage option not chosen), to measure both. All in SQL (generate_series).
+// analytics_hours (and its rollup per day, analytics_days) and analytics_block_hours. Beside
+// them, the same block visits as a row per visit (bench_block_visits, the storage option not
+// chosen), to measure both. All in SQL (generate_series).
+import { sql } from 'drizzle-orm';
 import {
+  addToDays,
   createFlow,
   createWorkspace,
   migrate,
@@ -135,6 +138,12 @@ export async function seed(
       select c.number_id, date_trunc('hour', c.at), 'failed_sends', '', 1
       from seed_conv c cross join generate_series(0, $per - 1) k where k % 2 = 1 and (c.i + k) % 100 = 0
     ) x group by 3, 4, 5, 6`);
+  // Their rollup per day, as the turns' commits add to it beside the hours.
+  await client.db.execute(
+    addToDays(
+      sql`select workspace_id, flow_id, number_id, hour, metric, key, count from analytics_hours`,
+    ),
+  );
   await q(
     `create table seed_path (script int, step int, node text, next text, ms int, invalid int)`,
   );

@@ -79,7 +79,7 @@ describe('retention', () => {
       // The analytics counts of its hours go too; the other workspace keeps its own.
       const counts = (workspaceId: string) =>
         count(
-          'select (select count(*) from analytics_hours where workspace_id = $1) + (select count(*) from analytics_block_hours where workspace_id = $1) as n',
+          'select (select count(*) from analytics_hours where workspace_id = $1) + (select count(*) from analytics_block_hours where workspace_id = $1) + (select count(*) from analytics_days where workspace_id = $1) as n',
           [workspaceId],
         );
       expect(await counts(brief.workspaceId)).toBe(0);

@@ -1,7 +1,7 @@
 // The Overview page's figures: per day in the workspace's time zone, for a range and optionally
 // one flow or number — messages in and out, conversations started and completed, completion
-// rate, handoffs, median bot reply time, failed sends — from the hourly counts (analytics_hours);
-// plus the numbers' health and the failing webhook endpoints now. The
+// rate, handoffs, median bot reply time, failed sends — from the hourly counts, read from their
+// rollup per UTC day (analytics_days: 24 times fewer rows than analytics_hours); plus the numbers' health and the failing webhook endpoints now. The
 // simulator's numbers are left out (not production traffic, see isSimulatorNumber).
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
@@ -9,6 +9,8 @@ import { executeRows, uuidArrayText } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
 import { isSimulatorNumber } from '../repos/webhook-events.ts';
 import { medianOf } from './buckets.ts';
+import { utcDayOf } from './day-rollup.ts';
+import { DAY_HOURS } from '../schema/analytics.ts';
 
 export interface DashboardQuery {
   workspaceId: string;
@@ -93,50 +95,44 @@ function hourDays(timezone: string): (hourMs: number) => string {
   };
 }
 
-/**
- * The days of [from, to) in the time zone, in order (every day shows, with zeros), and the
- * instant (epoch seconds) each starts at — its first hour: the thresholds Postgres buckets the
- * hours by (width_bucket), so it sums per day without converting a time zone per row.
- */
-function daysOf(
-  from: Date,
-  to: Date,
-  dayOfHour: (hourMs: number) => string,
-): { days: string[]; starts: number[] } {
+const HOUR_MS = 3_600_000;
+
+/** The days of [from, to) in the time zone, in order (every day shows, with zeros). */
+function daysOf(from: Date, to: Date, dayOfHour: (hourMs: number) => string): string[] {
   const days: string[] = [];
-  const starts: number[] = [];
-  const first = Math.floor(from.getTime() / 3_600_000) * 3_600_000;
-  for (let t = first; t < to.getTime(); t += 3_600_000) {
+  const first = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
+  for (let t = first; t < to.getTime(); t += HOUR_MS) {
     const d = dayOfHour(t);
-    if (days[days.length - 1] !== d) {
-      days.push(d);
-      starts.push(t / 1000);
-    }
+    if (days[days.length - 1] !== d) days.push(d);
   }
-  return { days, starts };
+  return days;
 }
 
+/** Each hour column summed, as text (bigint sums), in the order of DAY_HOURS. */
+const HOUR_SUMS = sql.raw(DAY_HOURS.map((c) => `sum(${c})::text as ${c}`).join(', '));
+
 export async function dashboardFigures(db: Database, q: DashboardQuery): Promise<DashboardFigures> {
-  const h = schema.analyticsHours;
+  const h = schema.analyticsDays;
   // The simulator's numbers (not production traffic, see isSimulatorNumber): a handful at most.
   const sims = await executeRows<{ id: string }>(
     db,
     sql`select id from ${schema.numbers} where workspace_id = ${q.workspaceId} and ${isSimulatorNumber(sql`id`)}`,
   );
   const simulators = sql`${uuidArrayText(sims.map((r) => r.id))}::uuid[]`;
-  const from = q.from.toISOString();
-  const to = q.to.toISOString();
   const flow = q.flowId ? sql`and ${h.flowId} = ${q.flowId}` : sql``;
   const number = q.numberId ? sql`and ${h.numberId} = ${q.numberId}` : sql``;
   const dayOfHour = hourDays(q.timezone);
   const range = daysOf(q.from, q.to, dayOfHour);
-  // Summed per day by Postgres: bucket i (1-based) of the day starts is range.days[i - 1].
-  const counting = executeRows<{ bucket: number; metric: string; key: string; n: string }>(
+  // Summed per UTC day and hour by Postgres; each hour goes to its day in the time zone below
+  // (the UTC days overlapping [from, to) are read, the hours outside it skipped).
+  const counting = executeRows<
+    { day: string; metric: string; key: string } & Record<string, string>
+  >(
     db,
-    sql`select width_bucket(extract(epoch from ${h.hour})::float8, ${`{${range.starts.join(',')}}`}::float8[]) as bucket,
-          ${h.metric} as metric, ${h.key} as key, sum(${h.count})::text as n
+    sql`select ${h.day}::text as day, ${h.metric} as metric, ${h.key} as key, ${HOUR_SUMS}
         from ${h}
-        where ${h.workspaceId} = ${q.workspaceId} and ${h.hour} >= ${from}::timestamptz and ${h.hour} < ${to}::timestamptz ${flow} ${number}
+        where ${h.workspaceId} = ${q.workspaceId} and ${h.day} >= ${utcDayOf(q.from.getTime())}::date
+          and ${h.day} <= ${utcDayOf(q.to.getTime() - 1)}::date ${flow} ${number}
           and ${h.numberId} <> all(${simulators})
         group by 1, 2, 3`,
   );
@@ -164,7 +160,7 @@ export async function dashboardFigures(db: Database, q: DashboardQuery): Promise
   );
   // The three reads at once: the page waits for the slowest, not for their sum.
   const [counted, numbers, hooks] = await Promise.all([counting, listing, hooking]);
-  const days = new Map(range.days.map((d) => [d, emptyDay(d)]));
+  const days = new Map(range.map((d) => [d, emptyDay(d)]));
   const replies = new Map<string, Map<number, number>>();
   const allReplies = new Map<number, number>();
   const dayOf = (d: string) => {
@@ -172,19 +168,26 @@ export async function dashboardFigures(db: Database, q: DashboardQuery): Promise
     if (!f) days.set(d, (f = emptyDay(d)));
     return f;
   };
+  const [fromMs, toMs] = [q.from.getTime(), q.to.getTime()];
   for (const r of counted) {
-    const d = range.days[Number(r.bucket) - 1];
-    if (d === undefined) continue;
-    const f = dayOf(d);
-    const n = Number(r.n);
-    if (isMetric(r.metric)) f[METRICS[r.metric]] += n;
-    else if (r.metric === 'reply_ms') {
-      const b = Number(r.key);
-      const perDay = replies.get(d) ?? new Map<number, number>();
-      perDay.set(b, (perDay.get(b) ?? 0) + n);
-      replies.set(d, perDay);
-      allReplies.set(b, (allReplies.get(b) ?? 0) + n);
-    }
+    const metric = isMetric(r.metric) ? METRICS[r.metric] : null;
+    if (metric === null && r.metric !== 'reply_ms') continue;
+    const dayMs = Date.parse(`${r.day}T00:00:00Z`);
+    DAY_HOURS.forEach((c, i) => {
+      const t = dayMs + i * HOUR_MS;
+      const n = Number(r[c] ?? 0);
+      if (n === 0 || t < fromMs || t >= toMs) return;
+      const d = dayOfHour(t);
+      const f = dayOf(d);
+      if (metric !== null) f[metric] += n;
+      else {
+        const b = Number(r.key);
+        const perDay = replies.get(d) ?? new Map<number, number>();
+        perDay.set(b, (perDay.get(b) ?? 0) + n);
+        replies.set(d, perDay);
+        allReplies.set(b, (allReplies.get(b) ?? 0) + n);
+      }
+    });
   }
   const rate = (f: { started: number; completed: number }) =>
     f.started > 0 ? Math.round((f.completed / f.started) * 1000) / 10 : null;

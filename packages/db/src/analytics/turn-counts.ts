@@ -1,11 +1,12 @@
-// The analytics part of a turn's commit (turn-writes in the runtime): counts per hour added up by
-// the same statement that checkpoints the turn, so a turn is counted exactly when it is written
+// The analytics part of a turn's commit (turn-writes in the runtime): counts per hour (and their
+// days' rollup, day-rollup.ts) added up by the same statement that checkpoints the turn, so a turn is counted exactly when it is written
 // (a crash before the commit counts nothing, a replay after it finds the event settled). Rows of
 // a batch are summed and sorted before the upserts: no row is touched twice, and concurrent
 // batches take the row locks in the same order (no deadlock).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import * as schema from '../schema/index.ts';
+import { addToDays } from './day-rollup.ts';
 
 /** One count of a block of a flow version in an hour (`hour`: ISO, the hour's start). */
 export interface BlockCount {
@@ -78,9 +79,8 @@ export function countsWrite(blocks: SQL, hours: SQL, messages: SQL): SQL {
     group by 1, 2, 3, 4, 5, 6, 7
     order by 3, 5, 4, 6, 7
     on conflict (flow_version_id, hour, node_id, metric, key) do update set count = ${b}.count + excluded.count
-  ), hour_counted as (
-    insert into ${h} (workspace_id, flow_id, number_id, hour, metric, key, count)
-    select x.workspace_id, x.flow_id, x.number_id, x.hour, x.metric, x.key, sum(x.count)
+  ), hour_rows as (
+    select x.workspace_id, x.flow_id, x.number_id, x.hour, x.metric, x.key, sum(x.count) as count
     from (
       select m.workspace_id, m.flow_id, m.number_id, m.hour,
         case when m.direction = 'in' then 'messages_in' else 'messages_out' end as metric, '' as key, 1::bigint as count
@@ -91,8 +91,13 @@ export function countsWrite(blocks: SQL, hours: SQL, messages: SQL): SQL {
         as a(workspace_id uuid, flow_id uuid, number_id uuid, hour timestamptz, metric text, key text, count bigint)
     ) x
     group by 1, 2, 3, 4, 5, 6
+  ), hour_counted as (
+    insert into ${h} (workspace_id, flow_id, number_id, hour, metric, key, count)
+    select * from hour_rows
     order by 1, 4, 2, 3, 5, 6
     on conflict on constraint analytics_hours_key do update set count = ${h}.count + excluded.count
+  ), day_counted as (
+    ${addToDays(sql`select * from hour_rows`)}
   )`;
 }
 
@@ -107,8 +112,14 @@ export async function countFailedSend(
 ): Promise<void> {
   const h = schema.analyticsHours;
   await tx.execute(sql`
-    insert into ${h} (workspace_id, flow_id, number_id, hour, metric, key, count)
-    select ${f.workspaceId}::uuid, (select flow_id from ${schema.conversations} where id = ${f.conversationId}::uuid),
-      ${f.numberId}::uuid, ${hourOf(f.at)}::timestamptz, 'failed_sends', '', 1
-    on conflict on constraint analytics_hours_key do update set count = ${h}.count + 1`);
+    with failed as (
+      select ${f.workspaceId}::uuid as workspace_id,
+        (select flow_id from ${schema.conversations} where id = ${f.conversationId}::uuid) as flow_id,
+        ${f.numberId}::uuid as number_id, ${hourOf(f.at)}::timestamptz as hour, 'failed_sends' as metric, '' as key, 1::bigint as count
+    ), hour_counted as (
+      insert into ${h} (workspace_id, flow_id, number_id, hour, metric, key, count)
+      select * from failed
+      on conflict on constraint analytics_hours_key do update set count = ${h}.count + 1
+    )
+    ${addToDays(sql`select * from failed`)}`);
 }

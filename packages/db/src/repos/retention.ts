@@ -7,6 +7,7 @@ import type { Database } from '../client.ts';
 import { executeRows } from '../sql-rows.ts';
 import * as schema from '../schema/index.ts';
 import { enqueueWebhookEvents } from './webhook-events.ts';
+import { cutDay, expiredDays } from '../analytics/day-rollup.ts';
 
 export interface ErasedContact {
   /** The contact erased; null when the number knew the WhatsApp id only from messages sent to it. */
@@ -222,6 +223,9 @@ export async function purgeExpired(db: Database, now: Date, batch = 500): Promis
         delete from ${table} where ctid in (
           select ctid from ${table} where workspace_id = ${w.id} and hour < ${cutoff}::timestamptz limit ${batch})
         returning 1 as id`);
+    // Their days' rollup keeps what the hours keep (not counted: the same counts, rolled up).
+    await loop(expiredDays(w.id, new Date(cutoff), batch));
+    for (const cut of cutDay(w.id, new Date(cutoff))) await db.execute(cut);
   }
   return total;
 }
