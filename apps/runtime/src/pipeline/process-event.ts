@@ -23,16 +23,11 @@ import type { Batcher } from '../batching/batcher.ts';
 import { parseInboundPayload, type InboundPayload } from '@waflow/db';
 import type { InboundMessage } from '@waflow/channel';
 import type { OutboxRow } from '../outbox/outbox-sender.ts';
-import {
-  addEffects,
-  addUnplacedReplies,
-  emptyTurn,
-  inboundRow,
-  type TurnWrites,
-} from './turn-writes.ts';
+import { addEffects, addUnplacedReplies } from './turn-effects.ts';
+import { emptyTurn, inboundRow, type TurnWrites } from './turn-plan.ts';
 import { countMessages, countTurn } from './turn-analytics.ts';
 
-export { StaleFenceError } from './turn-writes.ts';
+export { StaleFenceError } from './commit-turns.ts';
 
 export interface PipelineDeps {
   db: Database;
@@ -45,7 +40,7 @@ export interface PipelineDeps {
   contacts: Batcher<ContactInput, { id: string; name: string | null }>;
   /** Claims contacts' next events, several contacts' at once (see claim-event.ts). */
   claims: Batcher<ClaimKey, ClaimedEvent | undefined>;
-  /** Commits turns, several conversations' at once (group commit, see turn-writes.ts); answers each turn's replies written as `sending`. */
+  /** Commits turns, several conversations' at once (group commit, see commit-turns.ts); answers each turn's replies written as `sending`. */
   committer: Batcher<TurnWrites, OutboxRow[]>;
   /** Told when a turn queued messages for a number (wakes its outbox sender). */
   onOutbox?: (numberId: string) => void;

@@ -1,4 +1,4 @@
-// The analytics part of a turn's commit (turn-writes in the runtime): counts per hour added up by
+// The analytics part of a turn's commit (runtime commit-statement.ts): counts per hour added up by
 // the same statement that checkpoints the turn, so a turn is counted exactly when it is written
 // (a crash before the commit counts nothing, a replay after it finds the event settled). Rows of
 // a batch are summed and sorted before the upserts: no row is touched twice, and concurrent
