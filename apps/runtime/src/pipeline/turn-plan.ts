@@ -1,5 +1,5 @@
 // The rows one turn of a conversation writes, as the engine decided them (no I/O here): built by
-// planTurn (process-event.ts) with turn-effects.ts, written by commitTurns (commit-turns.ts).
+// planTurn (plan-turn.ts) with turn-effects.ts, written by commitTurns (commit-turns.ts).
 // Every row is keyed (effect ids, message ids), so a turn replayed after a crash writes nothing twice.
 import { randomUUID } from 'node:crypto';
 import type { WebhookEvent } from '@waflow/db';
@@ -50,7 +50,7 @@ interface NoticeRow {
   text: string;
 }
 
-/** The rows one turn writes. Built by `planTurn` (process-event.ts), written by `commitTurns`. */
+/** The rows one turn writes. Built by `planTurn` (plan-turn.ts), written by `commitTurns`. */
 export interface TurnWrites {
   /** The inbound events the turn settles (several when a debounced burst was joined). */
   events: { id: string; status: 'processed' | 'failed'; error: string | null }[];
