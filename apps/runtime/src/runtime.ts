@@ -1,101 +1,29 @@
 // The runtime: attaches channels (sandbox or WhatsApp) to numbers and runs the inbound pipeline,
 // the outbox senders, timers and hot reload for them. One instance serves the numbers of one
 // worker process (or, in `npm start`, every number, embedded next to the API).
-import { eq } from 'drizzle-orm';
-import { withConversationLock, type Coordinator } from '@waflow/coord';
-import {
-  createConversation,
-  findOpenConversation,
-  FLOW_PUBLISHED_CHANNEL,
-  handConversationToPerson,
-  schema,
-  upsertContact,
-  upsertContacts,
-  type DbClient,
-  type InboundPayload,
-  type Keyring,
-} from '@waflow/db';
+import type { Coordinator } from '@waflow/coord';
+import { FLOW_PUBLISHED_CHANNEL, type InboundPayload } from '@waflow/db';
 import type { Channel, InboundMessage, NumberStatus, PhoneMessage } from '@waflow/channel';
 import { SandboxChannel } from './channels/sandbox/sandbox-channel.ts';
 import { FlowLoader } from './flows/flow-loader.ts';
-import { defaultEgressPolicy, type EgressPolicy } from '@waflow/egress';
+import { defaultEgressPolicy } from '@waflow/egress';
 import { createEgressClient, type EgressClient } from '@waflow/egress';
 import { Counters } from '@waflow/telemetry';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { storableInbound } from './pipeline/inbound-text.ts';
-import { recordPhoneMessage } from './pipeline/phone-message.ts';
-import {
-  defaultOutboxOptions,
-  type OutboxRow,
-  type OutboxSenderOptions,
-} from './outbox/outbox-sender.ts';
-import { createOutboxStore, requeueUnsent } from './outbox/outbox-store.ts';
-import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { defaultOutboxOptions, type OutboxSenderOptions } from './outbox/outbox-sender.ts';
+import type { OutboxWorker } from './outbox/outbox-worker.ts';
 import { DeliveryAcks, type AckLevel } from './outbox/delivery-acks.ts';
 import { IngestQueue } from './pipeline/ingest.ts';
-import { Batcher } from './batching/batcher.ts';
-import { InboundScheduler } from './pipeline/scheduler.ts';
-import type { ContactInput } from './pipeline/process-event.ts';
-import { commitTurns, type TurnWrites } from './pipeline/turn-writes.ts';
-import { claimNextEvents, type ClaimedEvent, type ClaimKey } from './pipeline/claim-event.ts';
-import { PollLoop } from './loops/poll-loop.ts';
-import { RetentionSweeper } from './retention/retention-sweeper.ts';
-import { TimerWorker } from './timers/timer-worker.ts';
-import { WebhookDeliverer } from './integrations/webhooks/deliverer.ts';
-import { CampaignWorker } from './campaigns/campaign-worker.ts';
-import { campaignJob } from './campaigns/campaign-job.ts';
-import { enqueueWebhookEvent } from '@waflow/db';
-
-/**
- * Thrown by `receive(…, { canWait: true })` while the coordinator (Redis) is unreachable: the
- * caller (the simulator, an agent in the web app) is told to try again, nothing was stored.
- * Channels that cannot wait (WhatsApp does not redeliver) are still persisted, and processed
- * when Redis is back.
- */
-export class RuntimeNotReadyError extends Error {
-  readonly code = 'RUNTIME_NOT_READY';
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'Conversations are paused: the runtime cannot reach Redis. Nothing was stored; try again in a few seconds.',
-    );
-  }
-}
-
-/** The sandbox channel's pacing: a bucket no simulator or test empties, so in effect none. */
-export const SANDBOX_PACING: OutboxSenderOptions['pacing'] = { ratePerSec: 1e9, burst: 1e9 };
-
-export interface RuntimeOptions {
-  client: DbClient;
-  coord: Coordinator;
-  log?: Logger;
-  now?: () => number;
-  egressPolicy?: EgressPolicy;
-  outbox?: Partial<OutboxSenderOptions>;
-  /** How often timers, webhook deliveries and the retention sweep are polled, each in its own loop (ms). */
-  pollMs?: number;
-  /** How often unprocessed inbound events written by other processes are looked for (ms). */
-  recoverMs?: number;
-  /** Decrypts webhook secrets; without it this runtime does not deliver webhooks. */
-  keyring?: Keyring;
-  /** Test seam, see PipelineDeps.beforeCommit. */
-  beforeCommit?: () => Promise<void>;
-  /** How long a person replying from the phone pauses the bot in that conversation (ms, default 1 h). */
-  humanReplyPauseMs?: number;
-  /** How often the coordinator's health is checked when it is Redis (ms, default 1 s). */
-  coordHealthMs?: number;
-  /**
-   * Apply the workspaces' retention periods from a loop of this runtime (default on). The
-   * WhatsApp number workers turn it off: their host sweeps once for all of them.
-   */
-  retention?: boolean;
-  /**
-   * Count analytics in the turns' commits (default on). Off only to measure what counting costs
-   * (bench:analytics runs the pipeline both ways).
-   */
-  analytics?: boolean;
-  /** Campaign pacing's jitter (tests pass a seeded one; default Math.random). */
-  random?: () => number;
-}
+import type { InboundScheduler } from './pipeline/scheduler.ts';
+import type { CampaignWorker } from './campaigns/campaign-worker.ts';
+import { RuntimeNotReadyError, SANDBOX_PACING, type RuntimeOptions } from './runtime-options.ts';
+import { createInboundScheduler } from './runtime-scheduler.ts';
+import { BackgroundWork } from './background-work.ts';
+import { pauseConversationForPerson } from './pipeline/pause-for-person.ts';
+import { writeNumberStatus } from './channels/number-status.ts';
+import { CoordinationWatch } from './coordination-watch.ts';
+import { openOutbox } from './outbox/open-outbox.ts';
 
 interface Attached {
   channel: Channel;
@@ -110,19 +38,13 @@ export class Runtime {
   readonly flows: FlowLoader;
   readonly scheduler: InboundScheduler;
   readonly egress: EgressClient;
-  private readonly timers: TimerWorker;
-  private readonly webhooks: WebhookDeliverer | undefined;
-  private readonly retention: RetentionSweeper | undefined;
+  private readonly work: BackgroundWork;
   private readonly attached = new Map<string, Attached>();
   private readonly ingest: IngestQueue;
   private readonly acks: DeliveryAcks;
-  private timerLoop: PollLoop | undefined;
-  private retentionLoop: PollLoop | undefined;
-  private campaignLoop: PollLoop | undefined;
   readonly campaigns: CampaignWorker;
   private recoverLoop: NodeJS.Timeout | undefined;
-  private healthLoop: NodeJS.Timeout | undefined;
-  private coordOk = true;
+  private readonly coordination: CoordinationWatch;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly pollMs: number;
 
@@ -134,88 +56,31 @@ export class Runtime {
     this.ingest = new IngestQueue(opts.client.db);
     this.acks = new DeliveryAcks(opts.client.db, this.now, this.log);
     this.egress = createEgressClient(opts.egressPolicy ?? defaultEgressPolicy);
-    this.scheduler = new InboundScheduler({
-      db: opts.client.db,
-      coord: opts.coord,
+    const outboxOf = (numberId: string) => this.attached.get(numberId)?.outbox;
+    const parts = {
       flows: this.flows,
       log: this.log,
       counters: this.counters,
       now: this.now,
-      contacts: new Batcher<ContactInput, { id: string; name: string | null }>((inputs) =>
-        upsertContacts(opts.client.db, inputs),
-      ),
-      // Contacts whose locks were taken at the same moment claim their events in one statement, and
-      // turns ready at the same moment commit in one; what comes while the batcher is busy joins
-      // the next batch, so batches grow with the load. Measured in pairs (bench:pipeline): a second
-      // claim in flight made Postgres spend ~15-35% more CPU per message and lowered the
-      // throughput; a second commit in flight (the commit is one statement) keeps the throughput
-      // and Postgres's CPU and takes ~5 ms off the p99: a turn ready during a commit does not wait
-      // for all of it.
-      claims: new Batcher<ClaimKey, ClaimedEvent | undefined>((keys) =>
-        claimNextEvents(opts.client.db, keys),
-      ),
-      committer: new Batcher<TurnWrites, OutboxRow[]>(
-        (turns) => commitTurns(opts.client.db, turns, { analytics: opts.analytics !== false }),
-        { concurrency: 2 },
-      ),
-      onOutbox: (numberId) => this.attached.get(numberId)?.outbox.wake(),
-      senders: {
-        reserve: (numberId, contact, count) =>
-          this.attached.get(numberId)?.outbox.reserve(contact, count) ?? false,
-        release: (numberId, count) => this.attached.get(numberId)?.outbox.release(count),
-        handOver: (numberId, rows) => {
-          const outbox = this.attached.get(numberId)?.outbox;
-          if (outbox) outbox.handOver(rows);
-          // Detached while the turn committed: nothing went out, the rows wait for the next sender.
-          else
-            requeueUnsent(
-              this.db,
-              rows.map((r) => r.id),
-            ).catch((err: unknown) =>
-              this.log.error({ err, numberId }, 'requeueing unsent replies failed'),
-            );
-        },
-      },
-      ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}),
-    });
-    this.timers = new TimerWorker({
-      db: opts.client.db,
+      outboxOf,
+    };
+    this.scheduler = createInboundScheduler(opts, parts);
+    this.work = new BackgroundWork(opts, {
+      ...parts,
       egress: this.egress,
-      log: this.log,
-      now: this.now,
+      scheduler: this.scheduler,
       numberIds: () => [...this.attached.keys()],
-      onEvent: (numberId, waId) => this.scheduler.schedule(numberId, waId),
     });
-    this.campaigns = new CampaignWorker({
-      db: opts.client.db,
-      coord: opts.coord,
-      log: this.log,
-      now: this.now,
-      random: opts.random ?? Math.random,
-      numberIds: () => [...this.attached.keys()],
-      onQueued: (numberId, waId, flowEvent) => {
-        if (flowEvent) this.scheduler.schedule(numberId, waId);
-        else this.attached.get(numberId)?.outbox.wake();
-      },
-    });
-    this.retention =
-      opts.retention === false
-        ? undefined
-        : new RetentionSweeper({
-            db: opts.client.db,
-            log: this.log,
-            now: this.now,
-            counters: this.counters,
-          });
-    this.webhooks = opts.keyring
-      ? new WebhookDeliverer({
-          db: opts.client.db,
-          keyring: opts.keyring,
-          egress: this.egress,
-          log: this.log,
-          now: this.now,
-        })
-      : undefined;
+    this.campaigns = this.work.campaigns;
+    this.coordination = new CoordinationWatch(
+      opts.coord,
+      this.log,
+      opts.coordHealthMs ?? 1_000,
+      () =>
+        this.scheduler
+          .recover([...this.attached.keys()])
+          .catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed')),
+    );
   }
 
   get db() {
@@ -233,31 +98,7 @@ export class Runtime {
     this.unlisten = await this.opts.client.listen(FLOW_PUBLISHED_CHANNEL, () =>
       this.flows.invalidate(),
     );
-    const interrupted = await this.webhooks?.recover();
-    if (interrupted)
-      this.log.warn({ interrupted }, 'webhook deliveries interrupted by a stop were queued again');
-    // Three loops, so nothing waits on another: a webhook endpoint that never answers or a long
-    // retention sweep cannot hold up a timer (timers start their work and never wait for it).
-    this.timerLoop = new PollLoop('timer tick', () => this.timers.tick(), this.pollMs, this.log);
-    this.timerLoop.start();
-    this.webhooks?.start(this.pollMs);
-    this.campaignLoop = new PollLoop(
-      'campaign tick',
-      campaignJob(this.campaigns, this.now, this.pollMs),
-      this.pollMs,
-      this.log,
-    );
-    this.campaignLoop.start();
-    const retention = this.retention;
-    if (retention) {
-      this.retentionLoop = new PollLoop(
-        'retention sweep',
-        () => retention.tick(),
-        this.pollMs,
-        this.log,
-      );
-      this.retentionLoop.start();
-    }
+    await this.work.start(this.pollMs);
     // Events other processes persist (the API's handoff releases and API starts, a takeover's
     // backlog) are found by this sweep; in-process ones are scheduled at once.
     this.recoverLoop = setInterval(() => {
@@ -265,20 +106,7 @@ export class Runtime {
         .recover([...this.attached.keys()])
         .catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
     }, this.opts.recoverMs ?? 2_000);
-    if (this.opts.coord.kind === 'redis') {
-      // The connection may still be opening: give it a few seconds before calling Redis down.
-      const deadline = Date.now() + 5_000;
-      while (
-        !(await this.opts.coord.health().catch(() => ({ ok: false }))).ok &&
-        Date.now() < deadline
-      )
-        await new Promise((r) => setTimeout(r, 100));
-      await this.checkCoordination();
-      this.healthLoop = setInterval(
-        () => void this.checkCoordination(),
-        this.opts.coordHealthMs ?? 1_000,
-      );
-    }
+    await this.coordination.start();
   }
 
   /**
@@ -287,35 +115,18 @@ export class Runtime {
    * (RuntimeNotReadyError), and everything pending is taken up as soon as Redis answers again.
    */
   get coordinationReady(): boolean {
-    return this.coordOk;
+    return this.coordination.ok;
   }
 
   /** Checks the coordinator now; on recovery, schedules every pending conversation at once. */
-  async checkCoordination(): Promise<boolean> {
-    const h = await this.opts.coord.health().catch((err: unknown) => ({
-      ok: false,
-      detail: err instanceof Error ? err.message : String(err),
-    }));
-    if (h.ok !== this.coordOk) {
-      this.coordOk = h.ok;
-      if (h.ok) {
-        this.log.info('Redis is reachable again: conversations resume');
-        await this.scheduler
-          .recover([...this.attached.keys()])
-          .catch((err: unknown) => this.log.error({ err }, 'inbound sweep failed'));
-      } else
-        this.log.warn(
-          { detail: h.detail },
-          'Redis is unreachable: conversations wait (inbound is kept), the simulator is refused',
-        );
-    }
-    return h.ok;
+  checkCoordination(): Promise<boolean> {
+    return this.coordination.check();
   }
 
   /** Fires due timers now (tests advance their clock, then call this). */
   async fireDueTimers(): Promise<number> {
-    const n = await this.timers.tick();
-    await this.timers.idle();
+    const n = await this.work.timers.tick();
+    await this.work.timers.idle();
     return n;
   }
 
@@ -330,33 +141,12 @@ export class Runtime {
     opts: { pacing?: OutboxSenderOptions['pacing'] } = {},
   ): Promise<void> {
     if (this.attached.has(numberId)) throw new Error(`number ${numberId} is already attached`);
-    const store = createOutboxStore(this.db);
-    // Replies a crash interrupted after they were handed over: looked up by channels that can
-    // (sent again only when not there), failed with the reason by the others.
-    const { lookedUp, failed } = await store.recoverSending(numberId, {
-      lookUp: typeof channel.findHanded === 'function',
+    const outbox = await openOutbox(this.db, this.log, numberId, channel, {
+      ...defaultOutboxOptions,
+      ...this.opts.outbox,
+      ...(opts.pacing ? { pacing: opts.pacing } : {}),
+      now: this.now,
     });
-    if (lookedUp > 0)
-      this.log.warn(
-        { numberId, interrupted: lookedUp },
-        'outbox rows interrupted while sending are looked up in the chat before any resend',
-      );
-    if (failed > 0)
-      this.log.warn(
-        { numberId, interrupted: failed },
-        'outbox rows interrupted while sending were failed (message.failed), not resent',
-      );
-    const outbox = new OutboxWorker(
-      store,
-      channel,
-      {
-        ...defaultOutboxOptions,
-        ...this.opts.outbox,
-        ...(opts.pacing ? { pacing: opts.pacing } : {}),
-        now: this.now,
-      },
-      this.log,
-    );
     const off = [
       channel.on('inbound', (m) => void this.receive(numberId, m)),
       channel.on('ack', (id, level) => void this.recordAck(numberId, id, level)),
@@ -409,7 +199,7 @@ export class Runtime {
     received: InboundMessage,
     opts: { canWait?: boolean } = {},
   ): Promise<{ inserted: boolean }> {
-    if (opts.canWait && !this.coordOk)
+    if (opts.canWait && !this.coordination.ok)
       throw new RuntimeNotReadyError(
         Math.max(1, Math.ceil((this.opts.coordHealthMs ?? 1_000) / 1000)) * 2,
       );
@@ -446,77 +236,27 @@ export class Runtime {
    * the conversation's transcript, by `phone`, once per WhatsApp message id.
    */
   async pauseForPerson(numberId: string, waId: string, message?: PhoneMessage): Promise<void> {
-    const [number] = await this.db
-      .select({ workspaceId: schema.numbers.workspaceId, settings: schema.workspaces.settings })
-      .from(schema.numbers)
-      .innerJoin(schema.workspaces, eq(schema.workspaces.id, schema.numbers.workspaceId))
-      .where(eq(schema.numbers.id, numberId));
-    if (!number) return;
-    // The workspace's setting (Settings → Workspace in the web app), else the runtime's default.
-    const minutes = number.settings.humanReplyPauseMinutes;
-    const pauseMs =
-      typeof minutes === 'number' ? minutes * 60_000 : (this.opts.humanReplyPauseMs ?? 60 * 60_000);
-    const until = new Date(this.now() + pauseMs);
-    await withConversationLock(this.opts.coord, numberId, waId, async (lock) => {
-      const contact = await upsertContact(this.db, {
-        workspaceId: number.workspaceId,
-        numberId,
-        waId,
-      });
-      const open = await findOpenConversation(this.db, numberId, contact.id);
-      const conversation =
-        open ??
-        (await createConversation(this.db, {
-          workspaceId: number.workspaceId,
-          numberId,
-          contactId: contact.id,
-          flowId: null,
-          flowVersionId: null,
-        }));
-      // A take-over in the web app is kept (it lasts until released).
-      await handConversationToPerson(this.db, conversation.id, {
-        until,
-        keepTakeOver: true,
-        at: new Date(this.now()),
-        ...(lock ? { fence: lock.fence } : {}),
-      });
-      if (message)
-        await recordPhoneMessage(this.db, {
-          workspaceId: number.workspaceId,
-          numberId,
-          conversationId: conversation.id,
-          message,
-        });
-    });
+    await pauseConversationForPerson(
+      {
+        db: this.db,
+        coord: this.opts.coord,
+        now: this.now,
+        humanReplyPauseMs: this.opts.humanReplyPauseMs,
+      },
+      numberId,
+      waId,
+      message,
+    );
     this.counters.inc('human_reply_pauses_total');
   }
 
   private async setStatus(numberId: string, status: NumberStatus, detail?: string): Promise<void> {
-    const at = new Date(this.now());
-    await this.db
-      .transaction(async (tx) => {
-        const [before] = await tx
-          .select({ status: schema.numbers.status, workspaceId: schema.numbers.workspaceId })
-          .from(schema.numbers)
-          .where(eq(schema.numbers.id, numberId))
-          .for('update');
-        if (!before) return;
-        await tx
-          .update(schema.numbers)
-          .set({ status, ...(detail === undefined ? {} : { lastError: detail }), heartbeatAt: at })
-          .where(eq(schema.numbers.id, numberId));
-        if (before.status !== status) {
-          await enqueueWebhookEvent(tx, {
-            id: `evt_status_${numberId}_${at.getTime()}_${status}`,
-            type: 'number.status_changed',
-            workspaceId: before.workspaceId,
-            numberId,
-            occurredAt: at,
-            data: { numberId, status, previous: before.status, detail: detail ?? null },
-          });
-        }
-      })
-      .catch((err: unknown) => this.log.error({ err, numberId }, 'status update failed'));
+    await writeNumberStatus(
+      { db: this.db, log: this.log, now: this.now },
+      numberId,
+      status,
+      detail,
+    );
   }
 
   /**
@@ -533,17 +273,15 @@ export class Runtime {
   }
 
   async stop(): Promise<void> {
-    await this.timerLoop?.stop();
-    await this.retentionLoop?.stop();
-    await this.campaignLoop?.stop();
+    await this.work.stopLoops();
     if (this.recoverLoop) clearInterval(this.recoverLoop);
-    if (this.healthLoop) clearInterval(this.healthLoop);
+    this.coordination.stop();
     await this.unlisten?.();
     this.acks.stop();
     await this.scheduler.stop();
-    await this.timers.idle();
+    await this.work.timers.idle();
     // Attempts under way end within their timeout (15 s); their rows are settled before we go.
-    await this.webhooks?.stop();
+    await this.work.webhooks?.stop();
     for (const id of [...this.attached.keys()]) await this.detach(id);
     await this.egress.close();
   }

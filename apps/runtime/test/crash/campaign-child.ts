@@ -4,7 +4,8 @@ import { appendFileSync } from 'node:fs';
 import { createRedisCoordinator } from '@waflow/coord';
 import { createDb } from '@waflow/db';
 import pino from 'pino';
-import { Runtime, SANDBOX_PACING } from '../../src/runtime.ts';
+import { Runtime } from '../../src/runtime.ts';
+import { SANDBOX_PACING } from '../../src/runtime-options.ts';
 import { SandboxChannel } from '../../src/channels/sandbox/sandbox-channel.ts';
 
 const client = await createDb({ url: process.env.DATABASE_URL ?? '' });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '@waflow/db';
 import { echoFlow } from '@waflow/testkit';
-import { ACTIVITY_RESOLUTION_MS } from '../../src/pipeline/process-event.ts';
+import { ACTIVITY_RESOLUTION_MS } from '../../src/pipeline/plan-turn.ts';
 import { askThenEndFlow, useRuntimeOnClock, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 
 describe('conversation activity', () => {

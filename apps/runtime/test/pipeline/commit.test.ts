@@ -14,12 +14,8 @@ import {
   type DbClient,
 } from '@waflow/db';
 import { echoFlow } from '@waflow/testkit';
-import {
-  commitTurns,
-  emptyTurn,
-  StaleFenceError,
-  type TurnWrites,
-} from '../../src/pipeline/turn-writes.ts';
+import { commitTurns, StaleFenceError } from '../../src/pipeline/commit-turns.ts';
+import { emptyTurn, type TurnWrites } from '../../src/pipeline/turn-plan.ts';
 import { freshDatabase, seedNumberWithFlow } from '../fixtures.ts';
 
 describe.each([

@@ -7,10 +7,8 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import type { Client } from 'whatsapp-web.js';
 import { createKeyring, schema, type DbClient, type Keyring } from '@waflow/db';
-import {
-  WhatsAppChannel,
-  type WhatsAppChannelOptions,
-} from '../../src/channels/whatsapp/whatsapp-channel.ts';
+import { WhatsAppChannel } from '../../src/channels/whatsapp/whatsapp-channel.ts';
+import type { WhatsAppChannelOptions } from '../../src/channels/whatsapp/whatsapp-options.ts';
 import { CHROMIUM_ARGS } from '../../src/channels/whatsapp/chromium.ts';
 import {
   DOUBLE_CHROMIUM_ARGS,

@@ -1,5 +1,6 @@
-// The analytics part of a turn's commit (turn-writes in the runtime): counts per hour (and their
-// days' rollup, day-rollup.ts) added up by the same statement that checkpoints the turn, so a turn is counted exactly when it is written
+// The analytics part of a turn's commit (runtime commit-statement.ts): counts per hour (and their
+// days' rollup, day-rollup.ts) added up by the same statement that checkpoints the turn, so a turn
+// is counted exactly when it is written
 // (a crash before the commit counts nothing, a replay after it finds the event settled). Rows of
 // a batch are summed and sorted before the upserts: no row is touched twice, and concurrent
 // batches take the row locks in the same order (no deadlock).

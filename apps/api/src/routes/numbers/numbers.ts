@@ -14,7 +14,7 @@ import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { afterCursor, pageOf } from '../../routing/cursor.ts';
 import { pageQuery, type RouteFn } from '../../routing/route.ts';
-import { loadFlow } from '../flows/flows.ts';
+import { loadFlow } from '../flows/load-flow.ts';
 import {
   connectionView,
   createCloudAccount,

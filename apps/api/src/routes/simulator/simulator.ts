@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { arrivalOrder } from '../../middleware/arrival-order.ts';
 import { isUuid } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
-import { loadFlow } from '../flows/flows.ts';
+import { loadFlow } from '../flows/load-flow.ts';
 import { validationContext } from '../flows/validation-context.ts';
 
 export const SIMULATOR_CONTACT = 'simulator@c.us';

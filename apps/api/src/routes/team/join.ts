@@ -14,7 +14,7 @@ import { AppError } from '../../errors.ts';
 import { forgetMembership } from '../../middleware/auth.ts';
 import type { RouteFn } from '../../routing/route.ts';
 import { startSession } from '../auth/auth.ts';
-import { hashToken } from './team.ts';
+import { hashToken } from './invites.ts';
 
 const acceptBody = z.object({
   name: z.string().trim().min(1, 'enter your name').max(100).optional(),

@@ -4,7 +4,7 @@
 // retried on the schedule / failed / endpoint disabled. Each attempt runs on its own: a tick
 // starts what fits and returns, so an endpoint that never answers holds only its own slots.
 // At least once: rows a dead process left in `delivering` go back to `pending`, same webhook-id.
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { eq, inArray, lt, sql } from 'drizzle-orm';
 import { schema, type Database, type Keyring } from '@waflow/db';
 import { EgressError, type EgressClient } from '@waflow/egress';
 import { PollLoop } from '../../loops/poll-loop.ts';
@@ -18,6 +18,7 @@ import {
 } from './delivery-policy.ts';
 import { enqueueWebhookEvent } from '@waflow/db';
 import { signatureHeaders } from '@waflow/egress';
+import { finishDelivery, type Attempt, type DeliveryRow, type Finish } from './settle-delivery.ts';
 
 const RESPONSE_BODY_KEPT = 1024;
 /** Attempts (status, latency, truncated response) are kept this long, then pruned. */
@@ -33,8 +34,6 @@ export interface DelivererDeps {
   random?: () => number;
   limits?: Partial<DeliveryLimits>;
 }
-
-type DeliveryRow = typeof schema.webhookDeliveries.$inferSelect;
 
 export class WebhookDeliverer {
   private readonly random: () => number;
@@ -283,46 +282,8 @@ export class WebhookDeliverer {
       .where(eq(schema.webhookEndpoints.id, endpoint.id));
   }
 
-  /** Settles a delivery this process claimed; with `attempt`, records it in the same statement. */
-  private async finish(delivery: DeliveryRow, set: Finish, attempt?: Attempt): Promise<void> {
-    if (!attempt) {
-      await this.deps.db
-        .update(schema.webhookDeliveries)
-        .set(set)
-        .where(
-          and(
-            eq(schema.webhookDeliveries.id, delivery.id),
-            eq(schema.webhookDeliveries.status, 'delivering'),
-          ),
-        );
-      return;
-    }
-    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
-    await this.deps.db.execute(sql`
-      with attempt as (
-        insert into ${schema.webhookAttempts} (delivery_id, created_at, status_code, latency_ms, response_body, error, request_headers)
-        values (${delivery.id}, ${iso(attempt.at)}::timestamptz, ${attempt.statusCode}::int, ${attempt.latencyMs}::int, ${attempt.responseBody}::text, ${attempt.error}::text, ${JSON.stringify(attempt.requestHeaders)}::jsonb)
-      )
-      update ${schema.webhookDeliveries}
-      set status = ${set.status}::delivery_status, last_response_code = ${set.lastResponseCode ?? null}::int, last_error = ${set.lastError ?? null}::text,
-          delivered_at = coalesce(${iso(set.deliveredAt)}::timestamptz, delivered_at), next_attempt_at = coalesce(${iso(set.nextAttemptAt)}::timestamptz, next_attempt_at)
-      where id = ${delivery.id} and status = 'delivering'`);
+  /** Settles a delivery this process claimed (settle-delivery.ts). */
+  private finish(delivery: DeliveryRow, set: Finish, attempt?: Attempt): Promise<void> {
+    return finishDelivery(this.deps.db, delivery, set, attempt);
   }
-}
-
-interface Finish {
-  status: 'pending' | 'delivered' | 'failed';
-  lastResponseCode?: number | null;
-  lastError?: string | null;
-  deliveredAt?: Date;
-  nextAttemptAt?: Date;
-}
-
-interface Attempt {
-  at: Date;
-  statusCode: number | null;
-  latencyMs: number;
-  responseBody: string | null;
-  error: string | null;
-  requestHeaders: Record<string, string>;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationState, OutboundContent } from '@waflow/flow';
-import { addEffects, emptyTurn, toOutbound, type TurnContext } from './turn-writes.ts';
+import { addEffects, toOutbound } from './turn-effects.ts';
+import { emptyTurn, type TurnContext } from './turn-plan.ts';
 
 const ctx: TurnContext = {
   workspaceId: 'ws',
