@@ -4,6 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api } from '../api.ts';
+import { PaperclipIcon } from '../components/paperclip-icon.tsx';
 import { Button, cx, Select, Textarea } from '../components/ui.tsx';
 
 interface SavedReply {
@@ -134,7 +135,7 @@ export function ReplyBox({
               aria-label="Attach a file"
               onClick={() => fileInput.current?.click()}
             >
-              📎
+              <PaperclipIcon />
             </Button>
           </>
         ) : null}

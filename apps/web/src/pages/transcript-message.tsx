@@ -2,6 +2,7 @@
 // agent here, an integrator, or a person on the linked phone), its delivery status, and for a
 // failed one the reason with a one-click resend (editors); a notice for the team stands apart.
 import { useState } from 'react';
+import { PaperclipIcon } from '../components/paperclip-icon.tsx';
 import { Button, cx } from '../components/ui.tsx';
 
 export interface TranscriptEntry {
@@ -77,8 +78,8 @@ export function TranscriptMessage({
       )}
     >
       {m.type === 'media' ? (
-        <span className="block text-xs font-medium" data-testid="attachment">
-          📎 {m.mediaRef?.split('/').pop() ?? 'a file'}
+        <span className="flex items-center gap-1 text-xs font-medium" data-testid="attachment">
+          <PaperclipIcon className="h-3.5 w-3.5" /> {m.mediaRef?.split('/').pop() ?? 'a file'}
         </span>
       ) : null}
       {m.body}
