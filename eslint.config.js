@@ -41,7 +41,6 @@ export default tseslint.config(
       'apps/api/src/routes/webhooks/webhooks.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
       'apps/runtime/test/whatsapp/channel.test.ts',
-      'packages/flow/src/validate/validate-flow.test.ts',
       'apps/api/src/routes/channels/cloud-api.test.ts',
       'apps/web/e2e/builder.test.ts',
       'apps/api/src/app.test.ts',
