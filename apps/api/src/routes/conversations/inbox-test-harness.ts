@@ -44,7 +44,7 @@ export interface Inbox {
 export async function startInbox(
   pgUrl: string,
   flow: unknown,
-  runtimeOptions: { humanReplyPauseMs?: number; now?: () => number } = {},
+  runtimeOptions: { humanReplyPauseMs?: number; now?: () => number; recoverMs?: number } = {},
   appOptions: Pick<Parameters<typeof createApp>[0], 'hub' | 'dataDir'> = {},
 ): Promise<Inbox> {
   const client = await createDb({ url: (await createTestDatabase(pgUrl)).url });
@@ -92,7 +92,12 @@ export async function startInbox(
     });
   const json = async (method: string, path: string, body?: unknown) =>
     (await (await call(method, path, body)).json()) as Json;
-  const created = await json('POST', '/flows', { name: 'Flow', config: flow });
+  // The flow's own name when it carries one (results and their CSV show it).
+  const name =
+    typeof flow === 'object' && flow !== null && 'name' in flow && typeof flow.name === 'string'
+      ? flow.name
+      : 'Flow';
+  const created = await json('POST', '/flows', { name, config: flow });
   const published = await call('POST', `/flows/${String(created.id)}/publish`, {});
   if (published.status !== 201) throw new Error(`publish answered ${published.status}`);
   const number = await json('POST', '/numbers', {

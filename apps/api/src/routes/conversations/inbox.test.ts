@@ -2,16 +2,11 @@
 // filters and transcripts, take over (the bot goes quiet), manual reply, release (the flow
 // carries on after its handoff block), and the results list and CSV export.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pino from 'pino';
-import { createInProcessCoordinator } from '@waflow/coord';
-import { createDb, createKeyring, migrate, type DbClient } from '@waflow/db';
-import { Runtime, type SandboxChannel } from '@waflow/runtime';
-import { createTestDatabase, until } from '@waflow/testkit';
-import { createApp } from '../../app.ts';
-
-type Json = Record<string, unknown>;
+import type { DbClient } from '@waflow/db';
+import type { Runtime, SandboxChannel } from '@waflow/runtime';
+import { until } from '@waflow/testkit';
+import { startInbox, type Inbox, type Json } from './inbox-test-harness.ts';
 const example = (name: string) =>
   JSON.parse(
     readFileSync(
@@ -21,21 +16,21 @@ const example = (name: string) =>
   ) as Json;
 
 describe('the inbox and results', () => {
+  let inbox: Inbox;
   let client: DbClient;
   let runtime: Runtime;
-  let app: ReturnType<typeof createApp>;
+  let app: Inbox['app'];
   let token = '';
   let ws = '';
   let sandbox: SandboxChannel;
-  let numberId = '';
 
   const call = async (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => {
-    const res = await app.request(path, {
+  ) =>
+    app.request(path, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -44,8 +39,6 @@ describe('the inbox and results', () => {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return res;
-  };
   const json = async (method: string, path: string, body?: unknown) =>
     (await (await call(method, path, body)).json()) as Json;
   const texts = (to: string) =>
@@ -62,60 +55,12 @@ describe('the inbox and results', () => {
   };
 
   beforeAll(async () => {
-    client = await createDb({ url: (await createTestDatabase(inject('pgUrl'))).url });
-    await migrate(client);
-    runtime = new Runtime({
-      client,
-      coord: createInProcessCoordinator(),
-      log: pino({ level: 'silent' }),
-      outbox: { pacing: { ratePerSec: 1000, burst: 1000 } },
-      recoverMs: 200,
-    });
-    await runtime.start();
-    app = createApp({
-      client,
-      keyring: createKeyring({ k1: randomBytes(32) }, 'k1'),
-      log: pino({ level: 'silent' }),
-      runtime,
-    });
-    const setup = (await (
-      await app.request('/api/v1/setup', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: 'o@acme.test',
-          password: 'correct horse battery',
-          name: 'O',
-          workspaceName: 'Acme',
-        }),
-      })
-    ).json()) as Json;
-    token = setup.accessToken as string;
-    ws = (setup.workspaces as { id: string }[])[0]?.id ?? '';
-
-    const merged = { ...example('support-handoff'), triggers: [{ type: 'any' }] };
-    const flow = await json('POST', `/api/v1/workspaces/${ws}/flows`, {
-      name: 'Support',
-      config: merged,
-    });
-    expect(
-      (
-        await call('POST', `/api/v1/workspaces/${ws}/flows/${String(flow.id)}/publish`, {
-          changelog: 'v1',
-        })
-      ).status,
-    ).toBe(201);
-    const number = await json('POST', `/api/v1/workspaces/${ws}/numbers`, {
-      label: 'Support line',
-      flowId: flow.id,
-      channel: 'sandbox',
-    });
-    numberId = number.id as string;
-    sandbox = await runtime.attachSandbox(numberId);
+    const flow = { ...example('support-handoff'), name: 'Support', triggers: [{ type: 'any' }] };
+    inbox = await startInbox(inject('pgUrl'), flow, { recoverMs: 200 });
+    ({ client, runtime, app, token, ws, sandbox } = inbox);
   });
   afterAll(async () => {
-    await runtime.stop();
-    await client.close();
+    await inbox.close();
   });
 
   it('lists conversations with filters and shows a transcript with what was collected', async () => {
