@@ -43,7 +43,6 @@ export default tseslint.config(
       'apps/runtime/test/whatsapp/channel.test.ts',
       'apps/api/src/routes/channels/cloud-api.test.ts',
       'apps/web/e2e/builder.test.ts',
-      'apps/runtime/test/workers/takeover.test.ts',
       'apps/web/e2e/cloud-api-number.test.ts',
     ],
     rules: { 'max-lines': 'off' },

@@ -7,9 +7,9 @@
 // - then only B's supervisor dies: B's worker notices its host stopped renewing and stops itself
 //   before the lease expires (pm2 does not restart it), so two clients never share one session.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,16 +26,10 @@ import {
 } from '../wa-double/wa-double.ts';
 import { freshDatabase, seedNumberWithFlow, waitFor } from '../fixtures.ts';
 import { numberRow } from '../whatsapp/harness.ts';
+import { alive, chromiumPids, kill, pm2Pids, type Host } from './host-processes.ts';
 
 const hostMain = fileURLToPath(new URL('../../src/workers/host-main.ts', import.meta.url));
 const TTL = 3_000;
-
-interface Host {
-  id: string;
-  dir: string;
-  port: number;
-  proc: ChildProcess;
-}
 
 describe('two runtime hosts sharing a WhatsApp number', () => {
   let client: DbClient;
@@ -93,53 +87,6 @@ describe('two runtime hosts sharing a WhatsApp number', () => {
     );
     return new WaDouble(() => page);
   }
-
-  /** pm2's daemon and its workers for a host, from the pid files in its pm2 home. */
-  function pm2Pids(host: Host): number[] {
-    const home = join(host.dir, 'pm2');
-    const pids: number[] = [];
-    if (existsSync(join(home, 'pm2.pid')))
-      pids.push(Number(readFileSync(join(home, 'pm2.pid'), 'utf8')));
-    if (existsSync(join(home, 'pids')))
-      for (const f of readdirSync(join(home, 'pids')))
-        pids.push(Number(readFileSync(join(home, 'pids', f), 'utf8')));
-    return pids.filter((p) => p > 0);
-  }
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  /** Chromium processes started with this host's debugging port. */
-  function chromiumPids(host: Host): number[] {
-    const out: number[] = [];
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (
-          readFileSync(join('/proc', entry, 'cmdline'), 'utf8').includes(
-            `--remote-debugging-port=${host.port}`,
-          )
-        )
-          out.push(Number(entry));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return out;
-  }
-  const kill = (pids: number[]) => {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
 
   beforeAll(async () => {
     client = await freshDatabase(inject('pgUrl'));
