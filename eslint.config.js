@@ -36,7 +36,6 @@ export default tseslint.config(
   {
     files: [
       'apps/runtime/test/wa-double/double-page.js',
-      'apps/api/src/routes/integrations/integrations.test.ts',
       'packages/db/src/repos/repositories.case.test.ts',
       'apps/api/src/routes/webhooks/webhooks.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
