@@ -37,7 +37,6 @@ export default tseslint.config(
     files: [
       'apps/runtime/test/wa-double/double-page.js',
       'packages/db/src/repos/repositories.case.test.ts',
-      'apps/api/src/routes/webhooks/webhooks.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
       'apps/runtime/test/whatsapp/channel.test.ts',
       'apps/api/src/routes/channels/cloud-api.test.ts',
