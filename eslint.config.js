@@ -39,7 +39,6 @@ export default tseslint.config(
       'packages/db/src/repos/repositories.case.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
       'apps/runtime/test/whatsapp/channel.test.ts',
-      'apps/api/src/routes/channels/cloud-api.test.ts',
       'apps/web/e2e/builder.test.ts',
       'apps/runtime/test/workers/takeover.test.ts',
       'apps/web/e2e/cloud-api-number.test.ts',
