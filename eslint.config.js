@@ -36,7 +36,6 @@ export default tseslint.config(
   {
     files: [
       'apps/runtime/test/wa-double/double-page.js',
-      'packages/db/src/repos/repositories.case.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
       'apps/runtime/test/whatsapp/channel.test.ts',
       'apps/web/e2e/builder.test.ts',
