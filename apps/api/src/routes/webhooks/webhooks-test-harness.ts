@@ -1,11 +1,25 @@
 // Shared by the webhook endpoint tests (webhooks-endpoints, -signing and -deliveries.test.ts): the
 // integrations harness (a local receiver on 127.0.0.1) with the endpoints' path, and the calls
 // those tests make as the owner: create an endpoint, send it a test event, list its deliveries.
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { startHarness, type Harness, type Json } from '../integrations/test-harness.ts';
+import { schema } from '@waflow/db';
+import { startHarness, until, type Harness, type Json } from '../integrations/test-harness.ts';
 
+/**
+ * Once the sandbox number's `ready` is written (the runtime writes a status without waiting): its
+ * number.status_changed is queued before any test's endpoint exists, so it never adds a delivery
+ * (or a failure) to an endpoint listening to `*`.
+ */
 export async function startWebhooks(): Promise<{ h: Harness; base: string }> {
   const h = await startHarness();
+  await until(async () => {
+    const [n] = await h.client.db
+      .select({ status: schema.numbers.status })
+      .from(schema.numbers)
+      .where(eq(schema.numbers.id, h.numberId));
+    return n?.status === 'ready' || undefined;
+  }, 'the sandbox number to be ready');
   return { h, base: `/api/v1/workspaces/${h.ws}/webhooks` };
 }
 
