@@ -36,12 +36,8 @@ export default tseslint.config(
   {
     files: [
       'apps/runtime/test/wa-double/double-page.js',
-      'apps/api/src/routes/integrations/integrations.test.ts',
-      'packages/db/src/repos/repositories.case.test.ts',
-      'apps/api/src/routes/webhooks/webhooks.test.ts',
       'apps/runtime/test/wa-double/wa-double.ts',
       'apps/runtime/test/whatsapp/channel.test.ts',
-      'apps/api/src/routes/channels/cloud-api.test.ts',
       'apps/web/e2e/builder.test.ts',
       'apps/web/e2e/cloud-api-number.test.ts',
     ],

@@ -1,4 +1,13 @@
 import { createDb } from '../client.ts';
-import { runContract } from './repositories.case.test.ts';
+import type { Target } from './repositories.case-harness.ts';
+import { runFlowsContract } from './repositories.flows.case.test.ts';
+import { runRetentionContract } from './repositories.retention.case.test.ts';
+import { runStorageContract } from './repositories.storage.case.test.ts';
 
-runContract({ name: 'embedded PGlite', create: () => createDb({ dataDir: 'memory://' }) });
+const target: Target = {
+  name: 'embedded PGlite',
+  create: () => createDb({ dataDir: 'memory://' }),
+};
+runFlowsContract(target);
+runStorageContract(target);
+runRetentionContract(target);
