@@ -2,7 +2,7 @@
 // list and the open conversation side by side — on a phone the list, then the conversation with a
 // back button. Everything on screen follows the workspace's live events (inbox/live-inbox.tsx).
 import { useState } from 'react';
-import { Card, cx, Input, Select } from '../components/ui.tsx';
+import { Card, cx, Input } from '../components/ui.tsx';
 import { ConversationList } from '../inbox/conversation-list.tsx';
 import { ConversationPanel } from '../inbox/conversation-panel.tsx';
 import { useLiveInbox } from '../inbox/live-inbox.tsx';
@@ -11,6 +11,7 @@ import { useMembers } from '../members.ts';
 import { usePagedList } from '../paged-list.ts';
 import { useSession, useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { FilterSelect, plainOptions } from '../components/filter-select.tsx';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'mine', label: 'Mine' },
@@ -89,19 +90,14 @@ export function ConversationsPage() {
           onChange={(e) => setQ(e.target.value)}
           className="max-w-60"
         />
-        <Select
-          aria-label="Status"
+        <FilterSelect
+          label="Status"
+          all="Any status"
           value={status}
-          onChange={(e) => setStatus(e.target.value)}
+          onChange={setStatus}
+          options={plainOptions(['active', 'waiting', 'handoff', 'completed', 'expired'])}
           className="max-w-44"
-        >
-          <option value="">Any status</option>
-          {['active', 'waiting', 'handoff', 'completed', 'expired'].map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </Select>
+        />
       </div>
       <div className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Card className={cx('max-h-[70vh] overflow-y-auto', openId && 'max-md:hidden')}>

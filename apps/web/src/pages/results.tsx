@@ -4,10 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { CsvButton } from '../components/csv-button.tsx';
-import { Badge, Card, Empty, Input, Select, ShowMore, Spinner } from '../components/ui.tsx';
+import { Badge, Card, Empty, Input, ShowMore, Spinner } from '../components/ui.tsx';
 import { usePagedList } from '../paged-list.ts';
 import { useWs } from '../session.tsx';
 import { Page } from '../shell.tsx';
+import { FilterSelect } from '../components/filter-select.tsx';
 
 interface ResultRow {
   id: string;
@@ -49,29 +50,25 @@ export function ResultsPage() {
       title="Results"
       actions={
         <div className="flex flex-wrap gap-2">
-          <Select
-            aria-label="Flow"
+          <FilterSelect
+            label="Flow"
+            all="All flows"
             value={flowId}
-            onChange={(e) => setFlowId(e.target.value)}
+            onChange={setFlowId}
+            options={(flows.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))}
             className="w-44"
-          >
-            <option value="">All flows</option>
-            {flows.data?.items.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </Select>
-          <Select
-            aria-label="Status"
+          />
+          <FilterSelect
+            label="Status"
+            all="Any status"
             value={status}
-            onChange={(e) => setStatus(e.target.value)}
+            onChange={setStatus}
+            options={[
+              { value: 'completed', label: 'Completed' },
+              { value: 'partial', label: 'Partial' },
+            ]}
             className="w-36"
-          >
-            <option value="">Any status</option>
-            <option value="completed">Completed</option>
-            <option value="partial">Partial</option>
-          </Select>
+          />
           <label className="flex items-center gap-1.5 text-sm text-muted">
             From{' '}
             <Input

@@ -13,16 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import { api, ApiError, download } from '../../api.ts';
-import {
-  Badge,
-  Button,
-  Card,
-  Input,
-  Select,
-  ShowMore,
-  Spinner,
-  useToast,
-} from '../../components/ui.tsx';
+import { Badge, Button, Card, Input, ShowMore, Spinner, useToast } from '../../components/ui.tsx';
 import { usePagedList } from '../../paged-list.ts';
 import { useWs } from '../../session.tsx';
 import { Page } from '../../shell.tsx';
@@ -33,6 +24,7 @@ import {
   type CampaignDetail,
   type Recipient,
 } from './campaign-types.ts';
+import { FilterSelect, plainOptions } from '../../components/filter-select.tsx';
 
 const ACTIONS: Record<CampaignDetail['status'], ('pause' | 'resume' | 'cancel' | 'start')[]> = {
   draft: ['start', 'cancel'],
@@ -183,19 +175,14 @@ export function CampaignView({ id }: { id: string }) {
               onChange={(e) => setQ(e.target.value)}
               className="w-44"
             />
-            <Select
-              aria-label="Recipient status"
+            <FilterSelect
+              label="Recipient status"
+              all="Any status"
               value={status}
-              onChange={(e) => setStatus(e.target.value)}
+              onChange={setStatus}
+              options={plainOptions(RECIPIENT_STATUSES)}
               className="w-36"
-            >
-              <option value="">Any status</option>
-              {RECIPIENT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </Select>
+            />
             <Button
               variant="secondary"
               size="sm"

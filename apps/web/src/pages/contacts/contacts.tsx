@@ -23,6 +23,7 @@ import type { Attribute, ContactRow } from './contact-types.ts';
 import { DeclareDialog } from './declare-dialog.tsx';
 import { EditContactDialog } from './edit-contact-dialog.tsx';
 import { ImportDialog } from './import-dialog.tsx';
+import { FilterSelect, plainOptions } from '../../components/filter-select.tsx';
 
 const shown = (v: unknown) =>
   v === undefined || v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
@@ -111,28 +112,22 @@ export function ContactsPage() {
           onChange={(e) => setQ(e.target.value)}
           className="w-56"
         />
-        <Select
-          aria-label="Tag"
+        <FilterSelect
+          label="Tag"
+          all="Any tag"
           value={tag}
-          onChange={(e) => setTag(e.target.value)}
+          onChange={setTag}
+          options={plainOptions(tagNames)}
           className="w-40"
-        >
-          <option value="">Any tag</option>
-          <TagOptions names={tagNames} />
-        </Select>
-        <Select
-          aria-label="Attribute"
+        />
+        <FilterSelect
+          label="Attribute"
+          all="Any attribute"
           value={attribute}
-          onChange={(e) => setAttribute(e.target.value)}
+          onChange={setAttribute}
+          options={attrs.map((a) => ({ value: a.key, label: a.label }))}
           className="w-40"
-        >
-          <option value="">Any attribute</option>
-          {attrs.map((a) => (
-            <option key={a.key} value={a.key}>
-              {a.label}
-            </option>
-          ))}
-        </Select>
+        />
         {attribute ? (
           <Input
             aria-label="Attribute value"

@@ -12,6 +12,7 @@ import { useWs } from '../../session.tsx';
 import { Page } from '../../shell.tsx';
 import { OverviewCharts } from './overview-charts.tsx';
 import { duration, type Overview } from './overview-types.ts';
+import { FilterSelect } from '../../components/filter-select.tsx';
 
 const RANGES = [
   { days: 7, label: 'Last 7 days' },
@@ -81,32 +82,22 @@ export function OverviewPage() {
               </option>
             ))}
           </Select>
-          <Select
-            aria-label="Flow"
+          <FilterSelect
+            label="Flow"
+            all="All flows"
             value={flowId}
-            onChange={(e) => setFlowId(e.target.value)}
+            onChange={setFlowId}
+            options={(flows.data?.items ?? []).map((f) => ({ value: f.id, label: f.name }))}
             className="w-44"
-          >
-            <option value="">All flows</option>
-            {flows.data?.items.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </Select>
-          <Select
-            aria-label="Number"
+          />
+          <FilterSelect
+            label="Number"
+            all="All numbers"
             value={numberId}
-            onChange={(e) => setNumberId(e.target.value)}
+            onChange={setNumberId}
+            options={(numbers.data?.items ?? []).map((n) => ({ value: n.id, label: n.label }))}
             className="w-44"
-          >
-            <option value="">All numbers</option>
-            {numbers.data?.items.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.label}
-              </option>
-            ))}
-          </Select>
+          />
           <CsvButton path={`${ws}/analytics/overview.csv?${qs}`} name="overview" />
         </div>
       }
