@@ -13,6 +13,7 @@ import { queueMessage, schema } from '@waflow/db';
 import { audit } from '../../audit.ts';
 import type { Deps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { rawBody } from '../../routing/raw-body.ts';
 import type { RouteFn } from '../../routing/route.ts';
 import { loadConversation } from './conversation-access.ts';
 import { inPersonsHands } from './take-over.ts';
@@ -35,29 +36,6 @@ const attachmentQuery = z.object({
     .optional()
     .describe('Text shown with the file'),
 });
-
-async function readFile(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
-  const max = MAX_ATTACHMENT_MB * 1_048_576;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = body?.getReader();
-  for (;;) {
-    const { done, value: chunk } = reader ? await reader.read() : { done: true, value: undefined };
-    if (done || !chunk) break;
-    size += chunk.byteLength;
-    if (size > max) {
-      await reader?.cancel();
-      throw new AppError(
-        413,
-        'ATTACHMENT_TOO_LARGE',
-        `The file is larger than ${MAX_ATTACHMENT_MB} MB, the most WhatsApp takes from the inbox: send a smaller one, or a link.`,
-      );
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  if (size === 0) throw new AppError(400, 'EMPTY_ATTACHMENT', 'The file is empty: choose another.');
-  return Buffer.concat(chunks);
-}
 
 export function registerAttachments(route: RouteFn, deps: Deps): void {
   route({
@@ -91,7 +69,20 @@ export function registerAttachments(route: RouteFn, deps: Deps): void {
           'NO_DATA_FOLDER',
           'This server keeps no files: set WAFLOW_DATA_DIR.',
         );
-      const data = await readFile(c.req.raw.body);
+      const data = Buffer.from(
+        await rawBody(
+          c,
+          MAX_ATTACHMENT_MB * 1_048_576,
+          () =>
+            new AppError(
+              413,
+              'ATTACHMENT_TOO_LARGE',
+              `The file is larger than ${MAX_ATTACHMENT_MB} MB, the most WhatsApp takes from the inbox: send a smaller one, or a link.`,
+            ),
+        ),
+      );
+      if (data.length === 0)
+        throw new AppError(400, 'EMPTY_ATTACHMENT', 'The file is empty: choose another.');
       const mimeType =
         (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       const mediaType = IMAGE_TYPES.has(mimeType) ? 'image' : 'document';
